@@ -1,0 +1,1 @@
+"""The fee ledger: one event per printed certificate, voids, statements."""

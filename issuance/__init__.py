@@ -1,0 +1,1 @@
+"""The heart of kofu: kiosk sessions, card authentication, certificate requests, rendering."""

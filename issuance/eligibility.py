@@ -1,0 +1,82 @@
+"""Who may get which certificate, where and when: the refusals of DOMAIN §3, checked in order."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from issuance.identity import Resident, ResidentStatus
+from issuance.model import CertificateKind
+from issuance.ports import MunicipalityInfo, Offering
+from issuance.refusals import RefusalError
+
+JST = ZoneInfo("Asia/Tokyo")
+SUPPORTED_KINDS = frozenset({CertificateKind.JUMINHYO})
+MINIMUM_AGE = 15
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def in_new_year_closure(day: date) -> bool:
+    """29 December to 3 January, every year."""
+    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
+
+
+def within_hours(offering: Offering, local: datetime) -> bool:
+    if in_new_year_closure(local.date()):
+        return False
+    if offering.weekdays_only and local.weekday() >= 5:
+        return False
+    return offering.opens <= local.time() < offering.closes
+
+
+def check_resident(resident: Resident, today: date) -> None:
+    """Refusals about the person, whatever the certificate."""
+    if resident.dv_protected:
+        raise RefusalError("DV_PROTECTED")
+    if resident.status is ResidentStatus.DECEASED:
+        raise RefusalError("DECEASED")
+    if age_on(resident.birth_date, today) < MINIMUM_AGE:
+        raise RefusalError("UNDER_15")
+
+
+def check_juminhyo(resident: Resident, today: date) -> None:
+    if resident.status is ResidentStatus.MOVED_ABROAD or resident.municipality_code is None:
+        raise RefusalError("MOVED_ABROAD")
+    if resident.moving_out:
+        raise RefusalError("MOVING_OUT")
+    current = resident.residences[-1] if resident.residences else None
+    if current is not None and current.from_date == today:
+        raise RefusalError("MOVED_IN_TODAY")
+
+
+def check_offering(info: MunicipalityInfo, kind: CertificateKind, now: datetime) -> Offering:
+    if not info.participating:
+        raise RefusalError("MUNICIPALITY_NOT_PARTICIPATING")
+    offering = info.offerings.get(kind.value)
+    if offering is None or not offering.offered:
+        raise RefusalError("NOT_OFFERED")
+    if kind not in SUPPORTED_KINDS:
+        raise RefusalError("NOT_YET_SUPPORTED")
+    if not within_hours(offering, now.astimezone(JST)):
+        raise RefusalError(
+            "OUT_OF_HOURS",
+            opens=offering.opens.isoformat("minutes"),
+            closes=offering.closes.isoformat("minutes"),
+        )
+    return offering
+
+
+def check_request(
+    resident: Resident, info: MunicipalityInfo | None, kind: CertificateKind, now: datetime
+) -> Offering:
+    """All refusals for ``kind``; returns the offering (with its fee) when it may be issued."""
+    today = now.astimezone(JST).date()
+    check_resident(resident, today)
+    if kind in (CertificateKind.JUMINHYO, CertificateKind.JUMINHYO_KISAI):
+        check_juminhyo(resident, today)
+    if info is None:
+        raise RefusalError("NO_RECORD")
+    return check_offering(info, kind, now)

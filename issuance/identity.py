@@ -1,0 +1,82 @@
+"""The national resident index (our stand-in for 住基ネット) and the card → resident links."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from issuance.db import Base, UtcDateTime
+
+
+class ResidentStatus(enum.StrEnum):
+    RESIDENT = "resident"
+    MOVED_ABROAD = "moved_abroad"  # 国外転出者
+    DECEASED = "deceased"
+
+
+class Resident(Base):
+    """One person in the national index: where they live now and where their 本籍 is."""
+
+    __tablename__ = "issuance_resident"
+
+    juminhyo_code: Mapped[str] = mapped_column(String(11), primary_key=True)
+    municipality_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    honseki_municipality_code: Mapped[str | None] = mapped_column(String(6))
+    status: Mapped[ResidentStatus] = mapped_column(
+        Enum(
+            ResidentStatus,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    birth_date: Mapped[date] = mapped_column(Date)
+    # DV等支援措置: the centre keeps its own list and refuses whatever a backend says.
+    dv_protected: Mapped[bool] = mapped_column(default=False)
+    moving_out: Mapped[bool] = mapped_column(default=False)  # 転出届 filed
+    residences: Mapped[list[Residence]] = relationship(
+        back_populates="resident", order_by="Residence.from_date", cascade="all, delete-orphan"
+    )
+
+    def municipality_on(self, day: date) -> str | None:
+        """The municipality the person was registered in on ``day`` (tax certificates need it)."""
+        for residence in self.residences:
+            if residence.from_date <= day and (
+                residence.to_date is None or day < residence.to_date
+            ):
+                return residence.municipality_code
+        return None
+
+
+class Residence(Base):
+    """A stretch of registered residence in one municipality; ``to_date`` is exclusive."""
+
+    __tablename__ = "issuance_residence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    juminhyo_code: Mapped[str] = mapped_column(
+        ForeignKey("issuance_resident.juminhyo_code"), index=True
+    )
+    municipality_code: Mapped[str] = mapped_column(String(6))
+    from_date: Mapped[date] = mapped_column(Date)
+    to_date: Mapped[date | None] = mapped_column(Date)
+    resident: Mapped[Resident] = relationship(back_populates="residences")
+
+
+class CardLink(Base):
+    """A user-authentication certificate, linked to the resident it was issued to.
+
+    Synced daily from JPKI: a card is usable at kiosks from the day after its link appears.
+    """
+
+    __tablename__ = "issuance_card_link"
+
+    certificate_fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    juminhyo_code: Mapped[str] = mapped_column(
+        ForeignKey("issuance_resident.juminhyo_code"), index=True
+    )
+    usable_from: Mapped[date] = mapped_column(Date)
+    linked_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -1,0 +1,66 @@
+"""Kiosk credentials: issued once, stored as a keyed hash, revocable, checked on every call."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+
+from issuance.errors import KofuError
+from issuance.kiosks import Kiosk
+from issuance.ports import UnitOfWork
+
+
+class KioskAuthError(KofuError):
+    code = "KIOSK_UNAUTHORIZED"
+    message_ja = "この端末は認証されていません。"
+    message_en = "This kiosk is not authorised."
+
+
+def credential_hash(pepper: str, secret: str) -> str:
+    return hmac.new(pepper.encode(), secret.encode(), hashlib.sha256).hexdigest()
+
+
+def register_kiosk(
+    uow: UnitOfWork,
+    pepper: str,
+    kiosk_id: str,
+    operator_id: str,
+    location: str,
+    secret: str | None = None,
+) -> str:
+    """Create (or re-key) a kiosk; returns the bearer token ``KIOSK_ID.SECRET`` shown once."""
+    secret = secret or secrets.token_urlsafe(32)
+    kiosk = uow.session.get(Kiosk, kiosk_id)
+    if kiosk is None:
+        kiosk = Kiosk(id=kiosk_id, operator_id=operator_id, location=location, credential_hash="")
+        uow.session.add(kiosk)
+    kiosk.credential_hash = credential_hash(pepper, secret)
+    kiosk.revoked_at = None
+    uow.commit()
+    return f"{kiosk_id}.{secret}"
+
+
+def revoke_kiosk(uow: UnitOfWork, kiosk_id: str, now: datetime) -> None:
+    kiosk = uow.session.get(Kiosk, kiosk_id)
+    if kiosk is None:
+        raise KioskAuthError()
+    kiosk.revoked_at = now
+    uow.commit()
+
+
+def authenticate_kiosk(uow: UnitOfWork, pepper: str, token: str | None) -> str:
+    """The kiosk id behind a bearer token; unknown, wrong and revoked all look the same."""
+    if not token or "." not in token:
+        raise KioskAuthError()
+    kiosk_id, _, secret = token.partition(".")
+    kiosk = uow.session.get(Kiosk, kiosk_id[:32])
+    expected = kiosk.credential_hash if kiosk is not None else credential_hash(pepper, "x")
+    if (
+        not hmac.compare_digest(expected, credential_hash(pepper, secret))
+        or kiosk is None
+        or not kiosk.active
+    ):
+        raise KioskAuthError()
+    return kiosk.id

@@ -1,0 +1,96 @@
+"""The interfaces issuance needs from the outside: records, municipalities, ledger, jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from issuance.records import Household, JuminhyoDocument, RenderedDocument
+
+
+class UnitOfWork(Protocol):
+    """One transaction. ``commit`` makes every change of the use case durable at once."""
+
+    session: Session
+
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Offering:
+    """One certificate kind as one municipality offers it at kiosks."""
+
+    kind: str
+    offered: bool
+    fee: int
+    opens: time
+    closes: time
+    weekdays_only: bool = False
+
+
+@dataclass(frozen=True)
+class MunicipalityInfo:
+    code: str
+    name: str
+    prefecture: str
+    mayor_title: str
+    mayor_name: str
+    participating: bool
+    backend_kind: str
+    offerings: dict[str, Offering] = field(default_factory=dict)
+
+
+class MunicipalityDirectory(Protocol):
+    def get(self, uow: UnitOfWork, code: str) -> MunicipalityInfo | None: ...
+
+
+class RecordsBackend(Protocol):
+    """Where one municipality's resident records live (BCL, or its own server)."""
+
+    def household_of(
+        self, uow: UnitOfWork, municipality_code: str, juminhyo_code: str
+    ) -> Household | None:
+        """The household the person belongs to, or None if the municipality has no record."""
+        ...
+
+
+class BackendRegistry(Protocol):
+    def for_municipality(self, info: MunicipalityInfo) -> RecordsBackend: ...
+
+
+@dataclass(frozen=True)
+class IssueFact:
+    """What the ledger needs to meter one printed (or voided) request."""
+
+    request_id: str
+    municipality_code: str
+    kiosk_id: str
+    certificate_kind: str
+    copies: int
+    fee_total: int
+    occurred_at: datetime
+
+
+class Ledger(Protocol):
+    def record_issue(self, uow: UnitOfWork, fact: IssueFact) -> None: ...
+    def record_void(self, uow: UnitOfWork, fact: IssueFact) -> None: ...
+
+
+class Renderer(Protocol):
+    def render(self, doc: JuminhyoDocument) -> RenderedDocument: ...
+
+
+class JobQueue(Protocol):
+    def enqueue_render(self, request_id: str) -> None:
+        """Called only after the transaction that created the request has committed."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...

@@ -1,0 +1,142 @@
+"""The render job's use case: fetch the records, check them, render, and hold the document."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from issuance.codes import mask_juminhyo_code
+from issuance.eligibility import JST, check_request
+from issuance.errors import KofuError
+from issuance.household import audit_access, fetch_household, select_members
+from issuance.identity import Resident
+from issuance.model import CertificateRequest, Document, RequestState
+from issuance.ports import BackendRegistry, MunicipalityDirectory, Renderer, UnitOfWork
+from issuance.records import Issuer, JuminhyoDocument, Person
+from issuance.refusals import RefusalError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ProductionDeps:
+    uow_factory: Callable[[], UnitOfWork]
+    directory: MunicipalityDirectory
+    backends: BackendRegistry
+    renderer: Renderer
+    document_ttl: timedelta
+    clock: Callable[[], datetime]
+    on_mismatch: Callable[[str], None] = lambda request_id: None
+
+
+def _check_members(uow: UnitOfWork, members: tuple[Person, ...]) -> None:
+    """Refusals about the other people the document would name."""
+    for member in members:
+        indexed = uow.session.get(Resident, member.juminhyo_code)
+        if indexed is None or indexed.dv_protected:
+            raise RefusalError("DV_PROTECTED" if indexed else "NO_RECORD")
+        if indexed.moving_out:
+            raise RefusalError("HOUSEHOLD_MEMBER_MOVING_OUT")
+
+
+def _build(
+    uow: UnitOfWork, deps: ProductionDeps, request: CertificateRequest, now: datetime
+) -> JuminhyoDocument:
+    resident = uow.session.get(Resident, request.juminhyo_code)
+    if resident is None:
+        raise RefusalError("NO_RECORD")
+    info = deps.directory.get(uow, request.municipality_code)
+    check_request(resident, info, request.kind, now)
+    assert info is not None
+    household = fetch_household(uow, deps.directory, deps.backends, resident)
+    members = select_members(
+        household, request.session_id, resident.juminhyo_code, request.options.get("members", "all")
+    )
+    _check_members(uow, household.members)
+    audit_access(
+        uow, members, household.municipality_code, request.kiosk_id, request.id, "render", now
+    )
+    return JuminhyoDocument(
+        serial=request.serial,
+        issued_on=now.astimezone(JST).date(),
+        issuer=Issuer(info.code, info.name, info.prefecture, info.mayor_title, info.mayor_name),
+        address=household.address,
+        head_name=household.head_name,
+        members=members,
+        show_honseki=bool(request.options.get("show_honseki", False)),
+        show_relationship=bool(request.options.get("show_relationship", True)),
+        show_my_number=bool(request.options.get("show_my_number", False)),
+        whole_household=request.options.get("members", "all") == "all",
+    )
+
+
+def _claim(uow: UnitOfWork, request_id: str, now: datetime) -> CertificateRequest | None:
+    request = uow.session.scalars(
+        select(CertificateRequest).where(CertificateRequest.id == request_id).with_for_update()
+    ).one_or_none()
+    if request is None or request.state not in (RequestState.ACCEPTED, RequestState.RENDERING):
+        return None  # already done, or gone: running the job twice changes nothing
+    request.start_rendering(now)
+    return request
+
+
+def _fail(deps: ProductionDeps, request_id: str, code: str) -> RequestState:
+    with deps.uow_factory() as uow:
+        request = _claim(uow, request_id, deps.clock())
+        if request is None:
+            return RequestState.FAILED
+        request.fail(code, deps.clock())
+        uow.commit()
+        return request.state
+
+
+def produce_document(deps: ProductionDeps, request_id: str) -> RequestState | None:
+    """Render one request. Safe to run twice or concurrently: only one result is ever kept."""
+    with deps.uow_factory() as uow:
+        request = _claim(uow, request_id, deps.clock())
+        if request is None:
+            return None
+        try:
+            doc = _build(uow, deps, request, deps.clock())
+        except KofuError as refusal:
+            if refusal.code == "RECORD_MISMATCH":
+                deps.on_mismatch(request_id)
+            log.info("request %s refused: %s", request_id, refusal.code)
+            uow.rollback()
+            return _fail(deps, request_id, refusal.code)
+        expected = tuple(m.juminhyo_code for m in doc.members)
+        uow.commit()  # the claim and the audit trail; nothing is locked while rendering
+    rendered = deps.renderer.render(doc)
+    if rendered.subject_codes != expected:
+        deps.on_mismatch(request_id)
+        log.error(
+            "request %s: rendered subjects differ (%s)",
+            request_id,
+            ",".join(mask_juminhyo_code(c) for c in rendered.subject_codes),
+        )
+        return _fail(deps, request_id, "RECORD_MISMATCH")
+    return _store(deps, request_id, rendered.pdf, rendered.digest, rendered.pages)
+
+
+def _store(
+    deps: ProductionDeps, request_id: str, pdf: bytes, digest: str, pages: int
+) -> RequestState | None:
+    now = deps.clock()
+    with deps.uow_factory() as uow:
+        request = uow.session.scalars(
+            select(CertificateRequest).where(CertificateRequest.id == request_id).with_for_update()
+        ).one_or_none()
+        if request is None or request.state is not RequestState.RENDERING:
+            return None  # another run of this job got there first
+        request.mark_ready(digest, pages, now)
+        uow.session.add(
+            Document(
+                request_id=request_id, pdf=pdf, created_at=now, expires_at=now + deps.document_ttl
+            )
+        )
+        uow.commit()
+        return request.state

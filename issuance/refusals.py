@@ -1,0 +1,86 @@
+"""Every reason the kiosk must refuse, with its stable code and what to tell the resident."""
+
+from __future__ import annotations
+
+from issuance.errors import KofuError
+
+COUNTER_JA = "市区町村の窓口でお手続きください。"
+COUNTER_EN = "Please apply at the municipal office counter."
+
+# code -> (Japanese, English). Codes are stable: kiosk vendors key their screens on them.
+REFUSALS: dict[str, tuple[str, str]] = {
+    "DV_PROTECTED": (
+        "この証明書はキオスク端末では交付できません。" + COUNTER_JA,
+        "This certificate cannot be issued at a kiosk. " + COUNTER_EN,
+    ),
+    "DECEASED": (
+        "この方の証明書は交付できません。" + COUNTER_JA,
+        "No certificate can be issued. " + COUNTER_EN,
+    ),
+    "MOVED_ABROAD": (
+        "国外転出されているため住民票はありません。本籍地の証明書のみ交付できます。",
+        "You have moved abroad, so you have no resident record; "
+        "only 本籍地 certificates can be issued.",
+    ),
+    "MOVING_OUT": (
+        "転出の届出がされているため交付できません。" + COUNTER_JA,
+        "A moving-out notification has been filed. " + COUNTER_EN,
+    ),
+    "HOUSEHOLD_MEMBER_MOVING_OUT": (
+        "世帯に転出の届出をされた方がいるため交付できません。" + COUNTER_JA,
+        "A member of the household has filed a moving-out notification. " + COUNTER_EN,
+    ),
+    "MOVED_IN_TODAY": (
+        "転入の届出をされた当日は交付できません。明日以降にご利用ください。",
+        "Not available on the day of moving in. Please use the kiosk from tomorrow.",
+    ),
+    "UNDER_15": (
+        "15歳未満の方はご利用になれません。" + COUNTER_JA,
+        "Residents under 15 cannot use the kiosk service. " + COUNTER_EN,
+    ),
+    "OUT_OF_HOURS": (
+        "ただいまの時間はこの証明書を交付できません。利用時間内にお越しください。",
+        "This certificate is not available at this time. Please come back during service hours.",
+    ),
+    "NOT_OFFERED": (
+        "お住まいの市区町村はこの証明書をキオスク端末で交付していません。" + COUNTER_JA,
+        "Your municipality does not issue this certificate at kiosks. " + COUNTER_EN,
+    ),
+    "NOT_YET_SUPPORTED": (
+        "この証明書は現在キオスク端末で交付できません。" + COUNTER_JA,
+        "This certificate is not yet available at kiosks. " + COUNTER_EN,
+    ),
+    "MUNICIPALITY_NOT_PARTICIPATING": (
+        "お住まいの市区町村はコンビニ交付を実施していません。" + COUNTER_JA,
+        "Your municipality does not take part in kiosk issuance. " + COUNTER_EN,
+    ),
+    "NO_RECORD": (
+        "住民票の記録が見つかりません。" + COUNTER_JA,
+        "No resident record was found. " + COUNTER_EN,
+    ),
+    "CARD_NOT_LINKED": (
+        "このカードは利用登録されていません。" + COUNTER_JA,
+        "This card is not registered for the service. " + COUNTER_EN,
+    ),
+    "CARD_NOT_YET_USABLE": (
+        "カードの交付・暗証番号の変更・転入の当日はご利用になれません。明日以降にご利用ください。",
+        "The card cannot be used on the day it was issued, its PIN changed or you moved in. "
+        "Please use it from tomorrow.",
+    ),
+    "MEMBER_NOT_IN_HOUSEHOLD": (
+        "選択された方は同じ世帯にいません。",
+        "A chosen person is not a member of your household.",
+    ),
+    "RECORD_MISMATCH": (
+        "証明書を作成できませんでした。" + COUNTER_JA,
+        "The certificate could not be produced. " + COUNTER_EN,
+    ),
+}
+
+
+class RefusalError(KofuError):
+    """The resident may not have this certificate here and now; the kiosk shows why."""
+
+    def __init__(self, code: str, **details: object) -> None:
+        ja, en = REFUSALS[code]
+        super().__init__(code, ja, en, **details)

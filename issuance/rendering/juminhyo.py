@@ -1,0 +1,87 @@
+"""Renders a 住民票の写し to PDF with WeasyPrint, reusing everything that does not change."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+import jinja2
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from issuance.records import JuminhyoDocument, RenderedDocument
+from issuance.rendering.glyphs import GOTHIC_PATH, MINCHO_PATH, GlyphOutliner
+from issuance.rendering.juminhyo_view import CONTINUATION_MARK, juminhyo_view
+from issuance.rendering.kenseimoji import kensei_tile_svg
+from issuance.rendering.seal import SealCache
+from issuance.rendering.svg import svg_data_url
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class _ThreadKit:
+    """What WeasyPrint needs per thread: its Pango font map is not safe to share."""
+
+    def __init__(self, css_text: str) -> None:
+        self.font_config = FontConfiguration()
+        self.stylesheet = CSS(string=css_text, font_config=self.font_config)
+
+
+class JuminhyoRenderer:
+    """Turns a JuminhyoDocument into a PDF.
+
+    One instance may be shared by many threads: the template, glyph outlines and seals are
+    shared, and each thread lazily gets its own FontConfiguration and parsed CSS (WeasyPrint's
+    Pango objects are not thread-safe), built once on that thread's first render (~20 ms).
+    """
+
+    def __init__(self, *, mincho_path: Path = MINCHO_PATH, gothic_path: Path = GOTHIC_PATH) -> None:
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self._template = self._env.get_template("juminhyo.html")
+        self._seals = SealCache(GlyphOutliner(mincho_path))
+        kensei_url = svg_data_url(kensei_tile_svg(GlyphOutliner(gothic_path)))
+        self._css_text = self._env.get_template("juminhyo.css").render(
+            kensei_url=kensei_url, continuation_mark=CONTINUATION_MARK
+        )
+        self._local = threading.local()
+        self._kit()  # the constructing thread pays its set-up cost here, not on first render
+
+    def _kit(self) -> _ThreadKit:
+        kit: _ThreadKit | None = getattr(self._local, "kit", None)
+        if kit is None:
+            kit = self._local.kit = _ThreadKit(self._css_text)
+        return kit
+
+    @property
+    def css_text(self) -> str:
+        """The stylesheet as rendered once at start-up (the けん制 tile is inlined)."""
+        return self._css_text
+
+    def html(self, doc: JuminhyoDocument) -> str:
+        """The document's HTML, stylesheet inlined: exactly what ``render`` lays out."""
+        return self._markup(doc, inline_css=True)
+
+    def _markup(self, doc: JuminhyoDocument, *, inline_css: bool) -> str:
+        return self._template.render(
+            view=juminhyo_view(doc),
+            seal_url=self._seals.data_url(doc.issuer.municipality_name),
+            inline_css=self._css_text if inline_css else None,
+        )
+
+    def render(self, doc: JuminhyoDocument) -> RenderedDocument:
+        """Lay out and write the PDF, with the facts the centre checks before issuing it."""
+        kit = self._kit()
+        html = HTML(string=self._markup(doc, inline_css=False), base_url=str(TEMPLATES))
+        document = html.render(font_config=kit.font_config, stylesheets=[kit.stylesheet])
+        pdf = document.write_pdf()
+        return RenderedDocument(
+            pdf=pdf,
+            pages=len(document.pages),
+            digest=hashlib.sha256(pdf).hexdigest(),
+            subject_codes=tuple(person.juminhyo_code for person in doc.members),
+        )

@@ -1,0 +1,214 @@
+"""Use cases of a certificate request: menu, submit, poll, download, confirm the print."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from issuance.eligibility import JST, check_request
+from issuance.errors import KofuError
+from issuance.identity import Resident
+from issuance.kiosks import KioskSession, SessionError
+from issuance.model import KIND_LABELS, CertificateKind, CertificateRequest, Document, RequestState
+from issuance.ports import IssueFact, JobQueue, Ledger, MunicipalityDirectory, UnitOfWork
+from issuance.refusals import RefusalError
+
+MAX_COPIES = 10
+
+
+class IdempotencyConflictError(KofuError):
+    code = "IDEMPOTENCY_KEY_REUSED"
+    message_ja = "同じ受付番号で別の内容が送られました。"
+    message_en = "The idempotency key was already used for a different request."
+
+
+class RequestNotFoundError(KofuError):
+    code = "REQUEST_NOT_FOUND"
+    message_ja = "証明書の手続きが見つかりません。"
+    message_en = "Request not found."
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    kind: str
+    label_ja: str
+    label_en: str
+    available: bool
+    fee: int | None
+    refusal: KofuError | None
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    kind: CertificateKind
+    options: dict[str, Any]
+    copies: int
+    idempotency_key: str
+
+    def digest(self) -> str:
+        body = {"kind": self.kind.value, "options": self.options, "copies": self.copies}
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def session_resident(uow: UnitOfWork, kiosk_id: str, session_id: str, now: datetime) -> Resident:
+    session = uow.session.get(KioskSession, session_id)
+    if session is None:
+        raise SessionError("SESSION_NOT_FOUND", "手続きが見つかりません。", "Session not found.")
+    code = session.require_resident(kiosk_id, now)
+    resident = uow.session.get(Resident, code)
+    if resident is None:
+        raise RefusalError("NO_RECORD")
+    return resident
+
+
+def get_menu(
+    uow: UnitOfWork, directory: MunicipalityDirectory, kiosk_id: str, session_id: str, now: datetime
+) -> list[MenuItem]:
+    """Every certificate kind, with its fee when available now or the reason it is not."""
+    resident = session_resident(uow, kiosk_id, session_id, now)
+    info = directory.get(uow, resident.municipality_code) if resident.municipality_code else None
+    items = []
+    for kind in CertificateKind:
+        ja, en = KIND_LABELS[kind]
+        try:
+            offering = check_request(resident, info, kind, now)
+            items.append(MenuItem(kind.value, ja, en, True, offering.fee, None))
+        except RefusalError as refusal:
+            items.append(MenuItem(kind.value, ja, en, False, None, refusal))
+    return items
+
+
+def _new_serial(now: datetime) -> str:
+    return f"{now.astimezone(JST):%y%m%d}{secrets.randbelow(10**10):010d}"
+
+
+def _existing(uow: UnitOfWork, session_id: str, key: str) -> CertificateRequest | None:
+    return uow.session.scalars(
+        select(CertificateRequest).where(
+            CertificateRequest.session_id == session_id, CertificateRequest.idempotency_key == key
+        )
+    ).one_or_none()
+
+
+def _replay(existing: CertificateRequest, new: NewRequest) -> CertificateRequest:
+    if existing.body_digest != new.digest():
+        raise IdempotencyConflictError()
+    return existing
+
+
+def submit_request(
+    uow: UnitOfWork,
+    directory: MunicipalityDirectory,
+    queue: JobQueue,
+    kiosk_id: str,
+    session_id: str,
+    new: NewRequest,
+    now: datetime,
+) -> tuple[CertificateRequest, bool]:
+    """Accept a request (or return the one this idempotency key already made) and enqueue it."""
+    resident = session_resident(uow, kiosk_id, session_id, now)
+    existing = _existing(uow, session_id, new.idempotency_key)
+    if existing is not None:
+        return _replay(existing, new), False
+    info = directory.get(uow, resident.municipality_code) if resident.municipality_code else None
+    offering = check_request(resident, info, new.kind, now)
+    assert info is not None
+    request = CertificateRequest(
+        id=secrets.token_hex(16),
+        session_id=session_id,
+        kiosk_id=kiosk_id,
+        juminhyo_code=resident.juminhyo_code,
+        municipality_code=info.code,
+        kind=new.kind,
+        options=new.options,
+        copies=new.copies,
+        idempotency_key=new.idempotency_key,
+        body_digest=new.digest(),
+        state=RequestState.ACCEPTED,
+        fee_per_copy=offering.fee,
+        serial=_new_serial(now),
+        created_at=now,
+        updated_at=now,
+    )
+    uow.session.add(request)
+    try:
+        uow.commit()
+    except IntegrityError:
+        # The same key raced in from a retry: the first one wins, this one replays it.
+        uow.rollback()
+        existing = _existing(uow, session_id, new.idempotency_key)
+        if existing is None:
+            raise
+        return _replay(existing, new), False
+    queue.enqueue_render(request.id)
+    return request, True
+
+
+def load_request(
+    uow: UnitOfWork, kiosk_id: str, session_id: str, request_id: str, *, for_update: bool = False
+) -> CertificateRequest:
+    """A request, only for the kiosk and session that made it; anyone else sees 'not found'."""
+    query = select(CertificateRequest).where(CertificateRequest.id == request_id)
+    if for_update:
+        query = query.with_for_update()
+    request = uow.session.scalars(query).one_or_none()
+    if request is None or request.kiosk_id != kiosk_id or request.session_id != session_id:
+        raise RequestNotFoundError()
+    return request
+
+
+def download_document(
+    uow: UnitOfWork, kiosk_id: str, session_id: str, request_id: str, now: datetime
+) -> tuple[CertificateRequest, bytes]:
+    """The one download: the document leaves the centre and is deleted in the same commit."""
+    request = load_request(uow, kiosk_id, session_id, request_id, for_update=True)
+    request.deliver(now)
+    document = uow.session.get(Document, request.id)
+    if document is None:
+        raise RequestNotFoundError(
+            "DOCUMENT_GONE", "証明書の保存期間が過ぎました。", "The document has expired."
+        )
+    pdf = document.pdf
+    uow.session.delete(document)
+    uow.commit()
+    return request, pdf
+
+
+def confirm_print(
+    uow: UnitOfWork,
+    ledger: Ledger,
+    kiosk_id: str,
+    session_id: str,
+    request_id: str,
+    printed: bool,
+    now: datetime,
+) -> tuple[CertificateRequest, bool]:
+    """Printed: exactly one billing event. Failed: voided at no charge. Retries change nothing."""
+    request = load_request(uow, kiosk_id, session_id, request_id, for_update=True)
+    if not request.confirm(printed, now):
+        return request, False
+    fact = IssueFact(
+        request_id=request.id,
+        municipality_code=request.municipality_code,
+        kiosk_id=kiosk_id,
+        certificate_kind=request.kind.value,
+        copies=request.copies,
+        fee_total=request.fee_total,
+        occurred_at=now,
+    )
+    if printed:
+        ledger.record_issue(uow, fact)
+    else:
+        ledger.record_void(uow, fact)
+        document = uow.session.get(Document, request.id)
+        if document is not None:
+            uow.session.delete(document)
+    uow.commit()
+    return request, True

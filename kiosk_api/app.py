@@ -1,0 +1,55 @@
+"""The Flask application factory: the centre's HTTP face, built from one settings object."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Response, g, jsonify, request
+
+from kiosk_api import metrics
+from kiosk_api.errors import register_error_handlers
+from kiosk_api.kiosk_views import bp as kiosk_bp
+from kiosk_api.kiosk_views import spec
+from kiosk_api.platform import Platform, bootstrap, install
+from kiosk_api.settings import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None, platform: Platform | None = None) -> Flask:
+    """Build the app. Pass ``platform`` to share one already built (tests, the in-process kiosk)."""
+    settings = settings or (platform.settings if platform else load_settings())
+    if platform is None:
+        platform = bootstrap(settings)
+    else:
+        install(platform)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["kofu"] = platform
+    register_error_handlers(app)
+    app.register_blueprint(kiosk_bp)
+
+    @app.before_request
+    def _start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _count(response: Response) -> Response:
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        metrics.HTTP_REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
+        return response
+
+    @app.get("/openapi.json")
+    def openapi() -> Response:
+        return jsonify(spec.document())
+
+    @app.get("/metrics")
+    def prometheus() -> Response:
+        body, content_type = metrics.render_latest(platform.queue.depth)
+        return Response(body, mimetype=content_type.split(";")[0])
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify({"status": "ok", "jobs": "in-process" if settings.jobs_in_process else "rq"})
+
+    return app

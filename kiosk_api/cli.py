@@ -1,0 +1,154 @@
+"""The `kofu` command: every way to run, set up and inspect the centre."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+import time
+
+import click
+
+from kiosk_api.settings import Settings, load_settings
+from kiosk_terminal.cli import kiosk as kiosk_group
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """kofu: the central server of kiosk certificate issuance."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    ctx.obj = load_settings()
+
+
+main.add_command(kiosk_group)
+
+
+@main.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+def db_upgrade(settings: Settings) -> None:
+    """Apply every migration (idempotent)."""
+    from kiosk_api.database import upgrade
+
+    upgrade(settings.database_url)
+    click.echo("database is at the newest schema")
+
+
+@main.group()
+def demo() -> None:
+    """Demo data: municipalities, residents with virtual cards, kiosks."""
+
+
+@demo.command("load")
+@click.option("--extra-residents", default=0, help="one-person households for load tests")
+@click.pass_obj
+def demo_load(settings: Settings, extra_residents: int) -> None:
+    """Load the demo nation (idempotent) and issue the demo residents their virtual cards."""
+    from kiosk_api.demo.loader import load_demo
+    from kiosk_api.platform import bootstrap
+
+    platform = bootstrap(settings, queue=False)
+    with platform.uow() as uow:
+        paths = load_demo(
+            uow, settings.data_dir, settings.pki_dir, settings.kiosk_key_pepper, extra_residents
+        )
+    click.echo(f"demo data loaded; cards in {paths.cards}, kiosk credentials in {paths.kiosks}")
+
+
+@demo.command("cards")
+@click.pass_obj
+def demo_cards_command(settings: Settings) -> None:
+    """List the demo cards with their PIN, municipality and what makes each interesting."""
+    from kiosk_api.demo.loader import demo_cards
+
+    for row in demo_cards(settings.data_dir):
+        click.echo(
+            f"{row['card']:<40} PIN {row['pin']}  {row['municipality']:<6} "
+            f"{row['name']:<16} {row['note']}"
+        )
+
+
+def _sweep_forever(settings: Settings, every: float) -> None:
+    from issuance.sweeper import SweepPolicy, sweep
+    from kiosk_api.platform import current_platform
+
+    log = logging.getLogger("kofu.sweeper")
+    while True:
+        time.sleep(every)
+        try:
+            platform = current_platform()
+            with platform.uow() as uow:
+                result = sweep(uow, platform.queue, SweepPolicy(), platform.now())
+            if any(vars(result).values()):
+                log.info("sweep: %s", result)
+        except Exception:  # noqa: BLE001 - the next pass tries again
+            log.exception("sweep failed")
+
+
+def start_sweeper(settings: Settings, every: float = 10.0) -> None:
+    threading.Thread(
+        target=_sweep_forever, args=(settings, every), daemon=True, name="kofu-sweeper"
+    ).start()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", default=None, type=int, help="default: 1 on SQLite, 2 otherwise")
+@click.option("--threads", default=8, show_default=True)
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, workers: int | None, threads: int) -> None:
+    """Serve the centre with gunicorn (and, without Redis, its in-process render jobs)."""
+    from kiosk_api.server import serve as run_server
+
+    if workers is None:
+        workers = 1 if settings.database_url.startswith("sqlite") else 2
+    run_server(settings, host, port, workers, threads)
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="stop when the queue is empty")
+@click.pass_obj
+def worker(settings: Settings, burst: bool) -> None:
+    """Run render jobs from Redis (needs KOFU_REDIS_URL), and sweep stuck requests."""
+    from kiosk_api.worker import run_worker
+
+    if not settings.redis_url:
+        raise click.ClickException(
+            "KOFU_REDIS_URL is not set: without Redis, `kofu serve` renders in-process"
+        )
+    run_worker(settings, burst)
+
+
+@main.command("sweep")
+@click.pass_obj
+def sweep_command(settings: Settings) -> None:
+    """One housekeeping pass: requeue stuck renders, expire uncollected documents."""
+    from issuance.sweeper import SweepPolicy, sweep
+    from kiosk_api.platform import bootstrap
+
+    platform = bootstrap(settings)
+    with platform.uow() as uow:
+        result = sweep(uow, platform.queue, SweepPolicy(), platform.now())
+    click.echo(json.dumps(vars(result)))
+
+
+@main.command()
+@click.pass_obj
+def check(settings: Settings) -> None:
+    """Report what is missing (fonts, HarfBuzz subsetting, database, Redis) in plain words."""
+    from kiosk_api.checks import run_checks
+
+    results = run_checks(settings)
+    for result in results:
+        click.echo(f"[{'ok' if result.ok else 'MISSING'}] {result.name}: {result.detail}")
+    if not all(r.ok for r in results):
+        sys.exit(1)

@@ -1,0 +1,1 @@
+"""Demo data and the stand-ins that make it: the test JPKI, municipalities, residents."""

@@ -1,0 +1,99 @@
+"""Every error the API returns, mapped to HTTP in one place: stable code, Japanese and English."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from issuance.errors import CardAuthError, KofuError
+from issuance.refusals import RefusalError
+
+STATUS_BY_CODE: dict[str, int] = {
+    "KIOSK_UNAUTHORIZED": 401,
+    "SESSION_NOT_FOUND": 404,
+    "REQUEST_NOT_FOUND": 404,
+    "DOCUMENT_GONE": 410,
+    "DOCUMENT_ALREADY_DELIVERED": 410,
+    "DOCUMENT_NOT_READY": 409,
+    "REQUEST_STATE_CONFLICT": 409,
+    "IDEMPOTENCY_KEY_REUSED": 409,
+    "CHALLENGE_USED": 409,
+    "CHALLENGE_EXPIRED": 410,
+    "SESSION_INVALID": 410,
+    "SESSION_NOT_AUTHENTICATED": 409,
+    "BACKEND_UNAVAILABLE": 503,
+    "INVALID_REQUEST": 400,
+    "MALFORMED_JSON": 400,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
+    "BODY_TOO_LARGE": 413,
+    "NOT_FOUND": 404,
+    "METHOD_NOT_ALLOWED": 405,
+    "INVALID_CODE": 400,
+}
+
+
+class ApiError(KofuError):
+    """Protocol-level errors raised by the HTTP layer itself."""
+
+
+def status_for(error: KofuError) -> int:
+    if error.code in STATUS_BY_CODE:
+        return STATUS_BY_CODE[error.code]
+    if isinstance(error, CardAuthError):
+        return 403
+    if isinstance(error, RefusalError):
+        return 403
+    return 500
+
+
+def error_response(error: KofuError) -> tuple[Response, int]:
+    return jsonify({"error": error.as_dict()}), status_for(error)
+
+
+def invalid_request(exc: ValidationError) -> ApiError:
+    fields = [
+        {"field": ".".join(str(p) for p in e["loc"]), "problem": e["type"], "message": e["msg"]}
+        for e in exc.errors(include_url=False, include_input=False)
+    ]
+    return ApiError(
+        "INVALID_REQUEST",
+        "送信された内容に誤りがあります。",
+        "The request body is invalid.",
+        fields=fields,
+    )
+
+
+HTTP_CODES = {
+    404: ("NOT_FOUND", "見つかりません。", "Not found."),
+    405: ("METHOD_NOT_ALLOWED", "この操作はできません。", "Method not allowed."),
+    413: ("BODY_TOO_LARGE", "送信された内容が大きすぎます。", "The request body is too large."),
+    415: (
+        "UNSUPPORTED_MEDIA_TYPE",
+        "JSONで送信してください。",
+        "Send the body as application/json.",
+    ),
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(KofuError)
+    def _domain(error: KofuError) -> tuple[Response, int]:
+        if isinstance(error, RefusalError | CardAuthError):
+            from kiosk_api.metrics import REFUSALS
+
+            REFUSALS.labels(error.code).inc()
+        return error_response(error)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[Response, int]:
+        code, ja, en = HTTP_CODES.get(
+            error.code or 500, ("HTTP_ERROR", "エラーが発生しました。", str(error.name))
+        )
+        response, _ = error_response(ApiError(code, ja, en))
+        return response, error.code or 500
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[Response, int]:
+        app.logger.exception("unhandled error")
+        return error_response(KofuError())

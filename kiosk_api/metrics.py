@@ -1,0 +1,54 @@
+"""Prometheus metrics: what the hub's operators watch (multiprocess-safe under gunicorn)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+HTTP_REQUESTS = Counter(
+    "kofu_http_requests_total",
+    "HTTP requests by endpoint and status",
+    ["endpoint", "method", "status"],
+)
+REQUEST_TO_READY = Histogram(
+    "kofu_request_to_ready_seconds",
+    "From request accepted to document ready",
+    buckets=(0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60, 120),
+)
+RENDER_SECONDS = Histogram(
+    "kofu_render_seconds",
+    "Time to produce one document (records + render)",
+    buckets=(0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10),
+)
+REFUSALS = Counter("kofu_refusals_total", "Refusals shown to residents, by reason", ["reason"])
+RECORD_MISMATCH = Counter(
+    "kofu_record_mismatch_total",
+    "Documents withheld because records did not match the requester (alarm)",
+)
+ISSUED = Counter(
+    "kofu_certificates_printed_total", "Certificates confirmed printed", ["certificate"]
+)
+QUEUE_DEPTH = Gauge("kofu_render_queue_depth", "Render jobs waiting", multiprocess_mode="max")
+
+
+def render_latest(queue_depth: Callable[[], int]) -> tuple[bytes, str]:
+    """The exposition text; under gunicorn, the sum over every worker process."""
+    try:
+        QUEUE_DEPTH.set(queue_depth())
+    except Exception:  # noqa: BLE001 - a dead queue must not take /metrics down with it
+        QUEUE_DEPTH.set(-1)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(), CONTENT_TYPE_LATEST

@@ -1,0 +1,13 @@
+"""Every package's tables in one metadata, for migrations and tests."""
+
+from __future__ import annotations
+
+import billing.model  # noqa: F401
+import issuance.identity  # noqa: F401
+import issuance.kiosks  # noqa: F401
+import issuance.model  # noqa: F401
+import municipalities.bcl  # noqa: F401
+import municipalities.model  # noqa: F401
+from issuance.db import Base
+
+metadata = Base.metadata

@@ -1,0 +1,126 @@
+"""The composition root: builds the centre's parts from the settings, once per process."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from billing.ledger import SqlLedger
+from issuance.authentication import AuthPolicy
+from issuance.card_auth import TrustStore
+from issuance.production import ProductionDeps
+from issuance.records import JuminhyoDocument, RenderedDocument
+from issuance.unit_of_work import SqlAlchemyUnitOfWork
+from kiosk_api import metrics
+from kiosk_api.database import make_engine
+from kiosk_api.settings import Settings
+from municipalities.backends import StaticBackendRegistry
+from municipalities.directory import SqlMunicipalityDirectory
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ThreadLocalRenderer:
+    """One renderer per thread, built on first use (WeasyPrint's import and fonts are heavy)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def render(self, doc: JuminhyoDocument) -> RenderedDocument:
+        renderer = getattr(self._local, "renderer", None)
+        if renderer is None:
+            from issuance.rendering import JuminhyoRenderer
+
+            renderer = self._local.renderer = JuminhyoRenderer()
+        return renderer.render(doc)
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    queue: Any = None
+    clock: Any = utc_now
+    directory: SqlMunicipalityDirectory = field(default_factory=SqlMunicipalityDirectory)
+    backends: StaticBackendRegistry = field(default_factory=StaticBackendRegistry)
+    ledger: SqlLedger = field(default_factory=SqlLedger)
+    renderer: Any = field(default_factory=ThreadLocalRenderer)
+    _trust: TrustStore | None = None
+
+    def uow(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.session_factory)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def trust(self) -> TrustStore:
+        if self._trust is None:
+            pki = self.settings.pki_dir
+            self._trust = TrustStore.from_files(pki / "root.pem", pki / "ca.pem", pki / "crl.der")
+        return self._trust
+
+    @property
+    def auth_policy(self) -> AuthPolicy:
+        return AuthPolicy(
+            timedelta(seconds=self.settings.challenge_ttl_seconds),
+            timedelta(seconds=self.settings.session_ttl_seconds),
+        )
+
+    def production_deps(self) -> ProductionDeps:
+        return ProductionDeps(
+            uow_factory=self.uow,
+            directory=self.directory,
+            backends=self.backends,
+            renderer=self.renderer,
+            document_ttl=timedelta(seconds=self.settings.document_ttl_seconds),
+            clock=self.clock,
+            on_mismatch=lambda _request_id: metrics.RECORD_MISMATCH.inc(),
+        )
+
+    def close(self) -> None:
+        if self.queue is not None:
+            self.queue.close()
+        self.engine.dispose()
+
+
+_current: Platform | None = None
+
+
+def bootstrap(settings: Settings, *, queue: Any = None, clock: Any = None) -> Platform:
+    """Build (and make current) this process's platform. Connects lazily, never at import."""
+    from kiosk_api.queue import InProcessQueue, RqQueue
+
+    engine = make_engine(settings.database_url)
+    platform = Platform(settings, engine, sessionmaker(engine, expire_on_commit=False))
+    if clock is not None:
+        platform.clock = clock
+    if queue is None:
+        if settings.redis_url:
+            queue = RqQueue(settings.redis_url, settings.job_timeout_seconds)
+        else:
+            from kiosk_api.jobs import render_request
+
+            queue = InProcessQueue(render_request, settings.render_threads)
+    platform.queue = queue
+    install(platform)
+    return platform
+
+
+def install(platform: Platform) -> None:
+    global _current
+    _current = platform
+
+
+def current_platform() -> Platform:
+    if _current is None:
+        raise RuntimeError("no platform: call kiosk_api.platform.bootstrap(settings) first")
+    return _current

@@ -1,0 +1,55 @@
+"""gunicorn, configured from the settings: the production shape of `kofu serve`."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from kiosk_api.settings import Settings
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self._settings = settings
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from kiosk_api.app import create_app
+
+        return create_app(self._settings)
+
+
+def _post_worker_init(worker: Any) -> None:
+    from kiosk_api.cli import start_sweeper
+    from kiosk_api.platform import current_platform
+
+    start_sweeper(current_platform().settings)
+
+
+def _child_exit(server: Any, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+def serve(settings: Settings, host: str, port: int, workers: int, threads: int) -> None:
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "timeout": 60,
+        "graceful_timeout": 10,
+        "accesslog": None,
+        "post_worker_init": _post_worker_init,
+        "child_exit": _child_exit,
+    }
+    _Gunicorn(settings, options).run()

@@ -1,0 +1,130 @@
+"""The kiosk's HTTP client for the centre's kiosk protocol v1 (what any kiosk vendor implements)."""
+
+from __future__ import annotations
+
+import base64
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+
+@dataclass
+class CentreError(Exception):
+    """An answer from the centre that is not a success: its stable code and both messages."""
+
+    status: int
+    code: str
+    message_ja: str
+    message_en: str
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message_ja} / {self.message_en}"
+
+
+class CentreClient:
+    def __init__(self, base_url: str, kiosk_token: str, timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = requests.Session()
+        self._http.headers["Authorization"] = f"Bearer {kiosk_token}"
+        self._timeout = timeout
+
+    def _call(
+        self, method: str, path: str, body: dict[str, Any] | None = None, retries: int = 3
+    ) -> requests.Response:
+        """Send one call; connection failures are retried (every call we make is idempotent)."""
+        for attempt in range(retries):
+            try:
+                response = self._http.request(
+                    method, self.base_url + path, json=body, timeout=self._timeout
+                )
+            except requests.ConnectionError:
+                if attempt == retries - 1:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
+                continue
+            if response.status_code >= 400:
+                self._raise(response)
+            return response
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _raise(response: requests.Response) -> None:
+        try:
+            error = response.json()["error"]
+            raise CentreError(
+                response.status_code, error["code"], error["message"]["ja"], error["message"]["en"]
+            )
+        except (ValueError, KeyError, TypeError):
+            raise CentreError(
+                response.status_code,
+                "HTTP_ERROR",
+                "通信エラーが発生しました。",
+                f"The centre answered HTTP {response.status_code}.",
+            ) from None
+
+    def open_session(self, certificate_der: bytes) -> tuple[str, bytes]:
+        body = self._call(
+            "POST",
+            "/v1/sessions",
+            {"certificate": base64.b64encode(certificate_der).decode()},
+            retries=1,
+        ).json()
+        return body["session_id"], base64.b64decode(body["challenge"])
+
+    def authenticate(self, session_id: str, signature: bytes) -> dict[str, Any]:
+        return self._call(
+            "POST",
+            f"/v1/sessions/{session_id}/authenticate",
+            {"signature": base64.b64encode(signature).decode()},
+            retries=1,
+        ).json()
+
+    def menu(self, session_id: str) -> list[dict[str, Any]]:
+        return self._call("GET", f"/v1/sessions/{session_id}/menu").json()["certificates"]
+
+    def request(
+        self,
+        session_id: str,
+        certificate: str,
+        options: dict[str, Any],
+        copies: int,
+        idempotency_key: str,
+    ) -> dict[str, Any]:
+        return self._call(
+            "POST",
+            f"/v1/sessions/{session_id}/requests",
+            {
+                "certificate": certificate,
+                "options": options,
+                "copies": copies,
+                "idempotency_key": idempotency_key,
+            },
+        ).json()
+
+    def poll(self, session_id: str, request_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/v1/sessions/{session_id}/requests/{request_id}").json()
+
+    def wait_ready(self, session_id: str, request_id: str, timeout: float = 60.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        delay = 0.1
+        while True:
+            state = self.poll(session_id, request_id)
+            if state["state"] not in ("accepted", "rendering") or time.monotonic() > deadline:
+                return state
+            time.sleep(delay)
+            delay = min(delay * 1.5, 1.0)
+
+    def download(self, session_id: str, request_id: str) -> bytes:
+        return self._call(
+            "GET", f"/v1/sessions/{session_id}/requests/{request_id}/document", retries=1
+        ).content
+
+    def confirm(self, session_id: str, request_id: str, printed: bool) -> dict[str, Any]:
+        return self._call(
+            "POST",
+            f"/v1/sessions/{session_id}/requests/{request_id}/confirmation",
+            {"result": "printed" if printed else "failed"},
+            retries=5,
+        ).json()

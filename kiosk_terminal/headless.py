@@ -1,0 +1,95 @@
+"""A headless kiosk: the whole issuance with a card file, for demos, smoke tests and operators."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk_terminal.centre_client import CentreClient, CentreError
+from kiosk_terminal.jpki import CardError, JpkiCard
+from kiosk_terminal.virtual_card import VirtualCard
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    code: str
+    message_ja: str
+    message_en: str
+    request: dict[str, object] | None = None
+
+
+def _refused(error: CentreError | CardError) -> Outcome:
+    return Outcome(False, error.code, error.message_ja, error.message_en)
+
+
+def issue(
+    client: CentreClient,
+    card_path: Path,
+    pin: str,
+    certificate: str,
+    options: dict[str, object],
+    out: Path,
+    copies: int = 1,
+    say: Callable[[str], None] = print,
+) -> Outcome:
+    """Card → PIN → challenge → menu → request → ready → download → print → confirm."""
+    card = JpkiCard(VirtualCard.load(card_path))
+    try:
+        card.select_application()
+        certificate_der = card.read_user_certificate()
+        card.verify_pin(pin)
+        session_id, challenge = client.open_session(certificate_der)
+        client.authenticate(session_id, card.sign_sha256(challenge))
+        say(f"session {session_id[:8]}… authenticated")
+        item = next((i for i in client.menu(session_id) if i["certificate"] == certificate), None)
+        if item is None or not item["available"]:
+            refusal = (item or {}).get("refusal") or {
+                "code": "NOT_OFFERED",
+                "message": {"ja": "", "en": ""},
+            }
+            return Outcome(
+                False, refusal["code"], refusal["message"]["ja"], refusal["message"]["en"]
+            )
+        say(f"{item['label']['ja']}: ¥{item['fee']} × {copies}")
+        accepted = client.request(session_id, certificate, options, copies, secrets.token_hex(12))
+        state = client.wait_ready(session_id, accepted["request_id"])
+        if state["state"] != "ready":
+            failure = state.get("failure") or {
+                "code": state["state"].upper(),
+                "message": {"ja": "", "en": ""},
+            }
+            return Outcome(
+                False, failure["code"], failure["message"]["ja"], failure["message"]["en"], state
+            )
+        pdf = client.download(session_id, accepted["request_id"])
+        return _print(client, session_id, accepted["request_id"], pdf, out, state)
+    except (CentreError, CardError) as error:
+        return _refused(error)
+
+
+def _print(
+    client: CentreClient,
+    session_id: str,
+    request_id: str,
+    pdf: bytes,
+    out: Path,
+    state: dict[str, object],
+) -> Outcome:
+    """'Printing' writes the file; if that fails the centre voids the request at no charge."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(pdf)
+    except OSError as exc:
+        client.confirm(session_id, request_id, printed=False)
+        return Outcome(
+            False,
+            "PRINT_FAILED",
+            "印刷できませんでした。料金はかかりません。",
+            f"Printing failed ({exc.strerror}); you are not charged.",
+            state,
+        )
+    confirmed = client.confirm(session_id, request_id, printed=True)
+    return Outcome(True, "PRINTED", "印刷が完了しました。", "Printed.", confirmed)

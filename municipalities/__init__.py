@@ -1,0 +1,1 @@
+"""Municipality configuration and the backends that hold resident records."""

@@ -1,0 +1,102 @@
+"""The shared cloud (BCL): member municipalities' data extracts, and the backend reading them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from issuance.db import Base
+from issuance.ports import UnitOfWork
+from issuance.records import ForeignResidentFields, Household, Person
+
+
+class BclHousehold(Base):
+    __tablename__ = "municipalities_bcl_household"
+
+    id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(
+        ForeignKey("municipalities_municipality.code"), index=True
+    )
+    address: Mapped[str] = mapped_column(String(200))
+    head_name: Mapped[str] = mapped_column(String(60))
+
+
+class BclPerson(Base):
+    """One resident as the municipality's 連携用データ describes them."""
+
+    __tablename__ = "municipalities_bcl_person"
+
+    juminhyo_code: Mapped[str] = mapped_column(String(11), primary_key=True)
+    household_id: Mapped[str] = mapped_column(
+        ForeignKey("municipalities_bcl_household.id"), index=True
+    )
+    position: Mapped[int]  # order within the household as printed
+    name: Mapped[str] = mapped_column(String(60))
+    name_kana: Mapped[str] = mapped_column(String(120))
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(2))
+    relationship: Mapped[str] = mapped_column(String(20))
+    became_resident_on: Mapped[date] = mapped_column(Date)
+    address_since: Mapped[date] = mapped_column(Date)
+    notified_on: Mapped[date] = mapped_column(Date)
+    previous_address: Mapped[str | None] = mapped_column(String(200))
+    honseki: Mapped[str | None] = mapped_column(String(200))
+    hittousha: Mapped[str | None] = mapped_column(String(60))
+    my_number: Mapped[str | None] = mapped_column(String(12))
+    foreign: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+def _foreign(data: dict[str, Any] | None) -> ForeignResidentFields | None:
+    if not data:
+        return None
+    return ForeignResidentFields(
+        **{**data, "period_expires_on": date.fromisoformat(data["period_expires_on"])}
+    )
+
+
+def _person(row: BclPerson) -> Person:
+    return Person(
+        juminhyo_code=row.juminhyo_code,
+        name=row.name,
+        name_kana=row.name_kana,
+        birth_date=row.birth_date,
+        sex=row.sex,
+        relationship=row.relationship,
+        became_resident_on=row.became_resident_on,
+        address_since=row.address_since,
+        notified_on=row.notified_on,
+        previous_address=row.previous_address,
+        honseki=row.honseki,
+        hittousha=row.hittousha,
+        my_number=row.my_number,
+        foreign=_foreign(row.foreign),
+    )
+
+
+class BclBackend:
+    """Records held in the platform's own tables, one municipality's extract at a time."""
+
+    def household_of(
+        self, uow: UnitOfWork, municipality_code: str, juminhyo_code: str
+    ) -> Household | None:
+        person = uow.session.get(BclPerson, juminhyo_code)
+        if person is None:
+            return None
+        household = uow.session.get(BclHousehold, person.household_id)
+        if household is None or household.municipality_code != municipality_code:
+            return None
+        rows = uow.session.scalars(
+            select(BclPerson)
+            .where(BclPerson.household_id == household.id)
+            .order_by(BclPerson.position)
+        )
+        return Household(
+            municipality_code=household.municipality_code,
+            household_id=household.id,
+            address=household.address,
+            head_name=household.head_name,
+            members=tuple(_person(r) for r in rows),
+        )

@@ -1,0 +1,71 @@
+"""Municipalities taking part (or not), and what each offers at kiosks, at what fee and hours."""
+
+from __future__ import annotations
+
+import enum
+from datetime import time
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, String, Time
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from issuance.codes import validate_municipality_code
+from issuance.db import Base
+
+
+class MunicipalityClass(enum.StrEnum):
+    DESIGNATED_CITY_1M = "designated_city_1m"  # 政令市 (人口100万人以上)
+    DESIGNATED_CITY = "designated_city"  # 政令市
+    CORE_CITY = "core_city"  # 中核市
+    CITY = "city"  # 市
+    SPECIAL_WARD = "special_ward"  # 特別区
+    TOWN = "town"  # 町
+    VILLAGE = "village"  # 村
+
+
+class BackendKind(enum.StrEnum):
+    BCL = "bcl"  # the shared cloud
+    OWN_SERVER = "own_server"  # the municipality's own certificate server
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+
+
+class Municipality(Base):
+    __tablename__ = "municipalities_municipality"
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)  # 全国地方公共団体コード
+    name: Mapped[str] = mapped_column(String(40))
+    prefecture: Mapped[str] = mapped_column(String(10))
+    municipality_class: Mapped[MunicipalityClass] = mapped_column(_enum(MunicipalityClass))
+    population: Mapped[int]
+    participating: Mapped[bool] = mapped_column(default=True)
+    backend_kind: Mapped[BackendKind] = mapped_column(_enum(BackendKind), default=BackendKind.BCL)
+    backend_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    mayor_title: Mapped[str] = mapped_column(String(40))
+    mayor_name: Mapped[str] = mapped_column(String(40))
+    offerings: Mapped[list[CertificateOffering]] = relationship(
+        back_populates="municipality", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @validates("code")
+    def _valid_code(self, _key: str, value: str) -> str:
+        return validate_municipality_code(value)
+
+
+class CertificateOffering(Base):
+    """One certificate kind at one municipality: offered or not, kiosk fee, service hours (JST)."""
+
+    __tablename__ = "municipalities_certificate_offering"
+
+    municipality_code: Mapped[str] = mapped_column(
+        ForeignKey("municipalities_municipality.code"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    offered: Mapped[bool] = mapped_column(default=True)
+    fee: Mapped[int] = mapped_column(default=200)
+    opens: Mapped[time] = mapped_column(Time, default=time(6, 30))
+    closes: Mapped[time] = mapped_column(Time, default=time(23, 0))
+    weekdays_only: Mapped[bool] = mapped_column(default=False)
+    municipality: Mapped[Municipality] = relationship(back_populates="offerings")

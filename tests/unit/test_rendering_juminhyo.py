@@ -1,0 +1,275 @@
+"""The 住民票の写し PDF: what it shows, what it hides, and how it paginates."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from issuance.records import ForeignResidentFields, Issuer, JuminhyoDocument, Person
+from issuance.rendering import JuminhyoRenderer
+from issuance.wareki import to_wareki
+
+OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-output"
+ISSUER = Issuer("131016", "千代田区", "東京都", "千代田区長", "山田　太郎")
+ADDRESS = "東京都千代田区千代田一丁目1番1号　コーポ千代田101"
+GIVEN = [
+    ("一郎", "いちろう", "世帯主"),
+    ("花子", "はなこ", "妻"),
+    ("次郎", "じろう", "子"),
+    ("桜", "さくら", "子"),
+    ("三郎", "さぶろう", "子"),
+    ("梅", "うめ", "子"),
+    ("四郎", "しろう", "子"),
+    ("菊", "きく", "子"),
+    ("五郎", "ごろう", "子"),
+]
+
+
+def person(index: int) -> Person:
+    given, kana, relationship = GIVEN[index]
+    return Person(
+        juminhyo_code=f"{98765432100 + index:011d}",
+        name=f"鈴木　{given}",
+        name_kana=f"すずき　{kana}",
+        birth_date=date(1950 + 5 * index, 1 + index, 3 + index),
+        sex="女" if index % 2 else "男",
+        relationship=relationship,
+        became_resident_on=date(2010, 4, 1),
+        address_since=date(2015, 6, 1),
+        notified_on=date(2015, 6, 10),
+        previous_address="大阪府大阪市北区梅田一丁目1番1号",
+        honseki="東京都千代田区千代田一番",
+        hittousha="鈴木　一郎",
+        my_number=f"{123456789000 + index:012d}",
+    )
+
+
+def household_document(size: int = 4, **options: object) -> JuminhyoDocument:
+    return JuminhyoDocument(
+        serial="R08-000123",
+        issued_on=date(2026, 11, 22),
+        issuer=ISSUER,
+        address=ADDRESS,
+        head_name="鈴木　一郎",
+        members=tuple(person(i) for i in range(size)),
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def foreign_resident() -> Person:
+    return Person(
+        juminhyo_code="55555555555",
+        name="SMITH JOHN",
+        name_kana="すみす　じょん",
+        birth_date=date(1990, 3, 15),
+        sex="男",
+        relationship="世帯主",
+        became_resident_on=date(2022, 4, 1),
+        address_since=date(2022, 4, 1),
+        notified_on=date(2022, 4, 5),
+        my_number="999988887777",
+        foreign=ForeignResidentFields(
+            nationality="アメリカ合衆国",
+            status_of_residence="技術・人文知識・国際業務",
+            period_of_stay="3年",
+            period_expires_on=date(2027, 4, 1),
+            residence_card_number="AB12345678CD",
+            alias="須見寿　丈",
+        ),
+    )
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    source = tmp_path / "doc.pdf"
+    source.write_bytes(pdf)
+    result = subprocess.run(
+        ["pdftotext", "-layout", str(source), "-"], check=True, capture_output=True, text=True
+    )
+    return result.stdout
+
+
+def squeezed(text: str) -> str:
+    """Text without spaces: layout mode spreads letter-spaced names apart."""
+    return re.sub(r"[\s\u3000]+", "", text)
+
+
+@pytest.fixture(scope="module")
+def renderer() -> JuminhyoRenderer:
+    return JuminhyoRenderer()
+
+
+def test_every_member_and_the_issuer_appear(renderer: JuminhyoRenderer, tmp_path: Path) -> None:
+    doc = household_document()
+    text = squeezed(pdf_text(renderer.render(doc).pdf, tmp_path))
+    assert "住民票（写し）" in text
+    assert squeezed(ADDRESS) in text
+    for member in doc.members:
+        assert squeezed(member.name) in text
+        assert squeezed(member.name_kana) in text
+        assert to_wareki(member.birth_date) in text
+    assert "東京都千代田区長山田太郎" in text
+    assert "世帯全員の住民票の原本と相違ないことを証明する" in text
+    assert to_wareki(doc.issued_on) in text
+    assert "証明書番号R08-000123" in text
+    assert "コンビニ交付" in text
+
+
+def test_the_juminhyo_code_is_never_printed(renderer: JuminhyoRenderer, tmp_path: Path) -> None:
+    doc = household_document(show_honseki=True, show_my_number=True)
+    text = squeezed(pdf_text(renderer.render(doc).pdf, tmp_path))
+    for member in doc.members:
+        assert member.juminhyo_code not in text
+
+
+def test_kensei_background_is_vector_art_not_text(
+    renderer: JuminhyoRenderer, tmp_path: Path
+) -> None:
+    pdf = renderer.render(household_document()).pdf
+    assert "複写" not in pdf_text(pdf, tmp_path)
+    (tmp_path / "doc.pdf").write_bytes(pdf)
+    with pdfplumber.open(tmp_path / "doc.pdf") as opened:
+        page = opened.pages[0]
+        assert "複写" not in page.extract_text()
+        assert page.curves or page.rects or page.lines
+
+
+@pytest.mark.parametrize("show_honseki", [True, False])
+def test_honseki_is_shown_only_when_chosen(
+    renderer: JuminhyoRenderer, tmp_path: Path, show_honseki: bool
+) -> None:
+    text = squeezed(
+        pdf_text(renderer.render(household_document(1, show_honseki=show_honseki)).pdf, tmp_path)
+    )
+    assert ("東京都千代田区千代田一番" in text) is show_honseki
+    assert ("本籍省略" in text) is not show_honseki
+
+
+@pytest.mark.parametrize("show_my_number", [True, False])
+def test_my_number_is_shown_only_when_chosen(
+    renderer: JuminhyoRenderer, tmp_path: Path, show_my_number: bool
+) -> None:
+    doc = household_document(1, show_my_number=show_my_number)
+    text = squeezed(pdf_text(renderer.render(doc).pdf, tmp_path))
+    assert ("123456789000" in text) is show_my_number
+    assert ("個人番号省略" in text) is not show_my_number
+
+
+def test_relationship_is_omitted_when_not_chosen(
+    renderer: JuminhyoRenderer, tmp_path: Path
+) -> None:
+    text = squeezed(
+        pdf_text(renderer.render(household_document(2, show_relationship=False)).pdf, tmp_path)
+    )
+    assert "世帯主" not in text
+    assert "続柄省略" in text
+
+
+def test_a_foreign_resident_shows_residence_fields_instead_of_honseki(
+    renderer: JuminhyoRenderer, tmp_path: Path
+) -> None:
+    doc = replace(household_document(0, show_honseki=True), members=(foreign_resident(),))
+    text = squeezed(pdf_text(renderer.render(doc).pdf, tmp_path))
+    for expected in (
+        "国籍・地域",
+        "アメリカ合衆国",
+        "在留資格",
+        "技術・人文知識・国際業務",
+        "在留カード等の",
+        "AB12345678CD",
+        "通称須見寿丈",
+        "中長期在留者",
+        "在留期間",
+        "3年",
+        to_wareki(date(2027, 4, 1)),
+    ):
+        assert expected in text
+    assert "本籍" not in text and "筆頭者" not in text
+
+
+def test_choosing_one_member_names_only_that_member(
+    renderer: JuminhyoRenderer, tmp_path: Path
+) -> None:
+    doc = replace(household_document(), members=(person(2),), whole_household=False)
+    rendered = renderer.render(doc)
+    text = squeezed(pdf_text(rendered.pdf, tmp_path))
+    assert "鈴木次郎" in text
+    for other in (0, 1, 3):
+        assert squeezed(person(other).name_kana) not in text
+    assert "鈴木花子" not in text and "鈴木桜" not in text
+    assert "世帯の一部の住民票の原本と相違ないことを証明する" in text
+    assert rendered.subject_codes == (person(2).juminhyo_code,)
+
+
+def test_a_large_household_runs_onto_more_pages_with_numbering(
+    renderer: JuminhyoRenderer, tmp_path: Path
+) -> None:
+    long_address = "東京都千代田区千代田一丁目1番1号" + "千代田ビルディング東館" * 6 + "1001号室"
+    doc = replace(
+        household_document(9, show_honseki=True, show_my_number=True), address=long_address
+    )
+    rendered = renderer.render(doc)
+    assert rendered.pages > 1
+    pages = pdf_text(rendered.pdf, tmp_path).split("\f")[: rendered.pages]
+    for number, page in enumerate(pages, start=1):
+        assert f"{number}/{rendered.pages}" in page
+        assert ("（次頁に続く）" in page) is (number < rendered.pages)
+    text = squeezed("".join(pages))
+    assert all(squeezed(member.name) in text for member in doc.members)
+    assert rendered.subject_codes == tuple(member.juminhyo_code for member in doc.members)
+
+
+def test_rendered_document_carries_digest_and_subjects(renderer: JuminhyoRenderer) -> None:
+    doc = household_document()
+    rendered = renderer.render(doc)
+    assert rendered.pdf.startswith(b"%PDF")
+    assert rendered.pages == 1
+    assert rendered.digest == hashlib.sha256(rendered.pdf).hexdigest()
+    assert rendered.subject_codes == tuple(member.juminhyo_code for member in doc.members)
+
+
+def test_names_are_escaped_not_interpreted(renderer: JuminhyoRenderer) -> None:
+    doc = replace(household_document(1), address="<b>東京都</b>&<script>x</script>")
+    assert "&lt;b&gt;東京都&lt;/b&gt;&amp;&lt;script&gt;" in renderer.html(doc)
+
+
+def test_concurrent_renders_each_name_the_right_person(
+    renderer: JuminhyoRenderer, tmp_path: Path
+) -> None:
+    chosen = [1, 2, 1, 2, 1, 2]
+    docs = [
+        replace(household_document(), members=(person(i),), whole_household=False) for i in chosen
+    ]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(renderer.render, docs))
+    for index, rendered in zip(chosen, results, strict=True):
+        text = squeezed(pdf_text(rendered.pdf, tmp_path))
+        assert squeezed(person(index).name) in text
+        assert squeezed(person(3 - index).name) not in text
+        assert rendered.subject_codes == (person(index).juminhyo_code,)
+
+
+def test_page_one_is_saved_for_people_to_look_at(renderer: JuminhyoRenderer) -> None:
+    OUTPUT_DIR.mkdir(exist_ok=True)
+    pdf_path = OUTPUT_DIR / "juminhyo.pdf"
+    pdf_path.write_bytes(renderer.render(household_document(show_honseki=True)).pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "60",
+            "-png",
+            "-singlefile",
+            str(pdf_path),
+            str(OUTPUT_DIR / "juminhyo-page1"),
+        ],
+        check=True,
+    )
+    assert (OUTPUT_DIR / "juminhyo-page1.png").stat().st_size > 0
