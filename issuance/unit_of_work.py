@@ -14,7 +14,7 @@ class SqlAlchemyUnitOfWork:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.session.rollback()
+        # close() discards whatever was not committed, and leaves loaded objects readable.
         self.session.close()
 
     def commit(self) -> None:

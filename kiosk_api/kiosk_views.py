@@ -284,6 +284,7 @@ def confirm(session_id: str, request_id: str) -> tuple[Response, int]:
             body.result == "printed",
             platform.now(),
         )
-    if changed and req.state.value == "printed":
-        metrics.ISSUED.labels(req.kind.value).inc()
-    return _json(_request_out(req))
+        out = _request_out(req)
+    if changed and out.state == "printed":
+        metrics.ISSUED.labels(out.certificate).inc()
+    return _json(out)

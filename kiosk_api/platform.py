@@ -105,7 +105,7 @@ def bootstrap(settings: Settings, *, queue: Any = None, clock: Any = None) -> Pl
         platform.clock = clock
     if queue is None:
         if settings.redis_url:
-            queue = RqQueue(settings.redis_url, settings.job_timeout_seconds)
+            queue = RqQueue(settings.redis_url, settings.queue_name, settings.job_timeout_seconds)
         else:
             from kiosk_api.jobs import render_request
 

@@ -9,7 +9,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 log = logging.getLogger(__name__)
 
 RENDER_JOB = "kiosk_api.jobs.render_request"
-QUEUE_NAME = "kofu-render"
 
 
 class InProcessQueue:
@@ -44,12 +43,12 @@ class InProcessQueue:
 class RqQueue:
     """Enqueues by job function name, with a deterministic id so a duplicate replaces, not adds."""
 
-    def __init__(self, redis_url: str, job_timeout: int) -> None:
+    def __init__(self, redis_url: str, queue_name: str, job_timeout: int) -> None:
         from redis import Redis
         from rq import Queue
 
         self._redis = Redis.from_url(redis_url)
-        self._queue = Queue(QUEUE_NAME, connection=self._redis)
+        self._queue = Queue(queue_name, connection=self._redis)
         self._job_timeout = job_timeout
 
     def enqueue_render(self, request_id: str) -> None:
@@ -69,8 +68,8 @@ class RqQueue:
         return self._queue.count
 
     @property
-    def connection(self):  # type: ignore[no-untyped-def]
-        return self._redis
+    def queue(self):  # type: ignore[no-untyped-def]
+        return self._queue
 
     def close(self) -> None:
         self._redis.close()

@@ -25,7 +25,7 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     render_threads: int = 2
     job_timeout_seconds: int = 120
-    timezone: str = "Asia/Tokyo"
+    queue_name: str = "kofu-render"
 
     @property
     def jobs_in_process(self) -> bool:
@@ -61,4 +61,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=_int(env, "KOFU_MAX_BODY_BYTES", 64 * 1024),
         render_threads=_int(env, "KOFU_RENDER_THREADS", 2),
         job_timeout_seconds=_int(env, "KOFU_JOB_TIMEOUT_SECONDS", 120),
+        queue_name=env.get("KOFU_QUEUE_NAME") or "kofu-render",
     )

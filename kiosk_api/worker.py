@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from kiosk_api.platform import bootstrap
-from kiosk_api.queue import QUEUE_NAME
 from kiosk_api.settings import Settings
 
 
 def run_worker(settings: Settings, burst: bool = False) -> None:
-    from rq import Queue, SimpleWorker
+    from rq import SimpleWorker
 
     from kiosk_api.cli import start_sweeper
 
@@ -17,9 +16,9 @@ def run_worker(settings: Settings, burst: bool = False) -> None:
     from issuance.rendering import JuminhyoRenderer
 
     JuminhyoRenderer()
-    connection = platform.queue.connection
+    queue = platform.queue.queue
     # SimpleWorker runs jobs in this process: no fork per job, so fonts and connections stay warm.
-    worker = SimpleWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection)
+    worker = SimpleWorker([queue], connection=queue.connection)
     if not burst:
         start_sweeper(settings)
     worker.work(burst=burst, with_scheduler=False)

@@ -1,0 +1,122 @@
+"""The README's promise: `kofu serve` on the embedded default, `kofu kiosk issue` against it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.support.pdf import pdf_text, squeeze
+from tests.support.services import KOFU
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def centre(data_dir: Path, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """`kofu serve` (gunicorn, SQLite, in-process jobs) on a free loopback port, stopped by PID."""
+    port = free_port()
+    env = {**os.environ, "KOFU_DATA_DIR": str(data_dir)}
+    env.pop("KOFU_REDIS_URL", None)
+    env.pop("KOFU_DATABASE_URL", None)
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [KOFU, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(url + "/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, "kofu serve did not start"
+            time.sleep(0.2)
+        yield url, env
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def kiosk_issue(
+    env: dict[str, str], url: str, card: Path, out: Path, *extra: str, pin: str = "1234"
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            KOFU,
+            "kiosk",
+            "issue",
+            "--card",
+            str(card),
+            "--pin",
+            pin,
+            "--certificate",
+            "juminhyo",
+            "--centre",
+            url,
+            "--kiosk",
+            "K0002",
+            "--out",
+            str(out),
+            *extra,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+
+
+def test_kofu_kiosk_issue_prints_the_household_and_is_metered(
+    centre: tuple[str, dict[str, str]], cards: Path, tmp_path: Path
+) -> None:
+    url, env = centre
+    out = tmp_path / "juminhyo.pdf"
+    done = kiosk_issue(env, url, cards / "yamada-taro.json", out, "--members", "all")
+    assert done.returncode == 0, done.stderr
+    text = squeeze(pdf_text(out.read_bytes()))
+    for name in ("山田太郎", "山田花子", "山田一郎", "山田さくら"):
+        assert name in text
+    metrics = requests.get(url + "/metrics", timeout=5).text
+    assert 'kofu_certificates_printed_total{certificate="juminhyo"} 1.0' in metrics
+    assert "kofu_request_to_ready_seconds_count 1.0" in metrics
+
+
+def test_a_refusal_exits_non_zero_with_its_code_and_both_messages(
+    centre: tuple[str, dict[str, str]], cards: Path, tmp_path: Path
+) -> None:
+    url, env = centre
+    refused = kiosk_issue(env, url, cards / "sato-hanako.json", tmp_path / "never.pdf")
+    assert refused.returncode == 2
+    assert "DV_PROTECTED" in refused.stderr
+    assert "窓口" in refused.stderr and "counter" in refused.stderr
+    assert not (tmp_path / "never.pdf").exists()
+
+
+def test_a_wrong_pin_reports_the_tries_left_and_never_reaches_the_centre(
+    centre: tuple[str, dict[str, str]], cards: Path, tmp_path: Path
+) -> None:
+    url, env = centre
+    wrong = kiosk_issue(env, url, cards / "yamada-hanako.json", tmp_path / "x.pdf", pin="9999")
+    assert wrong.returncode == 2
+    assert "WRONG_PIN" in wrong.stderr and "2" in wrong.stderr
+    metrics = requests.get(url + "/metrics", timeout=5).text
+    assert 'endpoint="/v1/sessions"' not in metrics

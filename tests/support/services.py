@@ -1,0 +1,62 @@
+"""The production shape in tests: PostgreSQL, Redis and real `kofu worker` processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+KOFU = str(Path(sys.executable).parent / "kofu")
+
+
+def production_env(data_dir: Path, postgres_url: str, redis_url: str) -> dict[str, str]:
+    return {
+        "KOFU_DATA_DIR": str(data_dir),
+        "KOFU_DATABASE_URL": postgres_url,
+        "KOFU_REDIS_URL": redis_url,
+        "KOFU_QUEUE_NAME": f"kofu-test-{uuid.uuid4().hex[:8]}",
+    }
+
+
+@contextmanager
+def worker_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """One `kofu worker`, stopped by its PID when the block ends (killed if it will not stop)."""
+    handle = log.open("ab")
+    process = subprocess.Popen(
+        [KOFU, "worker"], env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        handle.close()
+
+
+def wait_for_workers(queue, count: int, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """Block until ``count`` workers listen on ``queue`` (imports and font warm-up take seconds)."""
+    from rq import Worker
+
+    deadline = time.monotonic() + timeout
+    while len(Worker.all(queue=queue)) < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{count} workers did not start within {timeout} s")
+        time.sleep(0.2)
+
+
+def copy_cards(source: Path, target: Path) -> None:
+    """Reuse the session's test JPKI and cards (RSA keys are slow to make)."""
+    for name in ("jpki", "demo"):
+        shutil.copytree(source / name, target / name, dirs_exist_ok=True)
