@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -41,7 +42,8 @@ class InProcessQueue:
 
 
 class RqQueue:
-    """Enqueues by job function name, with a deterministic id so a duplicate replaces, not adds."""
+    """Enqueues by job function name. Each enqueue gets its own job id: the job is idempotent,
+    and a fresh id never collides with a dead worker's entry still in rq's started registry."""
 
     def __init__(self, redis_url: str, queue_name: str, job_timeout: int) -> None:
         from redis import Redis
@@ -57,7 +59,7 @@ class RqQueue:
         self._queue.enqueue(
             RENDER_JOB,
             request_id,
-            job_id=f"render-{request_id}",
+            job_id=f"render-{request_id}-{secrets.token_hex(4)}",
             job_timeout=self._job_timeout,
             retry=Retry(max=3, interval=[1, 5, 15]),
             result_ttl=300,

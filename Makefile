@@ -1,0 +1,69 @@
+# kofu: `make run` starts the centre with demo data, `make test` runs the checks and the tests.
+# Both set the machine up first; the second time they skip what is already done.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+BIN := $(VENV)/bin
+KOFU := $(BIN)/kofu
+DATA_DIR := $(or $(KOFU_DATA_DIR),var)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+SYSTEM_STAMP := var/.setup-system.stamp
+VENV_STAMP := $(VENV)/.kofu-installed.stamp
+
+.PHONY: run test bench setup lint
+
+setup: $(VENV_STAMP)
+
+# Debian packages: checked again only when the script changes or var/ was removed.
+$(SYSTEM_STAMP): scripts/setup-system.sh
+	bash scripts/setup-system.sh
+	@mkdir -p $(dir $@) && touch $@
+
+# The virtualenv: pip runs again only when pyproject.toml changed.
+$(VENV_STAMP): pyproject.toml $(SYSTEM_STAMP)
+	@python=$$(command -v python3.11 || command -v python3) || { \
+	    echo "setup: no python3.11 or python3 found" >&2; exit 1; }; \
+	"$$python" -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 12) else 1)' || { \
+	    echo "setup: $$python is $$("$$python" -V 2>&1); kofu needs Python 3.11 (pyproject.toml)" >&2; \
+	    exit 1; }; \
+	[ -x $(BIN)/python ] || "$$python" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: setup
+	$(KOFU) db upgrade
+	$(KOFU) demo load
+	@cards=$$($(KOFU) demo cards); \
+	first=$$(printf '%s\n' "$$cards" | awk '/PIN/ {print $$1; exit}'); \
+	pin=$$(printf '%s\n' "$$cards" | awk '/PIN/ {print $$3; exit}'); \
+	echo; \
+	echo "== Demo cards (virtual My Number cards; the first is the usual success path) =="; \
+	printf '%s\n' "$$cards"; \
+	echo; \
+	echo "== Try, from another terminal in $(CURDIR) =="; \
+	echo "  $(KOFU) kiosk issue --card $${first:-$(DATA_DIR)/demo/cards/yamada-taro.json} --pin $${pin:-1234} --certificate juminhyo --members all --centre http://$(HOST):$(PORT) --out out.pdf"; \
+	echo "  pdftotext out.pdf -"; \
+	echo "  curl -s http://$(HOST):$(PORT)/openapi.json"; \
+	echo "  curl -s http://$(HOST):$(PORT)/metrics"; \
+	echo; \
+	echo "== Serving on http://$(HOST):$(PORT) (Ctrl-C stops) =="
+	$(KOFU) serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/lint-imports
+	@$(BIN)/pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
+	exit $$status
+
+bench: setup
+	$(BIN)/python loadtests/bench.py
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy issuance billing municipalities

@@ -1,0 +1,261 @@
+"""End-to-end benchmark: the production shape on this machine, Locust against it, bare render rate.
+
+Starts a fresh PostgreSQL database, gunicorn (``kofu serve``) and two RQ workers, all on
+127.0.0.1 and stopped by PID at the end; loads demo data with extra residents; runs the Locust
+kiosk flow headless; then measures bare WeasyPrint renders/s with as many processes as render
+workers, and compares. Figures are printed and written to ``var/bench/latest.json``.
+
+Environment: BENCH_USERS (20), BENCH_SPAWN_RATE (5), BENCH_SECONDS (60),
+BENCH_RENDER_SECONDS (10), BENCH_PG_URL (the ``postgres`` database of the server to use),
+BENCH_REDIS_URL (must name a dedicated, non-zero database: it is flushed), BENCH_PORT (8765).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RENDER_WORKERS = 2
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name) or str(default)
+    if not raw.isdigit() or int(raw) <= 0:
+        sys.exit(f"bench: {name} must be a positive whole number, got {raw!r}")
+    return int(raw)
+
+
+USERS = _env_int("BENCH_USERS", 20)
+SPAWN_RATE = _env_int("BENCH_SPAWN_RATE", 5)
+SECONDS = _env_int("BENCH_SECONDS", 60)
+RENDER_SECONDS = _env_int("BENCH_RENDER_SECONDS", 10)
+PORT = _env_int("BENCH_PORT", 8765)
+PG_URL = os.environ.get("BENCH_PG_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/15"
+EXTRA_RESIDENTS = max(200, USERS)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def import_render_bench():  # type: ignore[no-untyped-def]
+    """``loadtests/render_bench.measure``, or a clear stop before anything is started."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    try:
+        from render_bench import measure
+    except ImportError as exc:
+        sys.exit(f"bench: loadtests/render_bench.py with measure(seconds, processes) is needed "
+                 f"for the bare render rate ({exc})")
+    return measure
+
+
+def dedicated_redis() -> redis.Redis:
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
+    db = client.connection_pool.connection_kwargs.get("db", 0)
+    if int(db) == 0:
+        sys.exit(f"bench: {REDIS_URL} is database 0; give BENCH_REDIS_URL a dedicated "
+                 "database number (it is flushed), e.g. redis://127.0.0.1:6379/15")
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        sys.exit(f"bench: Redis at {REDIS_URL} is not reachable: {exc}")
+    return client
+
+
+def admin_connection() -> psycopg.Connection:
+    try:
+        return psycopg.connect(PG_URL, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        sys.exit(f"bench: PostgreSQL at {PG_URL} is not reachable: {exc}")
+
+
+def create_database(stack: ExitStack) -> str:
+    """A fresh database dropped at the end; returns its URL."""
+    name = f"kofu_bench_{os.getpid()}"
+    admin = stack.enter_context(admin_connection())
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    log(f"created database {name}")
+
+    def drop() -> None:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        log(f"dropped database {name}")
+
+    stack.callback(drop)
+    return PG_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def kofu(env: dict[str, str], *args: str, timeout: float) -> None:
+    """Run a one-shot ``kofu`` command; its output is shown only if it fails."""
+    started = time.perf_counter()
+    done = subprocess.run([str(BIN / "kofu"), *args], env=env, cwd=ROOT, timeout=timeout,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if done.returncode != 0:
+        print(done.stdout, file=sys.stderr)
+        raise SystemExit(f"bench: kofu {' '.join(args)} failed (exit {done.returncode})")
+    log(f"kofu {' '.join(args)}: {time.perf_counter() - started:.1f} s")
+
+
+def start(stack: ExitStack, name: str, argv: list[str], env: dict[str, str],
+          logs: Path) -> subprocess.Popen[bytes]:
+    """Start a long-running process; it is stopped by its PID when the stack closes."""
+    out = stack.enter_context(open(logs / f"{name}.log", "wb"))
+    proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    log(f"started {name} (pid {proc.pid})")
+    stack.callback(stop, name, proc)
+    return proc
+
+
+def stop(name: str, proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)  # gunicorn's master and rq's worker stop their children
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # its own session: only what it started
+        proc.wait(timeout=5)
+    log(f"stopped {name} (pid {proc.pid})")
+
+
+def wait_for_health(url: str, procs: list[subprocess.Popen[bytes]], logs: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in procs):
+            sys.exit(f"bench: a server process exited early; see {logs}/*.log")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    log(f"{url} answers")
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.3)
+    sys.exit(f"bench: {url} did not answer within 30 s; see {logs}/serve.log")
+
+
+def run_locust(env: dict[str, str], run_dir: Path) -> dict[str, dict[str, str]]:
+    prefix = run_dir / "locust"
+    argv = [str(BIN / "locust"), "-f", str(ROOT / "loadtests" / "locustfile.py"), "--headless",
+            "-u", str(USERS), "-r", str(SPAWN_RATE), "-t", f"{SECONDS}s",
+            "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary",
+            "--stop-timeout", "10"]
+    log(f"locust: {USERS} kiosks, +{SPAWN_RATE}/s, {SECONDS} s")
+    completed = subprocess.run(argv, env=env, cwd=ROOT, timeout=SECONDS + 90)
+    stats_file = prefix.with_name("locust_stats.csv")
+    if not stats_file.exists():
+        sys.exit(f"bench: Locust wrote no statistics (exit {completed.returncode})")
+    with stats_file.open(newline="") as file:
+        return {f"{row['Type']} {row['Name']}": row for row in csv.DictReader(file)}
+
+
+def summarise(stats: dict[str, dict[str, str]], render: dict) -> dict:
+    flows = stats.get("FLOW issuance", {})
+    ready = stats.get("FLOW request_to_ready", {})
+    http_failures = sum(int(row["Failure Count"]) for key, row in stats.items()
+                        if not key.startswith(("FLOW ", " Aggregated", "None Aggregated")))
+    completed = int(flows.get("Request Count", 0)) - int(flows.get("Failure Count", 0))
+    issuances_per_s = round(completed / SECONDS, 2)
+    bare_naive = render["naive"]["renders_per_s"]
+    bare_ours = render["ours"]["renders_per_s"]
+    return {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "users": USERS,
+        "seconds": SECONDS,
+        "render_workers": RENDER_WORKERS,
+        "issuances_completed": completed,
+        "issuances_per_s": issuances_per_s,
+        "request_to_ready_ms": {p: _number(ready.get(f"{p}%")) for p in ("50", "95", "99")},
+        "errors": int(flows.get("Failure Count", 0)),
+        "http_failures": http_failures,
+        "bare_render_per_s": {"naive": bare_naive, "optimised": bare_ours,
+                              "processes": render["processes"], "seconds": render["seconds"]},
+        "platform_over_bare": {"optimised": round(issuances_per_s / max(bare_ours, 1e-9), 2),
+                               "naive": round(issuances_per_s / max(bare_naive, 1e-9), 2)},
+    }
+
+
+def _number(raw: str | None) -> float | None:
+    return None if raw in (None, "", "N/A") else float(raw)
+
+
+def report(figures: dict) -> None:
+    p = figures["request_to_ready_ms"]
+    bare = figures["bare_render_per_s"]
+    ratio = figures["platform_over_bare"]
+    lines = [
+        f"kofu bench: {figures['users']} kiosks for {figures['seconds']} s, "
+        f"{RENDER_WORKERS} render workers",
+        f"  issuances/s (whole flows)     {figures['issuances_per_s']}"
+        f"  ({figures['issuances_completed']} completed)",
+        f"  request_to_ready p50/p95/p99  {p['50']} / {p['95']} / {p['99']} ms",
+        f"  errors (abandoned flows)      {figures['errors']}"
+        f"  (HTTP failures: {figures['http_failures']})",
+        f"  bare renders/s, {bare['processes']} processes  naive {bare['naive']},"
+        f" optimised {bare['optimised']}",
+        f"  platform / bare               {ratio['optimised']} of optimised,"
+        f" {ratio['naive']} of naive",
+    ]
+    print("\n" + "\n".join(lines) + "\n", flush=True)
+
+
+def main() -> int:
+    measure = import_render_bench()
+    cache = dedicated_redis()
+    out_dir = ROOT / "var" / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    began = time.monotonic()
+    with ExitStack() as stack:
+        run_dir = Path(tempfile.mkdtemp(prefix="kofu-bench-"))
+        stack.callback(shutil.rmtree, run_dir, ignore_errors=True)
+        logs = out_dir / "logs"
+        logs.mkdir(exist_ok=True)
+        metrics_dir = run_dir / "prometheus"
+        metrics_dir.mkdir()
+        cache.flushdb()
+        stack.callback(cache.flushdb)
+        env = dict(os.environ, KOFU_DATABASE_URL=create_database(stack), KOFU_REDIS_URL=REDIS_URL,
+                   KOFU_DATA_DIR=str(run_dir / "data"), PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
+        env.pop("KOFU_PKI_DIR", None)
+        kofu(env, "db", "upgrade", timeout=60)
+        kofu(env, "demo", "load", "--extra-residents", str(EXTRA_RESIDENTS), timeout=120)
+        serve = ["serve", "--port", str(PORT), "--workers", "2", "--threads", "8"]
+        procs = {"serve": start(stack, "serve", [str(BIN / "kofu"), *serve], env, logs)}
+        for i in range(1, RENDER_WORKERS + 1):
+            name = f"worker{i}"
+            procs[name] = start(stack, name, [str(BIN / "kofu"), "worker"], env, logs)
+        wait_for_health(f"http://127.0.0.1:{PORT}/healthz", list(procs.values()), logs)
+        stats = run_locust(env, run_dir)
+        shutil.copy(run_dir / "locust_stats.csv", out_dir / "locust_stats.csv")
+        for name, proc in procs.items():  # the bare render rate gets the machine to itself
+            stop(name, proc)
+    log(f"bare render rate: {RENDER_WORKERS} processes, {RENDER_SECONDS} s per mode")
+    figures = summarise(stats, measure(float(RENDER_SECONDS), RENDER_WORKERS))
+    figures["wall_seconds"] = round(time.monotonic() - began, 1)
+    (out_dir / "latest.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    report(figures)
+    log(f"wrote {out_dir / 'latest.json'} in {figures['wall_seconds']} s")
+    return 0 if figures["issuances_completed"] > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

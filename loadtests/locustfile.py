@@ -1,0 +1,227 @@
+"""Locust load test: each simulated kiosk runs the whole issuance flow with its own virtual card.
+
+Run after ``kofu demo load --extra-residents N`` (``make bench`` does it all)::
+
+    locust -f loadtests/locustfile.py --headless -u 20 -r 5 -t 60s --host http://127.0.0.1:8765
+
+Two custom entries (type ``FLOW``) appear in the statistics beside the HTTP calls:
+``request_to_ready`` (POST request → state ``ready``) and ``issuance`` (one whole flow; its
+count is the number of completed issuances, its failures the number of abandoned flows).
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import os
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import gevent
+from locust import HttpUser, constant, events, task
+from locust.exception import StopUser
+
+from kiosk_terminal.jpki import JpkiCard
+from kiosk_terminal.virtual_card import VirtualCard
+
+READY_TIMEOUT_S = 30.0
+POLL_INTERVAL_S = (0.1, 0.2)
+REQUEST = "/v1/sessions/[sid]/requests/[rid]"  # how Locust groups the statistics
+FINAL_STATES = {"printed", "voided", "failed", "expired"}
+
+
+class FlowError(Exception):
+    """One issuance flow could not be completed; the message says where."""
+
+
+@dataclass
+class KioskCard:
+    """A virtual card, loaded once, with the PIN its file holds."""
+
+    card: VirtualCard
+    pin: str
+    label: str
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("KOFU_DATA_DIR") or "var")
+
+
+def _card_paths() -> list[Path]:
+    folder = _data_dir() / "demo" / "cards" / "extra"
+    paths = sorted(folder.glob("*.json"))
+    if not paths:
+        raise SystemExit(f"no card files in {folder}: run `kofu demo load --extra-residents 200`")
+    return paths
+
+
+def _kiosk_tokens() -> list[str]:
+    path = _data_dir() / "demo" / "kiosks.json"
+    try:
+        tokens = list(json.loads(path.read_text(encoding="utf-8")).values())
+    except FileNotFoundError:
+        raise SystemExit(f"{path} is missing: run `kofu demo load` first") from None
+    if not tokens:
+        raise SystemExit(f"{path} holds no kiosk credentials")
+    return tokens
+
+
+class _Pool:
+    """Hands each new user the next card and the next kiosk credential (round-robin)."""
+
+    def __init__(self) -> None:
+        self._paths: list[Path] | None = None
+        self._cards: dict[Path, KioskCard] = {}
+        self._next_card = itertools.count()
+        self._tokens: itertools.cycle[str] | None = None
+
+    def prepare(self) -> None:
+        if self._paths is None:
+            self._paths = _card_paths()
+            self._tokens = itertools.cycle(_kiosk_tokens())
+
+    def take(self) -> tuple[KioskCard, str]:
+        self.prepare()
+        assert self._paths is not None and self._tokens is not None
+        path = self._paths[next(self._next_card) % len(self._paths)]
+        if path not in self._cards:  # each card file is parsed once per Locust process
+            document = json.loads(path.read_text(encoding="utf-8"))
+            self._cards[path] = KioskCard(VirtualCard.load(path), document["pin"], path.stem)
+        return self._cards[path], next(self._tokens)
+
+
+POOL = _Pool()
+
+
+@events.test_start.add_listener
+def _check_demo_data(environment, **_kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Stop at once, with the reason, when the demo cards or kiosks are missing."""
+    try:
+        POOL.prepare()
+    except SystemExit as exc:
+        print(f"locustfile: {exc}")
+        environment.process_exit_code = 2
+        if environment.runner is not None:
+            environment.runner.quit()
+
+
+def _record(name: str, started: float, exception: Exception | None = None) -> None:
+    events.request.fire(
+        request_type="FLOW",
+        name=name,
+        response_length=0,
+        context={},
+        response_time=(time.perf_counter() - started) * 1000,
+        exception=exception,
+    )
+
+
+class KioskUser(HttpUser):
+    """One kiosk: card in, PIN, challenge signed, 住民票 requested, downloaded, printed."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        try:
+            self.kiosk_card, token = POOL.take()
+        except SystemExit as exc:
+            print(f"KioskUser: {exc}")
+            raise StopUser() from exc
+        self.client.headers["Authorization"] = f"Bearer {token}"
+
+    @task
+    def issue_juminhyo(self) -> None:
+        started = time.perf_counter()
+        try:
+            self._flow()
+        except FlowError as exc:
+            _record("issuance", started, exc)
+        else:
+            _record("issuance", started)
+
+    def _flow(self) -> None:
+        jpki = JpkiCard(self.kiosk_card.card)
+        jpki.select_application()
+        certificate = jpki.read_user_certificate()
+        opened = self._call(
+            "post",
+            "/v1/sessions",
+            "/v1/sessions",
+            201,
+            {"certificate": base64.b64encode(certificate).decode()},
+        )
+        session = f"/v1/sessions/{opened['session_id']}"
+        jpki.verify_pin(self.kiosk_card.pin)
+        signature = jpki.sign_sha256(base64.b64decode(opened["challenge"]))
+        self._call(
+            "post",
+            f"{session}/authenticate",
+            "/v1/sessions/[sid]/authenticate",
+            200,
+            {"signature": base64.b64encode(signature).decode()},
+        )
+        menu = self._call("get", f"{session}/menu", "/v1/sessions/[sid]/menu", 200)
+        item = next((i for i in menu["certificates"] if i["certificate"] == "juminhyo"), None)
+        if item is None or not item["available"]:
+            raise FlowError(f"juminhyo not offered to {self.kiosk_card.label}: {item}")
+        asked = time.perf_counter()
+        submitted = self._call(
+            "post",
+            f"{session}/requests",
+            "/v1/sessions/[sid]/requests",
+            202,
+            {
+                "certificate": "juminhyo",
+                "options": {"members": "all"},
+                "copies": 1,
+                "idempotency_key": uuid.uuid4().hex,
+            },
+        )
+        request = f"{session}/requests/{submitted['request_id']}"
+        self._wait_until_ready(request, submitted, asked)
+        self._download(request)
+        self._call(
+            "post", f"{request}/confirmation", f"{REQUEST}/confirmation", 200, {"result": "printed"}
+        )
+
+    def _wait_until_ready(self, request: str, state: dict, asked: float) -> None:
+        deadline = asked + READY_TIMEOUT_S
+        while state["state"] != "ready":
+            if state["state"] in FINAL_STATES:
+                error = FlowError(f"request ended {state['state']}: {state.get('failure')}")
+                _record("request_to_ready", asked, error)
+                raise error
+            if time.perf_counter() > deadline:
+                error = FlowError(f"not ready in {READY_TIMEOUT_S:.0f} s ({state['state']})")
+                _record("request_to_ready", asked, error)
+                raise error
+            gevent.sleep(random.uniform(*POLL_INTERVAL_S))
+            state = self._call("get", request, REQUEST, 200)
+        _record("request_to_ready", asked)
+
+    def _download(self, request: str) -> None:
+        name = f"{REQUEST}/document"
+        with self.client.get(f"{request}/document", name=name, catch_response=True) as response:
+            if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+                response.failure(f"expected a PDF, got {response.status_code}")
+                raise FlowError(f"document download failed ({response.status_code})")
+
+    def _call(
+        self, method: str, path: str, name: str, expected: int, body: dict | None = None
+    ) -> dict:
+        with self.client.request(
+            method, path, name=name, json=body, catch_response=True
+        ) as response:
+            if response.status_code != expected:
+                detail = f"{response.status_code}: {response.text[:200]}"
+                response.failure(detail)
+                raise FlowError(f"{method.upper()} {name} answered {detail}")
+            try:
+                return response.json()
+            except ValueError as exc:
+                response.failure("answer is not JSON")
+                raise FlowError(f"{method.upper()} {name} answered non-JSON") from exc

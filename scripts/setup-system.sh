@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages kofu needs, only those missing; apt-get runs only if needed.
+set -euo pipefail
+
+# HarfBuzz subsetting and Pango for WeasyPrint, the IPAex fonts the forms use, pdftotext.
+packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-ipaexfont poppler-utils)
+
+# A Python >= 3.11 with venv support: python3.11 if present, else python3.
+python=""
+for candidate in python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1; then
+        python="$candidate"
+        break
+    fi
+done
+if [ -z "$python" ]; then
+    packages+=(python3 python3-venv)
+elif ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    packages+=(python3-venv)
+fi
+
+installed() {
+    [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = "installed" ]
+}
+
+missing=()
+for package in "${packages[@]}"; do
+    installed "$package" || missing+=("$package")
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    echo "setup-system: all Debian packages present (${packages[*]})"
+    exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+    sudo=(sudo)
+else
+    echo "setup-system: missing ${missing[*]}; run as root or install sudo" >&2
+    exit 1
+fi
+
+echo "setup-system: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update
+"${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
