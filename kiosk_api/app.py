@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, jsonify, request
 
 from kiosk_api import metrics
 from kiosk_api.errors import register_error_handlers
@@ -28,10 +26,6 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.extensions["kofu"] = platform
     register_error_handlers(app)
     app.register_blueprint(kiosk_bp)
-
-    @app.before_request
-    def _start_timer() -> None:
-        g.started = time.perf_counter()
 
     @app.after_request
     def _count(response: Response) -> Response:

@@ -58,7 +58,7 @@ def demo_load(settings: Settings, extra_residents: int) -> None:
     from kiosk_api.demo.loader import load_demo
     from kiosk_api.platform import bootstrap
 
-    platform = bootstrap(settings, queue=False)
+    platform = bootstrap(settings, jobs=False)
     with platform.uow() as uow:
         paths = load_demo(
             uow, settings.data_dir, settings.pki_dir, settings.kiosk_key_pepper, extra_residents

@@ -95,15 +95,20 @@ class Platform:
 _current: Platform | None = None
 
 
-def bootstrap(settings: Settings, *, queue: Any = None, clock: Any = None) -> Platform:
-    """Build (and make current) this process's platform. Connects lazily, never at import."""
+def bootstrap(
+    settings: Settings, *, queue: Any = None, clock: Any = None, jobs: bool = True
+) -> Platform:
+    """Build (and make current) this process's platform. Connects lazily, never at import.
+
+    ``jobs=False`` builds no queue at all (set-up commands that never enqueue).
+    """
     from kiosk_api.queue import InProcessQueue, RqQueue
 
     engine = make_engine(settings.database_url)
     platform = Platform(settings, engine, sessionmaker(engine, expire_on_commit=False))
     if clock is not None:
         platform.clock = clock
-    if queue is None:
+    if queue is None and jobs:
         if settings.redis_url:
             queue = RqQueue(settings.redis_url, settings.queue_name, settings.job_timeout_seconds)
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -19,14 +20,17 @@ class InProcessQueue:
         self._job = job
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kofu-render")
         self._pending = 0
+        self._lock = threading.Lock()
 
     def enqueue_render(self, request_id: str) -> None:
-        self._pending += 1
+        with self._lock:
+            self._pending += 1
         future = self._executor.submit(self._job, request_id)
         future.add_done_callback(self._done)
 
     def _done(self, future: Future[object]) -> None:
-        self._pending -= 1
+        with self._lock:
+            self._pending -= 1
         if future.exception() is not None:
             log.error("render job failed", exc_info=future.exception())
 

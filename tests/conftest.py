@@ -50,7 +50,7 @@ def _open_all_day(settings: Settings) -> None:
 
 def prepare(settings: Settings, extra: int = EXTRA_RESIDENTS) -> None:
     upgrade(settings.database_url)
-    platform = bootstrap(settings, queue=False)
+    platform = bootstrap(settings, jobs=False)
     with platform.uow() as uow:
         load_demo(uow, settings.data_dir, settings.pki_dir, settings.kiosk_key_pepper, extra)
     platform.engine.dispose()
