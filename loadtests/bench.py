@@ -5,7 +5,7 @@ Starts a fresh PostgreSQL database, gunicorn (``kofu serve``) and two RQ workers
 kiosk flow headless; then measures bare WeasyPrint renders/s with as many processes as render
 workers, and compares. Figures are printed and written to ``var/bench/latest.json``.
 
-Environment: BENCH_USERS (20), BENCH_SPAWN_RATE (5), BENCH_SECONDS (60),
+Environment: BENCH_USERS (10), BENCH_SPAWN_RATE (5), BENCH_SECONDS (60),
 BENCH_RENDER_SECONDS (10), BENCH_PG_URL (the ``postgres`` database of the server to use),
 BENCH_REDIS_URL (must name a dedicated, non-zero database: it is flushed), BENCH_PORT (8765).
 """
@@ -42,7 +42,7 @@ def _env_int(name: str, default: int) -> int:
     return int(raw)
 
 
-USERS = _env_int("BENCH_USERS", 20)
+USERS = _env_int("BENCH_USERS", 10)
 SPAWN_RATE = _env_int("BENCH_SPAWN_RATE", 5)
 SECONDS = _env_int("BENCH_SECONDS", 60)
 RENDER_SECONDS = _env_int("BENCH_RENDER_SECONDS", 10)
