@@ -4,6 +4,8 @@ set -euo pipefail
 
 # HarfBuzz subsetting and Pango for WeasyPrint, the IPAex fonts the forms use, pdftotext.
 packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-ipaexfont poppler-utils)
+# pyscard builds from source: the PC/SC headers, swig and a compiler.
+packages+=(libpcsclite-dev swig gcc python3-dev)
 
 # A Python >= 3.11 with venv support: python3.11 if present, else python3.
 python=""
