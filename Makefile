@@ -67,3 +67,8 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy issuance billing municipalities
+
+.PHONY: bench-ledger
+# The synthetic nation (LEDGER_BENCH_EVENTS, default 32M) on PostgreSQL: load rate, report time.
+bench-ledger: setup
+	$(BIN)/python loadtests/ledger_bench.py

@@ -1,19 +1,42 @@
-"""The append-only fee ledger: one event per printed request, voids for failed prints."""
+"""The append-only fee ledger, its periods, rollups, statements, tariffs and counter counts."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Enum, String, UniqueConstraint
+from sqlalchemy import Date, Enum, String, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.db import Base, UtcDateTime
+from issuance.errors import KofuError
 
 
 class EventType(enum.StrEnum):
     ISSUE = "issue"
     VOID = "void"
+
+
+class PeriodStatus(enum.StrEnum):
+    DRAFT = "draft"
+    FINAL = "final"
+
+
+class PartyKind(enum.StrEnum):
+    MUNICIPALITY = "municipality"
+    OPERATOR = "operator"
+
+
+def _enum(cls: type[enum.Enum], length: int = 12) -> Enum:
+    return Enum(
+        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class StatementFinalError(KofuError):
+    code = "STATEMENT_FINAL"
+    message_ja = "確定済みの月次明細は変更できません。翌月の調整として登録してください。"
+    message_en = "A final statement cannot change; record an adjusting entry instead."
 
 
 class BillingEvent(Base):
@@ -23,11 +46,7 @@ class BillingEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[str] = mapped_column(String(32))
-    event_type: Mapped[EventType] = mapped_column(
-        Enum(
-            EventType, native_enum=False, length=10, values_callable=lambda e: [m.value for m in e]
-        )
-    )
+    event_type: Mapped[EventType] = mapped_column(_enum(EventType, 10))
     municipality_code: Mapped[str] = mapped_column(String(6), index=True)
     kiosk_id: Mapped[str] = mapped_column(String(32))
     operator_id: Mapped[str] = mapped_column(String(32))
@@ -37,3 +56,118 @@ class BillingEvent(Base):
     fee_total: Mapped[int]  # collected from the resident on the municipality's behalf
     commission_total: Mapped[int]  # owed to the kiosk operator
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    # The month (JST, YYYY-MM) whose statement counts this event: the month it occurred in, or
+    # the first open month after it when that month was already final (a late event).
+    accounting_month: Mapped[str | None] = mapped_column(String(7), index=True)
+
+
+class BillingAdjustment(Base):
+    """A correction: signed amounts counted in an open month, never an edit of an event."""
+
+    __tablename__ = "billing_adjustment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    accounting_month: Mapped[str] = mapped_column(String(7), index=True)
+    municipality_code: Mapped[str] = mapped_column(String(6))
+    operator_id: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(20))
+    certificate_kind: Mapped[str] = mapped_column(String(20))
+    issues: Mapped[int] = mapped_column(default=0)
+    copies: Mapped[int] = mapped_column(default=0)
+    fee_total: Mapped[int] = mapped_column(default=0)
+    commission_total: Mapped[int] = mapped_column(default=0)
+    corrects_request_id: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BillingPeriod(Base):
+    """One month's close. Its row is also the lock a finalising close and late events share."""
+
+    __tablename__ = "billing_period"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    status: Mapped[PeriodStatus] = mapped_column(_enum(PeriodStatus))
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finalised_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class BillingRollup(Base):
+    """Sums of one accounting month per municipality, operator, channel and kind."""
+
+    __tablename__ = "billing_rollup"
+
+    accounting_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    operator_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    certificate_kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    issues: Mapped[int]
+    copies: Mapped[int]
+    fee_total: Mapped[int]
+    commission_total: Mapped[int]
+
+
+class Statement(Base):
+    """One party's monthly statement; once final, its figures never change."""
+
+    __tablename__ = "billing_statement"
+    __table_args__ = (UniqueConstraint("month", "party_kind", "party_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    party_kind: Mapped[PartyKind] = mapped_column(_enum(PartyKind))
+    party_id: Mapped[str] = mapped_column(String(32))
+    party_name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[PeriodStatus] = mapped_column(_enum(PeriodStatus))
+    issues: Mapped[int]
+    copies: Mapped[int]
+    fees_collected: Mapped[int]
+    commission: Mapped[int]
+    contribution_share: Mapped[int] = mapped_column(default=0)
+    jpki_cost: Mapped[int] = mapped_column(default=0)
+    net: Mapped[int]
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    def require_draft(self) -> None:
+        if self.status is PeriodStatus.FINAL:
+            raise StatementFinalError()
+
+
+class Tariff(Base):
+    """One dated price: ``tariff`` names what it prices, ``subject`` whom ('*' for everyone)."""
+
+    __tablename__ = "billing_tariff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tariff: Mapped[str] = mapped_column(String(24))
+    subject: Mapped[str] = mapped_column(String(32), default="*")
+    certificate_kind: Mapped[str] = mapped_column(String(20), default="*")
+    amount: Mapped[int]
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)  # exclusive
+    amortise_years: Mapped[int | None]
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class CounterCount(Base):
+    """Certificates issued at a municipality's counter in one month; a re-upload adds deltas."""
+
+    __tablename__ = "billing_counter_count"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(6), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    certificate_kind: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int]
+    source: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+@event.listens_for(Statement, "before_update")
+@event.listens_for(Statement, "before_delete")
+def _final_statements_never_change(_mapper: object, _connection: object, target: Statement) -> None:
+    history = inspect(target).attrs.status.history
+    before = history.deleted[0] if history.deleted else target.status
+    if before is PeriodStatus.FINAL:
+        raise StatementFinalError()

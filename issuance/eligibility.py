@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import jpholiday
+
 from issuance.identity import Resident, ResidentStatus
 from issuance.model import CertificateKind
 from issuance.ports import MunicipalityInfo, Offering
 from issuance.refusals import RefusalError
 
 JST = ZoneInfo("Asia/Tokyo")
-SUPPORTED_KINDS = frozenset({CertificateKind.JUMINHYO})
+SUPPORTED_KINDS = frozenset(CertificateKind)
 MINIMUM_AGE = 15
 
 
@@ -24,10 +26,15 @@ def in_new_year_closure(day: date) -> bool:
     return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
 
 
+def is_business_day(day: date) -> bool:
+    """A municipal office day: not a weekend, national holiday or the new-year closure."""
+    return day.weekday() < 5 and not jpholiday.is_holiday(day) and not in_new_year_closure(day)
+
+
 def within_hours(offering: Offering, local: datetime) -> bool:
     if in_new_year_closure(local.date()):
         return False
-    if offering.weekdays_only and local.weekday() >= 5:
+    if offering.weekdays_only and not is_business_day(local.date()):
         return False
     return offering.opens <= local.time() < offering.closes
 
@@ -66,6 +73,9 @@ def check_offering(info: MunicipalityInfo, kind: CertificateKind, now: datetime)
             opens=offering.opens.isoformat("minutes"),
             closes=offering.closes.isoformat("minutes"),
         )
+    for window in info.maintenance:
+        if window.kind in (None, kind.value) and window.starts_at <= now < window.ends_at:
+            raise RefusalError("MAINTENANCE", until=window.ends_at.astimezone(JST).isoformat())
     return offering
 
 

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from issuance.records import Household, JuminhyoDocument, RenderedDocument
+from issuance.records import (
+    BackendAnswer,
+    CertificateDocument,
+    Fuhyo,
+    Household,
+    JuminhyoDocument,
+    Koseki,
+    RecordQuery,
+    RenderedDocument,
+    SealRegistration,
+    TaxAssessment,
+)
 
 
 class UnitOfWork(Protocol):
@@ -35,6 +46,15 @@ class Offering:
 
 
 @dataclass(frozen=True)
+class MaintenanceWindow:
+    """An announced stop: every kind when ``kind`` is None."""
+
+    starts_at: datetime
+    ends_at: datetime
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
 class MunicipalityInfo:
     code: str
     name: str
@@ -44,6 +64,10 @@ class MunicipalityInfo:
     participating: bool
     backend_kind: str
     offerings: dict[str, Offering] = field(default_factory=dict)
+    wide_area_tax: bool = False  # opted in to 課税証明書の広域交付
+    koseki_registration_days: int = 2  # business days until a 戸籍 利用登録 is usable
+    maintenance: tuple[MaintenanceWindow, ...] = ()
+    backend_settings: dict[str, Any] = field(default_factory=dict)  # e.g. an own server's URL
 
 
 class MunicipalityDirectory(Protocol):
@@ -58,6 +82,18 @@ class RecordsBackend(Protocol):
     ) -> Household | None:
         """The household the person belongs to, or None if the municipality has no record."""
         ...
+
+    def seal_registration(
+        self, uow: UnitOfWork, query: RecordQuery
+    ) -> BackendAnswer[SealRegistration] | None: ...
+
+    def tax_assessment(
+        self, uow: UnitOfWork, query: RecordQuery
+    ) -> BackendAnswer[TaxAssessment] | None: ...
+
+    def koseki(self, uow: UnitOfWork, query: RecordQuery) -> BackendAnswer[Koseki] | None: ...
+
+    def fuhyo(self, uow: UnitOfWork, query: RecordQuery) -> BackendAnswer[Fuhyo] | None: ...
 
 
 class BackendRegistry(Protocol):
@@ -83,7 +119,7 @@ class Ledger(Protocol):
 
 
 class Renderer(Protocol):
-    def render(self, doc: JuminhyoDocument) -> RenderedDocument: ...
+    def render(self, doc: JuminhyoDocument | CertificateDocument) -> RenderedDocument: ...
 
 
 class JobQueue(Protocol):
@@ -94,3 +130,20 @@ class JobQueue(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class MunicipalityProfile:
+    """What billing needs of a municipality: its class and size decide its contribution."""
+
+    code: str
+    name: str
+    prefecture: str
+    municipality_class: str
+    population: int
+    participating: bool
+
+
+class MunicipalityProfiles(Protocol):
+    def all(self, uow: UnitOfWork) -> list[MunicipalityProfile]: ...
+    def get(self, uow: UnitOfWork, code: str) -> MunicipalityProfile | None: ...

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from issuance.assembly import build_certificate
+from issuance.authenticity import DocumentClaims, Keyring
 from issuance.codes import mask_juminhyo_code
-from issuance.eligibility import JST, check_request
+from issuance.eligibility import JST
 from issuance.errors import KofuError
 from issuance.household import audit_access, fetch_household, select_members
 from issuance.identity import Resident
-from issuance.model import CertificateRequest, Document, RequestState
+from issuance.model import (
+    CertificateKind,
+    CertificateRequest,
+    Document,
+    RecordAccess,
+    RequestState,
+)
 from issuance.ports import BackendRegistry, MunicipalityDirectory, Renderer, UnitOfWork
-from issuance.records import Issuer, JuminhyoDocument, Person
+from issuance.records import CertificateDocument, Issuer, JuminhyoDocument, Person, Stamp
 from issuance.refusals import RefusalError
+from issuance.routing import Route, route_request
+from issuance.verification import content_digest, register_document
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +42,8 @@ class ProductionDeps:
     document_ttl: timedelta
     clock: Callable[[], datetime]
     on_mismatch: Callable[[str], None] = lambda request_id: None
+    keyring: Keyring | None = None  # signs the token in each document's QR code
+    verify_url: str = ""  # the public verification page the QR code opens
 
 
 def _check_members(uow: UnitOfWork, members: tuple[Person, ...]) -> None:
@@ -43,15 +56,57 @@ def _check_members(uow: UnitOfWork, members: tuple[Person, ...]) -> None:
             raise RefusalError("HOUSEHOLD_MEMBER_MOVING_OUT")
 
 
+JUMINHYO_KINDS = (CertificateKind.JUMINHYO, CertificateKind.JUMINHYO_KISAI)
+
+
 def _build(
     uow: UnitOfWork, deps: ProductionDeps, request: CertificateRequest, now: datetime
-) -> JuminhyoDocument:
+) -> JuminhyoDocument | CertificateDocument:
+    """Route again (hours, refusals, 利用登録 may have changed), then fetch and check records."""
     resident = uow.session.get(Resident, request.juminhyo_code)
     if resident is None:
         raise RefusalError("NO_RECORD")
-    info = deps.directory.get(uow, request.municipality_code)
-    check_request(resident, info, request.kind, now)
-    assert info is not None
+    tax_year = request.options.get("tax_year")
+    route = route_request(uow, deps.directory, resident, request.kind, now, tax_year)
+    if route.info.code != request.municipality_code:
+        raise RefusalError("NO_RECORD")  # the answering municipality changed since the request
+    if request.kind not in JUMINHYO_KINDS:
+        backend = deps.backends.for_municipality(route.info)
+        doc = build_certificate(uow, backend, route, request, now)
+        _audit_codes(uow, doc.subject_codes, route, request, now)
+        return doc
+    return _build_juminhyo(uow, deps, request, resident, route, now)
+
+
+def _audit_codes(
+    uow: UnitOfWork,
+    codes: tuple[str, ...],
+    route: Route,
+    request: CertificateRequest,
+    now: datetime,
+) -> None:
+    for code in codes:
+        uow.session.add(
+            RecordAccess(
+                at=now,
+                juminhyo_code=code,
+                municipality_code=route.info.code,
+                kiosk_id=request.kiosk_id,
+                request_id=request.id,
+                purpose="render",
+            )
+        )
+
+
+def _build_juminhyo(
+    uow: UnitOfWork,
+    deps: ProductionDeps,
+    request: CertificateRequest,
+    resident: Resident,
+    route: Route,
+    now: datetime,
+) -> JuminhyoDocument:
+    info = route.info
     household = fetch_household(uow, deps.directory, deps.backends, resident)
     members = select_members(
         household, request.session_id, resident.juminhyo_code, request.options.get("members", "all")
@@ -71,6 +126,7 @@ def _build(
         show_relationship=bool(request.options.get("show_relationship", True)),
         show_my_number=bool(request.options.get("show_my_number", False)),
         whole_household=request.options.get("members", "all") == "all",
+        kisai=request.kind is CertificateKind.JUMINHYO_KISAI,
     )
 
 
@@ -108,7 +164,12 @@ def produce_document(deps: ProductionDeps, request_id: str) -> RequestState | No
             log.info("request %s refused: %s", request_id, refusal.code)
             uow.rollback()
             return _fail(deps, request_id, refusal.code)
-        expected = tuple(m.juminhyo_code for m in doc.members)
+        doc, claims = _stamp(deps, request, doc)
+        expected = (
+            doc.subject_codes
+            if isinstance(doc, CertificateDocument)
+            else tuple(m.juminhyo_code for m in doc.members)
+        )
         uow.commit()  # the claim and the audit trail; nothing is locked while rendering
     rendered = deps.renderer.render(doc)
     if rendered.subject_codes != expected:
@@ -119,11 +180,37 @@ def produce_document(deps: ProductionDeps, request_id: str) -> RequestState | No
             ",".join(mask_juminhyo_code(c) for c in rendered.subject_codes),
         )
         return _fail(deps, request_id, "RECORD_MISMATCH")
-    return _store(deps, request_id, rendered.pdf, rendered.digest, rendered.pages)
+    return _store(deps, request_id, rendered.pdf, rendered.digest, rendered.pages, doc, claims)
+
+
+Doc = JuminhyoDocument | CertificateDocument
+
+
+def _stamp(
+    deps: ProductionDeps, request: CertificateRequest, doc: Doc
+) -> tuple[Doc, DocumentClaims | None]:
+    """Sign the document's identity and content digest; the QR code carries the token."""
+    if deps.keyring is None:
+        return doc, None
+    canonical = json.dumps(asdict(doc), default=str, sort_keys=True, ensure_ascii=False)
+    claims = DocumentClaims(
+        request.serial,
+        request.kind.value,
+        request.municipality_code,
+        doc.issued_on,
+        content_digest(canonical.encode()),
+    )
+    return replace(doc, stamp=Stamp(deps.keyring.sign(claims), deps.verify_url)), claims
 
 
 def _store(
-    deps: ProductionDeps, request_id: str, pdf: bytes, digest: str, pages: int
+    deps: ProductionDeps,
+    request_id: str,
+    pdf: bytes,
+    digest: str,
+    pages: int,
+    doc: Doc,
+    claims: DocumentClaims | None,
 ) -> RequestState | None:
     now = deps.clock()
     with deps.uow_factory() as uow:
@@ -133,6 +220,9 @@ def _store(
         if request is None or request.state is not RequestState.RENDERING:
             return None  # another run of this job got there first
         request.mark_ready(digest, pages, now)
+        if claims is not None and doc.stamp is not None and deps.keyring is not None:
+            kid = deps.keyring.verify(doc.stamp.token)[0]
+            register_document(uow, claims, kid, digest, pages, now)
         uow.session.add(
             Document(
                 request_id=request_id, pdf=pdf, created_at=now, expires_at=now + deps.document_ttl

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,14 @@ class Issuer:
 
 
 @dataclass(frozen=True)
+class Stamp:
+    """The document's verification token, and the address its QR code opens."""
+
+    token: str
+    url: str
+
+
+@dataclass(frozen=True)
 class JuminhyoDocument:
     """Everything the 住民票の写し shows, already filtered to what the resident chose."""
 
@@ -81,6 +92,8 @@ class JuminhyoDocument:
     show_relationship: bool = True  # 世帯主・続柄
     show_my_number: bool = False  # 個人番号
     whole_household: bool = True  # 世帯全員 vs 世帯の一部
+    kisai: bool = False  # 住民票記載事項証明書 rather than the 写し
+    stamp: Stamp | None = None
 
 
 @dataclass(frozen=True)
@@ -91,3 +104,155 @@ class RenderedDocument:
     pages: int
     digest: str  # sha256 hex of ``pdf``
     subject_codes: tuple[str, ...]  # 住民票コード of every person the document names
+
+
+@dataclass(frozen=True)
+class SealRegistration:
+    """An 印鑑登録 as the municipality holds it; ``impression`` references the seal's image."""
+
+    juminhyo_code: str
+    municipality_code: str
+    registration_number: str
+    name: str
+    birth_date: date
+    sex: str
+    address: str
+    registered_on: date
+    impression: str  # image reference: a data: URL (SVG or PNG) of the registered seal
+
+
+@dataclass(frozen=True)
+class Amount:
+    """One labelled amount in yen (an income item, a deduction, a tax)."""
+
+    label: str
+    yen: int
+
+
+@dataclass(frozen=True)
+class TaxAssessment:
+    """One resident's 個人住民税 assessment for one tax year (年度), on last year's income."""
+
+    juminhyo_code: str
+    municipality_code: str
+    tax_year: int
+    name: str
+    address: str  # the address on 1 January of the tax year
+    incomes: tuple[Amount, ...]
+    deductions: tuple[Amount, ...]
+    taxable_income: int
+    municipal_tax: int  # 市町村民税
+    prefectural_tax: int  # 道府県民税 (都民税)
+
+    @property
+    def total_income(self) -> int:
+        return sum(item.yen for item in self.incomes)
+
+    @property
+    def total_deductions(self) -> int:
+        return sum(item.yen for item in self.deductions)
+
+    @property
+    def total_tax(self) -> int:
+        return self.municipal_tax + self.prefectural_tax
+
+
+@dataclass(frozen=True)
+class KosekiEvent:
+    """One 身分事項 entry: 出生, 婚姻, 入籍, 死亡 … with its date and details."""
+
+    kind: str
+    on: date
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class KosekiMember:
+    """A person in the 戸籍 (computerised layout: 戸籍に記録されている者)."""
+
+    name: str
+    birth_date: date
+    sex: str
+    father: str
+    mother: str
+    relationship: str  # 続柄 as in the 戸籍: 長男, 妻 …
+    juminhyo_code: str | None = None  # None for those removed (除籍) or not resident
+    removed: bool = False  # 除籍: kept in 全部事項 with its mark
+    events: tuple[KosekiEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class Koseki:
+    """One family register held by the 本籍地 municipality."""
+
+    municipality_code: str
+    honseki: str
+    hittousha: str
+    members: tuple[KosekiMember, ...]
+    pending_notifications: bool = False  # a 届出 received but not yet recorded
+
+    def member(self, juminhyo_code: str) -> KosekiMember | None:
+        return next((m for m in self.members if m.juminhyo_code == juminhyo_code), None)
+
+
+@dataclass(frozen=True)
+class FuhyoEntry:
+    """One address in the 附票: where the person lived from when."""
+
+    address: str
+    since: date
+
+
+@dataclass(frozen=True)
+class Fuhyo:
+    """The 戸籍の附票 of one person: their address history, held by the 本籍地."""
+
+    juminhyo_code: str
+    municipality_code: str
+    honseki: str
+    hittousha: str
+    name: str
+    birth_date: date
+    entries: tuple[FuhyoEntry, ...]
+    pending_notifications: bool = False
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """What the centre asks a backend: for whom, at which municipality, for which request."""
+
+    request_id: str
+    municipality_code: str
+    juminhyo_code: str
+    tax_year: int | None = None
+
+
+@dataclass(frozen=True)
+class BackendAnswer(Generic[T]):
+    """A record bound to the query it answers; the centre checks the binding before rendering."""
+
+    request_id: str
+    municipality_code: str
+    juminhyo_code: str
+    record: T
+
+    def answers(self, query: RecordQuery) -> bool:
+        return (self.request_id, self.municipality_code, self.juminhyo_code) == (
+            query.request_id,
+            query.municipality_code,
+            query.juminhyo_code,
+        )
+
+
+@dataclass(frozen=True)
+class CertificateDocument:
+    """Any certificate other than the 住民票: its kind, the record, and who it names."""
+
+    kind: str
+    serial: str
+    issued_on: date
+    issuer: Issuer
+    record: SealRegistration | TaxAssessment | Koseki | Fuhyo
+    subject_codes: tuple[str, ...]
+    options: dict[str, object] = field(default_factory=dict)
+    stamp: Stamp | None = None

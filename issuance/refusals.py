@@ -74,6 +74,67 @@ REFUSALS: dict[str, tuple[str, str]] = {
     "RECORD_MISMATCH": (
         "証明書を作成できませんでした。" + COUNTER_JA,
         "The certificate could not be produced. " + COUNTER_EN,
+    ),    "BACKEND_UNAVAILABLE": (
+        "現在、この市区町村の証明書を交付できません。しばらくしてからご利用ください。",
+        "This municipality's records are temporarily unavailable. Please try again later.",
+    ),
+    "MAINTENANCE": (
+        "ただいまシステムの保守のため、この証明書を交付できません。保守終了後にご利用ください。",
+        "This certificate is unavailable during announced maintenance. Please come back later.",
+    ),
+    "NO_SEAL_REGISTERED": (
+        "印鑑登録がされていないため、印鑑登録証明書を交付できません。" + COUNTER_JA,
+        "No seal is registered, so no seal registration certificate can be issued. " + COUNTER_EN,
+    ),
+    "NO_TAX_DATA_YET": (
+        "この年度の課税データはまだありません（毎年6月から交付できます）。",
+        "This tax year's data is not available yet (new data appears in June).",
+    ),
+    "NO_TAX_RECORD": (
+        "この年度の課税の記録が見つかりません。" + COUNTER_JA,
+        "No tax assessment was found for this tax year. " + COUNTER_EN,
+    ),
+    "TAX_YEAR_NOT_OFFERED": (
+        "この年度の証明書はキオスク端末では交付していません。" + COUNTER_JA,
+        "Certificates for this tax year are not issued at kiosks. " + COUNTER_EN,
+    ),
+    "NOT_RESIDENT_ON_JANUARY_1": (
+        "その年度の1月1日に住民登録がないため、課税証明書を交付できません。"
+        "1月1日にお住まいだった市区町村にお問い合わせください。",
+        "You were not registered on 1 January of that tax year here. "
+        "Please ask the municipality you lived in on 1 January.",
+    ),
+    "WIDE_AREA_NOT_AVAILABLE": (
+        "1月1日にお住まいだった市区町村の課税証明書は、広域交付に参加していないため"
+        "交付できません。その市区町村の窓口か郵送でお手続きください。",
+        "The municipality you lived in on 1 January does not take part in wide-area issuance "
+        "(both municipalities must). Please apply to it at its counter or by post.",
+    ),
+    "KOSEKI_PENDING": (
+        "戸籍の届出が処理中のため交付できません。" + COUNTER_JA,
+        "A family-register notification is still being processed. " + COUNTER_EN,
+    ),
+    "NO_KOSEKI_RECORD": (
+        "戸籍の記録が見つかりません。本籍地の市区町村にお問い合わせください。",
+        "No family register was found. Please ask the municipality of your 本籍.",
+    ),
+    "KOSEKI_MEMBER_NOT_FOUND": (
+        "選択された方はこの戸籍に記録されていません。",
+        "A chosen person is not recorded in this family register.",
+    ),
+    "USE_REGISTRATION_REQUIRED": (
+        "本籍地が住所地と異なるため、先に利用登録申請が必要です。この端末から申請できます。",
+        "Your 本籍 is in another municipality: apply for use registration first "
+        "(you can do it at this kiosk).",
+    ),
+    "USE_REGISTRATION_PENDING": (
+        "利用登録の手続き中です。登録完了後（数開庁日後）にご利用ください。",
+        "Your use registration is being processed. Please come back once it is effective "
+        "(a few business days).",
+    ),
+    "USE_REGISTRATION_NOT_NEEDED": (
+        "本籍地と住所地が同じため、利用登録は不要です。",
+        "Your 本籍 is where you live: no use registration is needed.",
     ),
 }
 

@@ -12,13 +12,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from issuance.eligibility import JST, check_request
+from issuance.eligibility import JST, check_resident
 from issuance.errors import KofuError
 from issuance.identity import Resident
 from issuance.kiosks import KioskSession, SessionError
 from issuance.model import KIND_LABELS, CertificateKind, CertificateRequest, Document, RequestState
 from issuance.ports import IssueFact, JobQueue, Ledger, MunicipalityDirectory, UnitOfWork
 from issuance.refusals import RefusalError
+from issuance.routing import route_request
+from issuance.use_registration import UseRegistration, register_use
+from issuance.verification import DocumentStatus, set_status
 
 MAX_COPIES = 10
 
@@ -73,13 +76,12 @@ def get_menu(
 ) -> list[MenuItem]:
     """Every certificate kind, with its fee when available now or the reason it is not."""
     resident = session_resident(uow, kiosk_id, session_id, now)
-    info = directory.get(uow, resident.municipality_code) if resident.municipality_code else None
     items = []
     for kind in CertificateKind:
         ja, en = KIND_LABELS[kind]
         try:
-            offering = check_request(resident, info, kind, now)
-            items.append(MenuItem(kind.value, ja, en, True, offering.fee, None))
+            route = route_request(uow, directory, resident, kind, now)
+            items.append(MenuItem(kind.value, ja, en, True, route.offering.fee, None))
         except RefusalError as refusal:
             items.append(MenuItem(kind.value, ja, en, False, None, refusal))
     return items
@@ -117,22 +119,23 @@ def submit_request(
     existing = _existing(uow, session_id, new.idempotency_key)
     if existing is not None:
         return _replay(existing, new), False
-    info = directory.get(uow, resident.municipality_code) if resident.municipality_code else None
-    offering = check_request(resident, info, new.kind, now)
-    assert info is not None
+    route = route_request(uow, directory, resident, new.kind, now, new.options.get("tax_year"))
+    options = dict(new.options)
+    if route.tax_year is not None:
+        options["tax_year"] = route.tax_year
     request = CertificateRequest(
         id=secrets.token_hex(16),
         session_id=session_id,
         kiosk_id=kiosk_id,
         juminhyo_code=resident.juminhyo_code,
-        municipality_code=info.code,
+        municipality_code=route.info.code,
         kind=new.kind,
-        options=new.options,
+        options=options,
         copies=new.copies,
         idempotency_key=new.idempotency_key,
         body_digest=new.digest(),
         state=RequestState.ACCEPTED,
-        fee_per_copy=offering.fee,
+        fee_per_copy=route.offering.fee,
         serial=_new_serial(now),
         created_at=now,
         updated_at=now,
@@ -205,10 +208,23 @@ def confirm_print(
     )
     if printed:
         ledger.record_issue(uow, fact)
+        set_status(uow, request.serial, DocumentStatus.ISSUED)
     else:
         ledger.record_void(uow, fact)
+        set_status(uow, request.serial, DocumentStatus.VOID)
         document = uow.session.get(Document, request.id)
         if document is not None:
             uow.session.delete(document)
     uow.commit()
     return request, True
+
+
+def file_use_registration(
+    uow: UnitOfWork, directory: MunicipalityDirectory, kiosk_id: str, session_id: str, now: datetime
+) -> tuple[UseRegistration, str]:
+    """The 利用登録 with the resident's 本籍地 (idempotent), and that municipality's name."""
+    resident = session_resident(uow, kiosk_id, session_id, now)
+    check_resident(resident, now.astimezone(JST).date())
+    registration = register_use(uow, directory, resident, now)
+    info = directory.get(uow, registration.municipality_code)
+    return registration, info.name if info else ""

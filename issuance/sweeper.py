@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from issuance.model import CertificateRequest, Document, RequestState
 from issuance.ports import JobQueue, UnitOfWork
+from issuance.verification import DocumentStatus, set_status
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ def sweep(uow: UnitOfWork, queue: JobQueue, policy: SweepPolicy, now: datetime) 
         request = uow.session.get(CertificateRequest, document.request_id)
         if request is not None and request.state is RequestState.READY:
             request.expire(now)
+            set_status(uow, request.serial, DocumentStatus.VOID)
             expired += 1
     if expired_docs:
         uow.session.execute(

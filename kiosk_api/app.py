@@ -9,7 +9,9 @@ from kiosk_api.errors import register_error_handlers
 from kiosk_api.kiosk_views import bp as kiosk_bp
 from kiosk_api.kiosk_views import spec
 from kiosk_api.platform import Platform, bootstrap, install
+from kiosk_api.ratelimit import RateLimiter
 from kiosk_api.settings import Settings, load_settings
+from kiosk_api.verify_views import bp as verify_bp
 
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> Flask:
@@ -26,6 +28,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.extensions["kofu"] = platform
     register_error_handlers(app)
     app.register_blueprint(kiosk_bp)
+    app.register_blueprint(verify_bp)
+    app.extensions["kofu_verify_limiter"] = RateLimiter(
+        settings.verify_rate_per_minute,
+        platform.queue.queue.connection if settings.redis_url and platform.queue else None,
+    )
 
     @app.after_request
     def _count(response: Response) -> Response:

@@ -10,6 +10,8 @@ import time
 
 import click
 
+from kiosk_api.municipal_cli import bcl as municipal_bcl
+from kiosk_api.municipal_cli import municipal_server
 from kiosk_api.settings import Settings, load_settings
 from kiosk_terminal.cli import kiosk as kiosk_group
 
@@ -28,6 +30,8 @@ def main(ctx: click.Context) -> None:
 
 
 main.add_command(kiosk_group)
+main.add_command(municipal_bcl)
+main.add_command(municipal_server)
 
 
 @main.group()
@@ -155,3 +159,16 @@ def check(settings: Settings) -> None:
         click.echo(f"[{'ok' if result.ok else 'MISSING'}] {result.name}: {result.detail}")
     if not all(r.ok for r in results):
         sys.exit(1)
+
+
+from kiosk_api.billing_cli import billing as billing_group  # noqa: E402
+from kiosk_api.billing_cli import nation as nation_group  # noqa: E402
+from kiosk_api.billing_cli import report as report_group  # noqa: E402
+
+main.add_command(report_group)
+main.add_command(billing_group)
+main.add_command(nation_group)
+
+from kiosk_api.keys_cli import keys as keys_group  # noqa: E402
+
+main.add_command(keys_group)

@@ -30,6 +30,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "NOT_FOUND": 404,
     "METHOD_NOT_ALLOWED": 405,
     "INVALID_CODE": 400,
+    "RATE_LIMITED": 429,
 }
 
 

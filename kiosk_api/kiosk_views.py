@@ -206,7 +206,22 @@ def household_members(session_id: str) -> tuple[Response, int]:
     body=schemas.RequestBody,
     response=schemas.RequestOut,
     status=202,
-    errors=("IDEMPOTENCY_KEY_REUSED", "OUT_OF_HOURS", "DV_PROTECTED", "UNDER_15", "NOT_OFFERED"),
+    errors=(
+        "IDEMPOTENCY_KEY_REUSED",
+        "OUT_OF_HOURS",
+        "MAINTENANCE",
+        "DV_PROTECTED",
+        "UNDER_15",
+        "NOT_OFFERED",
+        "MOVING_OUT",
+        "MOVED_ABROAD",
+        "USE_REGISTRATION_REQUIRED",
+        "USE_REGISTRATION_PENDING",
+        "NO_TAX_DATA_YET",
+        "TAX_YEAR_NOT_OFFERED",
+        "NOT_RESIDENT_ON_JANUARY_1",
+        "WIDE_AREA_NOT_AVAILABLE",
+    ),
 )
 @bp.post("/sessions/<session_id>/requests")
 def submit(session_id: str) -> tuple[Response, int]:
@@ -215,7 +230,7 @@ def submit(session_id: str) -> tuple[Response, int]:
     body = parse_body(schemas.RequestBody)
     new = services.NewRequest(
         CertificateKind(body.certificate),
-        body.options.model_dump(),
+        body.options,
         body.copies,
         body.idempotency_key,
     )
@@ -224,6 +239,30 @@ def submit(session_id: str) -> tuple[Response, int]:
             uow, platform.directory, platform.queue, kiosk_id, session_id, new, platform.now()
         )
         return _json(_request_out(req), 202)
+
+
+@spec.route(
+    "POST",
+    SESSION + "/use-registrations",
+    "File a 利用登録 with the 本籍地 (戸籍・附票 when 本籍地 ≠ 住所地)",
+    response=schemas.UseRegistrationOut,
+    status=201,
+    errors=("USE_REGISTRATION_NOT_NEEDED", "NO_KOSEKI_RECORD", "DV_PROTECTED", "UNDER_15"),
+)
+@bp.post("/sessions/<session_id>/use-registrations")
+def use_registration(session_id: str) -> tuple[Response, int]:
+    platform = current_platform()
+    kiosk_id = _kiosk(platform)
+    with platform.uow() as uow:
+        filed, name = services.file_use_registration(
+            uow, platform.directory, kiosk_id, session_id, platform.now()
+        )
+        out = schemas.UseRegistrationOut(
+            municipality_code=filed.municipality_code,
+            municipality_name=name,
+            usable_from=filed.usable_from,
+        )
+    return _json(out, 201)
 
 
 @spec.route(

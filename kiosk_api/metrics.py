@@ -39,6 +39,24 @@ ISSUED = Counter(
     "kofu_certificates_printed_total", "Certificates confirmed printed", ["certificate"]
 )
 QUEUE_DEPTH = Gauge("kofu_render_queue_depth", "Render jobs waiting", multiprocess_mode="max")
+BACKEND_LATENCY = Histogram(
+    "kofu_backend_latency_seconds",
+    "Time of one call to a municipal server, by municipality and outcome",
+    ["municipality", "outcome"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10),
+)
+BACKEND_UP = Gauge(
+    "kofu_backend_up",
+    "1 if the municipality's server answered its last call, 0 if it failed or its circuit is open",
+    ["municipality"],
+    multiprocess_mode="livemax",
+)
+
+
+def observe_backend(municipality: str, seconds: float, outcome: str) -> None:
+    """Called by the own-server adapter after every call (outcome: ok, not_found or a failure)."""
+    BACKEND_LATENCY.labels(municipality, outcome).observe(seconds)
+    BACKEND_UP.labels(municipality).set(1 if outcome in ("ok", "not_found") else 0)
 
 
 def render_latest(queue_depth: Callable[[], int]) -> tuple[bytes, str]:

@@ -6,7 +6,10 @@ import billing.model  # noqa: F401
 import issuance.identity  # noqa: F401
 import issuance.kiosks  # noqa: F401
 import issuance.model  # noqa: F401
+import issuance.use_registration  # noqa: F401
+import issuance.verification  # noqa: F401
 import municipalities.bcl  # noqa: F401
+import municipalities.bcl_records  # noqa: F401
 import municipalities.model  # noqa: F401
 from issuance.db import Base
 

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from billing.ledger import SqlLedger
 from issuance.authentication import AuthPolicy
+from issuance.authenticity import Keyring
 from issuance.card_auth import TrustStore
 from issuance.production import ProductionDeps
-from issuance.records import JuminhyoDocument, RenderedDocument
+from issuance.records import CertificateDocument, JuminhyoDocument, RenderedDocument
 from issuance.unit_of_work import SqlAlchemyUnitOfWork
 from kiosk_api import metrics
 from kiosk_api.database import make_engine
@@ -33,12 +34,12 @@ class ThreadLocalRenderer:
     def __init__(self) -> None:
         self._local = threading.local()
 
-    def render(self, doc: JuminhyoDocument) -> RenderedDocument:
+    def render(self, doc: JuminhyoDocument | CertificateDocument) -> RenderedDocument:
         renderer = getattr(self._local, "renderer", None)
         if renderer is None:
-            from issuance.rendering import JuminhyoRenderer
+            from issuance.rendering import CertificateRenderer
 
-            renderer = self._local.renderer = JuminhyoRenderer()
+            renderer = self._local.renderer = CertificateRenderer()
         return renderer.render(doc)
 
 
@@ -54,6 +55,7 @@ class Platform:
     ledger: SqlLedger = field(default_factory=SqlLedger)
     renderer: Any = field(default_factory=ThreadLocalRenderer)
     _trust: TrustStore | None = None
+    _keyring: Keyring | None = None
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.session_factory)
@@ -67,6 +69,14 @@ class Platform:
             pki = self.settings.pki_dir
             self._trust = TrustStore.from_files(pki / "root.pem", pki / "ca.pem", pki / "crl.der")
         return self._trust
+
+    @property
+    def keyring(self) -> Keyring:
+        """The document-signing keys (made on first use; rotate with `kofu keys rotate`)."""
+        if self._keyring is None:
+            assert self.settings.signing_key_dir is not None
+            self._keyring = Keyring(self.settings.signing_key_dir)
+        return self._keyring
 
     @property
     def auth_policy(self) -> AuthPolicy:
@@ -84,6 +94,8 @@ class Platform:
             document_ttl=timedelta(seconds=self.settings.document_ttl_seconds),
             clock=self.clock,
             on_mismatch=lambda _request_id: metrics.RECORD_MISMATCH.inc(),
+            keyring=self.keyring,
+            verify_url=f"{self.settings.public_url}/verify",
         )
 
     def close(self) -> None:
@@ -108,6 +120,7 @@ def bootstrap(
     platform = Platform(settings, engine, sessionmaker(engine, expire_on_commit=False))
     if clock is not None:
         platform.clock = clock
+    platform.backends = own_server_registry(settings)
     if queue is None and jobs:
         if settings.redis_url:
             queue = RqQueue(settings.redis_url, settings.queue_name, settings.job_timeout_seconds)
@@ -118,6 +131,17 @@ def bootstrap(
     platform.queue = queue
     install(platform)
     return platform
+
+
+def own_server_registry(settings: Settings) -> StaticBackendRegistry:
+    """BCL, plus own servers reached with the centre's client certificate (if there is one)."""
+    from municipalities.own_server import OwnServerPool
+    from municipalities.tls import centre_files
+
+    tls = None
+    if settings.municipal_tls_dir is not None and (settings.municipal_tls_dir / "ca.pem").exists():
+        tls = centre_files(settings.municipal_tls_dir)
+    return StaticBackendRegistry(OwnServerPool(tls, metrics.observe_backend))
 
 
 def install(platform: Platform) -> None:

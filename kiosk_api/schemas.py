@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Strict(BaseModel):
@@ -78,11 +78,72 @@ class JuminhyoOptions(Strict):
     show_my_number: bool = False
 
 
+class NoOptions(Strict):
+    """印鑑登録証明書: nothing to choose (self only)."""
+
+
+class TaxOptions(Strict):
+    """課税証明書 / 所得証明書: the tax year (年度); default the latest with data."""
+
+    tax_year: int | None = Field(default=None, ge=2000, le=2100)
+
+
+class KosekiOptions(Strict):
+    """戸籍個人事項 / 附票: whose entries (self, or refs from /household of the same 戸籍)."""
+
+    members: Literal["self"] | list[str] = Field(default="self", max_length=20)
+
+
+OPTIONS_BY_KIND: dict[str, type[Strict]] = {
+    "juminhyo": JuminhyoOptions,
+    "juminhyo_kisai": JuminhyoOptions,
+    "inkan": NoOptions,
+    "kazei": TaxOptions,
+    "shotoku": TaxOptions,
+    "koseki_zenbu": NoOptions,
+    "koseki_kojin": KosekiOptions,
+    "koseki_fuhyo": NoOptions,
+}
+CertificateName = Literal[
+    "juminhyo",
+    "juminhyo_kisai",
+    "inkan",
+    "kazei",
+    "shotoku",
+    "koseki_zenbu",
+    "koseki_kojin",
+    "koseki_fuhyo",
+]
+
+
 class RequestBody(Strict):
-    certificate: Literal["juminhyo"]
-    options: JuminhyoOptions = Field(default_factory=JuminhyoOptions)
+    certificate: CertificateName
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Per certificate: juminhyo(_kisai) JuminhyoOptions; kazei/shotoku "
+        "TaxOptions; koseki_kojin KosekiOptions; the others none",
+        json_schema_extra={
+            "anyOf": [
+                m.model_json_schema()
+                for m in (JuminhyoOptions, TaxOptions, KosekiOptions, NoOptions)
+            ]
+        },
+    )
     copies: int = Field(default=1, ge=1, le=10)
     idempotency_key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+
+    @model_validator(mode="after")
+    def _options_of_the_kind(self) -> RequestBody:
+        """Each kind's options are checked by its own model (unknown or mistyped: 400)."""
+        model = OPTIONS_BY_KIND[self.certificate]
+        self.options = model.model_validate(self.options).model_dump()
+        return self
+
+
+class UseRegistrationOut(BaseModel):
+    municipality_code: str
+    municipality_name: str
+    usable_from: date
 
 
 class RequestOut(BaseModel):

@@ -26,6 +26,10 @@ class Settings:
     render_threads: int = 2
     job_timeout_seconds: int = 120
     queue_name: str = "kofu-render"
+    signing_key_dir: Path | None = None  # Ed25519 keys for document tokens (<kid>.pem, current)
+    public_url: str = "http://127.0.0.1:8000"  # where recipients verify: printed in the QR code
+    verify_rate_per_minute: int = 30
+    municipal_tls_dir: Path | None = None  # ca.pem, centre.pem, centre-key.pem (own servers)
 
     @property
     def jobs_in_process(self) -> bool:
@@ -62,4 +66,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         render_threads=_int(env, "KOFU_RENDER_THREADS", 2),
         job_timeout_seconds=_int(env, "KOFU_JOB_TIMEOUT_SECONDS", 120),
         queue_name=env.get("KOFU_QUEUE_NAME") or "kofu-render",
+        signing_key_dir=Path(env.get("KOFU_SIGNING_KEY_DIR") or data_dir / "signing-keys"),
+        public_url=(env.get("KOFU_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        verify_rate_per_minute=_int(env, "KOFU_VERIFY_RATE_PER_MINUTE", 30),
+        municipal_tls_dir=Path(env.get("KOFU_MUNICIPAL_TLS_DIR") or data_dir / "municipal-tls"),
     )

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from issuance.errors import KofuError
 from issuance.ports import MunicipalityInfo, RecordsBackend
 from municipalities.bcl import BclBackend
+from municipalities.own_server import BackendUnavailableError, OwnServerPool
 
-
-class BackendUnavailableError(KofuError):
-    code = "BACKEND_UNAVAILABLE"
-    message_ja = (
-        "現在、お住まいの市区町村の証明書を交付できません。しばらくしてからご利用ください。"
-    )
-    message_en = "Your municipality's records are temporarily unavailable. Please try again later."
+__all__ = ["BackendUnavailableError", "StaticBackendRegistry"]
 
 
 class StaticBackendRegistry:
-    def __init__(self) -> None:
+    """BCL municipalities read the shared tables; the others are reached over HTTPS."""
+
+    def __init__(self, own_servers: OwnServerPool | None = None) -> None:
         self._bcl = BclBackend()
+        self._own = own_servers
 
     def for_municipality(self, info: MunicipalityInfo) -> RecordsBackend:
         if info.backend_kind == "bcl":
             return self._bcl
-        # Own-server municipalities are reached over HTTP: see the routing issue (#4).
-        raise BackendUnavailableError(backend=info.backend_kind)
+        if self._own is None:
+            raise BackendUnavailableError(backend=info.backend_kind)
+        return self._own.backend(info.code, info.backend_settings)

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, Date, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.db import Base
 from issuance.ports import UnitOfWork
-from issuance.records import ForeignResidentFields, Household, Person
+from issuance.records import (
+    BackendAnswer,
+    ForeignResidentFields,
+    Fuhyo,
+    Household,
+    Koseki,
+    Person,
+    RecordQuery,
+    SealRegistration,
+    TaxAssessment,
+)
+from municipalities.bcl_records import fuhyo_of, koseki_of, seal_of, tax_of
+
+R = TypeVar("R")
 
 
 class BclHousehold(Base):
@@ -100,3 +113,31 @@ class BclBackend:
             head_name=household.head_name,
             members=tuple(_person(r) for r in rows),
         )
+
+    def _answer(self, query: RecordQuery, record: R | None) -> BackendAnswer[R] | None:
+        if record is None:
+            return None
+        return BackendAnswer(query.request_id, query.municipality_code, query.juminhyo_code, record)
+
+    def seal_registration(
+        self, uow: UnitOfWork, query: RecordQuery
+    ) -> BackendAnswer[SealRegistration] | None:
+        person = uow.session.get(BclPerson, query.juminhyo_code)
+        household = uow.session.get(BclHousehold, person.household_id) if person else None
+        if person is None or household is None:
+            return None
+        if household.municipality_code != query.municipality_code:
+            return None
+        seal = seal_of(uow, query, person.name, person.birth_date, person.sex, household.address)
+        return self._answer(query, seal)
+
+    def tax_assessment(
+        self, uow: UnitOfWork, query: RecordQuery
+    ) -> BackendAnswer[TaxAssessment] | None:
+        return self._answer(query, tax_of(uow, query))
+
+    def koseki(self, uow: UnitOfWork, query: RecordQuery) -> BackendAnswer[Koseki] | None:
+        return self._answer(query, koseki_of(uow, query))
+
+    def fuhyo(self, uow: UnitOfWork, query: RecordQuery) -> BackendAnswer[Fuhyo] | None:
+        return self._answer(query, fuhyo_of(uow, query))

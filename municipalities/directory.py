@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy import or_, select
+
+from issuance.ports import MaintenanceWindow as Window
 from issuance.ports import MunicipalityInfo, Offering, UnitOfWork
-from municipalities.model import Municipality
+from municipalities.model import MaintenanceWindow, Municipality
 
 
-def to_info(municipality: Municipality) -> MunicipalityInfo:
+def to_info(municipality: Municipality, windows: tuple[Window, ...] = ()) -> MunicipalityInfo:
     return MunicipalityInfo(
         code=municipality.code,
         name=municipality.name,
@@ -19,10 +22,25 @@ def to_info(municipality: Municipality) -> MunicipalityInfo:
             o.kind: Offering(o.kind, o.offered, o.fee, o.opens, o.closes, o.weekdays_only)
             for o in municipality.offerings
         },
+        wide_area_tax=municipality.wide_area_tax,
+        koseki_registration_days=municipality.koseki_registration_days,
+        maintenance=windows,
+        backend_settings=dict(municipality.backend_settings or {}),
     )
 
 
 class SqlMunicipalityDirectory:
     def get(self, uow: UnitOfWork, code: str) -> MunicipalityInfo | None:
         municipality = uow.session.get(Municipality, code)
-        return None if municipality is None else to_info(municipality)
+        if municipality is None:
+            return None
+        rows = uow.session.scalars(
+            select(MaintenanceWindow).where(
+                or_(
+                    MaintenanceWindow.municipality_code == code,
+                    MaintenanceWindow.municipality_code.is_(None),
+                )
+            )
+        )
+        windows = tuple(Window(r.starts_at, r.ends_at, r.kind) for r in rows)
+        return to_info(municipality, windows)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import enum
-from datetime import time
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import JSON, Enum, ForeignKey, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from issuance.codes import validate_municipality_code
-from issuance.db import Base
+from issuance.db import Base, UtcDateTime
 
 
 class MunicipalityClass(enum.StrEnum):
@@ -45,6 +45,8 @@ class Municipality(Base):
     backend_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     mayor_title: Mapped[str] = mapped_column(String(40))
     mayor_name: Mapped[str] = mapped_column(String(40))
+    wide_area_tax: Mapped[bool] = mapped_column(default=False)  # 課税証明書の広域交付
+    koseki_registration_days: Mapped[int] = mapped_column(default=2)  # 利用登録 → usable
     offerings: Mapped[list[CertificateOffering]] = relationship(
         back_populates="municipality", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -69,3 +71,16 @@ class CertificateOffering(Base):
     closes: Mapped[time] = mapped_column(Time, default=time(23, 0))
     weekdays_only: Mapped[bool] = mapped_column(default=False)
     municipality: Mapped[Municipality] = relationship(back_populates="offerings")
+
+
+class MaintenanceWindow(Base):
+    """An announced maintenance stop; no municipality = every municipality, no kind = all."""
+
+    __tablename__ = "municipalities_maintenance_window"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    kind: Mapped[str | None] = mapped_column(String(20))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    note: Mapped[str] = mapped_column(String(200), default="")

@@ -15,6 +15,7 @@ from issuance.rendering.glyphs import GOTHIC_PATH, MINCHO_PATH, GlyphOutliner
 from issuance.rendering.juminhyo_view import CONTINUATION_MARK, juminhyo_view
 from issuance.rendering.kenseimoji import kensei_tile_svg
 from issuance.rendering.seal import SealCache
+from issuance.rendering.stamp import stamp_context
 from issuance.rendering.svg import svg_data_url
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -70,6 +71,7 @@ class JuminhyoRenderer:
         return self._template.render(
             view=juminhyo_view(doc),
             seal_url=self._seals.data_url(doc.issuer.municipality_name),
+            stamp=stamp_context(doc.stamp),
             inline_css=self._css_text if inline_css else None,
         )
 

@@ -9,6 +9,8 @@ from issuance.wareki import to_wareki
 
 OMITTED = "省略"
 TITLE = "住民票（写し）"
+KISAI_TITLE = "住民票記載事項証明書"
+KISAI_SENTENCE = "上記の事項は、住民票の原本に記載されていることを証明する。"
 CONTINUATION_MARK = "（次頁に続く）"
 
 
@@ -99,12 +101,12 @@ def juminhyo_view(doc: JuminhyoDocument) -> JuminhyoView:
     """Everything the template prints for ``doc``."""
     issuer = doc.issuer
     return JuminhyoView(
-        title=TITLE,
+        title=KISAI_TITLE if doc.kisai else TITLE,
         serial=doc.serial,
         address=doc.address,
         head_name=doc.head_name if doc.show_relationship else None,
         members=tuple(member_view(person, doc) for person in doc.members),
-        certification=certification_sentence(doc.whole_household),
+        certification=KISAI_SENTENCE if doc.kisai else certification_sentence(doc.whole_household),
         issued_on=to_wareki(doc.issued_on),
         issuer_line=f"{issuer.prefecture}{issuer.mayor_title}\u3000{issuer.mayor_name}",
         continuation_mark=CONTINUATION_MARK,

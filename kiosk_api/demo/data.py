@@ -19,6 +19,9 @@ class DemoMunicipality:
     mayor_name: str
     participating: bool = True
     juminhyo_fee: int = 200
+    backend: str = "bcl"
+    wide_area_tax: bool = False  # 課税証明書の広域交付
+    not_offered: tuple[str, ...] = ()  # kinds this municipality does not issue at kiosks
 
     @property
     def code(self) -> str:
@@ -30,13 +33,46 @@ MUNICIPALITIES = (
         "01100", "札幌市", "北海道", "designated_city_1m", 1_960_000, "札幌市長", "北野　明"
     ),
     DemoMunicipality(
-        "13101", "千代田区", "東京都", "special_ward", 68_000, "千代田区長", "神田　和也"
+        "13101",
+        "千代田区",
+        "東京都",
+        "special_ward",
+        68_000,
+        "千代田区長",
+        "神田　和也",
+        wide_area_tax=True,
     ),
     DemoMunicipality(
-        "11221", "草加市", "埼玉県", "city", 250_000, "草加市長", "松原　悠", juminhyo_fee=150
+        "14100",
+        "横浜市",
+        "神奈川県",
+        "designated_city_1m",
+        3_770_000,
+        "横浜市長",
+        "港　みなと",
+        backend="own_server",
     ),
     DemoMunicipality(
-        "26322", "久御山町", "京都府", "town", 15_000, "久御山町長", "巨椋　昇", juminhyo_fee=100
+        "11221",
+        "草加市",
+        "埼玉県",
+        "city",
+        250_000,
+        "草加市長",
+        "松原　悠",
+        juminhyo_fee=150,
+        wide_area_tax=True,
+    ),
+    DemoMunicipality(
+        "26322",
+        "久御山町",
+        "京都府",
+        "town",
+        15_000,
+        "久御山町長",
+        "巨椋　昇",
+        juminhyo_fee=100,
+        not_offered=("kazei", "shotoku", "koseki_zenbu", "koseki_kojin", "koseki_fuhyo"),
     ),
     DemoMunicipality(
         "19364", "早川町", "山梨県", "town", 900, "早川町長", "雨畑　守", participating=False
@@ -66,6 +102,7 @@ class DemoPerson:
     card_issued_today: bool = False
     pin_locked: bool = False
     previous: tuple[str, date] | None = None  # (municipality body, moved in on)
+    honseki_body: str | None = None  # 本籍地 when it differs from the municipality
 
 
 @dataclass(frozen=True)
@@ -186,6 +223,7 @@ HOUSEHOLDS: tuple[DemoHousehold, ...] = (
                 "moved from 草加市 this year (residence history)",
                 honseki="埼玉県草加市高砂一丁目1番",
                 hittousha="鈴木　茂",
+                honseki_body="11221",
                 previous=("11221", date(2026, 4, 1)),
             ),
         ),

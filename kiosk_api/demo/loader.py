@@ -24,9 +24,23 @@ from kiosk_api.demo.data import (
     DemoPerson,
 )
 from kiosk_api.demo.jpki import TestJpki
+from kiosk_api.demo.records import MORE_HOUSEHOLDS
+from kiosk_api.demo.records_loader import Placed, load_records, write_own_server_residents
 from kiosk_terminal.virtual_card import VirtualCard
 from municipalities.bcl import BclHousehold, BclPerson
-from municipalities.model import CertificateOffering, Municipality, MunicipalityClass
+from municipalities.model import BackendKind, CertificateOffering, Municipality, MunicipalityClass
+
+FEES = {
+    CertificateKind.KOSEKI_ZENBU: 350,
+    CertificateKind.KOSEKI_KOJIN: 350,
+    CertificateKind.KOSEKI_FUHYO: 250,
+}
+# `kofu municipal-server` started with the demo's own-server extract listens here.
+OWN_SERVER_SETTINGS = {"url": "https://127.0.0.1:8443", "timeout_seconds": 3.0}
+OWN_SERVER_BODIES = {m.body for m in MUNICIPALITIES if m.backend == "own_server"}
+
+
+ALL_HOUSEHOLDS = HOUSEHOLDS + MORE_HOUSEHOLDS
 
 
 @dataclass(frozen=True)
@@ -56,12 +70,15 @@ def _load_municipalities(uow: UnitOfWork) -> None:
             m.mayor_title,
             m.mayor_name,
         )
-        row.backend_settings = {}
+        row.backend_kind = BackendKind(m.backend)
+        row.backend_settings = OWN_SERVER_SETTINGS if m.backend == "own_server" else {}
+        row.wide_area_tax = m.wide_area_tax
+        row.koseki_registration_days = 2
         uow.session.merge(row)
         uow.session.flush()
         for kind in CertificateKind:
-            offered = kind is CertificateKind.JUMINHYO or kind is CertificateKind.INKAN
-            fee = m.juminhyo_fee if kind is CertificateKind.JUMINHYO else 200
+            offered = kind.value not in m.not_offered
+            fee = m.juminhyo_fee if kind is CertificateKind.JUMINHYO else FEES.get(kind, 200)
             uow.session.merge(
                 CertificateOffering(
                     municipality_code=m.code,
@@ -117,16 +134,27 @@ def _person_row(
 
 
 def _index_row(person: DemoPerson, code: str, municipality: str) -> Resident:
+    abroad = person.status == "moved_abroad"
+    honseki = None
+    if person.honseki:
+        body = person.honseki_body
+        honseki = with_check_digit(body, "municipality") if body else municipality
     resident = Resident(
         juminhyo_code=code,
-        municipality_code=municipality,
-        honseki_municipality_code=municipality,
+        municipality_code=None if abroad else municipality,
+        honseki_municipality_code=honseki,
         status=ResidentStatus(person.status),
         birth_date=person.birth,
         dv_protected=person.dv_protected,
         moving_out=person.moving_out,
     )
-    if person.previous:
+    if abroad:
+        resident.residences = [
+            Residence(
+                municipality_code=municipality, from_date=date(2015, 4, 1), to_date=date(2025, 4, 1)
+            )
+        ]
+    elif person.previous:
         before = with_check_digit(person.previous[0], "municipality")
         resident.residences = [
             Residence(
@@ -181,7 +209,10 @@ def _load_household(
 ) -> None:
     municipality = with_check_digit(household.municipality, "municipality")
     today = datetime.now(JST).date()
-    if uow.session.get(BclHousehold, household_id) is None:
+    in_bcl = household.municipality not in OWN_SERVER_BODIES and any(
+        p.status != "moved_abroad" for p in household.members
+    )
+    if in_bcl and uow.session.get(BclHousehold, household_id) is None:
         head = household.members[0].name
         uow.session.add(
             BclHousehold(
@@ -195,7 +226,8 @@ def _load_household(
     for position, (person, code) in enumerate(zip(household.members, codes, strict=True)):
         if uow.session.get(Resident, code) is None:
             uow.session.add(_index_row(person, code, municipality))
-            uow.session.add(_person_row(person, code, household_id, position, household))
+            if in_bcl:
+                uow.session.add(_person_row(person, code, household_id, position, household))
             uow.session.flush()
         if person.card:
             card = _issue_card(jpki, card_dir / f"{person.label}.json", person)
@@ -213,8 +245,13 @@ def load_demo(
     uow.commit()
     _load_kiosks(uow, pepper, paths)
     serial = 0
-    for number, household in enumerate(HOUSEHOLDS, start=1):
+    placed: list[Placed] = []
+    for number, household in enumerate(ALL_HOUSEHOLDS, start=1):
         codes = [juminhyo_code(serial + i + 1) for i in range(len(household.members))]
+        placed += [
+            Placed(person, code, serial + i + 1, household)
+            for i, (person, code) in enumerate(zip(household.members, codes, strict=True))
+        ]
         serial += len(household.members)
         _load_household(
             uow,
@@ -226,6 +263,8 @@ def load_demo(
             paths.cards,
         )
     uow.commit()
+    load_records(uow, placed, datetime.now(JST).date(), paths.root / "demo" / "municipal")
+    write_own_server_residents(placed, paths.root / "demo" / "municipal")
     for i in range(extra_residents):
         _load_household(
             uow,
@@ -266,7 +305,7 @@ def demo_cards(data_dir: Path) -> list[dict[str, str]]:
     """For `kofu demo cards`: each card, its PIN, municipality and why it is interesting."""
     names = {m.body: m.name for m in MUNICIPALITIES}
     rows = []
-    for household in HOUSEHOLDS:
+    for household in ALL_HOUSEHOLDS:
         for person in household.members:
             path = DemoPaths(data_dir).cards / f"{person.label}.json"
             rows.append(

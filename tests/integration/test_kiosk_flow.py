@@ -171,6 +171,7 @@ def test_the_menu_lists_fees_and_the_reasons_for_what_is_not_available(
         for i in kiosk.call("GET", f"/v1/sessions/{kiosk.session_id}/menu").json["certificates"]
     }
     assert menu["juminhyo"]["available"] and menu["juminhyo"]["fee"] == 150
-    assert menu["kazei"]["refusal"]["code"] == "NOT_OFFERED"
-    assert menu["inkan"]["refusal"]["code"] == "NOT_YET_SUPPORTED"
-    assert menu["kazei"]["refusal"]["message"]["ja"]
+    assert menu["inkan"]["available"] and menu["kazei"]["available"]
+    # A foreign resident has no 戸籍: the 本籍地 certificates are refused with the reason.
+    assert menu["koseki_zenbu"]["refusal"]["code"] == "NO_KOSEKI_RECORD"
+    assert menu["koseki_zenbu"]["refusal"]["message"]["ja"]

@@ -49,14 +49,19 @@ class TestKiosk:
         )
 
     def request(
-        self, options: dict[str, Any] | None = None, key: str | None = None, copies: int = 1
+        self,
+        options: dict[str, Any] | None = None,
+        key: str | None = None,
+        copies: int = 1,
+        certificate: str = "juminhyo",
     ) -> Any:
+        default = {"members": "all"} if certificate in ("juminhyo", "juminhyo_kisai") else {}
         return self.call(
             "POST",
             f"/v1/sessions/{self.session_id}/requests",
             {
-                "certificate": "juminhyo",
-                "options": options or {"members": "all"},
+                "certificate": certificate,
+                "options": default if options is None else options,
                 "copies": copies,
                 "idempotency_key": key or secrets.token_hex(8),
             },
@@ -74,14 +79,27 @@ class TestKiosk:
             time.sleep(every)
 
     def issue(
-        self, card_path: Path, options: dict[str, Any] | None = None
+        self, card_path: Path, options: dict[str, Any] | None = None, certificate: str = "juminhyo"
     ) -> tuple[dict[str, Any], bytes]:
         """The whole flow to a downloaded PDF (not yet confirmed)."""
         assert self.sign_in(card_path).status_code == 200, self.last.json
-        accepted = self.request(options)
+        accepted = self.request(options, certificate=certificate)
         assert accepted.status_code == 202, accepted.json
         ready = self.wait(accepted.json["request_id"])
         assert ready["state"] == "ready", ready
         pdf = self.call("GET", self.path(ready["request_id"], "/document"))
         assert pdf.status_code == 200, pdf.json
         return ready, pdf.data
+
+    def menu(self) -> dict[str, dict[str, Any]]:
+        """The menu by certificate name."""
+        items = self.call("GET", f"/v1/sessions/{self.session_id}/menu").json["certificates"]
+        return {item["certificate"]: item for item in items}
+
+    def refused_at_render(self, certificate: str, options: dict[str, Any] | None = None) -> str:
+        """Request, wait, and return the failure code of a request refused while producing it."""
+        accepted = self.request(options, certificate=certificate)
+        assert accepted.status_code == 202, accepted.json
+        final = self.wait(accepted.json["request_id"])
+        assert final["state"] == "failed", final
+        return final["failure"]["code"]

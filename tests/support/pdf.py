@@ -30,3 +30,25 @@ def save(pdf: bytes, name: str) -> Path:
     out.parent.mkdir(exist_ok=True)
     out.write_bytes(pdf)
     return out
+
+
+def qr_payloads(pdf: bytes, dpi: int = 200) -> list[str]:
+    """Rasterise every page (pdftoppm) and decode every QR code on them (zxing-cpp)."""
+    import zxingcpp
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "doc.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-png", str(source), str(Path(folder) / "page")],
+            check=True,
+        )
+        found = []
+        for png in sorted(Path(folder).glob("page*.png")):
+            found += [
+                r.text
+                for r in zxingcpp.read_barcodes(Image.open(png))
+                if r.format == zxingcpp.BarcodeFormat.QRCode
+            ]
+        return found

@@ -1,0 +1,118 @@
+"""Fetch one kind's record from the answering backend, check its binding, build the document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from issuance.eligibility import JST
+from issuance.household import member_ref
+from issuance.identity import Resident
+from issuance.model import CertificateKind, CertificateRequest
+from issuance.ports import RecordsBackend, UnitOfWork
+from issuance.records import (
+    BackendAnswer,
+    CertificateDocument,
+    Fuhyo,
+    Issuer,
+    Koseki,
+    KosekiMember,
+    RecordQuery,
+    SealRegistration,
+    TaxAssessment,
+)
+from issuance.refusals import RefusalError
+from issuance.routing import Route
+
+R = TypeVar("R")
+
+
+def bound_record(answer: BackendAnswer[R] | None, query: RecordQuery, missing: str) -> R:
+    """The record, only if the answer is for this request, this resident, this municipality."""
+    if answer is None:
+        raise RefusalError(missing)
+    record: Any = answer.record
+    if (
+        not answer.answers(query)
+        or getattr(record, "municipality_code", None) != query.municipality_code
+        or (hasattr(record, "juminhyo_code") and record.juminhyo_code != query.juminhyo_code)
+    ):
+        raise RefusalError("RECORD_MISMATCH")  # an answer for someone else is never rendered
+    return answer.record
+
+
+def _check_named(uow: UnitOfWork, codes: tuple[str, ...]) -> None:
+    """The centre's own DV list covers everyone a document names, not only the requester."""
+    for code in codes:
+        indexed = uow.session.get(Resident, code)
+        if indexed is not None and indexed.dv_protected:
+            raise RefusalError("DV_PROTECTED")
+
+
+def _koseki_members(koseki: Koseki, request: CertificateRequest) -> tuple[KosekiMember, ...]:
+    if koseki.pending_notifications:
+        raise RefusalError("KOSEKI_PENDING")
+    if koseki.member(request.juminhyo_code) is None:
+        raise RefusalError("RECORD_MISMATCH")
+    if request.kind is CertificateKind.KOSEKI_ZENBU:
+        return koseki.members
+    chosen = request.options.get("members", "self")
+    if chosen == "self":
+        return (koseki.member(request.juminhyo_code),)  # type: ignore[return-value]
+    by_ref = {
+        member_ref(request.session_id, m.juminhyo_code): m
+        for m in koseki.members
+        if m.juminhyo_code
+    }
+    if not chosen or any(ref not in by_ref for ref in chosen):
+        raise RefusalError("KOSEKI_MEMBER_NOT_FOUND")
+    return tuple(m for ref, m in by_ref.items() if ref in set(chosen))
+
+
+def _record(
+    uow: UnitOfWork, backend: RecordsBackend, query: RecordQuery, kind: CertificateKind
+) -> tuple[SealRegistration | TaxAssessment | Koseki | Fuhyo, str]:
+    fetchers: dict[CertificateKind, tuple[Callable[..., Any], str]] = {
+        CertificateKind.INKAN: (backend.seal_registration, "NO_SEAL_REGISTERED"),
+        CertificateKind.KAZEI: (backend.tax_assessment, "NO_TAX_RECORD"),
+        CertificateKind.SHOTOKU: (backend.tax_assessment, "NO_TAX_RECORD"),
+        CertificateKind.KOSEKI_ZENBU: (backend.koseki, "NO_KOSEKI_RECORD"),
+        CertificateKind.KOSEKI_KOJIN: (backend.koseki, "NO_KOSEKI_RECORD"),
+        CertificateKind.KOSEKI_FUHYO: (backend.fuhyo, "NO_KOSEKI_RECORD"),
+    }
+    fetch, missing = fetchers[kind]
+    return bound_record(fetch(uow, query), query, missing), missing
+
+
+def build_certificate(
+    uow: UnitOfWork,
+    backend: RecordsBackend,
+    route: Route,
+    request: CertificateRequest,
+    now: datetime,
+) -> CertificateDocument:
+    """The document for any kind but the 住民票 ones, naming only people bound to the request."""
+    query = RecordQuery(request.id, route.info.code, request.juminhyo_code, route.tax_year)
+    record, _ = _record(uow, backend, query, request.kind)
+    options: dict[str, object] = {}
+    subjects: tuple[str, ...] = (request.juminhyo_code,)
+    if isinstance(record, TaxAssessment) and record.tax_year != route.tax_year:
+        raise RefusalError("RECORD_MISMATCH")
+    if isinstance(record, Fuhyo) and record.pending_notifications:
+        raise RefusalError("KOSEKI_PENDING")
+    if isinstance(record, Koseki):
+        members = _koseki_members(record, request)
+        subjects = tuple(m.juminhyo_code for m in members if m.juminhyo_code)
+        options["members"] = members
+    _check_named(uow, subjects)
+    info = route.info
+    return CertificateDocument(
+        kind=request.kind.value,
+        serial=request.serial,
+        issued_on=now.astimezone(JST).date(),
+        issuer=Issuer(info.code, info.name, info.prefecture, info.mayor_title, info.mayor_name),
+        record=record,
+        subject_codes=subjects,
+        options=options,
+    )

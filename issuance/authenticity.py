@@ -1,0 +1,138 @@
+"""The centre's signing keys and the tokens printed in every document's QR code."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from issuance.errors import KofuError
+
+TOKEN_VERSION = 1
+
+
+class TokenError(KofuError):
+    code = "TOKEN_INVALID"
+    message_ja = "この証明書の確認コードは正しくありません。偽造または改ざんの可能性があります。"
+    message_en = "This verification code is not valid. The document may be forged or altered."
+
+
+@dataclass(frozen=True)
+class DocumentClaims:
+    """What the token vouches for: no personal data, only the document's identity."""
+
+    serial: str
+    kind: str
+    municipality_code: str
+    issued_on: date
+    content_digest: str  # sha256 hex of the document's canonical content
+
+    def encode(self, kid: str) -> bytes:
+        body = {
+            "v": TOKEN_VERSION,
+            "kid": kid,
+            "s": self.serial,
+            "k": self.kind,
+            "m": self.municipality_code,
+            "d": self.issued_on.isoformat(),
+            "h": self.content_digest,
+        }
+        return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class Keyring:
+    """Ed25519 keys in a folder: ``<kid>.pem`` each, ``current`` names the signing one.
+
+    Rotation adds a key and moves ``current``; old keys stay so old documents still verify.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._lock = threading.Lock()
+        self._public: dict[str, Ed25519PublicKey] = {}
+
+    def _load(self, kid: str) -> Ed25519PrivateKey:
+        if not kid.isalnum():
+            raise TokenError(kid=kid)
+        path = self.directory / f"{kid}.pem"
+        if not path.exists():
+            raise TokenError("TOKEN_UNKNOWN_KEY", kid=kid)
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        assert isinstance(key, Ed25519PrivateKey)
+        return key
+
+    def current_kid(self) -> str:
+        marker = self.directory / "current"
+        with self._lock:
+            if not marker.exists():
+                return self.rotate()
+            return marker.read_text().strip()
+
+    def rotate(self) -> str:
+        """Make a new signing key and sign with it from now on; returns its key id."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        kid = f"k{date.today():%Y%m}{secrets.token_hex(3)}"
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        path = self.directory / f"{kid}.pem"
+        path.write_bytes(pem)
+        path.chmod(0o600)
+        (self.directory / "current.tmp").write_text(kid)
+        (self.directory / "current.tmp").replace(self.directory / "current")
+        return kid
+
+    def kids(self) -> list[str]:
+        return sorted(p.stem for p in self.directory.glob("*.pem"))
+
+    def public_key(self, kid: str) -> Ed25519PublicKey:
+        if kid not in self._public:
+            self._public[kid] = self._load(kid).public_key()
+        return self._public[kid]
+
+    def sign(self, claims: DocumentClaims) -> str:
+        kid = self.current_kid()
+        payload = claims.encode(kid)
+        return f"{_b64(payload)}.{_b64(self._load(kid).sign(payload))}"
+
+    def verify(self, token: str) -> tuple[str, DocumentClaims]:
+        """The key id and claims of a genuine token; anything else raises TokenError."""
+        try:
+            payload_part, signature_part = token.split(".")
+            payload = _unb64(payload_part)
+            signature = _unb64(signature_part)
+            body = json.loads(payload)
+            kid = str(body["kid"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise TokenError("TOKEN_MALFORMED") from exc
+        try:
+            self.public_key(kid).verify(signature, payload)
+        except InvalidSignature as exc:
+            raise TokenError("TOKEN_SIGNATURE_INVALID") from exc
+        if body.get("v") != TOKEN_VERSION:
+            raise TokenError("TOKEN_MALFORMED")
+        return kid, DocumentClaims(
+            str(body["s"]),
+            str(body["k"]),
+            str(body["m"]),
+            date.fromisoformat(body["d"]),
+            str(body["h"]),
+        )

@@ -1,0 +1,21 @@
+"""What the templates need to print a document's verification stamp."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from issuance.records import Stamp
+from issuance.rendering.qr import qr_svg
+from issuance.verification import TOKEN_PREFIX
+
+
+def stamp_context(stamp: Stamp | None) -> dict[str, str] | None:
+    """The QR (inline SVG), the page to name in words, and the PDF keywords carrying the token."""
+    if stamp is None:
+        return None
+    page = stamp.url.split("?", 1)[0]
+    return {
+        "qr": qr_svg(f"{stamp.url}?t={quote(stamp.token, safe='')}", size_mm=24.0),
+        "verify_page": page,
+        "keywords": f"{TOKEN_PREFIX}{stamp.token}",
+    }

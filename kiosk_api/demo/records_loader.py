@@ -1,0 +1,209 @@
+"""Loads the demo's seals, tax assessments, 戸籍 and 附票 (BCL tables, or an own-server extract)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from issuance.codes import with_check_digit
+from issuance.ports import UnitOfWork
+from issuance.routing import latest_tax_year
+from issuance.use_registration import UseRegistration
+from kiosk_api.demo.data import MUNICIPALITIES, DemoHousehold, DemoPerson
+from kiosk_api.demo.records import (
+    KOSEKI_RELATIONSHIP,
+    PENDING_KOSEKI,
+    SEALED,
+    UNTAXED,
+    koseki_member,
+    seal_impression,
+    tax_rows,
+)
+from municipalities.bcl_import import Extract, replace_records
+
+BACKENDS = {m.body: m.backend for m in MUNICIPALITIES}
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One demo person with their 住民票コード, household and municipality body."""
+
+    person: DemoPerson
+    code: str
+    serial: int
+    household: DemoHousehold
+
+
+def honseki_body(placed: Placed) -> str | None:
+    if placed.person.honseki is None:
+        return None
+    return placed.person.honseki_body or placed.household.municipality
+
+
+def _body_on(placed: Placed, day: date) -> str | None:
+    previous = placed.person.previous
+    if placed.person.status == "moved_abroad":
+        return placed.household.municipality if day < date(2025, 4, 1) else None
+    if previous and day < previous[1]:
+        return previous[0]
+    return placed.household.municipality
+
+
+def _extract(extracts: dict[str, dict[str, list[Any]]], body: str) -> dict[str, list[Any]]:
+    return extracts.setdefault(
+        body, {"seals": [], "tax_assessments": [], "koseki": [], "fuhyo": []}
+    )
+
+
+def _taxes(extracts: dict[str, dict[str, list[Any]]], placed: Placed, today: date) -> None:
+    if placed.person.label in UNTAXED or placed.person.status != "resident":
+        return
+    latest = latest_tax_year(today)
+    for year in (latest - 1, latest):
+        body = _body_on(placed, date(year, 1, 1))
+        if body is None:
+            continue
+        row = tax_rows(placed.person, placed.serial, year, placed.household.address)
+        _extract(extracts, body)["tax_assessments"].append({"juminhyo_code": placed.code, **row})
+
+
+def _koseki(extracts: dict[str, dict[str, list[Any]]], group: list[Placed]) -> None:
+    first = group[0]
+    body = honseki_body(first)
+    assert body is not None and first.person.honseki is not None
+    koseki_id = f"K{body}-{first.code}"
+    members = [
+        koseki_member(p.person, p.code, KOSEKI_RELATIONSHIP.get(p.person.relationship, "子"))
+        for p in group
+    ]
+    hittousha = first.person.hittousha or first.person.name
+    if hittousha not in {p.person.name for p in group}:
+        head = DemoPerson("", hittousha, "", date(1958, 2, 2), "男", "世帯主")
+        members.insert(0, {**koseki_member(head, None, "本人"), "removed": False})
+    pending = any(p.person.label in PENDING_KOSEKI for p in group)
+    _extract(extracts, body)["koseki"].append(
+        {
+            "id": koseki_id,
+            "honseki": first.person.honseki,
+            "hittousha": hittousha,
+            "pending_notifications": pending,
+            "members": members,
+        }
+    )
+    for p in group:
+        entries = []
+        if p.household.previous_address:
+            entries.append({"address": p.household.previous_address, "since": "2010-04-01"})
+        since = p.person.previous[1] if p.person.previous else p.household.since
+        entries.append({"address": p.household.address, "since": since.isoformat()})
+        _extract(extracts, body)["fuhyo"].append(
+            {
+                "juminhyo_code": p.code,
+                "koseki_id": koseki_id,
+                "name": p.person.name,
+                "birth_date": p.person.birth.isoformat(),
+                "entries": entries,
+                "pending_notifications": pending,
+            }
+        )
+
+
+def demo_extracts(people: list[Placed], today: date) -> dict[str, dict[str, list[Any]]]:
+    """Per municipality body: the records beyond residents, in the BCL extract format."""
+    extracts: dict[str, dict[str, list[Any]]] = {}
+    koseki_groups: dict[tuple[str, str], list[Placed]] = {}
+    for placed in people:
+        person = placed.person
+        if person.label in SEALED:
+            _extract(extracts, placed.household.municipality)["seals"].append(
+                {
+                    "juminhyo_code": placed.code,
+                    "registration_number": f"{placed.serial:08d}",
+                    "registered_on": "2016-05-10",
+                    "impression": seal_impression(person.name),
+                }
+            )
+        _taxes(extracts, placed, today)
+        body = honseki_body(placed)
+        if body is not None and person.honseki is not None:
+            koseki_groups.setdefault((body, person.honseki), []).append(placed)
+    for group in koseki_groups.values():
+        _koseki(extracts, group)
+    return extracts
+
+
+def load_records(uow: UnitOfWork, people: list[Placed], today: date, out_dir: Path) -> None:
+    """BCL municipalities' records into the BCL tables; own-server ones into extract files."""
+    for body, records in demo_extracts(people, today).items():
+        code = with_check_digit(body, "municipality")
+        extract = Extract.from_dict({"municipality_code": code, **records})
+        if BACKENDS.get(body, "bcl") == "bcl":
+            replace_records(uow, extract)
+        else:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / f"{code}.json").write_text(
+                json.dumps({"municipality_code": code, **records}, ensure_ascii=False, indent=1)
+            )
+    for placed in people:
+        body = honseki_body(placed)
+        if placed.person.status == "moved_abroad" and body is not None:
+            code = with_check_digit(body, "municipality")
+            if uow.session.get(UseRegistration, (placed.code, code)) is None:
+                uow.session.add(
+                    UseRegistration(
+                        juminhyo_code=placed.code,
+                        municipality_code=code,
+                        requested_at=datetime(2025, 4, 1, tzinfo=UTC),
+                        usable_from=date(2025, 4, 3),
+                    )
+                )
+    uow.commit()
+
+
+def write_own_server_residents(people: list[Placed], out_dir: Path) -> None:
+    """Add households and residents to each own-server municipality's extract file."""
+    for body in {
+        p.household.municipality for p in people if BACKENDS.get(p.household.municipality) != "bcl"
+    }:
+        code = with_check_digit(body, "municipality")
+        path = out_dir / f"{code}.json"
+        data = json.loads(path.read_text()) if path.exists() else {"municipality_code": code}
+        local = [p for p in people if p.household.municipality == body]
+        households: dict[str, dict[str, str]] = {}
+        residents = []
+        distinct = {id(p.household): p.household for p in local}.values()
+        numbers = {id(h): n for n, h in enumerate(distinct)}
+        for position, placed in enumerate(local):
+            hid = f"H{body}{numbers[id(placed.household)]:04d}"
+            households.setdefault(
+                hid,
+                {
+                    "id": hid,
+                    "address": placed.household.address,
+                    "head_name": placed.household.members[0].name,
+                },
+            )
+            since = placed.household.since
+            residents.append(
+                {
+                    "juminhyo_code": placed.code,
+                    "household_id": hid,
+                    "position": position,
+                    "name": placed.person.name,
+                    "name_kana": placed.person.kana,
+                    "birth_date": placed.person.birth.isoformat(),
+                    "sex": placed.person.sex,
+                    "relationship": placed.person.relationship,
+                    "became_resident_on": max(placed.person.birth, since).isoformat(),
+                    "address_since": since.isoformat(),
+                    "notified_on": (since + timedelta(days=3)).isoformat(),
+                    "honseki": placed.person.honseki,
+                    "hittousha": placed.person.hittousha,
+                }
+            )
+        data["households"], data["residents"] = list(households.values()), residents
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1))

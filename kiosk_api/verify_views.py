@@ -1,0 +1,92 @@
+"""Public verification: anyone scans a document's QR code; no login, nothing personal shown."""
+
+from __future__ import annotations
+
+import base64
+
+from cryptography.hazmat.primitives import serialization
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from issuance.model import KIND_LABELS, CertificateKind
+from issuance.verification import Verification, token_in_pdf, verify_pdf, verify_token
+from kiosk_api.errors import ApiError
+from kiosk_api.platform import current_platform
+from municipalities.model import Municipality
+
+bp = Blueprint("verify", __name__)
+MAX_PDF_BYTES = 5 * 1024 * 1024
+
+
+def _limit() -> None:
+    current_app.extensions["kofu_verify_limiter"].hit(request.remote_addr or "unknown")
+
+
+def _describe(result: Verification) -> dict[str, object]:
+    body: dict[str, object] = {"genuine": result.genuine, "status": result.status}
+    if result.kind is not None:
+        ja, en = KIND_LABELS.get(CertificateKind(result.kind), (result.kind, result.kind))
+        platform = current_platform()
+        with platform.uow() as uow:
+            municipality = uow.session.get(Municipality, result.municipality_code)
+            name = f"{municipality.prefecture}{municipality.name}" if municipality else None
+        body.update(
+            {
+                "certificate": {"kind": result.kind, "ja": ja, "en": en},
+                "municipality": {"code": result.municipality_code, "name": name},
+                "issued_on": result.issued_on.isoformat() if result.issued_on else None,
+                "pages": result.pages,
+            }
+        )
+    return body
+
+
+def _check(token: str) -> dict[str, object]:
+    platform = current_platform()
+    with platform.uow() as uow:
+        return _describe(verify_token(uow, platform.keyring, token))
+
+
+@bp.get("/verify")
+def page() -> str:
+    """The page a phone opens from the QR code."""
+    _limit()
+    token = request.args.get("t", "")
+    return render_template("verify.html", result=_check(token) if token else None)
+
+
+@bp.get("/api/verify")
+def api() -> Response:
+    _limit()
+    return jsonify(_check(request.args.get("t", "")))
+
+
+@bp.post("/api/verify/pdf")
+def api_pdf() -> Response:
+    """An electronic copy: genuine only if the file is byte for byte the one issued."""
+    _limit()
+    pdf = request.get_data(cache=False)
+    if len(pdf) > MAX_PDF_BYTES or not pdf.startswith(b"%PDF"):
+        raise ApiError(
+            "INVALID_REQUEST", "PDFファイルを送信してください。", "Send the PDF file as the body."
+        )
+    token = token_in_pdf(pdf)
+    if token is None:
+        return jsonify({"genuine": False, "status": "unknown"})
+    platform = current_platform()
+    with platform.uow() as uow:
+        return jsonify(_describe(verify_pdf(uow, platform.keyring, token, pdf)))
+
+
+@bp.get("/verify/keys.json")
+def keys() -> Response:
+    """The centre's public keys, for anyone who wants to check tokens offline."""
+    keyring = current_platform().keyring
+    public = {
+        kid: base64.b64encode(
+            keyring.public_key(kid).public_bytes(
+                serialization.Encoding.Raw, serialization.PublicFormat.Raw
+            )
+        ).decode()
+        for kid in keyring.kids()
+    }
+    return jsonify({"algorithm": "Ed25519", "keys": public})

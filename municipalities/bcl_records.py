@@ -1,0 +1,171 @@
+"""BCL extracts beyond the resident records: seals, tax assessments, 戸籍 and 附票."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import JSON, Date, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from issuance.db import Base
+from issuance.ports import UnitOfWork
+from issuance.records import (
+    Amount,
+    Fuhyo,
+    FuhyoEntry,
+    Koseki,
+    KosekiEvent,
+    KosekiMember,
+    RecordQuery,
+    SealRegistration,
+    TaxAssessment,
+)
+
+
+class BclSealRegistration(Base):
+    __tablename__ = "municipalities_bcl_seal"
+
+    municipality_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    juminhyo_code: Mapped[str] = mapped_column(String(11), primary_key=True)
+    registration_number: Mapped[str] = mapped_column(String(20))
+    registered_on: Mapped[date] = mapped_column(Date)
+    impression: Mapped[str] = mapped_column(Text)  # data: URL of the seal image
+
+
+class BclTaxAssessment(Base):
+    __tablename__ = "municipalities_bcl_tax"
+
+    municipality_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    juminhyo_code: Mapped[str] = mapped_column(String(11), primary_key=True)
+    tax_year: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    address: Mapped[str] = mapped_column(String(200))
+    incomes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    deductions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    taxable_income: Mapped[int]
+    municipal_tax: Mapped[int]
+    prefectural_tax: Mapped[int]
+
+
+class BclKoseki(Base):
+    __tablename__ = "municipalities_bcl_koseki"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(6), index=True)
+    honseki: Mapped[str] = mapped_column(String(200))
+    hittousha: Mapped[str] = mapped_column(String(60))
+    pending_notifications: Mapped[bool] = mapped_column(default=False)
+    members: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+
+class BclKosekiMembership(Base):
+    """Which 戸籍 a resident is recorded in, at one 本籍地."""
+
+    __tablename__ = "municipalities_bcl_koseki_member"
+
+    municipality_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    juminhyo_code: Mapped[str] = mapped_column(String(11), primary_key=True)
+    koseki_id: Mapped[str] = mapped_column(String(40), index=True)
+
+
+class BclFuhyo(Base):
+    __tablename__ = "municipalities_bcl_fuhyo"
+
+    municipality_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    juminhyo_code: Mapped[str] = mapped_column(String(11), primary_key=True)
+    koseki_id: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(60))
+    birth_date: Mapped[date] = mapped_column(Date)
+    entries: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    pending_notifications: Mapped[bool] = mapped_column(default=False)
+
+
+def amounts(rows: list[dict[str, Any]]) -> tuple[Amount, ...]:
+    return tuple(Amount(r["label"], int(r["yen"])) for r in rows)
+
+
+def koseki_member(data: dict[str, Any]) -> KosekiMember:
+    return KosekiMember(
+        name=data["name"],
+        birth_date=date.fromisoformat(data["birth_date"]),
+        sex=data["sex"],
+        father=data.get("father", ""),
+        mother=data.get("mother", ""),
+        relationship=data["relationship"],
+        juminhyo_code=data.get("juminhyo_code"),
+        removed=bool(data.get("removed", False)),
+        events=tuple(
+            KosekiEvent(e["kind"], date.fromisoformat(e["on"]), e.get("detail", ""))
+            for e in data.get("events", [])
+        ),
+    )
+
+
+def seal_of(
+    uow: UnitOfWork, query: RecordQuery, name: str, birth: date, sex: str, address: str
+) -> SealRegistration | None:
+    row = uow.session.get(BclSealRegistration, (query.municipality_code, query.juminhyo_code))
+    if row is None:
+        return None
+    return SealRegistration(
+        row.juminhyo_code,
+        row.municipality_code,
+        row.registration_number,
+        name,
+        birth,
+        sex,
+        address,
+        row.registered_on,
+        row.impression,
+    )
+
+
+def tax_of(uow: UnitOfWork, query: RecordQuery) -> TaxAssessment | None:
+    key = (query.municipality_code, query.juminhyo_code, query.tax_year)
+    row = uow.session.get(BclTaxAssessment, key)
+    if row is None:
+        return None
+    return TaxAssessment(
+        row.juminhyo_code,
+        row.municipality_code,
+        row.tax_year,
+        row.name,
+        row.address,
+        amounts(row.incomes),
+        amounts(row.deductions),
+        row.taxable_income,
+        row.municipal_tax,
+        row.prefectural_tax,
+    )
+
+
+def koseki_of(uow: UnitOfWork, query: RecordQuery) -> Koseki | None:
+    link = uow.session.get(BclKosekiMembership, (query.municipality_code, query.juminhyo_code))
+    row = uow.session.get(BclKoseki, link.koseki_id) if link else None
+    if row is None or row.municipality_code != query.municipality_code:
+        return None
+    return Koseki(
+        row.municipality_code,
+        row.honseki,
+        row.hittousha,
+        tuple(koseki_member(m) for m in row.members),
+        row.pending_notifications,
+    )
+
+
+def fuhyo_of(uow: UnitOfWork, query: RecordQuery) -> Fuhyo | None:
+    row = uow.session.get(BclFuhyo, (query.municipality_code, query.juminhyo_code))
+    koseki = uow.session.get(BclKoseki, row.koseki_id) if row else None
+    if row is None or koseki is None:
+        return None
+    return Fuhyo(
+        row.juminhyo_code,
+        row.municipality_code,
+        koseki.honseki,
+        koseki.hittousha,
+        row.name,
+        row.birth_date,
+        tuple(FuhyoEntry(e["address"], date.fromisoformat(e["since"])) for e in row.entries),
+        row.pending_notifications or koseki.pending_notifications,
+    )

@@ -1,0 +1,221 @@
+"""Own municipal servers over HTTPS (mutual TLS): bounded waits, safe retries, circuit breakers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import requests
+from pydantic import TypeAdapter, ValidationError
+
+from issuance.errors import KofuError
+from issuance.ports import UnitOfWork
+from issuance.records import (
+    BackendAnswer,
+    Fuhyo,
+    Household,
+    Koseki,
+    RecordQuery,
+    SealRegistration,
+    TaxAssessment,
+)
+from municipalities.tls import TlsFiles
+
+R = TypeVar("R")
+# observer(municipality_code, seconds, outcome): outcome is "ok", "not_found" or a failure reason
+Observer = Callable[[str, float, str], None]
+RECORD_TYPES: dict[str, Any] = {
+    "household": Household,
+    "seal": SealRegistration,
+    "tax": TaxAssessment,
+    "koseki": Koseki,
+    "fuhyo": Fuhyo,
+}
+
+
+class BackendUnavailableError(KofuError):
+    code = "BACKEND_UNAVAILABLE"
+    message_ja = "現在、この市区町村の証明書を交付できません。しばらくしてからご利用ください。"
+    message_en = "This municipality's records are temporarily unavailable. Please try again later."
+
+
+class BackendMismatchError(KofuError):
+    """The server answered for another request, resident or municipality: never rendered."""
+
+    code = "RECORD_MISMATCH"
+    message_ja = "証明書を作成できませんでした。市区町村の窓口でお手続きください。"
+    message_en = (
+        "The certificate could not be produced. Please apply at the municipal office counter."
+    )
+
+
+@dataclass
+class CircuitBreaker:
+    """Opens after ``threshold`` consecutive failures; one trial call passes after ``cooldown``."""
+
+    threshold: int = 3
+    cooldown: float = 30.0
+    failures: int = 0
+    opened_at: float | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def allow(self, now: float) -> bool:
+        with self._lock:
+            if self.opened_at is None:
+                return True
+            if now - self.opened_at >= self.cooldown:
+                self.opened_at = now  # half-open: this caller tries, the others keep waiting
+                return True
+            return False
+
+    def record(self, ok: bool, now: float) -> None:
+        with self._lock:
+            if ok:
+                self.failures, self.opened_at = 0, None
+            else:
+                self.failures += 1
+                if self.failures >= self.threshold:
+                    self.opened_at = now
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """One municipality's server, from its ``backend_settings``."""
+
+    url: str
+    timeout_seconds: float = 3.0
+    connect_timeout_seconds: float = 1.0
+    retries: int = 1  # only for failures before the request reached the server
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> ServerConfig:
+        known = {k: v for k, v in settings.items() if k in cls.__dataclass_fields__}
+        if "url" not in known:
+            raise BackendUnavailableError(reason="no url configured")
+        return cls(**known)
+
+
+class OwnServerBackend:
+    """The RecordsBackend of one own-server municipality."""
+
+    def __init__(
+        self,
+        code: str,
+        config: ServerConfig,
+        tls: TlsFiles | None,
+        breaker: CircuitBreaker,
+        observer: Observer,
+    ) -> None:
+        self.code, self.config, self.tls = code, config, tls
+        self.breaker, self.observer = breaker, observer
+
+    def _post(self, kind: str, query: RecordQuery) -> dict[str, Any] | None:
+        if self.tls is None:
+            raise BackendUnavailableError(reason="no centre TLS certificate configured")
+        if not self.breaker.allow(time.monotonic()):
+            self.observer(self.code, 0.0, "circuit_open")
+            raise BackendUnavailableError(reason="circuit open")
+        started = time.monotonic()
+        try:
+            body = self._send(kind, query)
+        except BackendUnavailableError as exc:
+            self.breaker.record(False, time.monotonic())
+            self.observer(self.code, time.monotonic() - started, str(exc.details.get("reason")))
+            raise
+        self.breaker.record(True, time.monotonic())
+        self.observer(self.code, time.monotonic() - started, "ok" if body else "not_found")
+        return body
+
+    def _send(self, kind: str, query: RecordQuery) -> dict[str, Any] | None:
+        assert self.tls is not None
+        payload = {k: v for k, v in vars(query).items() if v is not None}
+        timeouts = (self.config.connect_timeout_seconds, self.config.timeout_seconds)
+        for attempt in range(self.config.retries + 1):
+            try:
+                response = requests.post(
+                    f"{self.config.url.rstrip('/')}/v1/records/{kind}",
+                    json=payload,
+                    timeout=timeouts,
+                    cert=(str(self.tls.cert), str(self.tls.key)),
+                    verify=str(self.tls.ca),
+                )
+                break
+            except (requests.ConnectTimeout, requests.exceptions.SSLError) as exc:
+                reason = "connect"
+                if attempt == self.config.retries:
+                    raise BackendUnavailableError(reason=reason) from exc
+            except requests.Timeout as exc:  # sent, no answer in time: never resent
+                raise BackendUnavailableError(reason="timeout") from exc
+            except requests.ConnectionError as exc:
+                if attempt == self.config.retries:
+                    raise BackendUnavailableError(reason="connect") from exc
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise BackendUnavailableError(reason=f"http_{response.status_code}")
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise BackendUnavailableError(reason="garbage") from exc
+        if not isinstance(body, dict):
+            raise BackendUnavailableError(reason="garbage")
+        return body
+
+    def _answer(self, kind: str, query: RecordQuery) -> BackendAnswer[Any] | None:
+        body = self._post(kind, query)
+        if body is None:
+            return None
+        try:
+            record = TypeAdapter(RECORD_TYPES[kind]).validate_python(body["record"])
+            answer = BackendAnswer(
+                str(body["request_id"]),
+                str(body["municipality_code"]),
+                str(body["juminhyo_code"]),
+                record,
+            )
+        except (KeyError, TypeError, ValidationError) as exc:
+            self.observer(self.code, 0.0, "garbage")
+            raise BackendUnavailableError(reason="garbage") from exc
+        return answer
+
+    def household_of(
+        self, uow: UnitOfWork, municipality_code: str, juminhyo_code: str
+    ) -> Household | None:
+        query = RecordQuery("household-list", municipality_code, juminhyo_code)
+        answer = self._answer("household", query)
+        if answer is None:
+            return None
+        if not answer.answers(query):
+            raise BackendMismatchError()
+        return answer.record  # type: ignore[no-any-return]
+
+    def seal_registration(self, uow: UnitOfWork, query: RecordQuery) -> Any:
+        return self._answer("seal", query)
+
+    def tax_assessment(self, uow: UnitOfWork, query: RecordQuery) -> Any:
+        return self._answer("tax", query)
+
+    def koseki(self, uow: UnitOfWork, query: RecordQuery) -> Any:
+        return self._answer("koseki", query)
+
+    def fuhyo(self, uow: UnitOfWork, query: RecordQuery) -> Any:
+        return self._answer("fuhyo", query)
+
+
+class OwnServerPool:
+    """One backend (and one circuit breaker) per own-server municipality, kept for the process."""
+
+    def __init__(self, tls: TlsFiles | None, observer: Observer = lambda *a: None) -> None:
+        self.tls, self.observer = tls, observer
+        self._breakers: dict[str, CircuitBreaker] = {}
+        self._lock = threading.Lock()
+
+    def backend(self, code: str, settings: dict[str, Any]) -> OwnServerBackend:
+        with self._lock:
+            breaker = self._breakers.setdefault(code, CircuitBreaker())
+        return OwnServerBackend(
+            code, ServerConfig.from_settings(settings), self.tls, breaker, self.observer
+        )

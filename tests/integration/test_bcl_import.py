@@ -1,0 +1,198 @@
+"""BCL extracts: a good file replaces a municipality's data at once; a bad one changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from issuance.codes import with_check_digit
+from kiosk_api.cli import main
+from kiosk_api.platform import Platform, install
+from kiosk_api.settings import Settings
+from municipalities.bcl import BclHousehold, BclPerson
+from municipalities.bcl_records import BclSealRegistration, BclTaxAssessment
+from tests.support.kiosk import TestKiosk
+
+KUMIYAMA = "263222"
+
+
+def code(n: int) -> str:
+    return with_check_digit(f"{90_000_000_00 + n:010d}", "juminhyo")
+
+
+def extract(residents: int = 3) -> dict[str, Any]:
+    people = [
+        {
+            "juminhyo_code": code(i),
+            "household_id": f"KH{i:05d}",
+            "position": 0,
+            "name": f"久御山　住民{i}",
+            "name_kana": "くみやま　じゅうみん",
+            "birth_date": "1970-01-01",
+            "sex": "男",
+            "relationship": "世帯主",
+            "became_resident_on": "1990-01-01",
+            "address_since": "1990-01-01",
+            "notified_on": "1990-01-04",
+        }
+        for i in range(residents)
+    ]
+    return {
+        "municipality_code": KUMIYAMA,
+        "households": [
+            {
+                "id": f"KH{i:05d}",
+                "address": f"京都府久世郡久御山町佐山{i}番地",
+                "head_name": f"久御山　住民{i}",
+            }
+            for i in range(residents)
+        ],
+        "residents": people,
+        "seals": [
+            {
+                "juminhyo_code": code(0),
+                "registration_number": "K-1",
+                "registered_on": "2020-02-02",
+                "impression": "data:image/svg+xml;base64,PHN2Zy8+",
+            }
+        ],
+        "tax_assessments": [
+            {
+                "juminhyo_code": code(0),
+                "tax_year": 2025,
+                "name": "久御山　住民0",
+                "address": "京都府久世郡久御山町佐山0番地",
+                "incomes": [{"label": "給与所得", "yen": 2000000}],
+                "deductions": [{"label": "基礎控除", "yen": 430000}],
+                "taxable_income": 1570000,
+                "municipal_tax": 94200,
+                "prefectural_tax": 62800,
+            }
+        ],
+    }
+
+
+def counts(platform: Platform) -> tuple[int, int, int]:
+    with platform.uow() as uow:
+        ids = select(BclHousehold.id).where(BclHousehold.municipality_code == KUMIYAMA)
+        people = select(func.count()).select_from(BclPerson).where(BclPerson.household_id.in_(ids))
+        seals = (
+            select(func.count())
+            .select_from(BclSealRegistration)
+            .where(BclSealRegistration.municipality_code == KUMIYAMA)
+        )
+        taxes = select(func.count()).select_from(BclTaxAssessment)
+        return (
+            uow.session.scalar(people) or 0,
+            uow.session.scalar(seals) or 0,
+            uow.session.scalar(taxes) or 0,
+        )
+
+
+def run_import(settings: Settings, path: Path) -> Any:
+    env = {"KOFU_DATA_DIR": str(settings.data_dir)}
+    return CliRunner().invoke(main, ["bcl", "import", KUMIYAMA, str(path)], env=env)
+
+
+def test_a_good_json_file_replaces_the_municipality_data(
+    settings: Settings, platform: Platform, tmp_path: Path
+) -> None:
+    assert counts(platform)[0] == 2  # the demo's 田中 household
+    path = tmp_path / "kumiyama.json"
+    path.write_text(json.dumps(extract(5), ensure_ascii=False))
+    result = run_import(settings, path)
+    assert result.exit_code == 0, result.output
+    assert "imported" in result.output
+    people, seals, _ = counts(platform)
+    assert (people, seals) == (5, 1)
+
+
+def test_a_broken_file_is_refused_with_every_problem_and_nothing_changes(
+    settings: Settings, platform: Platform, tmp_path: Path
+) -> None:
+    before = counts(platform)
+    data = extract(4)
+    data["residents"][1]["birth_date"] = "1970-02-31"
+    data["residents"][2]["juminhyo_code"] = "90000000009"  # wrong check digit
+    del data["residents"][3]["name"]
+    data["residents"][0]["household_id"] = "NOWHERE"
+    data["tax_assessments"][0]["taxable_income"] = "lots"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data, ensure_ascii=False))
+    result = run_import(settings, path)
+    assert result.exit_code == 2
+    for expected in (
+        "residents row 2 birth_date: BAD_DATE",
+        "residents row 3 juminhyo_code: BAD_CODE",
+        "residents row 4 name: MISSING_FIELD",
+        "tax_assessments row 1 taxable_income: BAD_NUMBER",
+    ):
+        assert expected in result.output
+    assert "nothing was changed" in result.output
+    assert counts(platform) == before
+
+
+def test_cross_references_are_checked_before_anything_changes(
+    settings: Settings, platform: Platform, tmp_path: Path
+) -> None:
+    before = counts(platform)
+    data = extract(2)
+    data["residents"][0]["household_id"] = "NOWHERE"
+    data["residents"][1]["juminhyo_code"] = data["residents"][0]["juminhyo_code"]
+    path = tmp_path / "dangling.json"
+    path.write_text(json.dumps(data, ensure_ascii=False))
+    result = run_import(settings, path)
+    assert result.exit_code == 2
+    assert "UNKNOWN_HOUSEHOLD" in result.output and "DUPLICATE" in result.output
+    assert counts(platform) == before
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=sorted({k for r in rows for k in r}))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                for k, v in row.items()
+            }
+        )
+    return out.getvalue()
+
+
+def test_a_csv_extract_imports_and_its_residents_get_certificates(
+    settings: Settings, platform: Platform, tmp_path: Path, kiosk: TestKiosk, cards: Path
+) -> None:
+    data = extract(3)
+    path = tmp_path / "kumiyama.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("meta.json", json.dumps({"municipality_code": KUMIYAMA}))
+        for section in ("households", "residents", "seals", "tax_assessments"):
+            archive.writestr(f"{section}.csv", _csv(data[section]))
+    result = run_import(settings, path)
+    install(platform)  # the command built a platform of its own in this process
+    assert result.exit_code == 0, result.output
+    assert counts(platform)[:2] == (3, 1)
+    # 田中 was replaced: the extract is the municipality's data now.
+    assert kiosk.sign_in(cards / "tanaka-yoko.json").status_code == 200
+    assert kiosk.refused_at_render("juminhyo", {"members": "self"}) == "NO_RECORD"
+
+
+def test_an_extract_for_an_own_server_municipality_is_refused(
+    settings: Settings, tmp_path: Path
+) -> None:
+    data = {**extract(1), "municipality_code": "141003"}
+    path = tmp_path / "yokohama.json"
+    path.write_text(json.dumps(data, ensure_ascii=False))
+    result = CliRunner().invoke(
+        main, ["bcl", "import", "141003", str(path)], env={"KOFU_DATA_DIR": str(settings.data_dir)}
+    )
+    assert result.exit_code == 2 and "NOT_A_BCL_MEMBER" in result.output

@@ -1,0 +1,111 @@
+"""`kofu report cost-structure` and usage from uploaded counter counts (SQLite, small data)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from billing.model import BillingEvent, EventType
+from billing.tariffs import TariffBook, fiscal_months
+from billing.usage import usage_by, usage_by_hour, usage_by_municipality
+from issuance.codes import with_check_digit
+from kiosk_api.cli import main
+from kiosk_api.platform import Platform
+from municipalities.profiles import SqlMunicipalityProfiles
+from tests.support.pdf import pdf_text
+
+SOKA = with_check_digit("11221", "municipality")
+KUMIYAMA = with_check_digit("26322", "municipality")
+SAPPORO = with_check_digit("01100", "municipality")
+
+
+def fill_fy2024(platform: Platform) -> None:
+    start = datetime(2024, 4, 1, 1, tzinfo=UTC)
+    with platform.uow() as uow:
+        for n, (code, count) in enumerate(((SOKA, 300), (KUMIYAMA, 20), (SAPPORO, 900))):
+            for i in range(count):
+                at = start + timedelta(hours=7 * i + n)
+                uow.session.add(
+                    BillingEvent(
+                        request_id=f"r{n}-{i}",
+                        event_type=EventType.ISSUE,
+                        municipality_code=code,
+                        kiosk_id="K0001",
+                        operator_id="seven",
+                        channel="store",
+                        certificate_kind="juminhyo",
+                        copies=1,
+                        fee_total=200,
+                        commission_total=117,
+                        occurred_at=at,
+                        accounting_month=at.strftime("%Y-%m"),
+                    )
+                )
+        uow.commit()
+
+
+def test_usage_rates_come_from_uploaded_counter_counts_and_corrections_append(
+    platform: Platform,
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    fill_fy2024(platform)
+    upload = tmp_path / "counts.csv"
+    upload.write_text(
+        f"municipality_code,month,certificate_kind,count\n{SOKA},2024-05,juminhyo,900\n"
+    )
+    env = {"KOFU_DATA_DIR": str(settings.data_dir)}
+    runner = CliRunner()
+    assert (
+        "1 counts recorded"
+        in runner.invoke(main, ["billing", "counter-counts", str(upload)], env=env).output
+    )
+    upload.write_text(
+        f"municipality_code,month,certificate_kind,count\n{SOKA},2024-05,juminhyo,700\n"
+    )
+    runner.invoke(main, ["billing", "counter-counts", str(upload)], env=env)
+    assert (
+        "0 counts recorded"
+        in runner.invoke(main, ["billing", "counter-counts", str(upload)], env=env).output
+    )
+    with platform.uow() as uow:
+        usage = {
+            u.code: u
+            for u in usage_by_municipality(uow, 2024, SqlMunicipalityProfiles(), TariffBook())
+        }
+        by_kind = usage_by(uow, fiscal_months(2024), "certificate_kind")
+        by_hour = usage_by_hour(uow, fiscal_months(2024))
+    assert usage[SOKA].counter == 700 and usage[SOKA].rate == 30.0
+    assert by_kind == {"juminhyo": 1220} and sum(by_hour.values()) == 1220
+
+
+def test_the_cost_structure_report_writes_csv_charts_and_a_pdf_with_its_summary(
+    platform: Platform,
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    fill_fy2024(platform)
+    out = tmp_path / "report"
+    result = CliRunner().invoke(
+        main,
+        ["report", "cost-structure", "--fy", "2024", "--out", str(out)],
+        env={"KOFU_DATA_DIR": str(settings.data_dir)},
+    )
+    assert result.exit_code == 0, result.output
+    assert "summing the fiscal year's ledger" in result.output  # progress
+    assert "従量制（収入中立）" in result.output
+    rows = (out / "municipalities.csv").read_text().splitlines()
+    assert rows[0].startswith("code,name,class,population")
+    assert {SOKA, KUMIYAMA, SAPPORO} <= {line.split(",")[0] for line in rows}
+    assert any(line.startswith(f"{KUMIYAMA},久御山町,town,15000,1–5万,20,20,") for line in rows)
+    for chart in (
+        "cost_per_issue_vs_population",
+        "distribution_by_class_fixed",
+        "usage_vs_fee_discount",
+    ):
+        assert (out / f"{chart}.png").stat().st_size > 1000
+        assert (out / f"{chart}.svg").read_text().startswith("<?xml")
+    text = pdf_text((out / "cost_structure_fy2024.pdf").read_bytes())
+    assert "要約" in text and "2024年度:参加団体" in text and "従量制" in text

@@ -1,0 +1,157 @@
+"""The ledger through the kiosk flow, the monthly close, final statements and corrections."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from billing.ledger import Correction, month_of, record_correction
+from billing.model import BillingEvent, EventType, PartyKind, Statement, StatementFinalError
+from billing.statements import close_month, statements_csv, statements_of, statements_pdf
+from billing.tariffs import TariffBook
+from issuance.codes import with_check_digit
+from kiosk_api.platform import Platform
+from municipalities.profiles import SqlMunicipalityProfiles
+from tests.support.kiosk import TestKiosk
+from tests.support.pdf import pdf_text
+
+SOKA = with_check_digit("11221", "municipality")
+KUMIYAMA = with_check_digit("26322", "municipality")
+OCTOBER = datetime(2026, 10, 15, 3, 0, tzinfo=UTC)
+
+
+def add_event(
+    platform: Platform,
+    n: int,
+    code: str,
+    operator: str,
+    at: datetime = OCTOBER,
+    copies: int = 1,
+    fee: int = 200,
+    commission: int = 117,
+) -> None:
+    with platform.uow() as uow:
+        uow.session.add(
+            BillingEvent(
+                request_id=f"t{n:08d}",
+                event_type=EventType.ISSUE,
+                municipality_code=code,
+                kiosk_id="K0001",
+                operator_id=operator,
+                channel="store",
+                certificate_kind="juminhyo",
+                copies=copies,
+                fee_total=fee * copies,
+                commission_total=commission * copies,
+                occurred_at=at,
+                accounting_month=month_of(at),
+            )
+        )
+        uow.commit()
+
+
+def close(platform: Platform, month: str, final: bool = False) -> dict[str, Statement]:
+    with platform.uow() as uow:
+        statements = close_month(
+            uow, month, SqlMunicipalityProfiles(), TariffBook(), platform.now(), final
+        )
+        return {s.party_id: s for s in statements}
+
+
+def test_a_printed_certificate_is_in_the_ledger_exactly_once(
+    kiosk: TestKiosk, cards: Path, platform: Platform
+) -> None:
+    ready, _ = kiosk.issue(cards / "yamada-taro.json")
+    for _ in range(3):  # the kiosk retries its confirmation
+        kiosk.call("POST", kiosk.path(ready["request_id"], "/confirmation"), {"result": "printed"})
+    with platform.uow() as uow:
+        events = uow.session.scalars(
+            select(BillingEvent).where(BillingEvent.request_id == ready["request_id"])
+        ).all()
+    assert [e.event_type for e in events] == [EventType.ISSUE]
+    assert events[0].accounting_month == month_of(platform.now())
+    month = month_of(platform.now())
+    statements = close(platform, month)
+    assert statements["seven"].issues == 1 and statements["seven"].commission == 117
+
+
+def test_the_monthly_close_sums_per_municipality_and_per_operator(platform: Platform) -> None:
+    for n in range(3):
+        add_event(platform, n, SOKA, "seven")
+    add_event(platform, 3, SOKA, "lawson", copies=2, fee=150)
+    add_event(platform, 4, KUMIYAMA, "lawson", fee=100)
+    add_event(platform, 5, KUMIYAMA, "seven", at=datetime(2026, 11, 1, 1, tzinfo=UTC))  # Nov JST
+    by_party = close(platform, "2026-10")
+    soka, kumiyama = by_party[SOKA], by_party[KUMIYAMA]
+    assert (soka.issues, soka.copies, soka.fees_collected, soka.commission) == (4, 5, 900, 585)
+    assert soka.contribution_share == 416_666  # ¥5M a year, October's twelfth
+    assert soka.jpki_cost == 8
+    assert soka.net == 900 - 585 - 416_666 - 8
+    assert (kumiyama.issues, kumiyama.fees_collected) == (1, 100)
+    assert kumiyama.contribution_share == 83_333
+    seven, lawson = by_party["seven"], by_party["lawson"]
+    assert (seven.issues, seven.fees_collected, seven.commission) == (3, 600, 351)
+    assert (lawson.issues, lawson.fees_collected, lawson.net) == (2, 400, 400 - 351)
+
+
+def test_a_final_statement_never_changes_and_a_correction_goes_to_the_next_open_month(
+    platform: Platform,
+) -> None:
+    add_event(platform, 1, SOKA, "seven")
+    close(platform, "2026-10", final=True)
+    with pytest.raises(StatementFinalError):
+        close(platform, "2026-10")
+    with platform.uow() as uow:
+        soka = statements_of(uow, "2026-10", PartyKind.MUNICIPALITY, SOKA)[0]
+        soka.fees_collected = 0
+        with pytest.raises(StatementFinalError):
+            uow.commit()
+    # A refund of that certificate, and a print confirmed late for October.
+    with platform.uow() as uow:
+        month = record_correction(
+            uow,
+            Correction(
+                SOKA,
+                "seven",
+                "store",
+                "juminhyo",
+                "misprint refunded",
+                issues=-1,
+                copies=-1,
+                fee_total=-200,
+                commission_total=-117,
+                corrects_request_id="t00000001",
+                concerns_month="2026-10",
+            ),
+            OCTOBER + timedelta(days=20),
+        )
+    assert month == "2026-11"
+    with platform.uow() as uow:
+        platform.ledger.record_issue(uow, _fact("late-1", OCTOBER))
+        uow.commit()
+    november = close(platform, "2026-11")
+    with platform.uow() as uow:
+        october = statements_of(uow, "2026-10", PartyKind.MUNICIPALITY, SOKA)[0]
+    assert (october.issues, october.fees_collected) == (1, 200)
+    assert (november[SOKA].issues, november[SOKA].fees_collected) == (0, 0)  # refund + late print
+
+
+def _fact(request_id: str, at: datetime):  # type: ignore[no-untyped-def]
+    from issuance.ports import IssueFact
+
+    return IssueFact(request_id, SOKA, "K0001", "juminhyo", 1, 200, at)
+
+
+def test_statements_come_as_csv_and_as_a_pdf(platform: Platform) -> None:
+    add_event(platform, 1, SOKA, "seven")
+    close(platform, "2026-10", final=True)
+    with platform.uow() as uow:
+        found = statements_of(uow, "2026-10")
+        csv_text, pdf = statements_csv(found), statements_pdf(found[:2])
+    assert csv_text.splitlines()[0].startswith("month,party_kind,party_id")
+    assert f"2026-10,municipality,{SOKA},草加市,final,1,1,200,117,416666,2," in csv_text
+    text = pdf_text(pdf)
+    assert "月次明細書" in text and "確定" in text

@@ -1,0 +1,149 @@
+"""Own municipal servers: the reference server over mutual TLS, and servers that misbehave."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import update
+
+from kiosk_api import metrics
+from kiosk_api.platform import Platform
+from municipalities.backends import StaticBackendRegistry
+from municipalities.model import Municipality
+from municipalities.own_server import OwnServerPool
+from municipalities.reference_server import (
+    create_reference_app,
+    load_extract,
+    open_database,
+    start_server,
+)
+from municipalities.tls import centre_files, make_test_pki, server_files
+from tests.support.kiosk import TestKiosk
+from tests.support.pdf import pdf_text, squeeze
+
+YOKOHAMA = "141003"
+TIMEOUT = 0.5
+
+
+class Faults:
+    """WSGI middleware making the reference server hang, talk garbage or answer for another."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app, self.mode = app, "none"
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if self.mode == "hang":
+            time.sleep(TIMEOUT * 4)
+        if self.mode == "garbage":
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [b"<html>503 upstream</html>"]
+        captured: dict[str, Any] = {}
+        body = b"".join(self.app(environ, lambda s, h, *a: captured.update(status=s, headers=h)))
+        if self.mode == "wrong-resident" and captured["status"].startswith("200"):
+            answer = json.loads(body)
+            answer["juminhyo_code"] = "80000000012"
+            if isinstance(answer["record"], dict) and "juminhyo_code" in answer["record"]:
+                answer["record"]["juminhyo_code"] = "80000000012"
+            body = json.dumps(answer).encode()
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        start_response(captured["status"], [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+
+@pytest.fixture(scope="session")
+def municipal_pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_test_pki(tmp_path_factory.mktemp("municipal-pki"))
+
+
+@pytest.fixture
+def yokohama(
+    platform: Platform, data_dir: Path, tmp_path: Path, municipal_pki: Path
+) -> Iterator[Faults]:
+    """横浜市's reference server, loaded with the demo extract, reached over mutual TLS."""
+    engine = open_database(tmp_path / "yokohama.sqlite3", YOKOHAMA)
+    load_extract(engine, YOKOHAMA, data_dir / "demo" / "municipal" / f"{YOKOHAMA}.json")
+    faults = Faults(create_reference_app(engine, YOKOHAMA))
+    server = start_server(faults, "127.0.0.1", 0, server_files(municipal_pki))
+    settings = {"url": f"https://127.0.0.1:{server.server_port}", "timeout_seconds": TIMEOUT}
+    with platform.uow() as uow:
+        uow.session.execute(
+            update(Municipality)
+            .where(Municipality.code == YOKOHAMA)
+            .values(backend_settings=settings)
+        )
+        uow.commit()
+    platform.backends = StaticBackendRegistry(
+        OwnServerPool(centre_files(municipal_pki), metrics.observe_backend)
+    )
+    yield faults
+    server.shutdown()
+    engine.dispose()
+
+
+def test_a_resident_of_an_own_server_municipality_gets_each_kind(
+    kiosk: TestKiosk, cards: Path, yokohama: Faults
+) -> None:
+    for kind, title in (
+        ("juminhyo", "住民票"),
+        ("inkan", "印鑑登録証明書"),
+        ("koseki_zenbu", "戸籍全部事項証明書"),
+    ):
+        session = TestKiosk(kiosk.client, kiosk.token)
+        _, pdf = session.issue(cards / "kobayashi-yui.json", certificate=kind)
+        text = squeeze(pdf_text(pdf))
+        assert title in text and "横浜市長" in text and ("小林" in text)
+    up = metrics.BACKEND_UP.labels(YOKOHAMA)._value.get()
+    assert up == 1
+
+
+def test_a_hanging_server_is_given_up_on_within_its_timeout(
+    kiosk: TestKiosk, cards: Path, yokohama: Faults
+) -> None:
+    yokohama.mode = "hang"
+    assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
+    started = time.monotonic()
+    assert kiosk.refused_at_render("inkan") == "BACKEND_UNAVAILABLE"
+    assert time.monotonic() - started < TIMEOUT * 4
+    assert metrics.BACKEND_UP.labels(YOKOHAMA)._value.get() == 0
+
+
+def test_a_server_answering_garbage_is_temporarily_unavailable(
+    kiosk: TestKiosk, cards: Path, yokohama: Faults
+) -> None:
+    yokohama.mode = "garbage"
+    assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
+    accepted = kiosk.request(certificate="koseki_zenbu")
+    final = kiosk.wait(accepted.json["request_id"])
+    assert final["failure"]["code"] == "BACKEND_UNAVAILABLE"
+    assert "temporarily unavailable" in final["failure"]["message"]["en"]
+
+
+def test_a_server_answering_for_someone_else_is_never_printed_and_alarms(
+    kiosk: TestKiosk, cards: Path, yokohama: Faults
+) -> None:
+    yokohama.mode = "wrong-resident"
+    before = metrics.RECORD_MISMATCH._value.get()
+    assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
+    assert kiosk.refused_at_render("inkan") == "RECORD_MISMATCH"
+    assert kiosk.refused_at_render("juminhyo", {"members": "all"}) == "RECORD_MISMATCH"
+    assert metrics.RECORD_MISMATCH._value.get() == before + 2
+
+
+def test_the_reference_server_refuses_a_caller_without_a_client_certificate(
+    yokohama: Faults, municipal_pki: Path, platform: Platform
+) -> None:
+    with platform.uow() as uow:
+        url = uow.session.get(Municipality, YOKOHAMA).backend_settings["url"]
+    with pytest.raises(requests.exceptions.SSLError):
+        requests.get(f"{url}/v1/health", verify=str(municipal_pki / "ca.pem"), timeout=2)
+    files = centre_files(municipal_pki)
+    ok = requests.get(
+        f"{url}/v1/health", verify=str(files.ca), cert=(str(files.cert), str(files.key)), timeout=2
+    )
+    assert ok.json()["municipality_code"] == YOKOHAMA

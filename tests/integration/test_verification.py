@@ -1,0 +1,109 @@
+"""Anyone can check a printed certificate: scan the QR, ask the centre, see genuine or not."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from pypdf import PdfReader, PdfWriter
+
+from kiosk_api.platform import Platform
+from tests.support.kiosk import TestKiosk
+from tests.support.pdf import qr_payloads, save
+
+
+def printed(kiosk: TestKiosk, card: Path, confirm: str | None = "printed") -> tuple[dict, bytes]:
+    ready, pdf = kiosk.issue(card)
+    if confirm:
+        kiosk.call("POST", kiosk.path(ready["request_id"], "/confirmation"), {"result": confirm})
+    return ready, pdf
+
+
+def scanned_token(pdf: bytes) -> str:
+    [url] = qr_payloads(pdf)
+    parsed = urlparse(url)
+    assert parsed.path == "/verify"
+    return parse_qs(parsed.query)["t"][0]
+
+
+def test_a_printed_certificate_verifies_from_its_rasterised_qr_code(
+    kiosk: TestKiosk, cards: Path
+) -> None:
+    ready, pdf = printed(kiosk, cards / "yamada-taro.json")
+    save(pdf, "juminhyo-with-qr.pdf")
+    result = kiosk.client.get("/api/verify", query_string={"t": scanned_token(pdf)}).json
+    assert result["genuine"] is True and result["status"] == "issued"
+    assert result["certificate"]["kind"] == "juminhyo"
+    assert result["municipality"]["name"] == "東京都千代田区"
+    assert result["pages"] == ready["pages"]
+    assert "山田" not in str(result)  # nothing personal
+
+
+def test_the_public_page_says_genuine_in_both_languages(kiosk: TestKiosk, cards: Path) -> None:
+    _, pdf = printed(kiosk, cards / "yamada-taro.json")
+    page = kiosk.client.get("/verify", query_string={"t": scanned_token(pdf)}).get_data(
+        as_text=True
+    )
+    assert "本物の証明書です" in page and "Genuine" in page and "千代田区" in page
+    assert "山田" not in page
+
+
+def test_a_document_never_printed_or_voided_is_not_genuine(kiosk: TestKiosk, cards: Path) -> None:
+    _, pending = printed(kiosk, cards / "yamada-taro.json", confirm=None)
+    assert (
+        kiosk.client.get("/api/verify", query_string={"t": scanned_token(pending)}).json["status"]
+        == "pending"
+    )
+    other = TestKiosk(kiosk.client, kiosk.token)
+    _, voided = printed(other, cards / "yamada-hanako.json", confirm="failed")
+    result = kiosk.client.get("/api/verify", query_string={"t": scanned_token(voided)}).json
+    assert result == {**result, "genuine": False, "status": "void"}
+
+
+def test_a_forged_token_is_not_recognised(kiosk: TestKiosk, cards: Path) -> None:
+    _, pdf = printed(kiosk, cards / "yamada-taro.json")
+    token = scanned_token(pdf)
+    forged = token[:10] + ("A" if token[10] != "A" else "B") + token[11:]
+    result = kiosk.client.get("/api/verify", query_string={"t": forged}).json
+    assert result["genuine"] is False and result["status"] == "forged"
+    page = kiosk.client.get("/verify", query_string={"t": forged}).get_data(as_text=True)
+    assert "偽造の可能性" in page
+
+
+def test_an_electronic_copy_verifies_only_if_unaltered(kiosk: TestKiosk, cards: Path) -> None:
+    _, pdf = printed(kiosk, cards / "yamada-taro.json")
+    ok = kiosk.client.post("/api/verify/pdf", data=pdf, content_type="application/pdf").json
+    assert ok["genuine"] is True
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_metadata({"/Title": "住民票（写し） edited"})
+    altered = io.BytesIO()
+    writer.write(altered)
+    result = kiosk.client.post(
+        "/api/verify/pdf", data=altered.getvalue(), content_type="application/pdf"
+    ).json
+    assert result["genuine"] is False and result["status"] == "altered"
+
+
+def test_documents_signed_before_a_key_rotation_still_verify(
+    kiosk: TestKiosk, cards: Path, platform: Platform
+) -> None:
+    _, before = printed(kiosk, cards / "yamada-taro.json")
+    old_kid = platform.keyring.current_kid()
+    platform.keyring.rotate()
+    after_kiosk = TestKiosk(kiosk.client, kiosk.token)
+    _, after = printed(after_kiosk, cards / "yamada-hanako.json")
+    for pdf in (before, after):
+        assert kiosk.client.get("/api/verify", query_string={"t": scanned_token(pdf)}).json[
+            "genuine"
+        ]
+    keys = kiosk.client.get("/verify/keys.json").json["keys"]
+    assert old_kid in keys and platform.keyring.current_kid() in keys
+
+
+def test_verification_is_rate_limited_per_client(kiosk: TestKiosk, platform: Platform) -> None:
+    limit = platform.settings.verify_rate_per_minute
+    answers = [kiosk.client.get("/api/verify", query_string={"t": "x"}) for _ in range(limit + 1)]
+    assert [a.status_code for a in answers[:limit]] == [200] * limit
+    assert answers[-1].status_code == 429
+    assert answers[-1].json["error"]["code"] == "RATE_LIMITED"
