@@ -10,6 +10,7 @@ KOFU := $(BIN)/kofu
 DATA_DIR := $(or $(KOFU_DATA_DIR),var)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TERMINAL_PORT ?= 8080
 
 SYSTEM_STAMP := var/.setup-system.stamp
 VENV_STAMP := $(VENV)/.kofu-installed.stamp
@@ -51,7 +52,11 @@ run: setup
 	echo "  curl -s http://$(HOST):$(PORT)/openapi.json"; \
 	echo "  curl -s http://$(HOST):$(PORT)/metrics"; \
 	echo; \
-	echo "== Serving on http://$(HOST):$(PORT) (Ctrl-C stops) =="
+	echo "== Demo kiosk terminal (virtual card $${first:-$(DATA_DIR)/demo/cards/yamada-taro.json}): http://127.0.0.1:$(TERMINAL_PORT) =="; \
+	echo "== Serving on http://$(HOST):$(PORT) (Ctrl-C stops both) =="; \
+	$(KOFU) terminal --centre http://$(HOST):$(PORT) --port $(TERMINAL_PORT) \
+	    --virtual-card $${first:-$(DATA_DIR)/demo/cards/yamada-taro.json} & terminal=$$!; \
+	trap 'kill $$terminal 2>/dev/null; wait $$terminal 2>/dev/null' EXIT; \
 	$(KOFU) serve --host $(HOST) --port $(PORT)
 
 test: setup

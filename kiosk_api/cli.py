@@ -172,3 +172,7 @@ main.add_command(nation_group)
 from kiosk_api.keys_cli import keys as keys_group  # noqa: E402
 
 main.add_command(keys_group)
+
+from kiosk_terminal.cli import terminal_command  # noqa: E402
+
+main.add_command(terminal_command)

@@ -50,4 +50,4 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str) -> None:
     """Bring the schema to the newest migration (idempotent)."""
     make_engine(url).dispose()  # creates the SQLite file's folder when needed
-    command.upgrade(alembic_config(url), "heads")
+    command.upgrade(alembic_config(url), "head")

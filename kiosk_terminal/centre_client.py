@@ -84,6 +84,10 @@ class CentreClient:
     def menu(self, session_id: str) -> list[dict[str, Any]]:
         return self._call("GET", f"/v1/sessions/{session_id}/menu").json()["certificates"]
 
+    def household(self, session_id: str) -> list[dict[str, Any]]:
+        """The household members to choose from: names, 続柄 and opaque refs."""
+        return self._call("GET", f"/v1/sessions/{session_id}/household").json()["members"]
+
     def request(
         self,
         session_id: str,

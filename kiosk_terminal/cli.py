@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -82,3 +83,77 @@ def issue_command(
         click.echo(f"{outcome.code}\n{outcome.message_ja}\n{outcome.message_en}", err=True)
         sys.exit(2)
     click.echo(f"printed {out} (serial {outcome.request and outcome.request.get('serial')})")
+
+
+def _card_slot(reader: str | None, virtual_card: Path | None, state_dir: Path):  # type: ignore[no-untyped-def]
+    """PC/SC by default; with a virtual card, a private pcscd + vpcd when root, else in-process."""
+    from kiosk_terminal.card_slot import VirtualSlot
+    from kiosk_terminal.pcscd import PrivatePcscd, missing_tools
+    from kiosk_terminal.virtual_card import VirtualCard
+
+    daemon = None
+    if virtual_card is not None:
+        missing = missing_tools()
+        if missing:
+            click.echo(f"no pcscd here ({', '.join(missing)}): the card stays in-process", err=True)
+            return VirtualSlot(VirtualCard.load(virtual_card)), None
+        daemon = PrivatePcscd(state_dir / f"pcsc-{os.getpid()}")
+        daemon.start()
+        os.environ["PCSCLITE_CSOCK_NAME"] = str(daemon.socket_path)
+        daemon.insert(virtual_card.resolve())
+        reader = reader or "Virtual PCD 00 00"
+    from kiosk_terminal.pcsc import PcscReader
+
+    return PcscReader(reader), daemon
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+@click.command("terminal")
+@click.option("--centre", default="http://127.0.0.1:8000", show_default=True)
+@click.option("--kiosk", "kiosk_id", default="K0001", show_default=True)
+@click.option("--reader", default=None, help="PC/SC reader name (prefix); default the first")
+@click.option(
+    "--virtual-card",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="demo: put this card file in a virtual reader (private pcscd + vpcd when root)",
+)
+@click.option("--port", default=8080, show_default=True)
+@click.option("--printer", default=None, help="CUPS printer name; default: write PDFs to --output")
+@click.option("--output", type=click.Path(path_type=Path), default=Path("var/terminal/printed"))
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None, envvar="KOFU_DATA_DIR")
+def terminal_command(
+    centre: str,
+    kiosk_id: str,
+    reader: str | None,
+    virtual_card: Path | None,
+    port: int,
+    printer: str | None,
+    output: Path,
+    data_dir: Path | None,
+) -> None:
+    """Serve the kiosk's touch screen on 127.0.0.1 (show it in a browser in kiosk mode)."""
+    from werkzeug.serving import make_server
+
+    from kiosk_terminal.printing import make_printer
+    from kiosk_terminal.terminal import Terminal
+    from kiosk_terminal.web import create_app
+
+    data = data_dir or Path("var")
+    client = CentreClient(centre, _token(kiosk_id, data))
+    slot, daemon = _card_slot(reader, virtual_card, data / "terminal")
+    app = create_app(Terminal(slot, client, make_printer(printer, output)))
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    click.echo(f"kiosk terminal on http://127.0.0.1:{server.server_port}", err=True)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # `make run` stops us by PID: clean up
+    try:
+        server.serve_forever()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.server_close()
+        if daemon is not None:
+            daemon.stop()

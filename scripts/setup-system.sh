@@ -6,6 +6,9 @@ set -euo pipefail
 packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-ipaexfont poppler-utils)
 # pyscard builds from source: the PC/SC headers, swig and a compiler.
 packages+=(libpcsclite-dev swig gcc python3-dev)
+# The kiosk terminal: pcscd with vsmartcard's virtual reader, Debian's chromium for the browser
+# tests, and `ip netns` to keep the virtual reader's TCP port off the network.
+packages+=(pcscd vsmartcard-vpcd chromium iproute2)
 
 # A Python >= 3.11 with venv support: python3.11 if present, else python3.
 python=""

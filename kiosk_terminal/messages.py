@@ -1,0 +1,102 @@
+"""What the screens say: certificate names, and for every refusal code why and what to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk_terminal.card_slot import CardRemovedError, NoReaderError
+from kiosk_terminal.jpki import CardError, NotMyNumberCardError, PinLockedError
+
+# (code, Japanese, English); the centre's menu decides which are available to this resident.
+CERTIFICATES: list[tuple[str, str, str]] = [
+    ("juminhyo", "住民票の写し", "Certificate of residence"),
+    ("juminhyo_kisai", "住民票記載事項証明書", "Certificate of resident record items"),
+    ("inkan", "印鑑登録証明書", "Seal registration certificate"),
+    ("kazei", "課税証明書", "Tax certificate"),
+    ("shotoku", "所得証明書", "Income certificate"),
+    ("koseki_zenbu", "戸籍全部事項証明書", "Family register (all entries)"),
+    ("koseki_kojin", "戸籍個人事項証明書", "Family register (one person)"),
+    ("koseki_fuhyo", "戸籍の附票の写し", "Family register address history"),
+]
+
+COUNTER = ("市区町村の窓口へお越しください。", "Please go to your municipal office counter.")
+LATER = ("時間をおいて、もう一度お試しください。", "Please try again a little later.")
+STAFF = ("係員をお呼びください。", "Please call a member of staff.")
+AGAIN = (
+    "カードを置き直して、最初からやり直してください。",
+    "Place your card again and start over.",
+)
+TOMORROW = ("明日以降にもう一度ご利用ください。", "Please use the kiosk again from tomorrow.")
+HOURS = ("利用時間内にもう一度お越しください。", "Please come back during service hours.")
+NO_CHARGE = ("料金はかかりません。", "You have not been charged.")
+
+# code -> what to do next (the "why" comes from the centre or the card error).
+NEXT_STEP: dict[str, tuple[str, str]] = {
+    "DV_PROTECTED": COUNTER,
+    "DECEASED": COUNTER,
+    "MOVED_ABROAD": COUNTER,
+    "MOVING_OUT": COUNTER,
+    "HOUSEHOLD_MEMBER_MOVING_OUT": COUNTER,
+    "MOVED_IN_TODAY": TOMORROW,
+    "UNDER_15": COUNTER,
+    "OUT_OF_HOURS": HOURS,
+    "MAINTENANCE": LATER,
+    "BACKEND_UNAVAILABLE": LATER,
+    "RATE_LIMITED": LATER,
+    "CARD_NOT_YET_USABLE": TOMORROW,
+    "USE_REGISTRATION_PENDING": LATER,
+    "NO_TAX_DATA_YET": LATER,
+    "CARD_AUTH_FAILED": COUNTER,
+    "CERTIFICATE_REVOKED": COUNTER,
+    "CERTIFICATE_EXPIRED": COUNTER,
+    "PIN_LOCKED": COUNTER,
+    "NOT_A_MYNUMBER_CARD": AGAIN,
+    "CARD_REMOVED": AGAIN,
+    "CARD_ERROR": AGAIN,
+    "CARD_STATUS": AGAIN,
+    "NO_READER": STAFF,
+    "KIOSK_UNAUTHORIZED": STAFF,
+    "HTTP_ERROR": STAFF,
+    "CENTRE_UNREACHABLE": STAFF,
+    "PRINT_FAILED": (NO_CHARGE[0] + STAFF[0], NO_CHARGE[1] + " " + STAFF[1]),
+    "SESSION_INVALID": AGAIN,
+}
+
+WHY: dict[str, tuple[str, str]] = {
+    "PRINT_FAILED": ("印刷できませんでした。", "The document could not be printed."),
+    "PIN_LOCKED": (PinLockedError.message_ja, PinLockedError.message_en),
+    "NO_READER": (NoReaderError.message_ja, NoReaderError.message_en),
+    "CARD_REMOVED": (CardRemovedError.message_ja, CardRemovedError.message_en),
+    "NOT_A_MYNUMBER_CARD": (NotMyNumberCardError.message_ja, NotMyNumberCardError.message_en),
+    "CENTRE_UNREACHABLE": (
+        "証明書交付センターに接続できません。",
+        "The certificate centre cannot be reached.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A refusal on screen: its stable code, why, and what to do, in both languages."""
+
+    code: str
+    why_ja: str
+    why_en: str
+    todo_ja: str
+    todo_en: str
+
+
+def notice_for(
+    code: str,
+    error: CardError | Exception | None = None,
+    why_ja: str | None = None,
+    why_en: str | None = None,
+) -> Notice:
+    """The notice for ``code``; an unknown code still says why and sends to the counter."""
+    default_ja, default_en = WHY.get(code, ("証明書を交付できませんでした。", "No certificate."))
+    why_ja = why_ja or getattr(error, "message_ja", None) or default_ja
+    why_en = why_en or getattr(error, "message_en", None) or default_en
+    todo_ja, todo_en = NEXT_STEP.get(code, COUNTER)
+    if todo_ja in why_ja or (todo_ja == COUNTER[0] and "窓口" in why_ja):  # already said
+        todo_ja, todo_en = "", ""
+    return Notice(code, why_ja, why_en, todo_ja, todo_en)

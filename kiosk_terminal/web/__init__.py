@@ -1,0 +1,80 @@
+"""The touch screen: a Flask app over one Terminal, redrawn whenever its screen changes."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, redirect, render_template, request
+from werkzeug.wrappers import Response
+
+from kiosk_terminal.terminal import Choice, Terminal
+
+MAX_COPIES = 5
+
+
+def _choice_from(form: dict[str, str]) -> Choice:
+    copies = form.get("copies", "1")
+    tax_year = form.get("tax_year", "")
+    return Choice(
+        certificate=form.get("certificate", "juminhyo"),
+        members="self" if form.get("members") == "self" else "all",
+        show_honseki=form.get("show_honseki") == "1",
+        show_relationship=form.get("show_relationship", "1") == "1",
+        copies=min(max(int(copies) if copies.isdigit() else 1, 1), MAX_COPIES),
+        tax_year=int(tax_year) if tax_year.isdigit() else None,
+    )
+
+
+def create_app(terminal: Terminal) -> Flask:
+    """The app for one terminal; every action redirects back to the one page (no dead ends)."""
+    app = Flask(__name__)
+    app.config["TERMINAL"] = terminal
+
+    def back() -> Response:
+        return redirect("/", code=303)
+
+    @app.get("/")
+    def screen() -> str:
+        view = terminal.tick()
+        return render_template(
+            "screen.html",
+            view=view,
+            lang=view.language,
+            certificates=terminal.certificates,
+            max_copies=MAX_COPIES,
+        )
+
+    @app.get("/state")
+    def state() -> Response:
+        view = terminal.tick()
+        return jsonify(screen=view.screen.value, version=view.version)
+
+    @app.post("/language")
+    def language() -> Response:
+        terminal.set_language(request.form.get("lang", "ja"))
+        return back()
+
+    @app.post("/choose")
+    def choose() -> Response:
+        terminal.choose(_choice_from(request.form.to_dict()))
+        return back()
+
+    @app.post("/pin")
+    def pin() -> Response:
+        terminal.enter_pin(request.form.get("pin", ""))
+        return back()
+
+    @app.post("/confirm")
+    def confirm() -> Response:
+        terminal.confirm()
+        return back()
+
+    @app.post("/start-over")
+    def start_over() -> Response:
+        terminal.start_over()
+        return back()
+
+    @app.after_request
+    def no_cache(response: Response) -> Response:
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return app

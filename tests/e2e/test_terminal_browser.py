@@ -1,0 +1,185 @@
+"""A browser on the terminal's touch screen against a running centre, screen by screen."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import create_engine, update
+
+from kiosk_api.database import normalise_url
+from kiosk_terminal.card_slot import VirtualSlot
+from kiosk_terminal.centre_client import CentreClient
+from kiosk_terminal.printing import FolderPrinter
+from kiosk_terminal.terminal import Terminal
+from kiosk_terminal.virtual_card import VirtualCard
+from kiosk_terminal.web import create_app
+from municipalities.model import CertificateOffering
+from tests.e2e.test_headless_kiosk import centre  # noqa: F401  (the running `kofu serve`)
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path("test-output/terminal")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install -y chromium; scripts/setup-system.sh)"
+        if os.environ.get("KOFU_REQUIRE_SERVICES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            args=ARGS,
+            headless=True,
+            viewport={"width": 1280, "height": 1024},
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def kiosk(centre, data_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
+    """The terminal in-process, its screen served on loopback, talking HTTP to the centre."""
+    from werkzeug.serving import make_server
+
+    url, _env = centre
+    token = json.loads((data_dir / "demo" / "kiosks.json").read_text())["K0003"]
+    slot = VirtualSlot()
+    terminal = Terminal(slot, CentreClient(url, token), FolderPrinter(tmp_path / "printed"))
+    server = make_server("127.0.0.1", 0, create_app(terminal), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", slot, tmp_path / "printed"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def page(browser, request: pytest.FixtureRequest) -> Iterator:  # type: ignore[no-untyped-def]
+    opened = browser.new_page()
+    opened.set_default_timeout(20_000)
+    opened.shot_prefix = request.node.name.removeprefix("test_")[:40]  # type: ignore[attr-defined]
+    yield opened
+    opened.close()
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{page.shot_prefix}-{name}.png"), full_page=True)
+
+
+def on_screen(page, screen: str) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_selector(f'body[data-screen="{screen}"]', timeout=60_000)
+
+
+def insert_and_enter(page, url: str, slot: VirtualSlot, card: Path, pin: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(url)
+    on_screen(page, "insert_card")
+    shot(page, "1-insert-card")
+    slot.insert(VirtualCard.load(card))
+    on_screen(page, "choose")
+    shot(page, "2-choose")
+    page.click('[data-test="next"]')
+    on_screen(page, "pin")
+    page.fill('[data-test="pin"]', pin)
+    shot(page, "3-pin")
+    page.click('[data-test="pin-ok"]')
+
+
+def test_a_resident_prints_a_juminhyo_through_the_screens(kiosk, page, cards: Path) -> None:  # type: ignore[no-untyped-def]
+    url, slot, printed = kiosk
+    insert_and_enter(page, url, slot, cards / "yamada-taro.json", "1234")
+    on_screen(page, "confirm")
+    assert "¥" in page.inner_text('[data-test="fee"]')
+    shot(page, "4-confirm")
+    page.click('[data-test="pay"]')
+    on_screen(page, "done")
+    shot(page, "5-done")
+    assert "カードと証明書をお取りください" in page.inner_text("main")
+    page.click('[data-test="language"]')
+    assert "Please take your card and your papers" in page.inner_text("main")
+    shot(page, "6-done-en")
+    assert len(list(printed.glob("*.pdf"))) == 1
+
+
+def test_a_wrong_pin_shows_the_tries_left_then_the_right_pin_goes_on(
+    kiosk, page, cards: Path
+) -> None:  # type: ignore[no-untyped-def]
+    url, slot, _ = kiosk
+    insert_and_enter(page, url, slot, cards / "yamada-hanako.json", "9999")
+    on_screen(page, "pin")
+    assert "あと2回" in page.inner_text('[data-test="pin-notice"]')
+    assert page.inner_text('[data-test="tries"]').endswith("2")
+    shot(page, "4-wrong-pin")
+    page.fill('[data-test="pin"]', "1234")
+    page.click('[data-test="pin-ok"]')
+    on_screen(page, "confirm")
+
+
+def test_a_locked_card_is_sent_to_the_counter(kiosk, page, cards: Path) -> None:  # type: ignore[no-untyped-def]
+    url, slot, _ = kiosk
+    page.goto(url)
+    on_screen(page, "insert_card")
+    slot.insert(VirtualCard.load(cards / "ito-mai.json"))
+    on_screen(page, "refused")
+    assert page.inner_text('[data-test="code"]') == "PIN_LOCKED"
+    assert "窓口" in page.inner_text("main")
+    shot(page, "refused")
+    page.click('[data-test="language"]')
+    assert "counter" in page.inner_text("main")
+    shot(page, "refused-en")
+
+
+def test_a_dv_protected_resident_is_told_to_go_to_the_counter(kiosk, page, cards: Path) -> None:  # type: ignore[no-untyped-def]
+    url, slot, _ = kiosk
+    insert_and_enter(page, url, slot, cards / "sato-hanako.json", "1234")
+    on_screen(page, "refused")
+    assert page.inner_text('[data-test="code"]') == "DV_PROTECTED"
+    assert "窓口" in page.inner_text("main")
+    shot(page, "4-refused")
+    slot.remove()
+    page.click('[data-test="start-over"]')
+    on_screen(page, "insert_card")
+
+
+@pytest.fixture
+def closed_now(data_dir: Path) -> None:
+    """This test's copy of the database: every offering closed at this hour (JST)."""
+    now = datetime.now(ZoneInfo("Asia/Tokyo"))
+    opens = (now + timedelta(hours=2)).time().replace(second=0, microsecond=0)
+    closes = (now + timedelta(hours=3)).time().replace(second=0, microsecond=0)
+    engine = create_engine(normalise_url(f"sqlite:///{data_dir / 'kofu.sqlite3'}"))
+    with engine.begin() as connection:
+        connection.execute(update(CertificateOffering).values(opens=opens, closes=closes))
+    engine.dispose()
+
+
+def test_out_of_hours_says_when_to_come_back(closed_now, kiosk, page, cards: Path) -> None:  # type: ignore[no-untyped-def]
+    url, slot, _ = kiosk
+    insert_and_enter(page, url, slot, cards / "yamada-taro.json", "1234")
+    on_screen(page, "refused")
+    assert page.inner_text('[data-test="code"]') == "OUT_OF_HOURS"
+    assert "利用時間" in page.inner_text("main")
+    shot(page, "4-refused")

@@ -1,0 +1,184 @@
+"""The terminal's screens against the in-process virtual card and a centre on loopback."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from kiosk_terminal.card_slot import VirtualSlot
+from kiosk_terminal.centre_client import CentreClient
+from kiosk_terminal.printing import FolderPrinter, PrintFailedError
+from kiosk_terminal.terminal import Choice, Screen, Terminal, Timeouts
+from kiosk_terminal.virtual_card import VirtualCard
+from kiosk_terminal.web import create_app
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class BrokenPrinter:
+    def print_pdf(self, pdf: bytes, copies: int) -> str:
+        raise PrintFailedError("paper jam")
+
+
+@pytest.fixture
+def centre(app, tokens: dict[str, str]) -> Iterator[CentreClient]:  # type: ignore[no-untyped-def]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield CentreClient(f"http://127.0.0.1:{server.server_port}", tokens["K0001"])
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def slot() -> VirtualSlot:
+    return VirtualSlot()
+
+
+@pytest.fixture
+def terminal(slot: VirtualSlot, centre: CentreClient, tmp_path: Path) -> Terminal:
+    return Terminal(slot, centre, FolderPrinter(tmp_path / "printed"), Timeouts(), Clock())
+
+
+def insert(terminal: Terminal, slot: VirtualSlot, card: Path) -> None:
+    slot.insert(VirtualCard.load(card))
+    assert terminal.tick().screen is Screen.CHOOSE
+
+
+def finish(terminal: Terminal) -> Screen:
+    terminal.confirm()
+    terminal.wait_idle()
+    return terminal.view.screen
+
+
+def test_a_resident_goes_from_card_to_printed_papers(
+    terminal: Terminal, slot: VirtualSlot, cards: Path, tmp_path: Path
+) -> None:
+    assert terminal.tick().screen is Screen.INSERT_CARD
+    insert(terminal, slot, cards / "yamada-taro.json")
+    assert terminal.view.tries_left == 3
+    terminal.choose(Choice(members="all", copies=2))
+    terminal.enter_pin("1234")
+    assert terminal.view.screen is Screen.CONFIRM
+    assert terminal.view.fee and terminal.view.fee > 0
+    assert "山田 花子" in terminal.view.members or any("花子" in m for m in terminal.view.members)
+    assert finish(terminal) is Screen.DONE
+    assert len(list((tmp_path / "printed").glob("*.pdf"))) == 1
+    slot.remove()
+    terminal.clock.now += 121  # type: ignore[attr-defined]
+    assert terminal.tick().screen is Screen.INSERT_CARD
+
+
+def test_a_wrong_pin_shows_the_tries_left_and_the_right_one_still_works(
+    terminal: Terminal, slot: VirtualSlot, cards: Path
+) -> None:
+    insert(terminal, slot, cards / "yamada-hanako.json")
+    terminal.choose(Choice())
+    terminal.enter_pin("9999")
+    assert terminal.view.screen is Screen.PIN
+    assert terminal.view.tries_left == 2
+    assert terminal.view.pin_notice and terminal.view.pin_notice.code == "WRONG_PIN"
+    terminal.enter_pin("1234")
+    assert terminal.view.screen is Screen.CONFIRM
+
+
+def test_a_locked_card_is_sent_to_the_counter_before_any_pin_is_asked(
+    terminal: Terminal, slot: VirtualSlot, cards: Path
+) -> None:
+    slot.insert(VirtualCard.load(cards / "ito-mai.json"))
+    view = terminal.tick()
+    assert view.screen is Screen.REFUSED
+    assert view.notice and view.notice.code == "PIN_LOCKED"
+    assert "窓口" in view.notice.why_ja + view.notice.todo_ja
+
+
+def test_a_dv_protected_resident_is_told_why_and_where_to_go_in_both_languages(
+    terminal: Terminal, slot: VirtualSlot, cards: Path
+) -> None:
+    insert(terminal, slot, cards / "sato-hanako.json")
+    terminal.choose(Choice())
+    terminal.enter_pin("1234")
+    notice = terminal.view.notice
+    assert terminal.view.screen is Screen.REFUSED and notice and notice.code == "DV_PROTECTED"
+    assert "窓口" in notice.why_ja + notice.todo_ja and "counter" in notice.why_en + notice.todo_en
+
+
+def test_removing_the_card_mid_way_ends_the_session_with_its_own_screen(
+    terminal: Terminal, slot: VirtualSlot, cards: Path
+) -> None:
+    insert(terminal, slot, cards / "yamada-taro.json")
+    terminal.choose(Choice())
+    slot.remove()
+    view = terminal.tick()
+    assert view.screen is Screen.REFUSED and view.notice and view.notice.code == "CARD_REMOVED"
+
+
+def test_an_unplugged_reader_shows_its_screen_and_recovers_by_itself(
+    terminal: Terminal, slot: VirtualSlot
+) -> None:
+    slot.plugged = False
+    assert terminal.tick().screen is Screen.NO_READER
+    slot.plugged = True
+    assert terminal.tick().screen is Screen.INSERT_CARD
+
+
+def test_an_idle_screen_resets_and_a_card_left_behind_is_pointed_out(
+    terminal: Terminal, slot: VirtualSlot, cards: Path
+) -> None:
+    insert(terminal, slot, cards / "yamada-taro.json")
+    terminal.clock.now += 61  # type: ignore[attr-defined]
+    assert terminal.tick().screen is Screen.INSERT_CARD
+    assert terminal.tick().screen is Screen.CHOOSE  # the card is still there: read again
+    slot.insert(VirtualCard.load(cards / "ito-mai.json"))
+    terminal.start_over()
+    assert terminal.tick().screen is Screen.REFUSED
+    terminal.clock.now += 21  # type: ignore[attr-defined]
+    assert terminal.tick().card_left
+
+
+def test_a_failed_print_is_reported_to_the_centre_and_not_charged(
+    slot: VirtualSlot, centre: CentreClient, cards: Path
+) -> None:
+    terminal = Terminal(slot, centre, BrokenPrinter(), Timeouts(), Clock())
+    insert(terminal, slot, cards / "yamada-taro.json")
+    terminal.choose(Choice())
+    terminal.enter_pin("1234")
+    assert finish(terminal) is Screen.REFUSED
+    assert terminal.view.notice and terminal.view.notice.code == "PRINT_FAILED"
+    assert "料金はかかりません" in terminal.view.notice.todo_ja
+    session_id, request_id = terminal.last_session, terminal.last_request
+    assert session_id and request_id
+    assert centre.poll(session_id, request_id)["state"] == "voided"
+
+
+def test_the_touch_screen_walks_through_an_issuance_in_japanese_and_english(
+    terminal: Terminal, slot: VirtualSlot, cards: Path
+) -> None:
+    web = create_app(terminal).test_client()
+    assert "マイナンバーカード" in web.get("/").get_data(as_text=True)
+    web.post("/language", data={"lang": "en"})
+    assert "My Number Card" in web.get("/").get_data(as_text=True)
+    slot.insert(VirtualCard.load(cards / "yamada-taro.json"))
+    assert "Choose a certificate" in web.get("/").get_data(as_text=True)
+    web.post("/choose", data={"certificate": "juminhyo", "members": "self", "copies": "1"})
+    assert "Tries left: 3" in web.get("/").get_data(as_text=True)
+    web.post("/pin", data={"pin": "1234"})
+    page = web.get("/").get_data(as_text=True)
+    assert "Pay and print" in page and "¥" in page
+    web.post("/confirm")
+    terminal.wait_idle()
+    deadline = time.monotonic() + 5
+    while "take your card" not in web.get("/").get_data(as_text=True):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
