@@ -29,6 +29,27 @@ def _token(kiosk: str, data_dir: Path) -> str:
     return tokens[kiosk]
 
 
+def kind_options(
+    certificate: str,
+    members: str,
+    honseki: bool,
+    relationship: bool,
+    my_number: bool,
+    tax_year: int | None,
+) -> dict[str, object]:
+    """The options each certificate kind takes (the centre refuses any others)."""
+    if certificate in ("juminhyo", "juminhyo_kisai"):
+        return {
+            "members": members,
+            "show_honseki": honseki,
+            "show_relationship": relationship,
+            "show_my_number": my_number,
+        }
+    if certificate in ("kazei", "shotoku"):
+        return {"tax_year": tax_year} if tax_year else {}
+    return {}
+
+
 @click.group("kiosk")
 def kiosk() -> None:
     """A kiosk talking to the centre over HTTP, like any vendor's."""
@@ -42,6 +63,7 @@ def kiosk() -> None:
 @click.option("--honseki/--no-honseki", default=False, help="show 本籍・筆頭者")
 @click.option("--relationship/--no-relationship", default=True, help="show 世帯主・続柄")
 @click.option("--my-number/--no-my-number", default=False, help="show 個人番号")
+@click.option("--tax-year", type=int, default=None, help="課税・所得: 年度 (default: latest)")
 @click.option("--copies", default=1, show_default=True)
 @click.option("--centre", default="http://127.0.0.1:8000", show_default=True)
 @click.option("--kiosk", "kiosk_id", default="K0001", show_default=True)
@@ -55,6 +77,7 @@ def issue_command(
     honseki: bool,
     relationship: bool,
     my_number: bool,
+    tax_year: int | None,
     copies: int,
     centre: str,
     kiosk_id: str,
@@ -63,12 +86,7 @@ def issue_command(
 ) -> None:
     """Run one whole issuance and confirm the print; a refusal exits 2 with its code and message."""
     client = CentreClient(centre, _token(kiosk_id, data_dir or Path("var")))
-    options = {
-        "members": members,
-        "show_honseki": honseki,
-        "show_relationship": relationship,
-        "show_my_number": my_number,
-    }
+    options = kind_options(certificate, members, honseki, relationship, my_number, tax_year)
     outcome = issue(
         client,
         card_path,

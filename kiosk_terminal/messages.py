@@ -60,10 +60,15 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
     "CENTRE_UNREACHABLE": STAFF,
     "PRINT_FAILED": (NO_CHARGE[0] + STAFF[0], NO_CHARGE[1] + " " + STAFF[1]),
     "SESSION_INVALID": AGAIN,
+    "NO_MEMBER_CHOSEN": (
+        "記載する方を1人以上選んでください。",
+        "Please choose at least one person.",
+    ),
 }
 
 WHY: dict[str, tuple[str, str]] = {
     "PRINT_FAILED": ("印刷できませんでした。", "The document could not be printed."),
+    "NO_MEMBER_CHOSEN": ("どなたも選ばれていません。", "Nobody is chosen."),
     "PIN_LOCKED": (PinLockedError.message_ja, PinLockedError.message_en),
     "NO_READER": (NoReaderError.message_ja, NoReaderError.message_en),
     "CARD_REMOVED": (CardRemovedError.message_ja, CardRemovedError.message_en),

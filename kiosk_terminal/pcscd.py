@@ -99,10 +99,13 @@ class PrivatePcscd:
         _stop(card)
 
     def stop(self) -> None:
-        for card in self.cards:
-            _stop(card)
-        self.stop_daemon()
-        subprocess.run(["ip", "netns", "delete", self.namespace], check=False)
+        """Stop the cards and pcscd, and always remove the namespace, even if a stop fails."""
+        try:
+            for card in self.cards:
+                _stop(card)
+            self.stop_daemon()
+        finally:
+            subprocess.run(["ip", "netns", "delete", self.namespace], check=False)
 
     def _in_namespace(
         self, command: list[str], wait: bool = False, log: object = None

@@ -39,42 +39,56 @@ class FolderPrinter:
 
 @dataclass
 class CupsPrinter:
-    """`lp -d PRINTER -n COPIES -o sides=two-sided-long-edge`, then wait for the job to leave."""
+    """`lp -d PRINTER -n COPIES -o sides=two-sided-long-edge`, then wait for the job to leave.
+
+    ``server`` (host:port) picks a CUPS server other than the default (or ``CUPS_SERVER``).
+    """
 
     name: str
     timeout: float = 180.0  # kiosk prints can take over two minutes
     lp: str = "lp"
     lpstat: str = "lpstat"
+    server: str | None = None
+    poll: float = 0.5
+
+    def _command(self, program: str, *arguments: str) -> list[str]:
+        return [program, *(("-h", self.server) if self.server else ()), *arguments]
+
+    def _run(self, command: list[str], timeout: float = 30) -> subprocess.CompletedProcess[str]:
+        try:
+            return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise PrintFailedError(f"{command[0]} could not run: {exc}") from exc
 
     def print_pdf(self, pdf: bytes, copies: int) -> str:
         with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
             handle.write(pdf)
             handle.flush()
-            command = [self.lp, "-d", self.name, "-n", str(copies)]
-            command += ["-o", "sides=two-sided-long-edge", handle.name]
-            try:
-                done = subprocess.run(command, capture_output=True, text=True, timeout=30)
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                raise PrintFailedError(f"lp could not run: {exc}") from exc
+            options = ["-o", "sides=two-sided-long-edge", "-t", "kofu-certificate", handle.name]
+            done = self._run(self._command(self.lp, "-d", self.name, "-n", str(copies), *options))
             if done.returncode != 0:
                 raise PrintFailedError(f"lp failed: {done.stderr.strip()}")
             job = _job_id(done.stdout)
-            self._wait_for(job)
+            try:
+                self._wait_for(job)
+            except PrintFailedError:
+                # Marked failed and not charged: it must not come out later either.
+                self._run(self._command("cancel", job), timeout=10)
+                raise
             return job
 
     def _wait_for(self, job: str) -> None:
-        """A job still listed by `lpstat -o` is not printed yet; past the timeout it failed."""
+        """A job still listed by `lpstat -o` is not printed yet; a stopped printer or the
+        timeout means it failed."""
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
-            try:
-                listed = subprocess.run(
-                    [self.lpstat, "-o", self.name], capture_output=True, text=True, timeout=10
-                )
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                raise PrintFailedError(f"lpstat could not run: {exc}") from exc
-            if job not in listed.stdout:
+            listed = self._run(self._command(self.lpstat, "-o", self.name), timeout=10)
+            if job not in listed.stdout.split():
                 return
-            time.sleep(1.0)
+            state = self._run(self._command(self.lpstat, "-p", self.name), timeout=10)
+            if "disabled" in state.stdout or state.returncode != 0:
+                raise PrintFailedError(f"printer {self.name} stopped: {state.stdout.strip()}")
+            time.sleep(self.poll)
         raise PrintFailedError(f"print job {job} did not finish within {self.timeout:.0f} s")
 
 

@@ -2,86 +2,36 @@
 
 from __future__ import annotations
 
-import enum
 import logging
-import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import requests
 
 from kiosk_terminal.card_slot import CardPresence, CardSlot, Connection
 from kiosk_terminal.centre_client import CentreClient, CentreError
+from kiosk_terminal.issuing import Issuer, household_names, household_of, notice_for_refusal
 from kiosk_terminal.jpki import CardError, JpkiCard, PinLockedError, WrongPinError
 from kiosk_terminal.messages import CERTIFICATES, Notice, notice_for
-from kiosk_terminal.printing import Printer, PrintFailedError
+from kiosk_terminal.printing import Printer
+from kiosk_terminal.screens import (
+    BUSY,
+    WITH_CARD,
+    Choice,
+    Screen,
+    Timeouts,
+    View,
+    jst_today,
+    tax_years,
+)
+
+__all__ = ["Choice", "Screen", "Terminal", "Timeouts", "View"]
 
 log = logging.getLogger(__name__)
-
-
-class Screen(enum.Enum):
-    INSERT_CARD = "insert_card"
-    CHOOSE = "choose"
-    PIN = "pin"
-    CONFIRM = "confirm"
-    WAITING = "waiting"
-    PRINTING = "printing"
-    DONE = "done"
-    REFUSED = "refused"
-    NO_READER = "no_reader"
-
-
-BUSY = (Screen.WAITING, Screen.PRINTING)
-WITH_CARD = (Screen.CHOOSE, Screen.PIN, Screen.CONFIRM)
-
-
-@dataclass(frozen=True)
-class Timeouts:
-    idle: float = 60.0  # no touch on a screen that waits for the resident
-    card_left: float = 20.0  # the card still in the reader after the end
-    not_collected: float = 120.0  # papers not taken: the screen resets anyway
-    ready: float = 120.0  # the centre's render
-
-
-@dataclass
-class Choice:
-    certificate: str = "juminhyo"
-    members: str = "all"
-    show_honseki: bool = False
-    show_relationship: bool = True
-    copies: int = 1
-    tax_year: int | None = None
-
-    def options(self) -> dict[str, Any]:
-        if self.certificate in ("juminhyo", "juminhyo_kisai"):
-            return {
-                "members": self.members,
-                "show_honseki": self.show_honseki,
-                "show_relationship": self.show_relationship,
-            }
-        if self.certificate in ("kazei", "shotoku") and self.tax_year:
-            return {"tax_year": self.tax_year}
-        return {}
-
-
-@dataclass
-class View:
-    """Everything a screen shows; ``version`` changes whenever the screen must be redrawn."""
-
-    screen: Screen = Screen.INSERT_CARD
-    version: int = 0
-    language: str = "ja"
-    choice: Choice = field(default_factory=Choice)
-    tries_left: int | None = None
-    pin_notice: Notice | None = None
-    fee: int | None = None
-    members: list[str] = field(default_factory=list)
-    notice: Notice | None = None
-    card_left: bool = False
-    serial: str | None = None
 
 
 class Terminal:
@@ -94,10 +44,11 @@ class Terminal:
         printer: Printer,
         timeouts: Timeouts | None = None,
         clock: Callable[[], float] = time.monotonic,
+        today: Callable[[], date] = jst_today,
     ) -> None:
         self.slot, self.centre, self.printer = slot, centre, printer
         self.timeouts = timeouts or Timeouts()
-        self.clock = clock
+        self.clock, self.today = clock, today
         self.view = View()
         self.certificates = CERTIFICATES
         self._lock = threading.RLock()
@@ -192,7 +143,9 @@ class Terminal:
         if tries == 0:
             self._refuse(notice_for("PIN_LOCKED"))
             return
-        self._show(Screen.CHOOSE, tries_left=tries, choice=Choice())
+        self._show(
+            Screen.CHOOSE, tries_left=tries, choice=Choice(), tax_years=tax_years(self.today())
+        )
 
     # -- the resident's actions -----------------------------------------------------------
     def choose(self, choice: Choice) -> None:
@@ -229,7 +182,7 @@ class Terminal:
             self._session, challenge = self.centre.open_session(certificate)
             self.centre.authenticate(self._session, self._card.sign_sha256(challenge))
             menu = self.centre.menu(self._session)
-            members = household_names(self.centre, self._session, choice)
+            household = household_of(self.centre, self._session, choice)
         except (CardError, CentreError) as error:
             self._refuse(notice_for(error.code, error))
             return
@@ -240,7 +193,25 @@ class Terminal:
         if item is None or not item["available"]:
             self._refuse(notice_for_refusal(item))
             return
-        self._show(Screen.CONFIRM, fee=item["fee"] * choice.copies, members=members)
+        self.view.fee = item["fee"] * choice.copies
+        if choice.picks_members:
+            self._show(Screen.MEMBERS, household=household, pin_notice=None)
+            return
+        self._show(Screen.CONFIRM, household=household, members=household_names(household, choice))
+
+    def pick_members(self, refs: list[str]) -> None:
+        """世帯の一部: the members the resident touched, by their opaque refs."""
+        with self._lock:
+            if self.view.screen is not Screen.MEMBERS:
+                return
+            known = [m["ref"] for m in self.view.household]
+            chosen = [ref for ref in known if ref in refs]
+            if not chosen:
+                self._show(Screen.MEMBERS, pin_notice=notice_for("NO_MEMBER_CHOSEN"))
+                return
+            choice = replace(self.view.choice, member_refs=chosen)
+            names = household_names(self.view.household, choice)
+            self._show(Screen.CONFIRM, choice=choice, members=names, pin_notice=None)
 
     def confirm(self) -> None:
         """The resident accepts the fee: request, wait, download, print — on a worker thread."""
@@ -252,45 +223,29 @@ class Terminal:
             self._worker.start()
 
     def _issue(self, session_id: str) -> None:
-        choice = self.view.choice
         self.last_session = session_id
-        try:
-            accepted = self.centre.request(
-                session_id,
-                choice.certificate,
-                choice.options(),
-                choice.copies,
-                secrets.token_hex(12),
-            )
-            request_id = self.last_request = accepted["request_id"]
-            state = self.centre.wait_ready(session_id, request_id, timeout=self.timeouts.ready)
-            if state["state"] != "ready":
-                with self._lock:
-                    self._refuse(notice_for_refusal({"refusal": state.get("failure")}))
-                return
-            pdf = self.centre.download(session_id, request_id)
-            with self._lock:
-                self._show(Screen.PRINTING)
-            self._print(session_id, request_id, pdf, choice.copies, state.get("serial"))
-        except CentreError as error:
-            with self._lock:
-                self._refuse(notice_for(error.code, error))
-        except requests.RequestException:
-            with self._lock:
-                self._refuse(notice_for("CENTRE_UNREACHABLE"))
+        issuer = Issuer(
+            self.centre,
+            self.printer,
+            printing=self._on_printing,
+            refused=self._on_refused,
+            printed=self._on_printed,
+            accepted=self._on_accepted,
+        )
+        issuer.issue(session_id, self.view.choice, self.timeouts.ready)
 
-    def _print(
-        self, session_id: str, request_id: str, pdf: bytes, copies: int, serial: Any
-    ) -> None:
-        try:
-            self.printer.print_pdf(pdf, copies)
-        except PrintFailedError as error:
-            log.warning("print failed for request %s: %s", request_id, error)
-            self.centre.confirm(session_id, request_id, printed=False)
-            with self._lock:
-                self._refuse(notice_for("PRINT_FAILED"))
-            return
-        self.centre.confirm(session_id, request_id, printed=True)
+    def _on_accepted(self, request_id: str) -> None:
+        self.last_request = request_id
+
+    def _on_printing(self) -> None:
+        with self._lock:
+            self._show(Screen.PRINTING)
+
+    def _on_refused(self, notice: Notice) -> None:
+        with self._lock:
+            self._refuse(notice)
+
+    def _on_printed(self, serial: Any) -> None:
         with self._lock:
             self._end_card_session()
             self._show(Screen.DONE, serial=str(serial) if serial else None, card_left=False)
@@ -299,19 +254,3 @@ class Terminal:
         """Tests: wait for the issuing thread to finish."""
         if self._worker is not None:
             self._worker.join(timeout)
-
-
-def household_names(centre: CentreClient, session_id: str, choice: Choice) -> list[str]:
-    """Names on the 住民票 to come (shown on the confirm screen; never the 住民票コード)."""
-    if choice.certificate not in ("juminhyo", "juminhyo_kisai"):
-        return []
-    members = centre.household(session_id)
-    return [m["name"] for m in members if choice.members == "all" or m["is_self"]]
-
-
-def notice_for_refusal(item: dict[str, Any] | None) -> Notice:
-    refusal = (item or {}).get("refusal") or {}
-    message = refusal.get("message") or {}
-    return notice_for(
-        refusal.get("code", "NOT_OFFERED"), None, message.get("ja"), message.get("en")
-    )

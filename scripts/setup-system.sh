@@ -9,6 +9,8 @@ packages+=(libpcsclite-dev swig gcc python3-dev)
 # The kiosk terminal: pcscd with vsmartcard's virtual reader, Debian's chromium for the browser
 # tests, and `ip netns` to keep the virtual reader's TCP port off the network.
 packages+=(pcscd vsmartcard-vpcd chromium iproute2)
+# Printing with `lp` to CUPS; the tests print to a cups-pdf queue on a private cupsd.
+packages+=(cups-daemon cups-client cups-bsd printer-driver-cups-pdf)
 
 # A Python >= 3.11 with venv support: python3.11 if present, else python3.
 python=""

@@ -15,7 +15,7 @@ def _choice_from(form: dict[str, str]) -> Choice:
     tax_year = form.get("tax_year", "")
     return Choice(
         certificate=form.get("certificate", "juminhyo"),
-        members="self" if form.get("members") == "self" else "all",
+        members=form["members"] if form.get("members") in ("self", "some") else "all",
         show_honseki=form.get("show_honseki") == "1",
         show_relationship=form.get("show_relationship", "1") == "1",
         copies=min(max(int(copies) if copies.isdigit() else 1, 1), MAX_COPIES),
@@ -60,6 +60,11 @@ def create_app(terminal: Terminal) -> Flask:
     @app.post("/pin")
     def pin() -> Response:
         terminal.enter_pin(request.form.get("pin", ""))
+        return back()
+
+    @app.post("/members")
+    def members() -> Response:
+        terminal.pick_members(request.form.getlist("ref"))
         return back()
 
     @app.post("/confirm")

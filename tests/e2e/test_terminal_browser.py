@@ -6,6 +6,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,14 +15,16 @@ import pytest
 from sqlalchemy import create_engine, update
 
 from kiosk_api.database import normalise_url
-from kiosk_terminal.card_slot import VirtualSlot
+from kiosk_terminal.card_slot import CardSlot, VirtualSlot
 from kiosk_terminal.centre_client import CentreClient
+from kiosk_terminal.pcscd import PrivatePcscd
 from kiosk_terminal.printing import FolderPrinter
 from kiosk_terminal.terminal import Terminal
 from kiosk_terminal.virtual_card import VirtualCard
 from kiosk_terminal.web import create_app
 from municipalities.model import CertificateOffering
 from tests.e2e.test_headless_kiosk import centre  # noqa: F401  (the running `kofu serve`)
+from tests.integration.test_pcsc_reader import READER, pcscd  # noqa: F401  (a private pcscd)
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path("test-output/terminal")
@@ -59,21 +62,44 @@ def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
         context.close()
 
 
-@pytest.fixture
-def kiosk(centre, data_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
+@contextmanager
+def serving(centre_url: str, data_dir: Path, slot: CardSlot, printed: Path) -> Iterator[str]:
     """The terminal in-process, its screen served on loopback, talking HTTP to the centre."""
     from werkzeug.serving import make_server
 
-    url, _env = centre
     token = json.loads((data_dir / "demo" / "kiosks.json").read_text())["K0003"]
-    slot = VirtualSlot()
-    terminal = Terminal(slot, CentreClient(url, token), FolderPrinter(tmp_path / "printed"))
+    terminal = Terminal(slot, CentreClient(centre_url, token), FolderPrinter(printed))
     server = make_server("127.0.0.1", 0, create_app(terminal), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", slot, tmp_path / "printed"
-    server.shutdown()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture
+def kiosk(centre, data_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
+    """A terminal whose card slot is in-process."""
+    slot = VirtualSlot()
+    with serving(centre[0], data_dir, slot, tmp_path / "printed") as url:
+        yield url, slot, tmp_path / "printed"
+
+
+@pytest.fixture
+def pcsc_kiosk(pcscd, centre, data_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
+    """A terminal reading the card through pyscard → private pcscd → vpcd → virtual card."""
+    from kiosk_terminal.pcsc import PcscReader
+
+    reader = PcscReader(READER)
+    try:
+        with serving(centre[0], data_dir, reader, tmp_path / "printed") as url:
+            yield url, pcscd, tmp_path / "printed"
+    finally:
+        for card in pcscd.cards:
+            pcscd.remove(card)
+        reader.close()
 
 
 @pytest.fixture
@@ -94,11 +120,16 @@ def on_screen(page, screen: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector(f'body[data-screen="{screen}"]', timeout=60_000)
 
 
-def insert_and_enter(page, url: str, slot: VirtualSlot, card: Path, pin: str) -> None:  # type: ignore[no-untyped-def]
+def insert_and_enter(
+    page, url: str, slot: VirtualSlot | PrivatePcscd, card: Path, pin: str
+) -> None:  # type: ignore[no-untyped-def]
     page.goto(url)
     on_screen(page, "insert_card")
     shot(page, "1-insert-card")
-    slot.insert(VirtualCard.load(card))
+    if isinstance(slot, PrivatePcscd):
+        slot.insert(card)  # a vicc process next to vpcd, in pcscd's namespace
+    else:
+        slot.insert(VirtualCard.load(card))
     on_screen(page, "choose")
     shot(page, "2-choose")
     page.click('[data-test="next"]')
@@ -124,6 +155,21 @@ def test_a_resident_prints_a_juminhyo_through_the_screens(kiosk, page, cards: Pa
     assert len(list(printed.glob("*.pdf"))) == 1
 
 
+def test_over_pcscd_a_resident_prints_a_juminhyo_through_the_screens(
+    pcsc_kiosk, page, cards: Path
+) -> None:  # type: ignore[no-untyped-def]
+    url, daemon, printed = pcsc_kiosk
+    insert_and_enter(page, url, daemon, cards / "yamada-taro.json", "1234")
+    on_screen(page, "confirm")
+    assert "¥" in page.inner_text('[data-test="fee"]')
+    shot(page, "4-confirm")
+    page.click('[data-test="pay"]')
+    on_screen(page, "done")
+    assert "カードと証明書をお取りください" in page.inner_text("main")
+    shot(page, "5-done")
+    assert len(list(printed.glob("*.pdf"))) == 1
+
+
 def test_a_wrong_pin_shows_the_tries_left_then_the_right_pin_goes_on(
     kiosk, page, cards: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -136,6 +182,63 @@ def test_a_wrong_pin_shows_the_tries_left_then_the_right_pin_goes_on(
     page.fill('[data-test="pin"]', "1234")
     page.click('[data-test="pin-ok"]')
     on_screen(page, "confirm")
+
+
+def test_a_resident_picks_household_members_by_name_with_large_targets(
+    kiosk, page, cards: Path
+) -> None:  # type: ignore[no-untyped-def]
+    url, slot, printed = kiosk
+    page.goto(url)
+    on_screen(page, "insert_card")
+    slot.insert(VirtualCard.load(cards / "yamada-taro.json"))
+    on_screen(page, "choose")
+    page.click('[data-test="members-some"]')
+    shot(page, "2-choose-some")
+    page.click('[data-test="next"]')
+    on_screen(page, "pin")
+    page.fill('[data-test="pin"]', "1234")
+    page.click('[data-test="pin-ok"]')
+    on_screen(page, "members")
+    people = page.locator("label.person")
+    assert people.count() > 2 and "世帯主" in page.inner_text("main")
+    assert all(people.nth(i).bounding_box()["height"] >= 96 for i in range(people.count()))
+    page.locator("label.person", has_text="花子").click()
+    shot(page, "4-members")
+    page.click('[data-test="members-ok"]')
+    on_screen(page, "confirm")
+    shown = page.inner_text('[data-test="members"]')
+    assert "花子" in shown and "太郎" in shown and shown.count("、") == 1
+    shot(page, "5-confirm")
+    page.click('[data-test="pay"]')
+    on_screen(page, "done")
+    assert len(list(printed.glob("*.pdf"))) == 1
+
+
+def test_an_income_certificate_shows_the_tax_years_in_the_japanese_era(
+    kiosk, page, cards: Path
+) -> None:  # type: ignore[no-untyped-def]
+    url, slot, printed = kiosk
+    page.goto(url)
+    on_screen(page, "insert_card")
+    slot.insert(VirtualCard.load(cards / "suzuki-ichiro.json"))
+    on_screen(page, "choose")
+    assert not page.is_visible('[data-test="tax-years"]')
+    page.click('input[name="certificate"][value="shotoku"]')
+    years = page.inner_text('[data-test="tax-years"]')
+    assert years.count("令和") == 2 and "年度" in years
+    assert not page.is_visible('input[name="members"][value="some"]')
+    shot(page, "2-choose-tax-year")
+    page.locator('[data-test="tax-years"] label').nth(1).click()
+    page.click('[data-test="next"]')
+    on_screen(page, "pin")
+    page.fill('[data-test="pin"]', "1234")
+    page.click('[data-test="pin-ok"]')
+    on_screen(page, "confirm")
+    assert page.inner_text('[data-test="tax-year"]') == years.split()[-1]
+    shot(page, "4-confirm")
+    page.click('[data-test="pay"]')
+    on_screen(page, "done")
+    assert len(list(printed.glob("*.pdf"))) == 1
 
 
 def test_a_locked_card_is_sent_to_the_counter(kiosk, page, cards: Path) -> None:  # type: ignore[no-untyped-def]

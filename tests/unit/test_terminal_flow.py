@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,11 @@ from werkzeug.serving import make_server
 from kiosk_terminal.card_slot import VirtualSlot
 from kiosk_terminal.centre_client import CentreClient
 from kiosk_terminal.printing import FolderPrinter, PrintFailedError
+from kiosk_terminal.screens import tax_years
 from kiosk_terminal.terminal import Choice, Screen, Terminal, Timeouts
 from kiosk_terminal.virtual_card import VirtualCard
 from kiosk_terminal.web import create_app
+from tests.support.pdf import pdf_text, squeeze
 
 
 class Clock:
@@ -182,3 +185,64 @@ def test_the_touch_screen_walks_through_an_issuance_in_japanese_and_english(
     while "take your card" not in web.get("/").get_data(as_text=True):
         assert time.monotonic() < deadline
         time.sleep(0.05)
+
+
+def test_a_resident_picks_some_household_members_by_name_after_the_pin(
+    terminal: Terminal, slot: VirtualSlot, cards: Path, tmp_path: Path
+) -> None:
+    insert(terminal, slot, cards / "yamada-taro.json")
+    terminal.choose(Choice(members="some"))
+    terminal.enter_pin("1234")
+    assert terminal.view.screen is Screen.MEMBERS
+    people = {squeeze(m["name"]): m for m in terminal.view.household}
+    assert "山田太郎" in people and "山田花子" in people and len(people) > 2
+    terminal.pick_members([])
+    assert terminal.view.screen is Screen.MEMBERS and terminal.view.pin_notice
+    terminal.pick_members([people["山田太郎"]["ref"], people["山田花子"]["ref"]])
+    assert terminal.view.screen is Screen.CONFIRM
+    assert sorted(squeeze(n) for n in terminal.view.members) == ["山田太郎", "山田花子"]
+    assert terminal.view.choice.options()["members"] == [
+        m["ref"] for m in terminal.view.household if squeeze(m["name"]) in ("山田太郎", "山田花子")
+    ]
+    assert finish(terminal) is Screen.DONE
+    (printed,) = (tmp_path / "printed").glob("*.pdf")
+    text = squeeze(pdf_text(printed.read_bytes()))
+    assert "山田花子" in text
+    left_out = [n for n in people if n not in ("山田太郎", "山田花子")]
+    assert not any(name in text for name in left_out)
+
+
+def test_an_income_certificate_is_issued_for_the_tax_year_chosen_on_screen(
+    terminal: Terminal, slot: VirtualSlot, cards: Path, tmp_path: Path
+) -> None:
+    insert(terminal, slot, cards / "suzuki-ichiro.json")
+    latest, previous = terminal.view.tax_years
+    assert latest.year == previous.year + 1 and latest.label_ja.endswith("年度")
+    web = create_app(terminal).test_client()
+    assert latest.label_ja in web.get("/").get_data(as_text=True)
+    web.post("/choose", data={"certificate": "shotoku", "tax_year": str(previous.year)})
+    assert terminal.view.choice.options() == {"tax_year": previous.year}
+    terminal.enter_pin("1234")
+    assert terminal.view.screen is Screen.CONFIRM and terminal.view.members == []
+    assert previous.label_ja in web.get("/").get_data(as_text=True)
+    assert finish(terminal) is Screen.DONE
+    (printed,) = (tmp_path / "printed").glob("*.pdf")
+    text = squeeze(pdf_text(printed.read_bytes()))
+    assert "所得証明書" in text and "草加市長" in text and previous.label_ja in text
+
+
+def test_tax_years_are_the_latest_two_in_the_japanese_era() -> None:
+    assert [y.label_ja for y in tax_years(date(2026, 11, 22))] == ["令和8年度", "令和7年度"]
+    assert [y.year for y in tax_years(date(2026, 5, 31))] == [2025, 2024]
+    assert tax_years(date(2020, 7, 1))[1].label_ja == "令和元年度"
+
+
+def test_each_certificate_sends_only_the_options_it_accepts() -> None:
+    everything = {"members": "self", "show_honseki": True, "tax_year": 2026, "copies": 2}
+    sent = {
+        kind: Choice(certificate=kind, **everything).options()  # type: ignore[arg-type]
+        for kind in ("juminhyo", "kazei", "shotoku", "inkan", "koseki_zenbu", "koseki_fuhyo")
+    }
+    assert sent["juminhyo"] == {"members": "self", "show_honseki": True, "show_relationship": True}
+    assert sent["kazei"] == sent["shotoku"] == {"tax_year": 2026}
+    assert sent["inkan"] == sent["koseki_zenbu"] == sent["koseki_fuhyo"] == {}
