@@ -108,3 +108,20 @@ def usage_vs_discount(points: list[tuple[int, float]], out_dir: Path) -> list[Pa
     paths = _save(fig, out_dir, "usage_vs_fee_discount")
     plt.close(fig)
     return paths
+
+
+def usage_profile(by_month: dict[str, int], by_hour: dict[int, int], out_dir: Path) -> list[Path]:
+    """Certificates issued at kiosks per month of the fiscal year and per hour of day (JST)."""
+    plt = _pyplot()
+    fig, (months, hours) = plt.subplots(1, 2, figsize=(10, 3.8))
+    months.bar([m[2:] for m in by_month], list(by_month.values()), color="#2e75b6")
+    months.set_title("月別", fontsize=10)
+    months.tick_params(axis="x", labelsize=7, rotation=45)
+    months.set_ylabel("交付通数")
+    hours.bar(list(by_hour), list(by_hour.values()), color="#ed7d31")
+    hours.set_title("時間帯別（日本時間）", fontsize=10)
+    hours.set_xlabel("時")
+    hours.set_xticks(range(0, 24, 3))
+    paths = _save(fig, out_dir, "usage_by_month_and_hour")
+    plt.close(fig)
+    return paths

@@ -17,10 +17,12 @@ from billing.model import (
     Tariff,
 )
 from billing.tariffs import COMMISSION, TariffBook, TariffRow
+from issuance.errors import KofuError
 from issuance.kiosks import Kiosk, KioskOperator
 from issuance.ports import IssueFact, UnitOfWork
 
 JST = ZoneInfo("Asia/Tokyo")
+MONTH_LOCK = 0x6B6F6675  # advisory lock class for accounting months ("kofu")
 
 
 def month_of(moment: datetime) -> str:
@@ -32,25 +34,36 @@ def next_month(month: str) -> str:
     return f"{year + mon // 12}-{mon % 12 + 1:02d}"
 
 
+def hold_month(uow: UnitOfWork, month: str, exclusive: bool) -> None:
+    """A transaction-long lock on ``month`` (PostgreSQL): shared by writers, exclusive to a close.
+
+    The period row alone is not enough: before a month's first close it does not exist, so
+    there is nothing for FOR SHARE to hold, and a finalising close could miss an event still
+    being written. An advisory lock needs no row. SQLite has a single writer anyway.
+    """
+    if uow.session.get_bind().dialect.name != "postgresql":
+        return
+    lock = func.pg_advisory_xact_lock if exclusive else func.pg_advisory_xact_lock_shared
+    uow.session.execute(select(lock(MONTH_LOCK, int(month.replace("-", "")))))
+
+
 def open_month_from(uow: UnitOfWork, month: str) -> str:
     """``month`` itself if still open, else the first later month that is not final.
 
-    The period row of ``month`` is read FOR SHARE (PostgreSQL): a finalising close holds it FOR
-    UPDATE, so an event is either counted before the month becomes final or sent to a later one.
+    Each month looked at is held shared (``hold_month``) and its period row read FOR SHARE: a
+    finalising close holds both exclusively, so an event is either counted before the month
+    becomes final or sent to a later one.
     """
-    uow.session.execute(
-        select(BillingPeriod.month).where(BillingPeriod.month == month).with_for_update(read=True)
-    )
-    final = set(
-        uow.session.scalars(
-            select(BillingPeriod.month).where(
-                BillingPeriod.month >= month, BillingPeriod.status == PeriodStatus.FINAL
-            )
+    while True:
+        hold_month(uow, month, exclusive=False)
+        status = uow.session.scalar(
+            select(BillingPeriod.status)
+            .where(BillingPeriod.month == month)
+            .with_for_update(read=True)
         )
-    )
-    while month in final:
+        if status is not PeriodStatus.FINAL:
+            return month
         month = next_month(month)
-    return month
 
 
 def _commission(uow: UnitOfWork, operator: KioskOperator, at: datetime) -> int:
@@ -130,6 +143,62 @@ def record_correction(uow: UnitOfWork, correction: Correction, now: datetime) ->
     )
     uow.commit()
     return month
+
+
+class CorrectionError(KofuError):
+    code = "BILLING_CORRECTION_INVALID"
+    message_ja = "この訂正は登録できません。"
+    message_en = "This correction cannot be recorded."
+
+
+def correction_for(
+    uow: UnitOfWork, request_id: str, reason: str, amount: int | None = None
+) -> Correction:
+    """The adjusting entry for one printed request: a whole reversal, or ``amount`` yen of fee.
+
+    Without ``amount`` the certificate is taken back (issues, copies, fee and commission);
+    with it, only the fee collected changes by that signed amount (e.g. -190 for a refund).
+    """
+    event = uow.session.scalars(
+        select(BillingEvent).where(
+            BillingEvent.request_id == request_id, BillingEvent.event_type == EventType.ISSUE
+        )
+    ).one_or_none()
+    if event is None:
+        raise CorrectionError(message_en=f"no printed certificate for request {request_id}")
+    if not reason.strip():
+        raise CorrectionError(message_en="a correction needs a reason")
+    common = dict(
+        municipality_code=event.municipality_code,
+        operator_id=event.operator_id,
+        channel=event.channel,
+        certificate_kind=event.certificate_kind,
+        reason=reason.strip()[:200],
+        corrects_request_id=request_id,
+        concerns_month=event.accounting_month,
+    )
+    if amount is not None:
+        return Correction(**common, fee_total=amount)  # type: ignore[arg-type]
+    if _reversed(uow, request_id):
+        raise CorrectionError(message_en=f"request {request_id} was already reversed")
+    return Correction(
+        **common,  # type: ignore[arg-type]
+        issues=-1,
+        copies=-event.copies,
+        fee_total=-event.fee_total,
+        commission_total=-event.commission_total,
+    )
+
+
+def _reversed(uow: UnitOfWork, request_id: str) -> bool:
+    return (
+        uow.session.scalar(
+            select(func.count(BillingAdjustment.id)).where(
+                BillingAdjustment.corrects_request_id == request_id, BillingAdjustment.issues < 0
+            )
+        )
+        or 0
+    ) > 0
 
 
 def charged_total(uow: UnitOfWork, municipality_code: str | None = None) -> tuple[int, int]:

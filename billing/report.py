@@ -118,52 +118,83 @@ def _municipality_rows(costs: list[MunicipalityCost], schemes: list[Scheme]) -> 
     ]
 
 
-def write_csvs(out: Path, costs: list[MunicipalityCost], schemes: list[Scheme]) -> list[Path]:
-    header = [
-        "code",
-        "name",
-        "class",
-        "population",
-        "population_band",
-        "requests",
-        "issues",
-        "fees",
-        "contribution",
-        "commission",
-        "jpki",
-        "own_costs",
-        "total",
-        "per_issue",
-    ]
-    header += [f"{k}_{s.name}" for s in schemes[1:] for k in ("contribution", "per_issue")]
-    paths = [_write_csv(out / "municipalities.csv", header, _municipality_rows(costs, schemes))]
-    effect_header = [
-        "scheme",
-        "group",
-        "municipalities",
-        "gainers",
-        "losers",
-        "total_change",
-        "median_per_issue_before",
-        "median_per_issue_after",
-    ]
-    for key, stem in (("municipality_class", "effects_by_class"), ("band", "effects_by_band")):
-        rows = [
-            [
-                s.name,
-                g.group,
-                g.municipalities,
-                g.gainers,
-                g.losers,
-                g.total_change,
-                g.median_per_issue_before,
-                g.median_per_issue_after,
-            ]
-            for s in schemes[1:]
-            for g in effects_by(costs, s, key)
+MUNICIPALITY_HEADER = [
+    "code",
+    "name",
+    "class",
+    "population",
+    "population_band",
+    "requests",
+    "issues",
+    "fees",
+    "contribution",
+    "commission",
+    "jpki",
+    "own_costs",
+    "total",
+    "per_issue",
+]
+EFFECT_HEADER = [
+    "scheme",
+    "group",
+    "municipalities",
+    "gainers",
+    "losers",
+    "total_change",
+    "median_per_issue_before",
+    "median_per_issue_after",
+]
+# (GroupEffect key, CSV stem, PDF heading) for the two ways the effects are grouped.
+GROUPINGS = (
+    ("municipality_class", "effects_by_class", "団体区分別の影響"),
+    ("band", "effects_by_band", "人口規模別の影響"),
+)
+EFFECT_COLUMNS_JA = [
+    "団体数",
+    "負担減",
+    "負担増",
+    "増減額（円/年）",
+    "1通あたり（現行）",
+    "1通あたり（変更後）",
+]
+
+
+def _effect_rows(costs: list[MunicipalityCost], scheme: Scheme, key: str) -> list[list[object]]:
+    return [
+        [
+            g.group,
+            g.municipalities,
+            g.gainers,
+            g.losers,
+            g.total_change,
+            g.median_per_issue_before,
+            g.median_per_issue_after,
         ]
-        paths.append(_write_csv(out / f"{stem}.csv", effect_header, rows))
+        for g in effects_by(costs, scheme, key)
+    ]
+
+
+def write_csvs(out: Path, costs: list[MunicipalityCost], schemes: list[Scheme]) -> list[Path]:
+    header = MUNICIPALITY_HEADER + [
+        f"{k}_{s.name}" for s in schemes[1:] for k in ("contribution", "per_issue")
+    ]
+    paths = [_write_csv(out / "municipalities.csv", header, _municipality_rows(costs, schemes))]
+    for key, stem, _title in GROUPINGS:
+        rows = [[s.name, *row] for s in schemes[1:] for row in _effect_rows(costs, s, key)]
+        paths.append(_write_csv(out / f"{stem}.csv", EFFECT_HEADER, rows))
     return paths
+
+
+def _effects_section(costs: list[MunicipalityCost], scheme: Scheme, key: str, title: str) -> str:
+    """One scheme's gainers and losers, grouped by class or by population band, as HTML."""
+    rows = [
+        [*row[:5], _yen(row[5]), _yen(row[6])]  # type: ignore[arg-type]
+        for row in _effect_rows(costs, scheme, key)
+    ]
+    heading = "区分" if key == "municipality_class" else "人口規模"
+    return f"<h2>{escape(scheme.label)}: {title}</h2>" + html_table(
+        [heading, *EFFECT_COLUMNS_JA], rows
+    )
 
 
 def _pdf_body(
@@ -176,33 +207,7 @@ def _pdf_body(
     parts = [f"<h1>コンビニ交付の費用構造 {fy}年度</h1><h2>要約</h2>"]
     parts += [f"<p>{escape(line)}</p>" for line in summary]
     for scheme in schemes[1:]:
-        rows = [
-            [
-                g.group,
-                g.municipalities,
-                g.gainers,
-                g.losers,
-                g.total_change,
-                _yen(g.median_per_issue_before),
-                _yen(g.median_per_issue_after),
-            ]
-            for g in effects_by(costs, scheme, "municipality_class")
-        ]
-        parts.append(f"<h2>{escape(scheme.label)}: 団体区分別の影響</h2>")
-        parts.append(
-            html_table(
-                [
-                    "区分",
-                    "団体数",
-                    "負担減",
-                    "負担増",
-                    "増減額（円/年）",
-                    "1通あたり（現行）",
-                    "1通あたり（変更後）",
-                ],
-                rows,
-            )
-        )
+        parts += [_effects_section(costs, scheme, key, title) for key, _, title in GROUPINGS]
     parts += [f'<h2>図</h2><img src="{p.name}">' for p in chart_paths if p.suffix == ".png"]
     return "".join(parts)
 

@@ -12,6 +12,7 @@ from html import escape
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from billing.ledger import hold_month
 from billing.model import (
     BillingPeriod,
     PartyKind,
@@ -41,14 +42,19 @@ CSV_FIELDS = (
 )
 
 
-def _lock_period(uow: UnitOfWork, month: str, now: datetime) -> BillingPeriod:
-    """The month's period row, created (and committed) first so that writers can share it."""
+def _lock_period(uow: UnitOfWork, month: str, now: datetime, final: bool) -> BillingPeriod:
+    """The month's period row, created (and committed) first so that writers can share it.
+
+    A finalising close also waits for every writer still adding to the month (``hold_month``).
+    """
     if uow.session.get(BillingPeriod, month) is None:
         uow.session.add(BillingPeriod(month=month, status=PeriodStatus.DRAFT, closed_at=now))
         try:
             uow.commit()
         except IntegrityError:  # another close created it first
             uow.rollback()
+    if final:
+        hold_month(uow, month, exclusive=True)
     period = uow.session.scalars(
         select(BillingPeriod)
         .where(BillingPeriod.month == month)
@@ -141,7 +147,7 @@ def close_month(
     final: bool = False,
 ) -> list[Statement]:
     """(Re)build the month's draft statements; with ``final`` freeze them for good. Commits."""
-    period = _lock_period(uow, month, now)
+    period = _lock_period(uow, month, now, final)
     store_rollups(uow, [month])
     uow.session.execute(delete(Statement).where(Statement.month == month))
     lines = month_lines(uow, [month])

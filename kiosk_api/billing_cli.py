@@ -78,6 +78,25 @@ def cost_structure(
     platform.close()
 
 
+@report.command("usage")
+@click.option("--fy", type=int, required=True, help="fiscal year (年度), April to March")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.pass_obj
+def usage(settings: Settings, fy: int, out_dir: Path) -> None:
+    """Usage rate (kiosk share, with uploaded counter counts), per capita, by kind/operator/time."""
+    from billing.tariffs import load_tariffs
+    from billing.usage_report import usage_report, write_usage_report
+
+    platform = _platform(settings)
+    with platform.uow() as uow:
+        found = usage_report(uow, fy, _profiles(), load_tariffs(uow))
+    platform.close()
+    _files, pdf, summary = write_usage_report(out_dir, found)
+    for line in summary:
+        click.echo(line)
+    click.echo(f"report: {pdf}")
+
+
 @click.group()
 def billing() -> None:
     """The fee ledger: monthly close, statements, counter counts, corrections."""
@@ -162,6 +181,64 @@ def counter_counts(settings: Settings, file: Path) -> None:
             raise click.ClickException(f"{exc.code}: {exc.message_en}") from exc
     platform.close()
     click.echo(f"{added} counts recorded (changes appended as differences)")
+
+
+@billing.command("correct")
+@click.option("--request", "request_id", required=True, help="the printed request to correct")
+@click.option("--reason", required=True, help="why (kept with the adjusting entry)")
+@click.option(
+    "--amount",
+    type=int,
+    default=None,
+    help="signed yen of fee to adjust (e.g. -190); without it the certificate is reversed",
+)
+@click.pass_obj
+def correct(settings: Settings, request_id: str, reason: str, amount: int | None) -> None:
+    """Record an adjusting entry for REQUEST in the first open month; nothing is edited."""
+    from billing.ledger import correction_for, record_correction
+    from issuance.errors import KofuError
+
+    platform = _platform(settings)
+    with platform.uow() as uow:
+        try:
+            correction = correction_for(uow, request_id, reason, amount)
+            month = record_correction(uow, correction, platform.now())
+        except KofuError as exc:
+            raise click.ClickException(f"{exc.code}: {exc.message_en}") from exc
+    platform.close()
+    click.echo(
+        f"adjusting entry for {request_id} in {month}: issues {correction.issues:+d}, "
+        f"fees ¥{correction.fee_total:+,}, commission ¥{correction.commission_total:+,}"
+    )
+
+
+@billing.group("tariffs")
+def tariffs() -> None:
+    """Dated tariffs, kept as data."""
+
+
+@tariffs.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def tariffs_load(settings: Settings, file: Path) -> None:
+    """Add the tariffs of a CSV file (tariff,subject,certificate_kind,amount,valid_from,…).
+
+    The whole file is checked first: when any row is bad, nothing is loaded and every bad row
+    is reported.
+    """
+    from billing.tariff_file import TariffFileError, load_tariff_file
+
+    platform = _platform(settings)
+    try:
+        with platform.uow() as uow:
+            added = load_tariff_file(uow, file.read_text(encoding="utf-8"), file.name)
+    except TariffFileError as exc:
+        for problem in exc.details.get("problems") or [exc.message_en]:  # type: ignore[attr-defined]
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{exc.code}: nothing was loaded") from exc
+    finally:
+        platform.close()
+    click.echo(f"{added} tariffs loaded from {file.name}")
 
 
 @click.group()

@@ -109,3 +109,37 @@ def test_the_cost_structure_report_writes_csv_charts_and_a_pdf_with_its_summary(
         assert (out / f"{chart}.svg").read_text().startswith("<?xml")
     text = pdf_text((out / "cost_structure_fy2024.pdf").read_bytes())
     assert "要約" in text and "2024年度:参加団体" in text and "従量制" in text
+    assert "団体区分別の影響" in text and "人口規模別の影響" in text
+    assert "effects_by_band.csv" in {p.name for p in out.iterdir()}
+
+
+def test_the_usage_report_compares_the_kiosk_share_with_the_national_rate(
+    platform: Platform,
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    fill_fy2024(platform)
+    upload = tmp_path / "counts.csv"
+    upload.write_text(
+        "municipality_code,month,certificate_kind,count\n"
+        f"{SOKA},2024-05,juminhyo,700\n{SAPPORO},2025-03,juminhyo,2100\n"
+    )
+    env = {"KOFU_DATA_DIR": str(settings.data_dir)}
+    runner = CliRunner()
+    runner.invoke(main, ["billing", "counter-counts", str(upload)], env=env)
+    out = tmp_path / "usage"
+    result = runner.invoke(main, ["report", "usage", "--fy", "2024", "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "利用率" in result.output and "30.0%" in result.output  # 1,200 of 4,000
+    assert "全国 27.6% より +2.4 ポイント" in result.output
+    rows = (out / "usage_by_municipality.csv").read_text().splitlines()
+    assert any(line.startswith(f"{SOKA},草加市,") and ",300,700,30.0," in line for line in rows)
+    assert (out / "usage_by_certificate_kind.csv").read_text().splitlines()[1] == "juminhyo,1220"
+    assert (out / "usage_by_operator.csv").read_text().splitlines()[1] == "seven,1220"
+    months = (out / "usage_by_month.csv").read_text().splitlines()
+    assert months[1].startswith("2024-04,") and len(months) == 13
+    hours = (out / "usage_by_hour.csv").read_text().splitlines()
+    assert sum(int(line.split(",")[1]) for line in hours[1:]) == 1220
+    assert (out / "usage_by_month_and_hour.png").stat().st_size > 1000
+    text = pdf_text((out / "usage_fy2024.pdf").read_bytes())
+    assert "利用状況" in text and "27.6%" in text and "事業者別" in text

@@ -155,3 +155,75 @@ def test_statements_come_as_csv_and_as_a_pdf(platform: Platform) -> None:
     assert f"2026-10,municipality,{SOKA},草加市,final,1,1,200,117,416666,2," in csv_text
     text = pdf_text(pdf)
     assert "月次明細書" in text and "確定" in text
+
+
+def billing_cli(settings, *args: str):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from kiosk_api.cli import main
+
+    env = {"KOFU_DATA_DIR": str(settings.data_dir)}
+    return CliRunner().invoke(main, ["billing", *args], env=env)
+
+
+def test_a_correction_from_the_command_line_is_an_adjusting_entry_in_the_next_open_month(
+    platform: Platform,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    add_event(platform, 1, SOKA, "seven", copies=2)
+    close(platform, "2026-10", final=True)
+    reversed_ = billing_cli(settings, "correct", "--request", "t00000001", "--reason", "misprint")
+    assert reversed_.exit_code == 0, reversed_.output
+    assert "in 2026-11: issues -1, fees ¥-400, commission ¥-234" in reversed_.output
+    again = billing_cli(settings, "correct", "--request", "t00000001", "--reason", "twice")
+    assert again.exit_code != 0 and "already reversed" in again.output
+    partial = billing_cli(
+        settings, "correct", "--request", "t00000001", "--reason", "fee", "--amount", "-100"
+    )
+    assert "fees ¥-100" in partial.output
+    unknown = billing_cli(settings, "correct", "--request", "nope", "--reason", "x")
+    assert "BILLING_CORRECTION_INVALID" in unknown.output
+    with platform.uow() as uow:
+        event = uow.session.scalars(select(BillingEvent)).one()
+        october = statements_of(uow, "2026-10", PartyKind.MUNICIPALITY, SOKA)[0]
+    assert (event.copies, event.fee_total) == (2, 400)  # the event itself is never edited
+    assert (october.issues, october.fees_collected) == (1, 400)
+    november = close(platform, "2026-11")
+    assert (november[SOKA].issues, november[SOKA].copies) == (-1, -2)
+    assert november[SOKA].fees_collected == -500 and november["seven"].commission == -234
+
+
+TARIFF_HEADER = (
+    "tariff,subject,certificate_kind,amount,valid_from,valid_until,amortise_years,note\n"
+)
+
+
+def test_a_tariff_file_with_bad_rows_changes_nothing_and_names_every_bad_row(
+    platform: Platform,
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    from billing.model import Tariff
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        TARIFF_HEADER + f"kiosk_fee,{SOKA},juminhyo,10,2026-04-01,2027-04-01,,campaign\n"
+        f"kiosk_fe,{SOKA},juminhyo,10,2026-04-01,,,typo\n"
+        "commission,seven,*,-5,2026-04-01,,,\n"
+        f"own_cost_initial,{SOKA},*,1000,2026-13-01,,0,\n"
+    )
+    result = billing_cli(settings, "tariffs", "load", str(bad))
+    assert result.exit_code != 0 and "nothing was loaded" in result.output
+    for line in ("line 3: unknown tariff", "line 4: amount must be at least 0", "line 5:"):
+        assert line in result.output
+    with platform.uow() as uow:
+        assert uow.session.scalars(select(Tariff).where(Tariff.note == "campaign")).all() == []
+    good = tmp_path / "good.csv"
+    good.write_text(TARIFF_HEADER + f"kiosk_fee,{SOKA},juminhyo,10,2026-04-01,2027-04-01,,\n")
+    loaded = billing_cli(settings, "tariffs", "load", str(good))
+    assert "1 tariffs loaded" in loaded.output, loaded.output
+    from billing.tariffs import load_tariffs
+
+    with platform.uow() as uow:
+        book = load_tariffs(uow)
+    assert book.fee(SOKA, "juminhyo", OCTOBER.date()) == 10
