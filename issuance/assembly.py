@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -85,6 +86,50 @@ def _record(
     return bound_record(fetch(uow, query), query, missing), missing
 
 
+def _fuhyo_subject(
+    uow: UnitOfWork, backend: RecordsBackend, query: RecordQuery, request: CertificateRequest
+) -> str:
+    """Whose 附票: oneself, or one member of the same 戸籍 chosen by ref (/koseki-members)."""
+    chosen = request.options.get("member", "self")
+    if chosen == "self":
+        return request.juminhyo_code
+    koseki = bound_record(backend.koseki(uow, query), query, "NO_KOSEKI_RECORD")
+    if koseki.member(request.juminhyo_code) is None:
+        raise RefusalError("RECORD_MISMATCH")
+    for member in koseki.members:
+        code = member.juminhyo_code
+        if code and not member.removed and member_ref(request.session_id, code) == chosen:
+            return code
+    raise RefusalError("KOSEKI_MEMBER_NOT_FOUND")
+
+
+PRECHECK_KINDS = frozenset(
+    {
+        CertificateKind.INKAN,
+        CertificateKind.KAZEI,
+        CertificateKind.SHOTOKU,
+        CertificateKind.KOSEKI_ZENBU,
+        CertificateKind.KOSEKI_KOJIN,
+        CertificateKind.KOSEKI_FUHYO,
+    }
+)
+
+
+def precheck_record(
+    uow: UnitOfWork, backend: RecordsBackend, route: Route, request_id: str, juminhyo_code: str
+) -> None:
+    """At submission: the refusals only the backend knows (no seal, no tax record, 届出 pending).
+
+    Bound to the request like the render's own fetch; the render checks everything again.
+    """
+    if route.kind not in PRECHECK_KINDS:
+        return
+    query = RecordQuery(request_id, route.info.code, juminhyo_code, route.tax_year)
+    record, _ = _record(uow, backend, query, route.kind)
+    if isinstance(record, Koseki | Fuhyo) and record.pending_notifications:
+        raise RefusalError("KOSEKI_PENDING")
+
+
 def build_certificate(
     uow: UnitOfWork,
     backend: RecordsBackend,
@@ -94,9 +139,11 @@ def build_certificate(
 ) -> CertificateDocument:
     """The document for any kind but the 住民票 ones, naming only people bound to the request."""
     query = RecordQuery(request.id, route.info.code, request.juminhyo_code, route.tax_year)
+    if request.kind is CertificateKind.KOSEKI_FUHYO:
+        query = replace(query, juminhyo_code=_fuhyo_subject(uow, backend, query, request))
     record, _ = _record(uow, backend, query, request.kind)
     options: dict[str, object] = {}
-    subjects: tuple[str, ...] = (request.juminhyo_code,)
+    subjects: tuple[str, ...] = (query.juminhyo_code,)
     if isinstance(record, TaxAssessment) and record.tax_year != route.tax_year:
         raise RefusalError("RECORD_MISMATCH")
     if isinstance(record, Fuhyo) and record.pending_notifications:

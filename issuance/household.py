@@ -52,13 +52,18 @@ def audit_access(
 
 
 def fetch_household(
-    uow: UnitOfWork, directory: MunicipalityDirectory, backends: BackendRegistry, resident: Resident
+    uow: UnitOfWork,
+    directory: MunicipalityDirectory,
+    backends: BackendRegistry,
+    resident: Resident,
+    request_id: str | None = None,
 ) -> Household:
     """The resident's household from the backend of their municipality, bound to them."""
     info = directory.get(uow, resident.municipality_code) if resident.municipality_code else None
     if info is None:
         raise RefusalError("NO_RECORD")
-    household = backends.for_municipality(info).household_of(uow, info.code, resident.juminhyo_code)
+    backend = backends.for_municipality(info)
+    household = backend.household_of(uow, info.code, resident.juminhyo_code, request_id)
     if household is None:
         raise RefusalError("NO_RECORD")
     if household.municipality_code != info.code or household.member(resident.juminhyo_code) is None:

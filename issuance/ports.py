@@ -78,9 +78,16 @@ class RecordsBackend(Protocol):
     """Where one municipality's resident records live (BCL, or its own server)."""
 
     def household_of(
-        self, uow: UnitOfWork, municipality_code: str, juminhyo_code: str
+        self,
+        uow: UnitOfWork,
+        municipality_code: str,
+        juminhyo_code: str,
+        request_id: str | None = None,
     ) -> Household | None:
-        """The household the person belongs to, or None if the municipality has no record."""
+        """The household the person belongs to, or None if the municipality has no record.
+
+        ``request_id`` binds the answer to the request (None: a listing for the kiosk).
+        """
         ...
 
     def seal_registration(

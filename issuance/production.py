@@ -107,7 +107,7 @@ def _build_juminhyo(
     now: datetime,
 ) -> JuminhyoDocument:
     info = route.info
-    household = fetch_household(uow, deps.directory, deps.backends, resident)
+    household = fetch_household(uow, deps.directory, deps.backends, resident, request.id)
     members = select_members(
         household, request.session_id, resident.juminhyo_code, request.options.get("members", "all")
     )
@@ -171,7 +171,11 @@ def produce_document(deps: ProductionDeps, request_id: str) -> RequestState | No
             else tuple(m.juminhyo_code for m in doc.members)
         )
         uow.commit()  # the claim and the audit trail; nothing is locked while rendering
-    rendered = deps.renderer.render(doc)
+    try:
+        rendered = deps.renderer.render(doc)
+    except KofuError as refusal:  # e.g. UNSUPPORTED_CHARACTER: a 外字 the fonts lack
+        log.info("request %s refused at render: %s", request_id, refusal.code)
+        return _fail(deps, request_id, refusal.code)
     if rendered.subject_codes != expected:
         deps.on_mismatch(request_id)
         log.error(

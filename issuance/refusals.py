@@ -74,7 +74,8 @@ REFUSALS: dict[str, tuple[str, str]] = {
     "RECORD_MISMATCH": (
         "証明書を作成できませんでした。" + COUNTER_JA,
         "The certificate could not be produced. " + COUNTER_EN,
-    ),    "BACKEND_UNAVAILABLE": (
+    ),
+    "BACKEND_UNAVAILABLE": (
         "現在、この市区町村の証明書を交付できません。しばらくしてからご利用ください。",
         "This municipality's records are temporarily unavailable. Please try again later.",
     ),
@@ -131,6 +132,12 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "利用登録の手続き中です。登録完了後（数開庁日後）にご利用ください。",
         "Your use registration is being processed. Please come back once it is effective "
         "(a few business days).",
+    ),
+    "UNSUPPORTED_CHARACTER": (
+        "お名前やご住所などに、キオスク端末でまだ印刷できない文字（外字）が含まれています。"
+        + COUNTER_JA,
+        "Your record contains a character (外字) not yet registered for kiosk printing. "
+        + COUNTER_EN,
     ),
     "USE_REGISTRATION_NOT_NEEDED": (
         "本籍地と住所地が同じため、利用登録は不要です。",

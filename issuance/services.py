@@ -16,10 +16,24 @@ from issuance.eligibility import JST, check_resident
 from issuance.errors import KofuError
 from issuance.identity import Resident
 from issuance.kiosks import KioskSession, SessionError
-from issuance.model import KIND_LABELS, CertificateKind, CertificateRequest, Document, RequestState
-from issuance.ports import IssueFact, JobQueue, Ledger, MunicipalityDirectory, UnitOfWork
+from issuance.model import (
+    KIND_LABELS,
+    CertificateKind,
+    CertificateRequest,
+    Document,
+    RecordAccess,
+    RequestState,
+)
+from issuance.ports import (
+    BackendRegistry,
+    IssueFact,
+    JobQueue,
+    Ledger,
+    MunicipalityDirectory,
+    UnitOfWork,
+)
 from issuance.refusals import RefusalError
-from issuance.routing import route_request
+from issuance.routing import Route, route_request
 from issuance.use_registration import UseRegistration, register_use
 from issuance.verification import DocumentStatus, set_status
 
@@ -105,26 +119,56 @@ def _replay(existing: CertificateRequest, new: NewRequest) -> CertificateRequest
     return existing
 
 
-def submit_request(
+def _precheck(
     uow: UnitOfWork,
-    directory: MunicipalityDirectory,
-    queue: JobQueue,
+    backends: BackendRegistry,
+    route: Route,
+    request_id: str,
+    kiosk_id: str,
+    resident: Resident,
+    now: datetime,
+) -> None:
+    """Ask the answering backend now (within its timeout), so the kiosk refuses at once.
+
+    The look-up is audited as a record access even when it ends in a refusal.
+    """
+    from issuance.assembly import PRECHECK_KINDS, precheck_record  # assembly imports household
+
+    if route.kind not in PRECHECK_KINDS:
+        return
+    uow.session.add(
+        RecordAccess(
+            at=now,
+            juminhyo_code=resident.juminhyo_code,
+            municipality_code=route.info.code,
+            kiosk_id=kiosk_id,
+            request_id=request_id,
+            purpose="precheck",
+        )
+    )
+    try:
+        precheck_record(
+            uow, backends.for_municipality(route.info), route, request_id, resident.juminhyo_code
+        )
+    except KofuError:
+        uow.commit()
+        raise
+
+
+def _new_request(
+    request_id: str,
     kiosk_id: str,
     session_id: str,
+    resident: Resident,
+    route: Route,
     new: NewRequest,
     now: datetime,
-) -> tuple[CertificateRequest, bool]:
-    """Accept a request (or return the one this idempotency key already made) and enqueue it."""
-    resident = session_resident(uow, kiosk_id, session_id, now)
-    existing = _existing(uow, session_id, new.idempotency_key)
-    if existing is not None:
-        return _replay(existing, new), False
-    route = route_request(uow, directory, resident, new.kind, now, new.options.get("tax_year"))
+) -> CertificateRequest:
     options = dict(new.options)
     if route.tax_year is not None:
         options["tax_year"] = route.tax_year
-    request = CertificateRequest(
-        id=secrets.token_hex(16),
+    return CertificateRequest(
+        id=request_id,
         session_id=session_id,
         kiosk_id=kiosk_id,
         juminhyo_code=resident.juminhyo_code,
@@ -140,6 +184,27 @@ def submit_request(
         created_at=now,
         updated_at=now,
     )
+
+
+def submit_request(
+    uow: UnitOfWork,
+    directory: MunicipalityDirectory,
+    backends: BackendRegistry,
+    queue: JobQueue,
+    kiosk_id: str,
+    session_id: str,
+    new: NewRequest,
+    now: datetime,
+) -> tuple[CertificateRequest, bool]:
+    """Accept a request (or return the one this idempotency key already made) and enqueue it."""
+    resident = session_resident(uow, kiosk_id, session_id, now)
+    existing = _existing(uow, session_id, new.idempotency_key)
+    if existing is not None:
+        return _replay(existing, new), False
+    route = route_request(uow, directory, resident, new.kind, now, new.options.get("tax_year"))
+    request_id = secrets.token_hex(16)
+    _precheck(uow, backends, route, request_id, kiosk_id, resident, now)
+    request = _new_request(request_id, kiosk_id, session_id, resident, route, new, now)
     uow.session.add(request)
     try:
         uow.commit()

@@ -89,9 +89,15 @@ class TaxOptions(Strict):
 
 
 class KosekiOptions(Strict):
-    """戸籍個人事項 / 附票: whose entries (self, or refs from /household of the same 戸籍)."""
+    """戸籍個人事項: whose entries (self, or refs from /koseki-members or /household)."""
 
     members: Literal["self"] | list[str] = Field(default="self", max_length=20)
+
+
+class FuhyoOptions(Strict):
+    """戸籍の附票: whose (self, or one ref from /koseki-members of the same 戸籍)."""
+
+    member: str = Field(default="self", min_length=1, max_length=32)
 
 
 OPTIONS_BY_KIND: dict[str, type[Strict]] = {
@@ -102,7 +108,7 @@ OPTIONS_BY_KIND: dict[str, type[Strict]] = {
     "shotoku": TaxOptions,
     "koseki_zenbu": NoOptions,
     "koseki_kojin": KosekiOptions,
-    "koseki_fuhyo": NoOptions,
+    "koseki_fuhyo": FuhyoOptions,
 }
 CertificateName = Literal[
     "juminhyo",
@@ -121,11 +127,11 @@ class RequestBody(Strict):
     options: dict[str, Any] = Field(
         default_factory=dict,
         description="Per certificate: juminhyo(_kisai) JuminhyoOptions; kazei/shotoku "
-        "TaxOptions; koseki_kojin KosekiOptions; the others none",
+        "TaxOptions; koseki_kojin KosekiOptions; koseki_fuhyo FuhyoOptions; the others none",
         json_schema_extra={
             "anyOf": [
                 m.model_json_schema()
-                for m in (JuminhyoOptions, TaxOptions, KosekiOptions, NoOptions)
+                for m in (JuminhyoOptions, TaxOptions, KosekiOptions, FuhyoOptions, NoOptions)
             ]
         },
     )

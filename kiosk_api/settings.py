@@ -30,6 +30,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"  # where recipients verify: printed in the QR code
     verify_rate_per_minute: int = 30
     municipal_tls_dir: Path | None = None  # ca.pem, centre.pem, centre-key.pem (own servers)
+    pades_dir: Path | None = None  # ca.pem, signer.pem, signer-key.pem: PAdES document signing
 
     @property
     def jobs_in_process(self) -> bool:
@@ -70,4 +71,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         public_url=(env.get("KOFU_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
         verify_rate_per_minute=_int(env, "KOFU_VERIFY_RATE_PER_MINUTE", 30),
         municipal_tls_dir=Path(env.get("KOFU_MUNICIPAL_TLS_DIR") or data_dir / "municipal-tls"),
+        pades_dir=Path(env.get("KOFU_PADES_DIR") or data_dir / "pades"),
     )

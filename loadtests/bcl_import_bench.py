@@ -12,12 +12,16 @@ import json
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import insert
+
 from issuance.codes import with_check_digit
+from issuance.identity import Resident
 from kiosk_api.database import upgrade
-from kiosk_api.demo.loader import _load_municipalities
+from kiosk_api.demo.places import load_municipalities
 from kiosk_api.platform import bootstrap
 from kiosk_api.settings import load_settings
 from municipalities.bcl_import import import_extract, read_extract_file
@@ -74,6 +78,23 @@ def synthetic(residents: int) -> dict[str, Any]:
     }
 
 
+def _index(uow: Any, data: dict[str, Any]) -> None:
+    """The national index registers every synthetic resident in 草加市 (the import checks it)."""
+    rows = [
+        {
+            "juminhyo_code": p["juminhyo_code"],
+            "municipality_code": SOKA,
+            "honseki_municipality_code": SOKA,
+            "status": "resident",
+            "birth_date": date(1980, 1, 1),
+            "dv_protected": False,
+            "moving_out": False,
+        }
+        for p in data["residents"]
+    ]
+    uow.session.execute(insert(Resident), rows)
+
+
 def main() -> None:
     residents = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     with tempfile.TemporaryDirectory() as tmp:
@@ -83,11 +104,13 @@ def main() -> None:
         settings = load_settings(env)
         upgrade(settings.database_url)
         platform = bootstrap(settings, jobs=False)
+        data = synthetic(residents)
         with platform.uow() as uow:
-            _load_municipalities(uow)
+            load_municipalities(uow)
+            _index(uow, data)
             uow.commit()
         path = Path(tmp) / "extract.json"
-        path.write_text(json.dumps(synthetic(residents), ensure_ascii=False))
+        path.write_text(json.dumps(data, ensure_ascii=False))
         for attempt in ("first import", "re-import"):
             started = time.perf_counter()
             data = read_extract_file(path)

@@ -62,8 +62,10 @@ def import_render_bench():  # type: ignore[no-untyped-def]
     try:
         from render_bench import measure
     except ImportError as exc:
-        sys.exit(f"bench: loadtests/render_bench.py with measure(seconds, processes) is needed "
-                 f"for the bare render rate ({exc})")
+        sys.exit(
+            f"bench: loadtests/render_bench.py with measure(seconds, processes) is needed "
+            f"for the bare render rate ({exc})"
+        )
     return measure
 
 
@@ -71,8 +73,10 @@ def dedicated_redis() -> redis.Redis:
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
     db = client.connection_pool.connection_kwargs.get("db", 0)
     if int(db) == 0:
-        sys.exit(f"bench: {REDIS_URL} is database 0; give BENCH_REDIS_URL a dedicated "
-                 "database number (it is flushed), e.g. redis://127.0.0.1:6379/15")
+        sys.exit(
+            f"bench: {REDIS_URL} is database 0; give BENCH_REDIS_URL a dedicated "
+            "database number (it is flushed), e.g. redis://127.0.0.1:6379/15"
+        )
     try:
         client.ping()
     except redis.RedisError as exc:
@@ -106,20 +110,29 @@ def create_database(stack: ExitStack) -> str:
 def kofu(env: dict[str, str], *args: str, timeout: float) -> None:
     """Run a one-shot ``kofu`` command; its output is shown only if it fails."""
     started = time.perf_counter()
-    done = subprocess.run([str(BIN / "kofu"), *args], env=env, cwd=ROOT, timeout=timeout,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    done = subprocess.run(
+        [str(BIN / "kofu"), *args],
+        env=env,
+        cwd=ROOT,
+        timeout=timeout,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     if done.returncode != 0:
         print(done.stdout, file=sys.stderr)
         raise SystemExit(f"bench: kofu {' '.join(args)} failed (exit {done.returncode})")
     log(f"kofu {' '.join(args)}: {time.perf_counter() - started:.1f} s")
 
 
-def start(stack: ExitStack, name: str, argv: list[str], env: dict[str, str],
-          logs: Path) -> subprocess.Popen[bytes]:
+def start(
+    stack: ExitStack, name: str, argv: list[str], env: dict[str, str], logs: Path
+) -> subprocess.Popen[bytes]:
     """Start a long-running process; it is stopped by its PID when the stack closes."""
     out = stack.enter_context(open(logs / f"{name}.log", "wb"))
-    proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
     log(f"started {name} (pid {proc.pid})")
     stack.callback(stop, name, proc)
     return proc
@@ -155,10 +168,25 @@ def wait_for_health(url: str, procs: list[subprocess.Popen[bytes]], logs: Path) 
 
 def run_locust(env: dict[str, str], run_dir: Path) -> dict[str, dict[str, str]]:
     prefix = run_dir / "locust"
-    argv = [str(BIN / "locust"), "-f", str(ROOT / "loadtests" / "locustfile.py"), "--headless",
-            "-u", str(USERS), "-r", str(SPAWN_RATE), "-t", f"{SECONDS}s",
-            "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary",
-            "--stop-timeout", "10"]
+    argv = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "loadtests" / "locustfile.py"),
+        "--headless",
+        "-u",
+        str(USERS),
+        "-r",
+        str(SPAWN_RATE),
+        "-t",
+        f"{SECONDS}s",
+        "--host",
+        f"http://127.0.0.1:{PORT}",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--stop-timeout",
+        "10",
+    ]
     log(f"locust: {USERS} kiosks, +{SPAWN_RATE}/s, {SECONDS} s")
     completed = subprocess.run(argv, env=env, cwd=ROOT, timeout=SECONDS + 90)
     stats_file = prefix.with_name("locust_stats.csv")
@@ -171,8 +199,11 @@ def run_locust(env: dict[str, str], run_dir: Path) -> dict[str, dict[str, str]]:
 def summarise(stats: dict[str, dict[str, str]], render: dict) -> dict:
     flows = stats.get("FLOW issuance", {})
     ready = stats.get("FLOW request_to_ready", {})
-    http_failures = sum(int(row["Failure Count"]) for key, row in stats.items()
-                        if not key.startswith(("FLOW ", " Aggregated", "None Aggregated")))
+    http_failures = sum(
+        int(row["Failure Count"])
+        for key, row in stats.items()
+        if not key.startswith(("FLOW ", " Aggregated", "None Aggregated"))
+    )
     completed = int(flows.get("Request Count", 0)) - int(flows.get("Failure Count", 0))
     issuances_per_s = round(completed / SECONDS, 2)
     bare_naive = render["naive"]["renders_per_s"]
@@ -187,10 +218,16 @@ def summarise(stats: dict[str, dict[str, str]], render: dict) -> dict:
         "request_to_ready_ms": {p: _number(ready.get(f"{p}%")) for p in ("50", "95", "99")},
         "errors": int(flows.get("Failure Count", 0)),
         "http_failures": http_failures,
-        "bare_render_per_s": {"naive": bare_naive, "optimised": bare_ours,
-                              "processes": render["processes"], "seconds": render["seconds"]},
-        "platform_over_bare": {"optimised": round(issuances_per_s / max(bare_ours, 1e-9), 2),
-                               "naive": round(issuances_per_s / max(bare_naive, 1e-9), 2)},
+        "bare_render_per_s": {
+            "naive": bare_naive,
+            "optimised": bare_ours,
+            "processes": render["processes"],
+            "seconds": render["seconds"],
+        },
+        "platform_over_bare": {
+            "optimised": round(issuances_per_s / max(bare_ours, 1e-9), 2),
+            "naive": round(issuances_per_s / max(bare_naive, 1e-9), 2),
+        },
     }
 
 
@@ -233,8 +270,13 @@ def main() -> int:
         metrics_dir.mkdir()
         cache.flushdb()
         stack.callback(cache.flushdb)
-        env = dict(os.environ, KOFU_DATABASE_URL=create_database(stack), KOFU_REDIS_URL=REDIS_URL,
-                   KOFU_DATA_DIR=str(run_dir / "data"), PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
+        env = dict(
+            os.environ,
+            KOFU_DATABASE_URL=create_database(stack),
+            KOFU_REDIS_URL=REDIS_URL,
+            KOFU_DATA_DIR=str(run_dir / "data"),
+            PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
+        )
         env.pop("KOFU_PKI_DIR", None)
         kofu(env, "db", "upgrade", timeout=60)
         kofu(env, "demo", "load", "--extra-residents", str(EXTRA_RESIDENTS), timeout=120)

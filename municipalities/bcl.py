@@ -93,7 +93,11 @@ class BclBackend:
     """Records held in the platform's own tables, one municipality's extract at a time."""
 
     def household_of(
-        self, uow: UnitOfWork, municipality_code: str, juminhyo_code: str
+        self,
+        uow: UnitOfWork,
+        municipality_code: str,
+        juminhyo_code: str,
+        request_id: str | None = None,  # held in our own tables: nothing to bind
     ) -> Household | None:
         person = uow.session.get(BclPerson, juminhyo_code)
         if person is None:

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import delete, insert, select
 
 from issuance.errors import KofuError
+from issuance.identity import Resident
 from issuance.ports import UnitOfWork
 from municipalities.bcl import BclHousehold, BclPerson
 from municipalities.bcl_records import (
@@ -237,6 +238,31 @@ def replace_records(uow: UnitOfWork, extract: Extract, progress: Progress = lamb
     return extract.row_count
 
 
+def _index_check(uow: UnitOfWork, extract: Extract) -> list[Problem]:
+    """Every resident in the file is registered in this municipality in the national index.
+
+    The index stands in for 住基ネット and is never written by an import (docs/bcl-format.md).
+    """
+    indexed = set(
+        uow.session.scalars(
+            select(Resident.juminhyo_code).where(
+                Resident.municipality_code == extract.municipality_code
+            )
+        )
+    )
+    return [
+        Problem(
+            "residents",
+            i + 1,
+            "juminhyo_code",
+            "NOT_IN_RESIDENT_INDEX",
+            "not registered in this municipality in the national resident index",
+        )
+        for i, r in enumerate(extract.rows("residents"))
+        if r.juminhyo_code not in indexed  # type: ignore[attr-defined]
+    ]
+
+
 def import_extract(
     uow: UnitOfWork,
     municipality_code: str,
@@ -257,4 +283,7 @@ def import_extract(
             [Problem("-", 0, "municipality_code", "NOT_A_BCL_MEMBER", municipality_code)]
         )
     extract = validate_extract({**data, "municipality_code": municipality_code})
+    mismatches = _index_check(uow, extract)
+    if mismatches:
+        raise ExtractRejectedError(mismatches)
     return replace_records(uow, extract, progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -89,6 +90,8 @@ class ServerConfig:
     timeout_seconds: float = 3.0
     connect_timeout_seconds: float = 1.0
     retries: int = 1  # only for failures before the request reached the server
+    breaker_threshold: int = 3  # consecutive failures that open the circuit
+    breaker_cooldown_seconds: float = 30.0  # then one half-open probe is let through
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> ServerConfig:
@@ -182,9 +185,14 @@ class OwnServerBackend:
         return answer
 
     def household_of(
-        self, uow: UnitOfWork, municipality_code: str, juminhyo_code: str
+        self,
+        uow: UnitOfWork,
+        municipality_code: str,
+        juminhyo_code: str,
+        request_id: str | None = None,
     ) -> Household | None:
-        query = RecordQuery("household-list", municipality_code, juminhyo_code)
+        bound_to = request_id or f"household-list-{secrets.token_hex(8)}"
+        query = RecordQuery(bound_to, municipality_code, juminhyo_code)
         answer = self._answer("household", query)
         if answer is None:
             return None
@@ -214,8 +222,11 @@ class OwnServerPool:
         self._lock = threading.Lock()
 
     def backend(self, code: str, settings: dict[str, Any]) -> OwnServerBackend:
+        config = ServerConfig.from_settings(settings)
         with self._lock:
-            breaker = self._breakers.setdefault(code, CircuitBreaker())
-        return OwnServerBackend(
-            code, ServerConfig.from_settings(settings), self.tls, breaker, self.observer
-        )
+            breaker = self._breakers.get(code)
+            if breaker is None:
+                breaker = self._breakers[code] = CircuitBreaker(
+                    config.breaker_threshold, config.breaker_cooldown_seconds
+                )
+        return OwnServerBackend(code, config, self.tls, breaker, self.observer)

@@ -1,18 +1,13 @@
-"""What the other certificates print (印鑑, 課税/所得, 戸籍, 附票), as titled tables of strings."""
+"""What the other certificates print (印鑑, 課税/所得, 戸籍, 附票): every string, no layout."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from issuance.records import (
-    CertificateDocument,
-    Fuhyo,
-    Koseki,
-    KosekiMember,
-    SealRegistration,
-    TaxAssessment,
-)
-from issuance.wareki import to_wareki
+from issuance.records import CertificateDocument, Issuer, Koseki, SealRegistration, TaxAssessment
+from issuance.rendering.koseki_view import FuhyoView, KosekiView, fuhyo_view, koseki_view
+from issuance.wareki import to_fullwidth_digits, to_wareki
 
 TITLES = {
     "inkan": "印鑑登録証明書",
@@ -30,128 +25,126 @@ SENTENCES = {
     "koseki_kojin": "これは、戸籍中の一部の者について記録されている事項を証明した書面である。",
     "koseki_fuhyo": "この写しは、戸籍の附票の原本と相違ないことを証明する。",
 }
+TEMPLATES = {
+    "inkan": "inkan.html",
+    "kazei": "tax.html",
+    "shotoku": "tax.html",
+    "koseki_zenbu": "koseki.html",
+    "koseki_kojin": "koseki.html",
+    "koseki_fuhyo": "fuhyo.html",
+}
 
 
 @dataclass(frozen=True)
-class Section:
-    heading: str
-    rows: tuple[tuple[str, str], ...]
+class InkanView:
+    """The 印鑑登録証明書's body: the impression, and who registered it."""
+
+    impression_url: str
+    registration_number: str
+    name: str
+    birth_date: str
+    sex: str
+    address: str
+
+
+@dataclass(frozen=True)
+class TaxView:
+    """The 課税/所得証明書's body; ``show_tax`` is False for the 所得証明書."""
+
+    year_label: str
+    income_year_label: str
+    name: str
+    address: str
+    incomes: tuple[tuple[str, str], ...]
+    total_income: str
+    deductions: tuple[tuple[str, str], ...]
+    total_deductions: str
+    taxable_income: str
+    municipal_tax: str
+    prefectural_tax: str
+    prefectural_label: str
+    total_tax: str
+    show_tax: bool
 
 
 @dataclass(frozen=True)
 class CertificateView:
+    """The whole document: the shared page parts and one kind's body."""
+
+    kind: str
+    template: str
     title: str
     serial: str
-    sections: tuple[Section, ...]
-    impression_url: str | None
+    municipality: str
+    body: InkanView | TaxView | KosekiView | FuhyoView
     certification: str
     issued_on: str
     issuer_line: str
 
 
 def yen(amount: int) -> str:
-    return f"{amount:,}円"
+    return f"{amount:,}"
 
 
-def _inkan(seal: SealRegistration) -> tuple[Section, ...]:
-    return (
-        Section(
-            "登録者",
-            (
-                ("登録番号", seal.registration_number),
-                ("氏名", seal.name),
-                ("生年月日", to_wareki(seal.birth_date)),
-                ("性別", seal.sex),
-                ("住所", seal.address),
-                ("登録年月日", to_wareki(seal.registered_on)),
-            ),
-        ),
-    )
-
-
-def _tax(tax: TaxAssessment, kind: str) -> tuple[Section, ...]:
-    sections = [
-        Section(
-            f"{to_wareki_year(tax.tax_year)}度（{to_wareki_year(tax.tax_year - 1)}中の所得）",
-            (("氏名", tax.name), ("1月1日現在の住所", tax.address)),
-        ),
-        Section(
-            "所得",
-            tuple((i.label, yen(i.yen)) for i in tax.incomes)
-            + (("合計所得金額", yen(tax.total_income)),),
-        ),
-    ]
-    if kind == "kazei":
-        sections.append(
-            Section(
-                "所得控除・税額",
-                tuple((d.label, yen(d.yen)) for d in tax.deductions)
-                + (
-                    ("所得控除合計", yen(tax.total_deductions)),
-                    ("課税標準額", yen(tax.taxable_income)),
-                    ("市町村民税", yen(tax.municipal_tax)),
-                    ("道府県民税", yen(tax.prefectural_tax)),
-                    ("年税額", yen(tax.total_tax)),
-                ),
-            )
-        )
-    return tuple(sections)
-
-
-def to_wareki_year(year: int) -> str:
-    """「令和8年」 for 2026: the tax year as printed."""
-    from datetime import date
-
+def wareki_year(year: int) -> str:
+    """「令和8年」 for 2026: a tax year as printed."""
     return to_wareki(date(year, 1, 1)).split("年")[0] + "年"
 
 
-def _koseki_member(member: KosekiMember) -> Section:
-    rows = [
-        ("名", member.name + ("（除籍）" if member.removed else "")),
-        ("生年月日", to_wareki(member.birth_date)),
-        ("父", member.father),
-        ("母", member.mother),
-        ("続柄", member.relationship),
-        ("性別", member.sex),
-    ]
-    rows += [(e.kind, f"{to_wareki(e.on)}　{e.detail}".strip()) for e in member.events]
-    return Section("戸籍に記録されている者", tuple(rows))
-
-
-def _koseki(koseki: Koseki, members: tuple[KosekiMember, ...]) -> tuple[Section, ...]:
-    head = Section("", (("本籍", koseki.honseki), ("氏名", koseki.hittousha)))
-    return (head, *(_koseki_member(m) for m in members))
-
-
-def _fuhyo(fuhyo: Fuhyo) -> tuple[Section, ...]:
-    return (
-        Section("", (("本籍", fuhyo.honseki), ("筆頭者", fuhyo.hittousha))),
-        Section(
-            "附票に記録されている者",
-            (("氏名", fuhyo.name), ("生年月日", to_wareki(fuhyo.birth_date)))
-            + tuple((f"住所（{to_wareki(e.since)}から）", e.address) for e in fuhyo.entries),
-        ),
+def inkan_view(seal: SealRegistration) -> InkanView:
+    return InkanView(
+        impression_url=seal.impression,
+        registration_number=to_fullwidth_digits(seal.registration_number),
+        name=seal.name,
+        birth_date=to_wareki(seal.birth_date, fullwidth=True),
+        sex=seal.sex,
+        address=to_fullwidth_digits(seal.address),
     )
 
 
-def certificate_view(doc: CertificateDocument) -> CertificateView:
+def tax_view(tax: TaxAssessment, kind: str, issuer: Issuer) -> TaxView:
+    pref = "都民税" if issuer.prefecture == "東京都" else f"{issuer.prefecture[-1]}民税"
+    return TaxView(
+        year_label=f"{wareki_year(tax.tax_year)}度",
+        income_year_label=f"{wareki_year(tax.tax_year - 1)}分",
+        name=tax.name,
+        address=tax.address,
+        incomes=tuple((i.label, yen(i.yen)) for i in tax.incomes),
+        total_income=yen(tax.total_income),
+        deductions=tuple((d.label, yen(d.yen)) for d in tax.deductions),
+        total_deductions=yen(tax.total_deductions),
+        taxable_income=yen(tax.taxable_income),
+        municipal_tax=yen(tax.municipal_tax),
+        prefectural_tax=yen(tax.prefectural_tax),
+        prefectural_label=pref,
+        total_tax=yen(tax.total_tax),
+        show_tax=kind == "kazei",
+    )
+
+
+def _body(doc: CertificateDocument) -> InkanView | TaxView | KosekiView | FuhyoView:
     record = doc.record
-    impression = None
     if isinstance(record, SealRegistration):
-        sections, impression = _inkan(record), record.impression
-    elif isinstance(record, TaxAssessment):
-        sections = _tax(record, doc.kind)
-    elif isinstance(record, Koseki):
-        sections = _koseki(record, doc.options.get("members", record.members))  # type: ignore[arg-type]
-    else:
-        sections = _fuhyo(record)
+        return inkan_view(record)
+    if isinstance(record, TaxAssessment):
+        return tax_view(record, doc.kind, doc.issuer)
+    if isinstance(record, Koseki):
+        members = doc.options.get("members", record.members)
+        return koseki_view(record, members)  # type: ignore[arg-type]
+    return fuhyo_view(record)
+
+
+def certificate_view(doc: CertificateDocument) -> CertificateView:
+    """Everything the kind's template prints for ``doc``."""
     issuer = doc.issuer
     return CertificateView(
+        kind=doc.kind,
+        template=TEMPLATES[doc.kind],
         title=TITLES[doc.kind],
         serial=doc.serial,
-        sections=sections,
-        impression_url=impression,
+        municipality=f"{issuer.prefecture}{issuer.municipality_name}",
+        body=_body(doc),
         certification=SENTENCES[doc.kind],
-        issued_on=to_wareki(doc.issued_on),
+        issued_on=to_wareki(doc.issued_on, fullwidth=True),
         issuer_line=f"{issuer.prefecture}{issuer.mayor_title}\u3000{issuer.mayor_name}",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import jinja2
@@ -11,6 +12,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from issuance.records import JuminhyoDocument, RenderedDocument
+from issuance.rendering.charset import check_printable
 from issuance.rendering.glyphs import GOTHIC_PATH, MINCHO_PATH, GlyphOutliner
 from issuance.rendering.juminhyo_view import CONTINUATION_MARK, juminhyo_view
 from issuance.rendering.kenseimoji import kensei_tile_svg
@@ -21,12 +23,56 @@ from issuance.rendering.svg import svg_data_url
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-class _ThreadKit:
-    """What WeasyPrint needs per thread: its Pango font map is not safe to share."""
+class _LeanHTML(HTML):
+    """An HTML document cascading our lean user-agent stylesheet instead of WeasyPrint's."""
 
-    def __init__(self, css_text: str) -> None:
+    def __init__(self, ua: CSS, markup: str) -> None:
+        super().__init__(string=markup, base_url=str(TEMPLATES))
+        self._ua = ua
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        return [self._ua]
+
+
+class _ImageCache(OrderedDict[str, object]):
+    """WeasyPrint's image cache, bounded: residents' seal impressions must not pile up."""
+
+    def __init__(self, capacity: int = 64) -> None:
+        super().__init__()
+        self._capacity = capacity
+
+    def __getitem__(self, key: str) -> object:
+        value = super().__getitem__(key)
+        self.move_to_end(key)
+        return value
+
+    def __setitem__(self, key: str, value: object) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self._capacity:
+            self.popitem(last=False)
+
+
+class _ThreadKit:
+    """What WeasyPrint needs per thread: its Pango font map is not safe to share.
+
+    ``images`` is WeasyPrint's image cache, kept between renders: the けん制 tile and the
+    seals are identical data URLs every time, so their SVG is parsed once per thread.
+    It keeps the 64 most recently used images.
+    """
+
+    def __init__(self, css_text: str, ua_text: str) -> None:
         self.font_config = FontConfiguration()
         self.stylesheet = CSS(string=css_text, font_config=self.font_config)
+        self.ua = CSS(string=ua_text, font_config=self.font_config)
+        self.images = _ImageCache()
+
+    def render(self, markup: str) -> tuple[bytes, int]:
+        """The PDF and its page count."""
+        document = _LeanHTML(self.ua, markup).render(
+            font_config=self.font_config, stylesheets=[self.stylesheet], cache=self.images
+        )
+        return document.write_pdf(), len(document.pages)
 
 
 class JuminhyoRenderer:
@@ -49,13 +95,14 @@ class JuminhyoRenderer:
         self._css_text = self._env.get_template("juminhyo.css").render(
             kensei_url=kensei_url, continuation_mark=CONTINUATION_MARK
         )
+        self._ua_text = (TEMPLATES / "ua.css").read_text(encoding="utf-8")
         self._local = threading.local()
         self._kit()  # the constructing thread pays its set-up cost here, not on first render
 
     def _kit(self) -> _ThreadKit:
         kit: _ThreadKit | None = getattr(self._local, "kit", None)
         if kit is None:
-            kit = self._local.kit = _ThreadKit(self._css_text)
+            kit = self._local.kit = _ThreadKit(self._css_text, self._ua_text)
         return kit
 
     @property
@@ -68,8 +115,10 @@ class JuminhyoRenderer:
         return self._markup(doc, inline_css=True)
 
     def _markup(self, doc: JuminhyoDocument, *, inline_css: bool) -> str:
+        view = juminhyo_view(doc)
+        check_printable(view)  # a 外字 the fonts lack is refused, never printed as a box
         return self._template.render(
-            view=juminhyo_view(doc),
+            view=view,
             seal_url=self._seals.data_url(doc.issuer.municipality_name),
             stamp=stamp_context(doc.stamp),
             inline_css=self._css_text if inline_css else None,
@@ -77,13 +126,10 @@ class JuminhyoRenderer:
 
     def render(self, doc: JuminhyoDocument) -> RenderedDocument:
         """Lay out and write the PDF, with the facts the centre checks before issuing it."""
-        kit = self._kit()
-        html = HTML(string=self._markup(doc, inline_css=False), base_url=str(TEMPLATES))
-        document = html.render(font_config=kit.font_config, stylesheets=[kit.stylesheet])
-        pdf = document.write_pdf()
+        pdf, pages = self._kit().render(self._markup(doc, inline_css=False))
         return RenderedDocument(
             pdf=pdf,
-            pages=len(document.pages),
+            pages=pages,
             digest=hashlib.sha256(pdf).hexdigest(),
             subject_codes=tuple(person.juminhyo_code for person in doc.members),
         )

@@ -66,7 +66,13 @@ def _taxes(extracts: dict[str, dict[str, list[Any]]], placed: Placed, today: dat
         body = _body_on(placed, date(year, 1, 1))
         if body is None:
             continue
-        row = tax_rows(placed.person, placed.serial, year, placed.household.address)
+        # The assessment names the address on 1 January: for a resident who has moved since,
+        # that is the previous address in the former municipality.
+        moved_since = body != placed.household.municipality
+        address = (
+            placed.household.previous_address if moved_since else None
+        ) or placed.household.address
+        row = tax_rows(placed.person, placed.serial, year, address)
         _extract(extracts, body)["tax_assessments"].append({"juminhyo_code": placed.code, **row})
 
 

@@ -120,3 +120,18 @@ def test_a_wrong_pin_reports_the_tries_left_and_never_reaches_the_centre(
     assert "WRONG_PIN" in wrong.stderr and "2" in wrong.stderr
     metrics = requests.get(url + "/metrics", timeout=5).text
     assert 'endpoint="/v1/sessions"' not in metrics
+
+
+def test_a_moved_resident_gets_the_former_municipalitys_income_certificate(
+    centre: tuple[str, dict[str, str]], cards: Path, tmp_path: Path
+) -> None:
+    """課税証明書の広域交付: 鈴木一郎 lived in 草加市 on 1 January and has moved to 千代田区."""
+    url, env = centre
+    out = tmp_path / "shotoku.pdf"
+    done = kiosk_issue(env, url, cards / "suzuki-ichiro.json", out, "--certificate", "shotoku")
+    assert done.returncode == 0, done.stderr
+    text = squeeze(pdf_text(out.read_bytes()))
+    assert "所得証明書" in text and "鈴木一郎" in text
+    assert "埼玉県草加市長" in text  # issued by the former municipality
+    assert "埼玉県草加市住吉一丁目10番5号" in text  # the address on 1 January
+    assert "神田神保町" not in text  # not today's address

@@ -6,13 +6,16 @@ import csv
 import io
 import json
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from issuance.codes import with_check_digit
+from issuance.identity import Resident, ResidentStatus
 from kiosk_api.cli import main
 from kiosk_api.platform import Platform, install
 from kiosk_api.settings import Settings
@@ -94,6 +97,24 @@ def counts(platform: Platform) -> tuple[int, int, int]:
             uow.session.scalar(seals) or 0,
             uow.session.scalar(taxes) or 0,
         )
+
+
+@pytest.fixture(autouse=True)
+def indexed(platform: Platform) -> None:
+    """The national index registers the synthetic residents in 久御山町 (the last one DV)."""
+    with platform.uow() as uow:
+        for i in range(10):
+            uow.session.add(
+                Resident(
+                    juminhyo_code=code(i),
+                    municipality_code=KUMIYAMA,
+                    honseki_municipality_code=KUMIYAMA,
+                    status=ResidentStatus.RESIDENT,
+                    birth_date=date(1970, 1, 1),
+                    dv_protected=i == 9,
+                )
+            )
+        uow.commit()
 
 
 def run_import(settings: Settings, path: Path) -> Any:
@@ -196,3 +217,31 @@ def test_an_extract_for_an_own_server_municipality_is_refused(
         main, ["bcl", "import", "141003", str(path)], env={"KOFU_DATA_DIR": str(settings.data_dir)}
     )
     assert result.exit_code == 2 and "NOT_A_BCL_MEMBER" in result.output
+
+
+def test_a_resident_the_national_index_does_not_place_here_is_a_bad_row(
+    settings: Settings, platform: Platform, tmp_path: Path
+) -> None:
+    before = counts(platform)
+    data = extract(12)  # residents 10 and 11 are unknown to the national index
+    path = tmp_path / "strangers.json"
+    path.write_text(json.dumps(data, ensure_ascii=False))
+    result = run_import(settings, path)
+    assert result.exit_code == 2
+    assert "residents row 11 juminhyo_code: NOT_IN_RESIDENT_INDEX" in result.output
+    assert "residents row 12 juminhyo_code: NOT_IN_RESIDENT_INDEX" in result.output
+    assert "row 10 " not in result.output
+    assert counts(platform) == before
+
+
+def test_an_import_never_lifts_the_centres_own_dv_protection(
+    settings: Settings, platform: Platform, tmp_path: Path
+) -> None:
+    path = tmp_path / "kumiyama.json"
+    path.write_text(json.dumps(extract(10), ensure_ascii=False))
+    assert run_import(settings, path).exit_code == 0
+    install(platform)
+    with platform.uow() as uow:
+        protected = uow.session.get(Resident, code(9))
+        assert protected is not None and protected.dv_protected
+        assert protected.municipality_code == KUMIYAMA

@@ -77,8 +77,10 @@ class WrongPersonBackend:
         self.real = real
         self.impostor_code = impostor_code
 
-    def household_of(self, uow, municipality_code: str, juminhyo_code: str) -> Household | None:  # type: ignore[no-untyped-def]
-        return self.real.household_of(uow, municipality_code, self.impostor_code)
+    def household_of(  # type: ignore[no-untyped-def]
+        self, uow, municipality_code: str, juminhyo_code: str, request_id=None
+    ) -> Household | None:
+        return self.real.household_of(uow, municipality_code, self.impostor_code, request_id)
 
 
 def test_a_backend_answering_for_someone_else_is_never_rendered(

@@ -29,15 +29,17 @@ from tests.support.pdf import pdf_text, squeeze
 
 YOKOHAMA = "141003"
 TIMEOUT = 0.5
+COOLDOWN = 1.0
 
 
 class Faults:
     """WSGI middleware making the reference server hang, talk garbage or answer for another."""
 
     def __init__(self, app: Callable[..., Any]) -> None:
-        self.app, self.mode = app, "none"
+        self.app, self.mode, self.calls = app, "none", 0
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        self.calls += 1
         if self.mode == "hang":
             time.sleep(TIMEOUT * 4)
         if self.mode == "garbage":
@@ -50,6 +52,10 @@ class Faults:
             answer["juminhyo_code"] = "80000000012"
             if isinstance(answer["record"], dict) and "juminhyo_code" in answer["record"]:
                 answer["record"]["juminhyo_code"] = "80000000012"
+            body = json.dumps(answer).encode()
+        if self.mode == "wrong-request" and captured["status"].startswith("200"):
+            answer = json.loads(body)
+            answer["request_id"] = "0" * 32  # right resident, but another request's answer
             body = json.dumps(answer).encode()
         headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
         start_response(captured["status"], [*headers, ("Content-Length", str(len(body)))])
@@ -70,7 +76,12 @@ def yokohama(
     load_extract(engine, YOKOHAMA, data_dir / "demo" / "municipal" / f"{YOKOHAMA}.json")
     faults = Faults(create_reference_app(engine, YOKOHAMA))
     server = start_server(faults, "127.0.0.1", 0, server_files(municipal_pki))
-    settings = {"url": f"https://127.0.0.1:{server.server_port}", "timeout_seconds": TIMEOUT}
+    settings = {
+        "url": f"https://127.0.0.1:{server.server_port}",
+        "timeout_seconds": TIMEOUT,
+        "breaker_threshold": 2,
+        "breaker_cooldown_seconds": COOLDOWN,
+    }
     with platform.uow() as uow:
         uow.session.execute(
             update(Municipality)
@@ -102,37 +113,84 @@ def test_a_resident_of_an_own_server_municipality_gets_each_kind(
     assert up == 1
 
 
+def refused(response: Any, code: str, status: int = 403) -> None:
+    assert response.status_code == status, response.json
+    assert response.json["error"]["code"] == code
+
+
 def test_a_hanging_server_is_given_up_on_within_its_timeout(
     kiosk: TestKiosk, cards: Path, yokohama: Faults
 ) -> None:
-    yokohama.mode = "hang"
     assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
+    yokohama.mode = "hang"
     started = time.monotonic()
-    assert kiosk.refused_at_render("inkan") == "BACKEND_UNAVAILABLE"
+    refused(kiosk.request(certificate="inkan"), "BACKEND_UNAVAILABLE", 503)
     assert time.monotonic() - started < TIMEOUT * 4
     assert metrics.BACKEND_UP.labels(YOKOHAMA)._value.get() == 0
+    yokohama.mode = "none"
+    assert kiosk.request(certificate="juminhyo").status_code == 202  # no pre-check for it
 
 
 def test_a_server_answering_garbage_is_temporarily_unavailable(
     kiosk: TestKiosk, cards: Path, yokohama: Faults
 ) -> None:
-    yokohama.mode = "garbage"
     assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
-    accepted = kiosk.request(certificate="koseki_zenbu")
-    final = kiosk.wait(accepted.json["request_id"])
-    assert final["failure"]["code"] == "BACKEND_UNAVAILABLE"
-    assert "temporarily unavailable" in final["failure"]["message"]["en"]
+    yokohama.mode = "garbage"
+    response = kiosk.request(certificate="koseki_zenbu")
+    refused(response, "BACKEND_UNAVAILABLE", 503)
+    assert "temporarily unavailable" in response.json["error"]["message"]["en"]
+    assert kiosk.refused_at_render("juminhyo", {"members": "all"}) == "BACKEND_UNAVAILABLE"
 
 
 def test_a_server_answering_for_someone_else_is_never_printed_and_alarms(
     kiosk: TestKiosk, cards: Path, yokohama: Faults
 ) -> None:
+    assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
     yokohama.mode = "wrong-resident"
     before = metrics.RECORD_MISMATCH._value.get()
-    assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
-    assert kiosk.refused_at_render("inkan") == "RECORD_MISMATCH"
+    refused(kiosk.request(certificate="inkan"), "RECORD_MISMATCH")
     assert kiosk.refused_at_render("juminhyo", {"members": "all"}) == "RECORD_MISMATCH"
     assert metrics.RECORD_MISMATCH._value.get() == before + 2
+
+
+def test_an_answer_echoing_another_request_id_is_rejected_and_alarms(
+    kiosk: TestKiosk, cards: Path, yokohama: Faults
+) -> None:
+    assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
+    yokohama.mode = "wrong-request"
+    before = metrics.RECORD_MISMATCH._value.get()
+    refused(kiosk.request(certificate="koseki_zenbu"), "RECORD_MISMATCH")
+    assert kiosk.refused_at_render("juminhyo", {"members": "all"}) == "RECORD_MISMATCH"
+    assert metrics.RECORD_MISMATCH._value.get() == before + 2
+
+
+def test_a_dead_server_opens_its_circuit_without_holding_up_other_municipalities(
+    kiosk: TestKiosk, cards: Path, yokohama: Faults
+) -> None:
+    assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
+    yokohama.mode = "hang"
+    for _ in range(2):  # the threshold: each waits at most the server's timeout
+        refused(kiosk.request(certificate="inkan"), "BACKEND_UNAVAILABLE", 503)
+    calls, started = yokohama.calls, time.monotonic()
+    refused(kiosk.request(certificate="inkan"), "BACKEND_UNAVAILABLE", 503)
+    assert time.monotonic() - started < TIMEOUT / 2  # the open circuit answers at once
+    assert yokohama.calls == calls  # and the dead server is left alone
+    _, pdf = TestKiosk(kiosk.client, kiosk.token).issue(
+        cards / "yamada-taro.json", certificate="inkan"
+    )
+    assert "千代田区長" in squeeze(pdf_text(pdf))  # another municipality keeps working
+    exposition = kiosk.client.get("/metrics").get_data(as_text=True)
+    assert f'kofu_backend_up{{municipality="{YOKOHAMA}"}} 0.0' in exposition
+    assert f'municipality="{YOKOHAMA}",outcome="circuit_open"' in exposition
+    assert f'municipality="{YOKOHAMA}",outcome="timeout"' in exposition
+    yokohama.mode = "none"
+    time.sleep(COOLDOWN)
+    _, pdf = TestKiosk(kiosk.client, kiosk.token).issue(
+        cards / "kobayashi-yui.json", certificate="inkan"
+    )  # the half-open probe gets through, succeeds, and closes the circuit
+    assert "横浜市長" in squeeze(pdf_text(pdf))
+    exposition = kiosk.client.get("/metrics").get_data(as_text=True)
+    assert f'kofu_backend_up{{municipality="{YOKOHAMA}"}} 1.0' in exposition
 
 
 def test_the_reference_server_refuses_a_caller_without_a_client_certificate(

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import delete, func, select, update
 
 from issuance.eligibility import JST
+from issuance.model import CertificateRequest, RecordAccess
+from issuance.production import produce_document
 from issuance.routing import latest_tax_year
 from issuance.use_registration import UseRegistration
 from kiosk_api.platform import Platform
+from municipalities.bcl_records import BclSealRegistration
 from municipalities.model import MaintenanceWindow, Municipality
+from tests.integration.test_known_states import ManualQueue
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import pdf_text, squeeze
 
@@ -55,11 +59,31 @@ def test_a_seal_registration_certificate_shows_the_registered_person(
     assert ready["fee_total"] == 200
 
 
-def test_without_a_registered_seal_the_certificate_is_refused(
-    kiosk: TestKiosk, cards: Path
+def test_without_a_registered_seal_the_kiosk_refuses_as_soon_as_it_is_asked(
+    kiosk: TestKiosk, cards: Path, platform: Platform
 ) -> None:
     assert kiosk.sign_in(cards / "yamada-ichiro.json").status_code == 200
-    assert kiosk.refused_at_render("inkan") == "NO_SEAL_REGISTERED"
+    refused_with(kiosk.request(certificate="inkan"), "NO_SEAL_REGISTERED")
+    with platform.uow() as uow:
+        looked_up = uow.session.scalars(
+            select(RecordAccess.purpose).where(RecordAccess.purpose == "precheck")
+        ).all()
+        assert looked_up == ["precheck"]  # the backend look-up is in the audit trail
+        assert uow.session.scalar(select(func.count()).select_from(CertificateRequest)) == 0
+
+
+def test_a_seal_withdrawn_after_the_request_is_still_refused_when_producing_it(
+    kiosk: TestKiosk, cards: Path, platform: Platform
+) -> None:
+    held = ManualQueue()
+    platform.queue = held
+    assert kiosk.sign_in(cards / "yamada-taro.json").status_code == 200
+    request_id = kiosk.request(certificate="inkan").json["request_id"]
+    with platform.uow() as uow:
+        uow.session.execute(delete(BclSealRegistration))
+        uow.commit()
+    produce_document(platform.production_deps(), request_id)
+    assert kiosk.wait(request_id)["failure"]["code"] == "NO_SEAL_REGISTERED"
 
 
 def test_a_tax_certificate_comes_from_the_current_municipality(
@@ -105,7 +129,7 @@ def test_a_resident_with_no_assessment_is_refused_no_tax_record(
     kiosk: TestKiosk, cards: Path
 ) -> None:
     assert kiosk.sign_in(cards / "yamada-ichiro.json").status_code == 200
-    assert kiosk.refused_at_render("kazei") == "NO_TAX_RECORD"
+    refused_with(kiosk.request(certificate="kazei"), "NO_TAX_RECORD")
 
 
 def test_tax_options_are_validated_per_kind(kiosk: TestKiosk, cards: Path) -> None:
@@ -158,7 +182,8 @@ def test_a_use_registration_is_not_needed_where_one_lives(kiosk: TestKiosk, card
 
 def test_pending_koseki_notifications_refuse_the_koseki(kiosk: TestKiosk, cards: Path) -> None:
     assert kiosk.sign_in(cards / "kato-yumi.json").status_code == 200
-    assert kiosk.refused_at_render("koseki_zenbu") == "KOSEKI_PENDING"
+    refused_with(kiosk.request(certificate="koseki_zenbu"), "KOSEKI_PENDING")
+    refused_with(kiosk.request(certificate="koseki_fuhyo"), "KOSEKI_PENDING")
 
 
 def test_a_resident_abroad_gets_only_honseki_certificates(kiosk: TestKiosk, cards: Path) -> None:

@@ -1,0 +1,92 @@
+"""The computerised 戸籍 and the 附票 as printed: 【項目】 entries with full-width digits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from issuance.records import Fuhyo, Koseki, KosekiEvent, KosekiMember
+from issuance.wareki import to_fullwidth_digits, to_wareki
+
+Entry = tuple[str, str]  # (項目名, 内容): printed as 【項目名】内容
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One 身分事項: its kind (出生, 婚姻 …) and its 【】 entries."""
+
+    kind: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class KosekiMemberView:
+    """One 「戸籍に記録されている者」 block."""
+
+    entries: tuple[Entry, ...]
+    removed: bool
+    events: tuple[EventView, ...]
+
+
+@dataclass(frozen=True)
+class KosekiView:
+    honseki: str
+    hittousha: str
+    members: tuple[KosekiMemberView, ...]
+
+
+@dataclass(frozen=True)
+class FuhyoView:
+    honseki: str
+    hittousha: str
+    name: str
+    birth_date: str
+    entries: tuple[tuple[str, str, str], ...]  # (番号, 住所, 住所を定めた年月日)
+
+
+def _date(value: object) -> str:
+    return to_wareki(value, fullwidth=True)  # type: ignore[arg-type]
+
+
+def event_view(event: KosekiEvent) -> EventView:
+    """「出生地　東京都」 details become 【出生地】東京都 after 【出生日】."""
+    entries: list[Entry] = [(f"{event.kind}日", _date(event.on))]
+    words = event.detail.split("\u3000") if event.detail else []
+    for label, value in zip(words[::2], words[1::2], strict=False):
+        entries.append((label, to_fullwidth_digits(value)))
+    if len(words) % 2:
+        entries.append(("", to_fullwidth_digits(words[-1])))
+    return EventView(event.kind, tuple(entries))
+
+
+def member_view(member: KosekiMember) -> KosekiMemberView:
+    entries: list[Entry] = [("名", member.name), ("生年月日", _date(member.birth_date))]
+    if member.relationship in ("夫", "妻"):
+        entries.append(("配偶者区分", member.relationship))
+    entries += [(label, value) for label, value in (("父", member.father), ("母", member.mother))]
+    entries.append(("続柄", member.relationship))
+    return KosekiMemberView(
+        entries=tuple((label, value) for label, value in entries if value),
+        removed=member.removed,
+        events=tuple(event_view(e) for e in member.events),
+    )
+
+
+def koseki_view(koseki: Koseki, members: tuple[KosekiMember, ...]) -> KosekiView:
+    return KosekiView(
+        honseki=to_fullwidth_digits(koseki.honseki),
+        hittousha=koseki.hittousha,
+        members=tuple(member_view(m) for m in members),
+    )
+
+
+def fuhyo_view(fuhyo: Fuhyo) -> FuhyoView:
+    return FuhyoView(
+        honseki=to_fullwidth_digits(fuhyo.honseki),
+        hittousha=fuhyo.hittousha,
+        name=fuhyo.name,
+        birth_date=_date(fuhyo.birth_date),
+        entries=tuple(
+            (to_fullwidth_digits(str(n)), to_fullwidth_digits(e.address), _date(e.since))
+            for n, e in enumerate(fuhyo.entries, start=1)
+        ),
+    )

@@ -1,0 +1,161 @@
+"""Kiosk views of a certificate request: submit, poll, download, confirm; 利用登録."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from issuance import services
+from issuance.errors import KofuError
+from issuance.model import CertificateKind
+from kiosk_api import metrics, schemas
+from kiosk_api.kiosk_common import REQUEST, SESSION, as_json, bp, kiosk_of, request_out, spec
+from kiosk_api.openapi import parse_body
+from kiosk_api.platform import current_platform
+
+
+@spec.route(
+    "POST",
+    SESSION + "/requests",
+    "Request a certificate (idempotent per idempotency_key)",
+    body=schemas.RequestBody,
+    response=schemas.RequestOut,
+    status=202,
+    errors=(
+        "IDEMPOTENCY_KEY_REUSED",
+        "OUT_OF_HOURS",
+        "MAINTENANCE",
+        "DV_PROTECTED",
+        "UNDER_15",
+        "NOT_OFFERED",
+        "MOVING_OUT",
+        "MOVED_ABROAD",
+        "USE_REGISTRATION_REQUIRED",
+        "USE_REGISTRATION_PENDING",
+        "NO_TAX_DATA_YET",
+        "TAX_YEAR_NOT_OFFERED",
+        "NOT_RESIDENT_ON_JANUARY_1",
+        "WIDE_AREA_NOT_AVAILABLE",
+        "NO_SEAL_REGISTERED",
+        "NO_TAX_RECORD",
+        "NO_KOSEKI_RECORD",
+        "KOSEKI_PENDING",
+        "BACKEND_UNAVAILABLE",
+        "RECORD_MISMATCH",
+    ),
+)
+@bp.post("/sessions/<session_id>/requests")
+def submit(session_id: str) -> tuple[Response, int]:
+    platform = current_platform()
+    kiosk_id = kiosk_of(platform)
+    body = parse_body(schemas.RequestBody)
+    new = services.NewRequest(
+        CertificateKind(body.certificate),
+        body.options,
+        body.copies,
+        body.idempotency_key,
+    )
+    with platform.uow() as uow:
+        try:
+            req, _created = services.submit_request(
+                uow,
+                platform.directory,
+                platform.backends,
+                platform.queue,
+                kiosk_id,
+                session_id,
+                new,
+                platform.now(),
+            )
+        except KofuError as error:
+            if error.code == "RECORD_MISMATCH":  # the pre-check got someone else's record
+                metrics.RECORD_MISMATCH.inc()
+            raise
+        return as_json(request_out(req), 202)
+
+
+@spec.route(
+    "POST",
+    SESSION + "/use-registrations",
+    "File a 利用登録 with the 本籍地 (戸籍・附票 when 本籍地 ≠ 住所地)",
+    response=schemas.UseRegistrationOut,
+    status=201,
+    errors=("USE_REGISTRATION_NOT_NEEDED", "NO_KOSEKI_RECORD", "DV_PROTECTED", "UNDER_15"),
+)
+@bp.post("/sessions/<session_id>/use-registrations")
+def use_registration(session_id: str) -> tuple[Response, int]:
+    platform = current_platform()
+    kiosk_id = kiosk_of(platform)
+    with platform.uow() as uow:
+        filed, name = services.file_use_registration(
+            uow, platform.directory, kiosk_id, session_id, platform.now()
+        )
+        out = schemas.UseRegistrationOut(
+            municipality_code=filed.municipality_code,
+            municipality_name=name,
+            usable_from=filed.usable_from,
+        )
+    return as_json(out, 201)
+
+
+@spec.route(
+    "GET",
+    REQUEST,
+    "Poll a request until it is ready",
+    response=schemas.RequestOut,
+    errors=("REQUEST_NOT_FOUND",),
+)
+@bp.get("/sessions/<session_id>/requests/<request_id>")
+def poll(session_id: str, request_id: str) -> tuple[Response, int]:
+    platform = current_platform()
+    kiosk_id = kiosk_of(platform)
+    with platform.uow() as uow:
+        return as_json(request_out(services.load_request(uow, kiosk_id, session_id, request_id)))
+
+
+@spec.route(
+    "GET",
+    REQUEST + "/document",
+    "Download the document once (then it leaves the centre)",
+    content_type="application/pdf",
+    errors=("REQUEST_NOT_FOUND", "DOCUMENT_ALREADY_DELIVERED", "REQUEST_STATE_CONFLICT"),
+)
+@bp.get("/sessions/<session_id>/requests/<request_id>/document")
+def download(session_id: str, request_id: str) -> Response:
+    platform = current_platform()
+    kiosk_id = kiosk_of(platform)
+    with platform.uow() as uow:
+        req, pdf = services.download_document(uow, kiosk_id, session_id, request_id, platform.now())
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Kofu-Serial"] = req.serial
+    response.headers["X-Kofu-Document-Digest"] = req.document_digest or ""
+    return response
+
+
+@spec.route(
+    "POST",
+    REQUEST + "/confirmation",
+    "Report the print result: printed is charged once, failed is void",
+    body=schemas.ConfirmBody,
+    response=schemas.RequestOut,
+    errors=("REQUEST_NOT_FOUND", "REQUEST_STATE_CONFLICT"),
+)
+@bp.post("/sessions/<session_id>/requests/<request_id>/confirmation")
+def confirm(session_id: str, request_id: str) -> tuple[Response, int]:
+    platform = current_platform()
+    kiosk_id = kiosk_of(platform)
+    body = parse_body(schemas.ConfirmBody)
+    with platform.uow() as uow:
+        req, changed = services.confirm_print(
+            uow,
+            platform.ledger,
+            kiosk_id,
+            session_id,
+            request_id,
+            body.result == "printed",
+            platform.now(),
+        )
+        out = request_out(req)
+    if changed and out.state == "printed":
+        metrics.ISSUED.labels(out.certificate).inc()
+    return as_json(out)
