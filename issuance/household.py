@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from issuance.audit import audit_access
 from issuance.eligibility import JST, check_resident
 from issuance.identity import Resident
-from issuance.model import RecordAccess
 from issuance.ports import BackendRegistry, MunicipalityDirectory, UnitOfWork
 from issuance.records import Household, Person
 from issuance.refusals import RefusalError
@@ -27,28 +26,6 @@ class MemberChoice:
 def member_ref(session_id: str, juminhyo_code: str) -> str:
     """An opaque handle for one member, valid only within one kiosk session."""
     return hashlib.sha256(f"{session_id}:{juminhyo_code}".encode()).hexdigest()[:16]
-
-
-def audit_access(
-    uow: UnitOfWork,
-    people: Sequence[Person],
-    municipality_code: str,
-    kiosk_id: str,
-    request_id: str | None,
-    purpose: str,
-    now: datetime,
-) -> None:
-    for person in people:
-        uow.session.add(
-            RecordAccess(
-                at=now,
-                juminhyo_code=person.juminhyo_code,
-                municipality_code=municipality_code,
-                kiosk_id=kiosk_id,
-                request_id=request_id,
-                purpose=purpose,
-            )
-        )
 
 
 def fetch_household(
@@ -100,7 +77,13 @@ def list_household(
     check_resident(resident, now.astimezone(JST).date())
     household = fetch_household(uow, directory, backends, resident)
     audit_access(
-        uow, household.members, household.municipality_code, kiosk_id, None, "household_list", now
+        uow,
+        (m.juminhyo_code for m in household.members),
+        household.municipality_code,
+        kiosk_id,
+        None,
+        "household_list",
+        now,
     )
     uow.commit()
     return [

@@ -6,29 +6,14 @@ import secrets
 from datetime import datetime
 
 from issuance.assembly import bound_record
+from issuance.audit import audit_access
 from issuance.household import MemberChoice, member_ref
-from issuance.model import CertificateKind, RecordAccess
+from issuance.model import CertificateKind
 from issuance.ports import BackendRegistry, MunicipalityDirectory, UnitOfWork
-from issuance.records import Koseki, KosekiMember, RecordQuery
+from issuance.records import Koseki, RecordQuery
 from issuance.refusals import RefusalError
 from issuance.routing import route_request
 from issuance.services import session_resident
-
-
-def _audit(
-    uow: UnitOfWork, members: list[KosekiMember], municipality: str, kiosk_id: str, now: datetime
-) -> None:
-    for member in members:
-        uow.session.add(
-            RecordAccess(
-                at=now,
-                juminhyo_code=member.juminhyo_code,
-                municipality_code=municipality,
-                kiosk_id=kiosk_id,
-                request_id=None,
-                purpose="koseki_list",
-            )
-        )
 
 
 def list_koseki_members(
@@ -53,7 +38,8 @@ def list_koseki_members(
     if koseki.member(resident.juminhyo_code) is None:
         raise RefusalError("RECORD_MISMATCH")
     members = [m for m in koseki.members if m.juminhyo_code and not m.removed]
-    _audit(uow, members, route.info.code, kiosk_id, now)
+    codes = [m.juminhyo_code for m in members if m.juminhyo_code]
+    audit_access(uow, codes, route.info.code, kiosk_id, None, "koseki_list", now)
     uow.commit()
     return [
         MemberChoice(

@@ -11,17 +11,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from issuance.assembly import build_certificate
+from issuance.audit import audit_access
 from issuance.authenticity import DocumentClaims, Keyring
 from issuance.codes import mask_juminhyo_code
 from issuance.eligibility import JST
 from issuance.errors import KofuError
-from issuance.household import audit_access, fetch_household, select_members
+from issuance.household import fetch_household, select_members
 from issuance.identity import Resident
 from issuance.model import (
     CertificateKind,
     CertificateRequest,
     Document,
-    RecordAccess,
     RequestState,
 )
 from issuance.ports import BackendRegistry, MunicipalityDirectory, Renderer, UnitOfWork
@@ -73,29 +73,11 @@ def _build(
     if request.kind not in JUMINHYO_KINDS:
         backend = deps.backends.for_municipality(route.info)
         doc = build_certificate(uow, backend, route, request, now)
-        _audit_codes(uow, doc.subject_codes, route, request, now)
+        audit_access(
+            uow, doc.subject_codes, route.info.code, request.kiosk_id, request.id, "render", now
+        )
         return doc
     return _build_juminhyo(uow, deps, request, resident, route, now)
-
-
-def _audit_codes(
-    uow: UnitOfWork,
-    codes: tuple[str, ...],
-    route: Route,
-    request: CertificateRequest,
-    now: datetime,
-) -> None:
-    for code in codes:
-        uow.session.add(
-            RecordAccess(
-                at=now,
-                juminhyo_code=code,
-                municipality_code=route.info.code,
-                kiosk_id=request.kiosk_id,
-                request_id=request.id,
-                purpose="render",
-            )
-        )
 
 
 def _build_juminhyo(
@@ -113,7 +95,13 @@ def _build_juminhyo(
     )
     _check_members(uow, household.members)
     audit_access(
-        uow, members, household.municipality_code, request.kiosk_id, request.id, "render", now
+        uow,
+        (m.juminhyo_code for m in members),
+        household.municipality_code,
+        request.kiosk_id,
+        request.id,
+        "render",
+        now,
     )
     return JuminhyoDocument(
         serial=request.serial,

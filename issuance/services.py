@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from issuance.audit import audit_access
 from issuance.eligibility import JST, check_resident
 from issuance.errors import KofuError
 from issuance.identity import Resident
@@ -21,7 +22,6 @@ from issuance.model import (
     CertificateKind,
     CertificateRequest,
     Document,
-    RecordAccess,
     RequestState,
 )
 from issuance.ports import (
@@ -136,15 +136,8 @@ def _precheck(
 
     if route.kind not in PRECHECK_KINDS:
         return
-    uow.session.add(
-        RecordAccess(
-            at=now,
-            juminhyo_code=resident.juminhyo_code,
-            municipality_code=route.info.code,
-            kiosk_id=kiosk_id,
-            request_id=request_id,
-            purpose="precheck",
-        )
+    audit_access(
+        uow, [resident.juminhyo_code], route.info.code, kiosk_id, request_id, "precheck", now
     )
     try:
         precheck_record(

@@ -1,0 +1,32 @@
+"""The record-access audit: every read of a resident's record, who asked and why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from issuance.model import RecordAccess
+from issuance.ports import UnitOfWork
+
+
+def audit_access(
+    uow: UnitOfWork,
+    juminhyo_codes: Iterable[str],
+    municipality_code: str,
+    kiosk_id: str,
+    request_id: str | None,
+    purpose: str,
+    now: datetime,
+) -> None:
+    """One audit row per person read; committed with the use case that read them."""
+    for code in juminhyo_codes:
+        uow.session.add(
+            RecordAccess(
+                at=now,
+                juminhyo_code=code,
+                municipality_code=municipality_code,
+                kiosk_id=kiosk_id,
+                request_id=request_id,
+                purpose=purpose,
+            )
+        )
