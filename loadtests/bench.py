@@ -57,16 +57,16 @@ def log(message: str) -> None:
 
 
 def import_render_bench():  # type: ignore[no-untyped-def]
-    """``loadtests/render_bench.measure``, or a clear stop before anything is started."""
+    """``loadtests/render_bench.bare_rate``, or a clear stop before anything is started."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     try:
-        from render_bench import measure
+        from render_bench import bare_rate
     except ImportError as exc:
         sys.exit(
-            f"bench: loadtests/render_bench.py with measure(seconds, processes) is needed "
+            f"bench: loadtests/render_bench.py with bare_rate(seconds, processes) is needed "
             f"for the bare render rate ({exc})"
         )
-    return measure
+    return bare_rate
 
 
 def dedicated_redis() -> redis.Redis:
@@ -256,7 +256,7 @@ def report(figures: dict) -> None:
 
 
 def main() -> int:
-    measure = import_render_bench()
+    bare_rate = import_render_bench()
     cache = dedicated_redis()
     out_dir = ROOT / "var" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -291,7 +291,7 @@ def main() -> int:
         for name, proc in procs.items():  # the bare render rate gets the machine to itself
             stop(name, proc)
     log(f"bare render rate: {RENDER_WORKERS} processes, {RENDER_SECONDS} s per mode")
-    figures = summarise(stats, measure(float(RENDER_SECONDS), RENDER_WORKERS))
+    figures = summarise(stats, bare_rate(float(RENDER_SECONDS), RENDER_WORKERS))
     figures["wall_seconds"] = round(time.monotonic() - began, 1)
     (out_dir / "latest.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     report(figures)

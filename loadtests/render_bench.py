@@ -90,6 +90,27 @@ def sample_document() -> JuminhyoDocument:
     )
 
 
+def load_document() -> JuminhyoDocument:
+    """What `make bench` issues: a one-person household's 住民票 with its verification stamp.
+
+    The bare render rate must be measured on the same document the platform renders.
+    """
+    import tempfile
+    from dataclasses import replace
+    from pathlib import Path
+
+    from issuance.authenticity import DocumentClaims, Keyring
+    from issuance.records import Stamp
+
+    single = sample_document()
+    single = replace(single, members=single.members[:1], show_honseki=False)
+    keyring = Keyring(Path(tempfile.mkdtemp(prefix="kofu-bench-keys-")))
+    claims = DocumentClaims(
+        "2611221234567890", "juminhyo", ISSUER.municipality_code, single.issued_on, "0" * 64
+    )
+    return replace(single, stamp=Stamp(keyring.sign(claims), "http://127.0.0.1:8000/verify"))
+
+
 def _certificate(kind: str, record: object, codes: tuple[str, ...]) -> CertificateDocument:
     return CertificateDocument(kind, "R08-0001235", date(2026, 11, 22), ISSUER, record, codes)  # type: ignore[arg-type]
 
@@ -151,6 +172,7 @@ def sample_documents() -> dict[str, JuminhyoDocument | CertificateDocument]:
     koseki = Koseki("131016", "東京都千代田区千代田一番", "鈴木　一郎", members)
     return {
         "juminhyo": sample_document(),
+        "juminhyo_load": load_document(),
         "inkan": _certificate("inkan", _seal(), code),
         "kazei": _certificate("kazei", _tax(), code),
         "shotoku": _certificate("shotoku", _tax(), code),
@@ -193,6 +215,21 @@ def _run_both(kind: str, seconds: float, processes: int) -> dict[str, dict[str, 
             "renders_per_s_per_process": round(sum(c for c, _ in mine) / seconds / processes, 2),
             "peak_rss_mib": round(max(rss for _, rss in mine) / 1024, 1),
         }
+    return report
+
+
+def bare_rate(seconds: float, processes: int, kind: str = "juminhyo_load") -> dict:
+    """The whole machine's render rate for one kind, each mode alone with ``processes`` workers.
+
+    This is the ceiling the platform is compared with (make bench): no HTTP, no database.
+    """
+    report: dict = {"seconds": seconds, "processes": processes}
+    for mode in ("naive", "ours"):
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            counts = list(
+                pool.map(_worker, [kind] * processes, [mode] * processes, [seconds] * processes)
+            )
+        report[mode] = {"renders_per_s": round(sum(c for c, _ in counts) / seconds, 2)}
     return report
 
 

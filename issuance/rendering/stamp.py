@@ -5,17 +5,17 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from issuance.records import Stamp
-from issuance.rendering.qr import qr_svg
+from issuance.rendering.qr import qr_png_data_url
 from issuance.verification import TOKEN_PREFIX
 
 
 def stamp_context(stamp: Stamp | None) -> dict[str, str] | None:
-    """The QR (inline SVG), the page to name in words, and the PDF keywords carrying the token."""
+    """The QR (a PNG data URL), the page to name in words, and the PDF keywords with the token."""
     if stamp is None:
         return None
     page = stamp.url.split("?", 1)[0]
     return {
-        "qr": qr_svg(f"{stamp.url}?t={quote(stamp.token, safe='')}", size_mm=24.0),
+        "qr": qr_png_data_url(f"{stamp.url}?t={quote(stamp.token, safe='')}"),
         "verify_page": page,
         "keywords": f"{TOKEN_PREFIX}{stamp.token}",
     }
