@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, String, UniqueConstraint, event, inspect
+from sqlalchemy import Date, String, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
-from issuance.db import Base, UtcDateTime
+from issuance.db import Base, UtcDateTime, str_enum
 from issuance.errors import KofuError
 
 
@@ -27,12 +27,6 @@ class PartyKind(enum.StrEnum):
     OPERATOR = "operator"
 
 
-def _enum(cls: type[enum.Enum], length: int = 12) -> Enum:
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
-
-
 class StatementFinalError(KofuError):
     code = "STATEMENT_FINAL"
     message_ja = "確定済みの月次明細は変更できません。翌月の調整として登録してください。"
@@ -46,7 +40,7 @@ class BillingEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[str] = mapped_column(String(32))
-    event_type: Mapped[EventType] = mapped_column(_enum(EventType, 10))
+    event_type: Mapped[EventType] = mapped_column(str_enum(EventType, 10))
     municipality_code: Mapped[str] = mapped_column(String(6), index=True)
     kiosk_id: Mapped[str] = mapped_column(String(32))
     operator_id: Mapped[str] = mapped_column(String(32))
@@ -87,7 +81,7 @@ class BillingPeriod(Base):
     __tablename__ = "billing_period"
 
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
-    status: Mapped[PeriodStatus] = mapped_column(_enum(PeriodStatus))
+    status: Mapped[PeriodStatus] = mapped_column(str_enum(PeriodStatus, 12))
     closed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finalised_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
@@ -116,10 +110,10 @@ class Statement(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7), index=True)
-    party_kind: Mapped[PartyKind] = mapped_column(_enum(PartyKind))
+    party_kind: Mapped[PartyKind] = mapped_column(str_enum(PartyKind, 12))
     party_id: Mapped[str] = mapped_column(String(32))
     party_name: Mapped[str] = mapped_column(String(100))
-    status: Mapped[PeriodStatus] = mapped_column(_enum(PeriodStatus))
+    status: Mapped[PeriodStatus] = mapped_column(str_enum(PeriodStatus, 12))
     issues: Mapped[int]
     copies: Mapped[int]
     fees_collected: Mapped[int]

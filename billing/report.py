@@ -80,7 +80,8 @@ def summarise(fy: int, costs: list[MunicipalityCost], schemes: list[Scheme]) -> 
     return lines
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    """One UTF-8 CSV with its header row; every report in billing writes through this."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -178,10 +179,10 @@ def write_csvs(out: Path, costs: list[MunicipalityCost], schemes: list[Scheme]) 
     header = MUNICIPALITY_HEADER + [
         f"{k}_{s.name}" for s in schemes[1:] for k in ("contribution", "per_issue")
     ]
-    paths = [_write_csv(out / "municipalities.csv", header, _municipality_rows(costs, schemes))]
+    paths = [write_csv(out / "municipalities.csv", header, _municipality_rows(costs, schemes))]
     for key, stem, _title in GROUPINGS:
         rows = [[s.name, *row] for s in schemes[1:] for row in _effect_rows(costs, s, key)]
-        paths.append(_write_csv(out / f"{stem}.csv", EFFECT_HEADER, rows))
+        paths.append(write_csv(out / f"{stem}.csv", EFFECT_HEADER, rows))
     return paths
 
 

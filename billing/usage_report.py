@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 from billing import charts
 from billing.pdf import html_table, render_pdf
+from billing.report import write_csv
 from billing.tariffs import TariffBook, fiscal_months
 from billing.usage import (
     NATIONAL_USAGE_RATE,
@@ -90,14 +90,6 @@ def summarise_usage(report: UsageReport) -> list[str]:
     return lines
 
 
-def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
 def _municipality_row(u: Usage) -> list[object]:
     rate = "" if u.rate is None else round(u.rate, 1)
     return [u.code, u.name, u.population, u.kiosk, u.counter, rate, round(u.per_thousand, 2)]
@@ -105,7 +97,7 @@ def _municipality_row(u: Usage) -> list[object]:
 
 def write_usage_csvs(out: Path, report: UsageReport) -> list[Path]:
     rows = [_municipality_row(u) for u in report.municipalities]
-    paths = [_write(out / "usage_by_municipality.csv", MUNICIPALITY_HEADER, rows)]
+    paths = [write_csv(out / "usage_by_municipality.csv", MUNICIPALITY_HEADER, rows)]
     for name, counts in (
         ("certificate_kind", report.by_kind),
         ("operator", report.by_operator),
@@ -113,7 +105,7 @@ def write_usage_csvs(out: Path, report: UsageReport) -> list[Path]:
         ("hour", report.by_hour),
     ):
         data: list[list[object]] = [[key, count] for key, count in counts.items()]
-        paths.append(_write(out / f"usage_by_{name}.csv", [name, "certificates"], data))
+        paths.append(write_csv(out / f"usage_by_{name}.csv", [name, "certificates"], data))
     return paths
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from issuance.db import Base, UtcDateTime
+from issuance.db import Base, UtcDateTime, str_enum
 
 
 class ResidentStatus(enum.StrEnum):
@@ -25,14 +25,7 @@ class Resident(Base):
     juminhyo_code: Mapped[str] = mapped_column(String(11), primary_key=True)
     municipality_code: Mapped[str | None] = mapped_column(String(6), index=True)
     honseki_municipality_code: Mapped[str | None] = mapped_column(String(6))
-    status: Mapped[ResidentStatus] = mapped_column(
-        Enum(
-            ResidentStatus,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    status: Mapped[ResidentStatus] = mapped_column(str_enum(ResidentStatus, 20))
     birth_date: Mapped[date] = mapped_column(Date)
     # DV等支援措置: the centre keeps its own list and refuses whatever a backend says.
     dv_protected: Mapped[bool] = mapped_column(default=False)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import Enum, ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from issuance.db import Base, UtcDateTime
+from issuance.db import Base, UtcDateTime, str_enum
 from issuance.errors import KofuError
 
 
@@ -30,16 +30,12 @@ class SessionError(KofuError):
     message_en = "This session is no longer valid. Please start again."
 
 
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 class KioskOperator(Base):
     __tablename__ = "issuance_kiosk_operator"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, 20))
     commission_per_issue: Mapped[int] = mapped_column(default=117)  # 委託手数料 (yen, unconfirmed)
 
 
@@ -66,7 +62,7 @@ class KioskSession(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     kiosk_id: Mapped[str] = mapped_column(ForeignKey("issuance_kiosk.id"), index=True)
-    state: Mapped[SessionState] = mapped_column(_enum(SessionState))
+    state: Mapped[SessionState] = mapped_column(str_enum(SessionState, 20))
     certificate_der: Mapped[bytes] = mapped_column(LargeBinary)
     certificate_fingerprint: Mapped[str] = mapped_column(String(64))
     challenge: Mapped[bytes] = mapped_column(LargeBinary)

@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from issuance.db import Base, UtcDateTime
+from issuance.db import Base, UtcDateTime, str_enum
 from issuance.errors import KofuError
 
 
@@ -72,25 +72,13 @@ class CertificateRequest(Base):
     kiosk_id: Mapped[str] = mapped_column(ForeignKey("issuance_kiosk.id"), index=True)
     juminhyo_code: Mapped[str] = mapped_column(String(11))
     municipality_code: Mapped[str] = mapped_column(String(6), index=True)
-    kind: Mapped[CertificateKind] = mapped_column(
-        Enum(
-            CertificateKind,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    kind: Mapped[CertificateKind] = mapped_column(str_enum(CertificateKind, 20))
     options: Mapped[dict[str, Any]] = mapped_column(JSON)
     copies: Mapped[int]
     idempotency_key: Mapped[str] = mapped_column(String(64))
     body_digest: Mapped[str] = mapped_column(String(64))
     state: Mapped[RequestState] = mapped_column(
-        Enum(
-            RequestState,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        str_enum(RequestState, 20),
         index=True,
     )
     fee_per_copy: Mapped[int]

@@ -7,11 +7,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, String, update
+from sqlalchemy import Date, String, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.authenticity import DocumentClaims, Keyring, TokenError
-from issuance.db import Base, UtcDateTime
+from issuance.db import Base, UtcDateTime, str_enum
 from issuance.ports import UnitOfWork
 
 
@@ -34,14 +34,7 @@ class IssuedDocument(Base):
     content_digest: Mapped[str] = mapped_column(String(64))
     pdf_digest: Mapped[str] = mapped_column(String(64))
     pages: Mapped[int]
-    status: Mapped[DocumentStatus] = mapped_column(
-        Enum(
-            DocumentStatus,
-            native_enum=False,
-            length=10,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    status: Mapped[DocumentStatus] = mapped_column(str_enum(DocumentStatus, 10))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

@@ -6,11 +6,11 @@ import enum
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Time
+from sqlalchemy import JSON, ForeignKey, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from issuance.codes import validate_municipality_code
-from issuance.db import Base, UtcDateTime
+from issuance.db import Base, UtcDateTime, str_enum
 
 
 class MunicipalityClass(enum.StrEnum):
@@ -28,20 +28,18 @@ class BackendKind(enum.StrEnum):
     OWN_SERVER = "own_server"  # the municipality's own certificate server
 
 
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
-
-
 class Municipality(Base):
     __tablename__ = "municipalities_municipality"
 
     code: Mapped[str] = mapped_column(String(6), primary_key=True)  # 全国地方公共団体コード
     name: Mapped[str] = mapped_column(String(40))
     prefecture: Mapped[str] = mapped_column(String(10))
-    municipality_class: Mapped[MunicipalityClass] = mapped_column(_enum(MunicipalityClass))
+    municipality_class: Mapped[MunicipalityClass] = mapped_column(str_enum(MunicipalityClass, 24))
     population: Mapped[int]
     participating: Mapped[bool] = mapped_column(default=True)
-    backend_kind: Mapped[BackendKind] = mapped_column(_enum(BackendKind), default=BackendKind.BCL)
+    backend_kind: Mapped[BackendKind] = mapped_column(
+        str_enum(BackendKind, 24), default=BackendKind.BCL
+    )
     backend_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     mayor_title: Mapped[str] = mapped_column(String(40))
     mayor_name: Mapped[str] = mapped_column(String(40))
