@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
 import threading
 from dataclasses import dataclass
@@ -80,12 +81,36 @@ class Keyring:
     def current_kid(self) -> str:
         marker = self.directory / "current"
         with self._lock:
-            if not marker.exists():
-                return self.rotate()
-            return marker.read_text().strip()
+            try:
+                return marker.read_text().strip()
+            except FileNotFoundError:
+                return self._first_key(marker)
+
+    def _first_key(self, marker: Path) -> str:
+        """Make the first key. Several processes may start on an empty folder at once: each
+        makes a candidate, one wins by creating ``current`` (a hard link fails if it exists),
+        and the others drop theirs and sign with the winner's."""
+        kid = self._new_key()
+        candidate = self.directory / f"current.{kid}"
+        candidate.write_text(kid)
+        try:
+            os.link(candidate, marker)
+        except FileExistsError:
+            (self.directory / f"{kid}.pem").unlink()
+            kid = marker.read_text().strip()
+        finally:
+            candidate.unlink()
+        return kid
 
     def rotate(self) -> str:
         """Make a new signing key and sign with it from now on; returns its key id."""
+        kid = self._new_key()
+        staged = self.directory / f"current.{kid}"
+        staged.write_text(kid)
+        staged.replace(self.directory / "current")  # atomic: readers see the old or the new
+        return kid
+
+    def _new_key(self) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
         kid = f"k{date.today():%Y%m}{secrets.token_hex(3)}"
         pem = Ed25519PrivateKey.generate().private_bytes(
@@ -94,10 +119,8 @@ class Keyring:
             serialization.NoEncryption(),
         )
         path = self.directory / f"{kid}.pem"
-        path.write_bytes(pem)
-        path.chmod(0o600)
-        (self.directory / "current.tmp").write_text(kid)
-        (self.directory / "current.tmp").replace(self.directory / "current")
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+            file.write(pem)
         return kid
 
     def kids(self) -> list[str]:

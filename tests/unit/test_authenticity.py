@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+import multiprocessing
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +30,31 @@ def test_tokens_signed_before_a_rotation_still_verify(tmp_path: Path) -> None:
     assert new_kid != old_kid and keyring.current_kid() == new_kid
     assert keyring.verify(old)[0] == old_kid
     assert keyring.verify(keyring.sign(CLAIMS))[0] == new_kid
+
+
+def _first_sign(directory: str, barrier: Any, out: Any) -> None:
+    barrier.wait()  # every process meets the empty folder at the same moment
+    try:
+        keyring = Keyring(Path(directory))
+        out.put(keyring.verify(keyring.sign(CLAIMS))[0])
+    except Exception as exc:  # reported to the test, not lost in the child
+        out.put(f"error: {exc!r}")
+
+
+def test_render_workers_starting_together_on_no_key_agree_on_one(tmp_path: Path) -> None:
+    """Two `kofu worker`s signing their first documents at once must not trip over each other."""
+    context = multiprocessing.get_context("fork")
+    barrier, out = context.Barrier(6), context.Queue()
+    workers = [
+        context.Process(target=_first_sign, args=(str(tmp_path), barrier, out)) for _ in range(6)
+    ]
+    for worker in workers:
+        worker.start()
+    kids = [out.get(timeout=30) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=10)
+    assert len(set(kids)) == 1 and not kids[0].startswith("error"), kids
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["current", f"{kids[0]}.pem"]
 
 
 def _tamper(token: str, **changes: str) -> str:
