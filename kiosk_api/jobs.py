@@ -14,7 +14,10 @@ def render_request(request_id: str) -> str | None:
     """Produce the document for one request; running it twice changes nothing."""
     platform = current_platform()
     started = time.perf_counter()
-    state = produce_document(platform.production_deps(), request_id)
+    try:
+        state = produce_document(platform.production_deps(), request_id)
+    finally:
+        platform.queue.announce(request_id)  # wakes the kiosk's waiting poll, whatever happened
     metrics.RENDER_SECONDS.observe(time.perf_counter() - started)
     if state is RequestState.READY:
         with platform.uow() as uow:

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from issuance.kiosk_credentials import authenticate_kiosk
 from issuance.model import CertificateRequest
+from issuance.ports import UnitOfWork
 from issuance.refusals import REFUSALS
 from kiosk_api import schemas
 from kiosk_api.errors import ApiError
@@ -33,11 +34,11 @@ def b64(value: str, field: str) -> bytes:
         ) from exc
 
 
-def kiosk_of(platform: Platform) -> str:
+def kiosk_of(platform: Platform, uow: UnitOfWork) -> str:
+    """The calling kiosk, checked in the view's own transaction (one round of queries less)."""
     header = request.headers.get("Authorization", "")
     token = header[7:] if header.startswith("Bearer ") else None
-    with platform.uow() as uow:
-        return authenticate_kiosk(uow, platform.settings.kiosk_key_pepper, token)
+    return authenticate_kiosk(uow, platform.settings.kiosk_key_pepper, token)
 
 
 def as_json(model: object, status: int = 200) -> tuple[Response, int]:

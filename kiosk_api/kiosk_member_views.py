@@ -21,8 +21,8 @@ from kiosk_api.platform import current_platform
 @bp.get("/sessions/<session_id>/household")
 def household_members(session_id: str) -> tuple[Response, int]:
     platform = current_platform()
-    kiosk_id = kiosk_of(platform)
     with platform.uow() as uow:
+        kiosk_id = kiosk_of(platform, uow)
         members = household.list_household(
             uow, platform.directory, platform.backends, kiosk_id, session_id, platform.now()
         )
@@ -59,8 +59,8 @@ def _members_out(members: list[household.MemberChoice]) -> tuple[Response, int]:
 @bp.get("/sessions/<session_id>/koseki-members")
 def koseki_members(session_id: str) -> tuple[Response, int]:
     platform = current_platform()
-    kiosk_id = kiosk_of(platform)
     with platform.uow() as uow:
+        kiosk_id = kiosk_of(platform, uow)
         members = list_koseki_members(
             uow, platform.directory, platform.backends, kiosk_id, session_id, platform.now()
         )

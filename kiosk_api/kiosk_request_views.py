@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Response
 
 from issuance import services
@@ -9,8 +11,10 @@ from issuance.errors import KofuError
 from issuance.model import CertificateKind
 from kiosk_api import metrics, schemas
 from kiosk_api.kiosk_common import REQUEST, SESSION, as_json, bp, kiosk_of, request_out, spec
-from kiosk_api.openapi import parse_body
+from kiosk_api.openapi import parse_body, parse_query
 from kiosk_api.platform import current_platform
+
+PENDING_STATES = frozenset({"accepted", "rendering"})
 
 
 @spec.route(
@@ -46,15 +50,15 @@ from kiosk_api.platform import current_platform
 @bp.post("/sessions/<session_id>/requests")
 def submit(session_id: str) -> tuple[Response, int]:
     platform = current_platform()
-    kiosk_id = kiosk_of(platform)
-    body = parse_body(schemas.RequestBody)
-    new = services.NewRequest(
-        CertificateKind(body.certificate),
-        body.options,
-        body.copies,
-        body.idempotency_key,
-    )
     with platform.uow() as uow:
+        kiosk_id = kiosk_of(platform, uow)
+        body = parse_body(schemas.RequestBody)
+        new = services.NewRequest(
+            CertificateKind(body.certificate),
+            body.options,
+            body.copies,
+            body.idempotency_key,
+        )
         try:
             req, _created = services.submit_request(
                 uow,
@@ -84,8 +88,8 @@ def submit(session_id: str) -> tuple[Response, int]:
 @bp.post("/sessions/<session_id>/use-registrations")
 def use_registration(session_id: str) -> tuple[Response, int]:
     platform = current_platform()
-    kiosk_id = kiosk_of(platform)
     with platform.uow() as uow:
+        kiosk_id = kiosk_of(platform, uow)
         filed, name = services.file_use_registration(
             uow, platform.directory, kiosk_id, session_id, platform.now()
         )
@@ -100,16 +104,25 @@ def use_registration(session_id: str) -> tuple[Response, int]:
 @spec.route(
     "GET",
     REQUEST,
-    "Poll a request until it is ready",
+    "Poll a request; with ?wait=N the answer waits up to N s for it to change state",
     response=schemas.RequestOut,
-    errors=("REQUEST_NOT_FOUND",),
+    errors=("REQUEST_NOT_FOUND", "INVALID_REQUEST"),
+    query=schemas.PollQuery,
 )
 @bp.get("/sessions/<session_id>/requests/<request_id>")
 def poll(session_id: str, request_id: str) -> tuple[Response, int]:
     platform = current_platform()
-    kiosk_id = kiosk_of(platform)
+    deadline = time.monotonic() + parse_query(schemas.PollQuery).wait
     with platform.uow() as uow:
-        return as_json(request_out(services.load_request(uow, kiosk_id, session_id, request_id)))
+        kiosk_id = kiosk_of(platform, uow)
+        out = request_out(services.load_request(uow, kiosk_id, session_id, request_id))
+    # A long poll: sleep on the job's announcement, then read the state again (the database
+    # is the truth; a stale announcement only costs one more read).
+    while out.state in PENDING_STATES and (left := deadline - time.monotonic()) > 0.01:
+        platform.queue.await_change(request_id, left)
+        with platform.uow() as uow:
+            out = request_out(services.load_request(uow, kiosk_id, session_id, request_id))
+    return as_json(out)
 
 
 @spec.route(
@@ -122,8 +135,8 @@ def poll(session_id: str, request_id: str) -> tuple[Response, int]:
 @bp.get("/sessions/<session_id>/requests/<request_id>/document")
 def download(session_id: str, request_id: str) -> Response:
     platform = current_platform()
-    kiosk_id = kiosk_of(platform)
     with platform.uow() as uow:
+        kiosk_id = kiosk_of(platform, uow)
         req, pdf = services.download_document(uow, kiosk_id, session_id, request_id, platform.now())
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Cache-Control"] = "no-store"
@@ -143,9 +156,9 @@ def download(session_id: str, request_id: str) -> Response:
 @bp.post("/sessions/<session_id>/requests/<request_id>/confirmation")
 def confirm(session_id: str, request_id: str) -> tuple[Response, int]:
     platform = current_platform()
-    kiosk_id = kiosk_of(platform)
-    body = parse_body(schemas.ConfirmBody)
     with platform.uow() as uow:
+        kiosk_id = kiosk_of(platform, uow)
+        body = parse_body(schemas.ConfirmBody)
         req, changed = services.confirm_print(
             uow,
             platform.ledger,

@@ -36,9 +36,9 @@ __all__ = ["bp", "spec"]
 @bp.post("/sessions")
 def open_session() -> tuple[Response, int]:
     platform = current_platform()
-    kiosk_id = kiosk_of(platform)
-    body = parse_body(schemas.OpenSessionBody)
     with platform.uow() as uow:
+        kiosk_id = kiosk_of(platform, uow)
+        body = parse_body(schemas.OpenSessionBody)
         challenge = authentication.open_session(
             uow,
             kiosk_id,
@@ -68,9 +68,9 @@ def open_session() -> tuple[Response, int]:
 @bp.post("/sessions/<session_id>/authenticate")
 def authenticate(session_id: str) -> tuple[Response, int]:
     platform = current_platform()
-    kiosk_id = kiosk_of(platform)
-    body = parse_body(schemas.AuthenticateBody)
     with platform.uow() as uow:
+        kiosk_id = kiosk_of(platform, uow)
+        body = parse_body(schemas.AuthenticateBody)
         session = authentication.authenticate_session(
             uow,
             kiosk_id,
@@ -97,8 +97,8 @@ def authenticate(session_id: str) -> tuple[Response, int]:
 @bp.get("/sessions/<session_id>/menu")
 def menu(session_id: str) -> tuple[Response, int]:
     platform = current_platform()
-    kiosk_id = kiosk_of(platform)
     with platform.uow() as uow:
+        kiosk_id = kiosk_of(platform, uow)
         items = services.get_menu(uow, platform.directory, kiosk_id, session_id, platform.now())
     return as_json(
         schemas.MenuOut(

@@ -23,6 +23,7 @@ class Operation:
     status: int
     errors: tuple[str, ...]
     content_type: str = "application/json"
+    query: type[BaseModel] | None = None
 
 
 @dataclass
@@ -42,9 +43,10 @@ class ApiSpec:
         status: int = 200,
         errors: tuple[str, ...] = (),
         content_type: str = "application/json",
+        query: type[BaseModel] | None = None,
     ) -> Callable:
         self.operations.append(
-            Operation(method, path, summary, body, response, status, errors, content_type)
+            Operation(method, path, summary, body, response, status, errors, content_type, query)
         )
         return lambda view: view
 
@@ -67,6 +69,17 @@ class ApiSpec:
                         }
                     },
                 }
+            if op.query is not None:
+                entry["parameters"] = [
+                    {
+                        "name": name,
+                        "in": "query",
+                        "required": False,
+                        "schema": prop,
+                        "description": prop.get("description", ""),
+                    }
+                    for name, prop in op.query.model_json_schema()["properties"].items()
+                ]
             ok: dict[str, Any] = {"description": "OK"}
             if op.response is not None:
                 schemas[op.response.__name__] = op.response.model_json_schema(
@@ -130,4 +143,12 @@ def parse_body(model: type[M]) -> M:
             raise ApiError(
                 "MALFORMED_JSON", "JSONの形式が正しくありません。", "The body is not valid JSON."
             ) from exc
+        raise invalid_request(exc) from exc
+
+
+def parse_query(model: type[M]) -> M:
+    """Validate the query string against ``model``, with the same error codes as bodies."""
+    try:
+        return model.model_validate(request.args.to_dict())
+    except ValidationError as exc:
         raise invalid_request(exc) from exc

@@ -1,16 +1,51 @@
-"""Where render jobs go: rq on Redis in production, a thread pool in the embedded default."""
+"""Where render jobs go: rq on Redis in production, a thread pool in the embedded default.
+
+Each queue also carries the "your request changed" signal that lets a kiosk's poll wait at the
+centre (a long poll) instead of asking again and again: the job announces a request id when it
+is done with it, and a waiting poll wakes up and reads the state from the database. The
+signal only wakes; the database stays the one truth, so a lost or stale signal costs at most
+one wait.
+"""
 
 from __future__ import annotations
 
 import logging
 import secrets
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
 
 RENDER_JOB = "kiosk_api.jobs.render_request"
+ANNOUNCE_TTL_S = 60  # an announcement nobody waited for is forgotten after this
+
+
+class _Announcements:
+    """In-process wake-ups: one Event per request id, kept a minute or until collected."""
+
+    def __init__(self) -> None:
+        self._events: OrderedDict[str, tuple[float, threading.Event]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _event(self, request_id: str) -> threading.Event:
+        with self._lock:
+            now = time.monotonic()
+            while self._events and next(iter(self._events.values()))[0] < now - ANNOUNCE_TTL_S:
+                self._events.popitem(last=False)
+            if request_id not in self._events:
+                self._events[request_id] = (now, threading.Event())
+            return self._events[request_id][1]
+
+    def announce(self, request_id: str) -> None:
+        self._event(request_id).set()
+
+    def wait(self, request_id: str, timeout: float) -> None:
+        if self._event(request_id).wait(timeout):
+            with self._lock:
+                self._events.pop(request_id, None)
 
 
 class InProcessQueue:
@@ -21,6 +56,7 @@ class InProcessQueue:
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kofu-render")
         self._pending = 0
         self._lock = threading.Lock()
+        self._announcements = _Announcements()
 
     def enqueue_render(self, request_id: str) -> None:
         with self._lock:
@@ -36,6 +72,14 @@ class InProcessQueue:
 
     def depth(self) -> int:
         return max(self._pending, 0)
+
+    def announce(self, request_id: str) -> None:
+        """The job is done with this request (whatever the outcome): wake its waiting poll."""
+        self._announcements.announce(request_id)
+
+    def await_change(self, request_id: str, timeout: float) -> None:
+        """Block until the request is announced or ``timeout`` seconds pass."""
+        self._announcements.wait(request_id, timeout)
 
     def drain(self) -> None:
         """Wait for every queued job (tests and shutdown)."""
@@ -73,9 +117,26 @@ class RqQueue:
     def depth(self) -> int:
         return self._queue.count
 
+    def announce(self, request_id: str) -> None:
+        """Push a wake-up on the request's list; it expires if no poll collects it."""
+        key = _announce_key(request_id)
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.rpush(key, b"1")
+        pipe.expire(key, ANNOUNCE_TTL_S)
+        pipe.execute()
+
+    def await_change(self, request_id: str, timeout: float) -> None:
+        """BLPOP the request's list: returns when announced, or after ``timeout`` seconds."""
+        if timeout > 0:
+            self._redis.blpop([_announce_key(request_id)], timeout=timeout)
+
     @property
     def queue(self):  # type: ignore[no-untyped-def]
         return self._queue
 
     def close(self) -> None:
         self._redis.close()
+
+
+def _announce_key(request_id: str) -> str:
+    return f"kofu:announce:{request_id}"

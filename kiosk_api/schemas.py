@@ -164,6 +164,18 @@ class RequestOut(BaseModel):
     document_url: str | None = None
 
 
+class PollQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # query values are text: "5" may become 5.0
+
+    wait: float = Field(
+        0.0,
+        ge=0,
+        le=20,
+        description="Seconds the centre may hold the answer until the request changes state "
+        "(a long poll); 0 answers at once",
+    )
+
+
 class ConfirmBody(Strict):
     result: Literal["printed", "failed"]
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import requests
 
+POLL_WAIT_S = 5.0  # how long the centre may hold a poll (well inside the HTTP timeout)
+
 
 @dataclass
 class CentreError(Exception):
@@ -107,18 +109,19 @@ class CentreClient:
             },
         ).json()
 
-    def poll(self, session_id: str, request_id: str) -> dict[str, Any]:
-        return self._call("GET", f"/v1/sessions/{session_id}/requests/{request_id}").json()
+    def poll(self, session_id: str, request_id: str, wait: float = 0.0) -> dict[str, Any]:
+        """The request's state; with ``wait`` the centre holds the answer until it changes."""
+        suffix = f"?wait={wait:g}" if wait > 0 else ""
+        return self._call("GET", f"/v1/sessions/{session_id}/requests/{request_id}{suffix}").json()
 
     def wait_ready(self, session_id: str, request_id: str, timeout: float = 60.0) -> dict[str, Any]:
+        """Long-poll until the request leaves accepted/rendering or ``timeout`` passes."""
         deadline = time.monotonic() + timeout
-        delay = 0.1
         while True:
-            state = self.poll(session_id, request_id)
+            left = deadline - time.monotonic()
+            state = self.poll(session_id, request_id, wait=min(max(left, 0.0), POLL_WAIT_S))
             if state["state"] not in ("accepted", "rendering") or time.monotonic() > deadline:
                 return state
-            time.sleep(delay)
-            delay = min(delay * 1.5, 1.0)
 
     def download(self, session_id: str, request_id: str) -> bytes:
         return self._call(

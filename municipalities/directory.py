@@ -8,6 +8,8 @@ from issuance.ports import MaintenanceWindow as Window
 from issuance.ports import MunicipalityInfo, Offering, UnitOfWork
 from municipalities.model import MaintenanceWindow, Municipality
 
+_SEEN = "kofu.municipalities"
+
 
 def to_info(municipality: Municipality, windows: tuple[Window, ...] = ()) -> MunicipalityInfo:
     return MunicipalityInfo(
@@ -30,7 +32,20 @@ def to_info(municipality: Municipality, windows: tuple[Window, ...] = ()) -> Mun
 
 
 class SqlMunicipalityDirectory:
+    """Municipalities as issuance sees them, read once per unit of work.
+
+    A menu routes every certificate kind, and each route asks for the same one or two
+    municipalities: the answers are kept in the session's ``info`` for the life of that
+    transaction (a new unit of work reads again, so a changed fee or window is seen at once).
+    """
+
     def get(self, uow: UnitOfWork, code: str) -> MunicipalityInfo | None:
+        seen: dict[str, MunicipalityInfo | None] = uow.session.info.setdefault(_SEEN, {})
+        if code not in seen:
+            seen[code] = self._read(uow, code)
+        return seen[code]
+
+    def _read(self, uow: UnitOfWork, code: str) -> MunicipalityInfo | None:
         municipality = uow.session.get(Municipality, code)
         if municipality is None:
             return None

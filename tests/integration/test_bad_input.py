@@ -204,3 +204,13 @@ def test_the_openapi_document_describes_every_kiosk_call(client) -> None:  # typ
     body = spec["components"]["schemas"]["RequestBody"]
     assert body["additionalProperties"] is False
     assert json.dumps(spec, ensure_ascii=False).count("IDEMPOTENCY_KEY_REUSED") >= 1
+
+
+@pytest.mark.parametrize("query", ["wait=soon", "wait=-1", "wait=21", "wait=1&since=0"])
+def test_a_poll_with_a_bad_wait_is_refused_with_a_stable_code(
+    kiosk: TestKiosk, cards: Path, query: str
+) -> None:
+    assert kiosk.sign_in(cards / "yamada-taro.json").status_code == 200
+    request_id = kiosk.request().json["request_id"]
+    response = kiosk.call("GET", f"{kiosk.path(request_id)}?{query}")
+    assert response.status_code == 400 and error_of(response) == "INVALID_REQUEST"

@@ -175,3 +175,12 @@ def test_the_menu_lists_fees_and_the_reasons_for_what_is_not_available(
     # A foreign resident has no 戸籍: the 本籍地 certificates are refused with the reason.
     assert menu["koseki_zenbu"]["refusal"]["code"] == "NO_KOSEKI_RECORD"
     assert menu["koseki_zenbu"]["refusal"]["message"]["ja"]
+
+
+def test_a_poll_that_may_wait_answers_ready_in_one_call(kiosk: TestKiosk, cards: Path) -> None:
+    """Embedded default (in-process jobs): the long poll wakes when the job announces."""
+    assert kiosk.sign_in(cards / "yamada-taro.json").status_code == 200
+    request_id = kiosk.request().json["request_id"]
+    answer = kiosk.call("GET", kiosk.path(request_id) + "?wait=20")
+    assert answer.status_code == 200 and answer.json["state"] == "ready"
+    assert answer.json["document_url"].endswith(f"/requests/{request_id}/document")

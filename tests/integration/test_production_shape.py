@@ -130,3 +130,58 @@ def _count(platform: Platform, state: RequestState) -> int:
                 )
             )
         )
+
+
+def _one_kiosk(platform: Platform, i: int) -> TestKiosk:
+    import json
+
+    app = create_app(platform=platform)
+    token = json.loads((platform.settings.data_dir / "demo" / "kiosks.json").read_text())["K0001"]
+    kiosk = TestKiosk(app.test_client(), token)
+    assert kiosk.sign_in(extra_card(platform.settings.data_dir, i)).status_code == 200
+    return kiosk
+
+
+def test_a_kiosk_waiting_on_its_poll_is_answered_ready_in_one_call(
+    shape: tuple[Platform, dict[str, str]], tmp_path: Path
+) -> None:
+    """The long poll: one GET ?wait=… is held at the centre until the worker has the document."""
+    platform, env = shape
+    kiosk = _one_kiosk(platform, 3)
+    request_id = kiosk.request().json["request_id"]
+    with worker_process(env, tmp_path / "w.log"):
+        answer = kiosk.call("GET", kiosk.path(request_id) + "?wait=20")
+    assert answer.status_code == 200 and answer.json["state"] == "ready"
+    pdf = kiosk.call("GET", kiosk.path(request_id, "/document")).data
+    assert named_residents(pdf) == {"0003"}
+
+
+def test_a_render_that_fails_for_a_moment_is_retried_within_seconds(
+    shape: tuple[Platform, dict[str, str]], tmp_path: Path
+) -> None:
+    """The signing key named current is not on this worker's volume yet (a rotation half
+    copied): the first attempt fails, rq retries after 1 s, and the resident gets the document
+    long before the sweeper's 30 s would have requeued it."""
+    from rq.registry import ScheduledJobRegistry
+
+    from issuance.authenticity import Keyring
+
+    platform, env = shape
+    keys = platform.settings.signing_key_dir
+    assert keys is not None
+    pem = keys / f"{Keyring(keys).current_kid()}.pem"
+    held = pem.read_bytes()
+    pem.unlink()
+    kiosk = _one_kiosk(platform, 4)
+    request_id = kiosk.request().json["request_id"]
+    scheduled = ScheduledJobRegistry(queue=platform.queue.queue)
+    with worker_process(env, tmp_path / "w.log"):
+        deadline = time.monotonic() + 60
+        while scheduled.count == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert scheduled.count == 1, "the first attempt should have failed and been scheduled"
+        pem.write_bytes(held)
+        state = kiosk.wait(request_id, timeout=20)
+    assert state["state"] == "ready"
+    pdf = kiosk.call("GET", kiosk.path(request_id, "/document")).data
+    assert named_residents(pdf) == {"0004"}
