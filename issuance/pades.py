@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -17,6 +20,7 @@ SIGNER_CERT = "signer.pem"
 SIGNER_KEY = "signer-key.pem"
 _CA_KEY = "ca-key.pem"
 FIELD_NAME = "CentreSignature"
+PADES_SUBFILTER = "/ETSI.CAdES.detached"
 
 
 @dataclass(frozen=True)
@@ -135,3 +139,112 @@ def sign_pdf(pdf: bytes, files: PadesFiles, *, reason: str = "証明書の電子
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     out = signers.sign_pdf(writer, meta, signer=signer)
     return out.getvalue()
+
+
+class ElectronicSignature(enum.StrEnum):
+    """What a recipient's check says of a file's PAdES signatures."""
+
+    VALID = "valid"  # the centre's signatures, the last one covering the whole file
+    INVALID = "invalid"  # a signature that is not the centre's, or changes after one
+    ABSENT = "absent"  # no signature that could be read
+
+
+@dataclass(frozen=True)
+class Revisions:
+    """A file's incremental revisions, and which of them the centre signed.
+
+    ``ends`` holds, per revision, the lengths the file had when that revision was its last:
+    right after ``%%EOF``, or after its end-of-line (writers differ on where the next update
+    starts).
+    """
+
+    ends: tuple[tuple[int, ...], ...] = ()
+    centre_signed: frozenset[int] = frozenset()
+    signatures: int = 0
+    whole_file_signed: bool = False  # a centre signature covers every byte of the file
+
+    @property
+    def electronic_signature(self) -> ElectronicSignature:
+        if self.signatures == 0:
+            return ElectronicSignature.ABSENT
+        if len(self.centre_signed) == self.signatures and self.whole_file_signed:
+            return ElectronicSignature.VALID
+        return ElectronicSignature.INVALID
+
+    def extends(self, pdf: bytes, original_digest: str) -> bool:
+        """True if ``pdf`` is the file whose sha256 is ``original_digest``, then only the
+        centre's signatures: every revision after the original is one the centre signed."""
+        if self.electronic_signature is not ElectronicSignature.VALID:
+            return False
+        for revision, lengths in enumerate(self.ends[:-1]):
+            if any(hashlib.sha256(pdf[:n]).hexdigest() == original_digest for n in lengths):
+                later = range(revision + 1, len(self.ends))
+                return all(r in self.centre_signed for r in later)
+        return False
+
+
+def _revision_ends(pdf: bytes, reader: Any) -> tuple[tuple[int, ...], ...]:
+    ends: list[tuple[int, ...]] = []
+    for revision in range(reader.xrefs.total_revisions):
+        # Only the trailer and startxref lie between a revision's xref data and its %%EOF.
+        xref_end = reader.xrefs.get_xref_container_info(revision).end_location
+        eof = pdf.find(b"%%EOF", xref_end)
+        if eof < 0:
+            ends.append(())
+            continue
+        end = eof + len(b"%%EOF")
+        eol = next((e for e in (b"\r\n", b"\n", b"\r") if pdf.startswith(e, end)), b"")
+        ends.append((end, end + len(eol)) if eol else (end,))
+    return tuple(ends)
+
+
+def read_revisions(pdf: bytes, ca: Path | None) -> Revisions:
+    """The revisions of ``pdf`` and the signatures among them that ``ca`` vouches for.
+
+    A signature counts as the centre's only if it is a PAdES signature, intact, made by a
+    certificate that ``ca`` (the centre's document CA, which certifies nothing else) issued,
+    and covers its whole revision. With no ``ca``, no signature is the centre's.
+    """
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf))
+        signatures = reader.embedded_signatures
+        ends = _revision_ends(pdf, reader)
+    except Exception:  # noqa: BLE001 - hostile input: what cannot be read carries no signature
+        return Revisions()
+    if ca is None or not ca.exists():
+        return Revisions(ends, frozenset(), len(signatures), False)
+    from pyhanko.keys import load_cert_from_pemder
+
+    centre = (x509.load_pem_x509_certificate(ca.read_bytes()), load_cert_from_pemder(str(ca)))
+    signed: set[int] = set()
+    whole_file = False
+    for signature in signatures:
+        coverage = _centre_coverage(signature, *centre)
+        if coverage is not None:
+            signed.add(signature.signed_revision)
+            whole_file |= coverage == "ENTIRE_FILE"
+    return Revisions(ends, frozenset(signed), len(signatures), whole_file)
+
+
+def _centre_coverage(signature: Any, ca_cert: x509.Certificate, root: Any) -> str | None:
+    """How much a valid centre signature covers (ENTIRE_FILE, ENTIRE_REVISION), else None."""
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    if signature.sig_object.get("/SubFilter") != PADES_SUBFILTER:
+        return None
+    try:
+        # Checked first so that a stranger's certificate (a person's name) never reaches
+        # the validator, which logs the subject of every certificate it rejects.
+        signer = x509.load_der_x509_certificate(signature.signer_cert.dump())
+        signer.verify_directly_issued_by(ca_cert)
+        context = ValidationContext(trust_roots=[root])
+        status = validate_pdf_signature(signature, context, skip_diff=True)
+    except Exception:  # noqa: BLE001 - hostile input: what cannot be checked is not valid
+        return None
+    coverage = status.coverage.name if status.coverage else ""
+    if status.intact and status.valid and status.trusted and coverage.startswith("ENTIRE_"):
+        return coverage
+    return None

@@ -190,6 +190,8 @@ class Koseki:
     hittousha: str
     members: tuple[KosekiMember, ...]
     pending_notifications: bool = False  # a 届出 received but not yet recorded
+    compiled_on: date | None = None  # 編製日: the 戸籍 was made (婚姻, 分籍 …)
+    remade_on: date | None = None  # 改製日: rewritten in the computerised layout
 
     def member(self, juminhyo_code: str) -> KosekiMember | None:
         return next((m for m in self.members if m.juminhyo_code == juminhyo_code), None)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import Date, String, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.authenticity import DocumentClaims, Keyring, TokenError
 from issuance.db import Base, UtcDateTime, str_enum
+from issuance.pades import ElectronicSignature, read_revisions
 from issuance.ports import UnitOfWork
 
 
@@ -46,6 +48,7 @@ class Verification:
     municipality_code: str | None = None
     issued_on: date | None = None
     pages: int | None = None
+    electronic_signature: str | None = None  # PDF checks only: an ElectronicSignature value
 
 
 def content_digest(canonical: bytes) -> str:
@@ -97,19 +100,31 @@ def verify_token(uow: UnitOfWork, keyring: Keyring, token: str) -> Verification:
     )
 
 
-def verify_pdf(uow: UnitOfWork, keyring: Keyring, token: str, pdf: bytes) -> Verification:
-    """An electronic copy: the token must be genuine and the file exactly what was issued."""
+def verify_pdf(
+    uow: UnitOfWork, keyring: Keyring, token: str, pdf: bytes, centre_ca: Path | None = None
+) -> Verification:
+    """An electronic copy: the token must be genuine and the file exactly what was issued,
+    or that file extended only by the centre's PAdES signatures (``centre_ca`` vouches for
+    them; without it no signed copy verifies).
+    """
     result = verify_token(uow, keyring, token)
-    if not result.genuine:
-        return result
+    record = _record(uow, keyring, token) if result.genuine else None
+    if record is not None and hashlib.sha256(pdf).hexdigest() == record.pdf_digest:
+        return replace(result, electronic_signature=ElectronicSignature.ABSENT.value)
+    revisions = read_revisions(pdf, centre_ca)
+    signature = revisions.electronic_signature.value
+    if record is None:
+        return replace(result, electronic_signature=signature)
+    if revisions.extends(pdf, record.pdf_digest):
+        return replace(result, electronic_signature=signature)
+    return replace(result, genuine=False, status="altered", electronic_signature=signature)
+
+
+def _record(uow: UnitOfWork, keyring: Keyring, token: str) -> IssuedDocument:
     _, claims = keyring.verify(token)
     record = uow.session.get(IssuedDocument, claims.serial)
     assert record is not None
-    if hashlib.sha256(pdf).hexdigest() != record.pdf_digest:
-        return Verification(
-            False, "altered", record.kind, record.municipality_code, record.issued_on, record.pages
-        )
-    return result
+    return record
 
 
 TOKEN_PREFIX = "kofu-token:"

@@ -8,6 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from issuance.model import KIND_LABELS, CertificateKind
+from issuance.pades import PadesFiles, read_revisions
 from issuance.verification import Verification, token_in_pdf, verify_pdf, verify_token
 from kiosk_api.errors import ApiError
 from kiosk_api.platform import current_platform
@@ -23,6 +24,8 @@ def _limit() -> None:
 
 def _describe(result: Verification) -> dict[str, object]:
     body: dict[str, object] = {"genuine": result.genuine, "status": result.status}
+    if result.electronic_signature is not None:
+        body["electronic_signature"] = result.electronic_signature
     if result.kind is not None:
         ja, en = KIND_LABELS.get(CertificateKind(result.kind), (result.kind, result.kind))
         platform = current_platform()
@@ -62,19 +65,23 @@ def api() -> Response:
 
 @bp.post("/api/verify/pdf")
 def api_pdf() -> Response:
-    """An electronic copy: genuine only if the file is byte for byte the one issued."""
+    """An electronic copy: genuine if the file is byte for byte the one issued, or that file
+    with the centre's PAdES signature appended (``electronic_signature`` says which)."""
     _limit()
     pdf = request.get_data(cache=False)
     if len(pdf) > MAX_PDF_BYTES or not pdf.startswith(b"%PDF"):
         raise ApiError(
             "INVALID_REQUEST", "PDFファイルを送信してください。", "Send the PDF file as the body."
         )
+    platform = current_platform()
+    pades_dir = platform.settings.pades_dir
+    centre_ca = PadesFiles(pades_dir).ca if pades_dir is not None else None
     token = token_in_pdf(pdf)
     if token is None:
-        return jsonify({"genuine": False, "status": "unknown"})
-    platform = current_platform()
+        signature = read_revisions(pdf, centre_ca).electronic_signature.value
+        return jsonify({"genuine": False, "status": "unknown", "electronic_signature": signature})
     with platform.uow() as uow:
-        return jsonify(_describe(verify_pdf(uow, platform.keyring, token, pdf)))
+        return jsonify(_describe(verify_pdf(uow, platform.keyring, token, pdf, centre_ca)))
 
 
 @bp.get("/verify/keys.json")

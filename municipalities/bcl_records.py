@@ -57,6 +57,8 @@ class BclKoseki(Base):
     hittousha: Mapped[str] = mapped_column(String(60))
     pending_notifications: Mapped[bool] = mapped_column(default=False)
     members: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    compiled_on: Mapped[date | None] = mapped_column(Date, default=None)  # 編製日
+    remade_on: Mapped[date | None] = mapped_column(Date, default=None)  # 改製日
 
 
 class BclKosekiMembership(Base):
@@ -151,6 +153,8 @@ def koseki_of(uow: UnitOfWork, query: RecordQuery) -> Koseki | None:
         row.hittousha,
         tuple(koseki_member(m) for m in row.members),
         row.pending_notifications,
+        compiled_on=row.compiled_on,
+        remade_on=row.remade_on,
     )
 
 

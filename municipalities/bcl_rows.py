@@ -97,6 +97,8 @@ class KosekiRow(Row):
     honseki: str = Field(min_length=1, max_length=200)
     hittousha: str = Field(min_length=1, max_length=60)
     pending_notifications: bool = False
+    compiled_on: date | None = None  # 編製日 (optional: older extracts have none)
+    remade_on: date | None = None  # 改製日
     members: list[KosekiMemberRow] = Field(min_length=1)
 
 

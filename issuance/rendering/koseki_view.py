@@ -8,6 +8,8 @@ from issuance.records import Fuhyo, Koseki, KosekiEvent, KosekiMember
 from issuance.wareki import to_fullwidth_digits, to_wareki
 
 Entry = tuple[str, str]  # (項目名, 内容): printed as 【項目名】内容
+# The 改製 a computerised 戸籍 records is the one that computerised it.
+REMADE_REASON = "平成６年法務省令第５１号附則第２条第１項による改製"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class KosekiView:
     honseki: str
     hittousha: str
     members: tuple[KosekiMemberView, ...]
+    jiko: tuple[EventView, ...] = ()  # 戸籍事項: 戸籍編製, 戸籍改製
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,23 @@ def member_view(member: KosekiMember) -> KosekiMemberView:
     )
 
 
+def koseki_jiko(koseki: Koseki) -> tuple[EventView, ...]:
+    """The 戸籍事項 the record holds: 【編製日】, then 【改製日】 with its 【改製事由】."""
+    jiko: list[EventView] = []
+    if koseki.compiled_on is not None:
+        jiko.append(EventView("戸籍編製", (("編製日", _date(koseki.compiled_on)),)))
+    if koseki.remade_on is not None:
+        entries = (("改製日", _date(koseki.remade_on)), ("改製事由", REMADE_REASON))
+        jiko.append(EventView("戸籍改製", entries))
+    return tuple(jiko)
+
+
 def koseki_view(koseki: Koseki, members: tuple[KosekiMember, ...]) -> KosekiView:
     return KosekiView(
         honseki=to_fullwidth_digits(koseki.honseki),
         hittousha=koseki.hittousha,
         members=tuple(member_view(m) for m in members),
+        jiko=koseki_jiko(koseki),
     )
 
 

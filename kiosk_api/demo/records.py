@@ -120,3 +120,20 @@ def koseki_member(person: DemoPerson, code: str | None, relationship: str) -> di
 
 
 KOSEKI_RELATIONSHIP = {"世帯主": "夫", "妻": "妻", "子": "子"}
+# When the demo 本籍地 computerised their 戸籍 (改製); registers made before carry the 改製日.
+COMPUTERISED_ON = date(2004, 3, 6)
+OLD_REGISTER_COMPILED_ON = date(1983, 5, 10)
+
+
+def koseki_dates(members: list[dict[str, Any]], older: bool) -> dict[str, str | None]:
+    """The 戸籍事項: made on the marriage that founded it (older registers: before computerising,
+    so also remade); a register with no marriage was made when its eldest came of age."""
+    if older:
+        return {
+            "compiled_on": OLD_REGISTER_COMPILED_ON.isoformat(),
+            "remade_on": COMPUTERISED_ON.isoformat(),
+        }
+    marriages = [e["on"] for m in members for e in m["events"] if e["kind"] == "婚姻"]
+    eldest = date.fromisoformat(min(m["birth_date"] for m in members))
+    compiled_on = min(marriages, default=date(eldest.year + 20, 4, 1).isoformat())
+    return {"compiled_on": compiled_on, "remade_on": None}

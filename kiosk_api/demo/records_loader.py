@@ -18,6 +18,7 @@ from kiosk_api.demo.records import (
     PENDING_KOSEKI,
     SEALED,
     UNTAXED,
+    koseki_dates,
     koseki_member,
     seal_impression,
     tax_rows,
@@ -86,7 +87,8 @@ def _koseki(extracts: dict[str, dict[str, list[Any]]], group: list[Placed]) -> N
         for p in group
     ]
     hittousha = first.person.hittousha or first.person.name
-    if hittousha not in {p.person.name for p in group}:
+    older = hittousha not in {p.person.name for p in group}
+    if older:
         head = DemoPerson("", hittousha, "", date(1958, 2, 2), "男", "世帯主")
         members.insert(0, {**koseki_member(head, None, "本人"), "removed": False})
     pending = any(p.person.label in PENDING_KOSEKI for p in group)
@@ -96,6 +98,7 @@ def _koseki(extracts: dict[str, dict[str, list[Any]]], group: list[Placed]) -> N
             "honseki": first.person.honseki,
             "hittousha": hittousha,
             "pending_notifications": pending,
+            **koseki_dates(members, older),
             "members": members,
         }
     )

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 from pypdf import PdfReader, PdfWriter
 
+from issuance.pades import ensure_test_pki, sign_pdf
 from kiosk_api.platform import Platform
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import qr_payloads, save
@@ -74,7 +75,7 @@ def test_a_forged_token_is_not_recognised(kiosk: TestKiosk, cards: Path) -> None
 def test_an_electronic_copy_verifies_only_if_unaltered(kiosk: TestKiosk, cards: Path) -> None:
     _, pdf = printed(kiosk, cards / "yamada-taro.json")
     ok = kiosk.client.post("/api/verify/pdf", data=pdf, content_type="application/pdf").json
-    assert ok["genuine"] is True
+    assert ok["genuine"] is True and ok["electronic_signature"] == "absent"
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     writer.add_metadata({"/Title": "住民票（写し） edited"})
     altered = io.BytesIO()
@@ -83,6 +84,57 @@ def test_an_electronic_copy_verifies_only_if_unaltered(kiosk: TestKiosk, cards: 
         "/api/verify/pdf", data=altered.getvalue(), content_type="application/pdf"
     ).json
     assert result["genuine"] is False and result["status"] == "altered"
+
+
+def check_pdf(kiosk: TestKiosk, pdf: bytes) -> dict:
+    return kiosk.client.post("/api/verify/pdf", data=pdf, content_type="application/pdf").json
+
+
+def edited_incrementally(pdf: bytes) -> bytes:
+    """What a PDF editor's "save" does: the change appended as a new revision."""
+    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
+    writer.add_metadata({"/Title": "住民票（写し） edited"})
+    out = io.BytesIO()
+    writer.write(out)
+    assert out.getvalue().startswith(pdf)
+    return out.getvalue()
+
+
+def test_a_copy_carrying_the_centres_pades_signature_is_genuine_and_says_so(
+    kiosk: TestKiosk, cards: Path, platform: Platform
+) -> None:
+    _, pdf = printed(kiosk, cards / "yamada-taro.json")
+    assert platform.settings.pades_dir is not None
+    signed = sign_pdf(pdf, ensure_test_pki(platform.settings.pades_dir))
+    save(signed, "juminhyo-pades.pdf")
+    result = check_pdf(kiosk, signed)
+    assert result["genuine"] is True and result["status"] == "issued"
+    assert result["electronic_signature"] == "valid"
+    assert result["certificate"]["kind"] == "juminhyo"
+    assert "山田" not in str(result)
+
+
+def test_a_signed_copy_edited_afterwards_is_altered(
+    kiosk: TestKiosk, cards: Path, platform: Platform
+) -> None:
+    _, pdf = printed(kiosk, cards / "yamada-taro.json")
+    assert platform.settings.pades_dir is not None
+    signed = sign_pdf(pdf, ensure_test_pki(platform.settings.pades_dir))
+    for copy in (edited_incrementally(signed), edited_incrementally(pdf)):
+        result = check_pdf(kiosk, copy)
+        assert result["genuine"] is False and result["status"] == "altered"
+        assert result["electronic_signature"] != "valid"
+
+
+def test_a_copy_signed_by_anyone_but_the_centre_is_altered(
+    kiosk: TestKiosk, cards: Path, platform: Platform, tmp_path: Path
+) -> None:
+    _, pdf = printed(kiosk, cards / "yamada-taro.json")
+    assert platform.settings.pades_dir is not None
+    ensure_test_pki(platform.settings.pades_dir)  # the centre signs; this copy it did not
+    result = check_pdf(kiosk, sign_pdf(pdf, ensure_test_pki(tmp_path / "stranger")))
+    assert result["genuine"] is False and result["status"] == "altered"
+    assert result["electronic_signature"] == "invalid"
 
 
 def test_documents_signed_before_a_key_rotation_still_verify(
