@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -166,6 +167,68 @@ def wait_for_health(url: str, procs: list[subprocess.Popen[bytes]], logs: Path) 
     sys.exit(f"bench: {url} did not answer within 30 s; see {logs}/serve.log")
 
 
+ROLES = ("web", "workers", "postgres", "redis", "locust")
+
+
+def _role(pid: str, sessions: dict[int, str]) -> str | None:
+    """Which part of the bench a process belongs to, from /proc (None: not ours)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    comm = stat[stat.find("(") + 1 : stat.rfind(")")]
+    session = int(stat[stat.rfind(")") + 2 :].split()[3])
+    if session in sessions:
+        return sessions[session]
+    if comm in ("postgres", "redis-server"):
+        return comm.replace("-server", "")
+    if b"locust" in cmdline:
+        return "locust"
+    return None
+
+
+def cpu_seconds(sessions: dict[int, str]) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each role's live processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(ROLES, 0.0)
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        role = _role(pid, sessions)
+        if role is None:
+            continue
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[role] += (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+class CpuWindow:
+    """CPU used by each role between two moments of the Locust run (after the ramp-up)."""
+
+    def __init__(self, sessions: dict[int, str], skip: float, length: float) -> None:
+        self.sessions, self.skip, self.length = sessions, skip, length
+        self.used: dict[str, float] = {}
+        self.wall = 0.0
+        self._thread = threading.Thread(target=self._measure, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _measure(self) -> None:
+        time.sleep(self.skip)
+        before, began = cpu_seconds(self.sessions), time.monotonic()
+        time.sleep(self.length)
+        after = cpu_seconds(self.sessions)
+        self.wall = time.monotonic() - began
+        self.used = {role: round(after[role] - before[role], 2) for role in ROLES}
+
+    def result(self) -> dict:
+        self._thread.join(timeout=self.skip + self.length + 5)
+        return {"wall_seconds": round(self.wall, 1), "cpu_seconds": self.used}
+
+
 def run_locust(env: dict[str, str], run_dir: Path) -> dict[str, dict[str, str]]:
     prefix = run_dir / "locust"
     argv = [
@@ -196,7 +259,7 @@ def run_locust(env: dict[str, str], run_dir: Path) -> dict[str, dict[str, str]]:
         return {f"{row['Type']} {row['Name']}": row for row in csv.DictReader(file)}
 
 
-def summarise(stats: dict[str, dict[str, str]], render: dict) -> dict:
+def summarise(stats: dict[str, dict[str, str]], render: dict, cpu: dict) -> dict:
     flows = stats.get("FLOW issuance", {})
     ready = stats.get("FLOW request_to_ready", {})
     http_failures = sum(
@@ -228,6 +291,30 @@ def summarise(stats: dict[str, dict[str, str]], render: dict) -> dict:
             "optimised": round(issuances_per_s / max(bare_ours, 1e-9), 2),
             "naive": round(issuances_per_s / max(bare_naive, 1e-9), 2),
         },
+        "cpu": cpu_per_issuance(cpu, issuances_per_s, render),
+    }
+
+
+def cpu_per_issuance(cpu: dict, issuances_per_s: float, render: dict) -> dict:
+    """Where the machine's CPU went, in ms per completed issuance, against the bare render.
+
+    ``platform_over_bare_cpu`` compares CPU, not wall time: the bare render's CPU per document
+    (all processes busy, so ``processes / rate``) over the platform's CPU per issuance, the
+    load generator left out. It says how much the platform adds on top of the render itself
+    on a machine whose cores it does not share with Locust.
+    """
+    done = issuances_per_s * cpu["wall_seconds"]
+    if done <= 0:
+        return {}
+    per = {role: round(seconds * 1000 / done, 1) for role, seconds in cpu["cpu_seconds"].items()}
+    platform_ms = sum(v for role, v in per.items() if role != "locust")
+    bare_ms = 1000 * render["processes"] / max(render["ours"]["renders_per_s"], 1e-9)
+    return {
+        "window_seconds": cpu["wall_seconds"],
+        "ms_per_issuance": per,
+        "platform_ms_per_issuance": round(platform_ms, 1),
+        "bare_render_ms": round(bare_ms, 1),
+        "platform_over_bare_cpu": round(bare_ms / platform_ms, 2) if platform_ms else None,
     }
 
 
@@ -252,6 +339,14 @@ def report(figures: dict) -> None:
         f"  platform / bare               {ratio['optimised']} of optimised,"
         f" {ratio['naive']} of naive",
     ]
+    cpu = figures.get("cpu") or {}
+    if cpu:
+        per = ", ".join(f"{role} {ms}" for role, ms in cpu["ms_per_issuance"].items())
+        lines += [
+            f"  CPU ms per issuance           {per}",
+            f"  platform CPU / bare render    {cpu['platform_ms_per_issuance']} ms against"
+            f" {cpu['bare_render_ms']} ms: {cpu['platform_over_bare_cpu']} (Locust left out)",
+        ]
     print("\n" + "\n".join(lines) + "\n", flush=True)
 
 
@@ -286,12 +381,17 @@ def main() -> int:
             name = f"worker{i}"
             procs[name] = start(stack, name, [str(BIN / "kofu"), "worker"], env, logs)
         wait_for_health(f"http://127.0.0.1:{PORT}/healthz", list(procs.values()), logs)
+        sessions = {p.pid: "workers" if n.startswith("worker") else "web" for n, p in procs.items()}
+        skip = min(10.0, SECONDS / 4)  # after the ramp-up, before the stop
+        window = CpuWindow(sessions, skip, SECONDS - 2 * skip)
+        window.start()
         stats = run_locust(env, run_dir)
+        cpu = window.result()
         shutil.copy(run_dir / "locust_stats.csv", out_dir / "locust_stats.csv")
         for name, proc in procs.items():  # the bare render rate gets the machine to itself
             stop(name, proc)
     log(f"bare render rate: {RENDER_WORKERS} processes, {RENDER_SECONDS} s per mode")
-    figures = summarise(stats, bare_rate(float(RENDER_SECONDS), RENDER_WORKERS))
+    figures = summarise(stats, bare_rate(float(RENDER_SECONDS), RENDER_WORKERS), cpu)
     figures["wall_seconds"] = round(time.monotonic() - began, 1)
     (out_dir / "latest.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     report(figures)
