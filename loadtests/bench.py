@@ -211,6 +211,7 @@ class CpuWindow:
         self.sessions, self.skip, self.length = sessions, skip, length
         self.used: dict[str, float] = {}
         self.wall = 0.0
+        self.began_at = self.ended_at = datetime.now(UTC)
         self._thread = threading.Thread(target=self._measure, daemon=True)
 
     def start(self) -> None:
@@ -219,14 +220,27 @@ class CpuWindow:
     def _measure(self) -> None:
         time.sleep(self.skip)
         before, began = cpu_seconds(self.sessions), time.monotonic()
+        self.began_at = datetime.now(UTC)
         time.sleep(self.length)
         after = cpu_seconds(self.sessions)
+        self.ended_at = datetime.now(UTC)
         self.wall = time.monotonic() - began
         self.used = {role: round(after[role] - before[role], 2) for role in ROLES}
 
-    def result(self) -> dict:
+    def result(self, database_url: str) -> dict:
+        """The CPU, and the issuances printed inside the same window (from the database)."""
         self._thread.join(timeout=self.skip + self.length + 5)
-        return {"wall_seconds": round(self.wall, 1), "cpu_seconds": self.used}
+        with psycopg.connect(database_url.replace("+psycopg", "")) as db:
+            row = db.execute(
+                "SELECT count(*) FROM issuance_certificate_request"
+                " WHERE state = 'printed' AND confirmed_at >= %s AND confirmed_at < %s",
+                (self.began_at, self.ended_at),
+            ).fetchone()
+        return {
+            "wall_seconds": round(self.wall, 1),
+            "cpu_seconds": self.used,
+            "printed": int(row[0]) if row else 0,
+        }
 
 
 def run_locust(env: dict[str, str], run_dir: Path) -> dict[str, dict[str, str]]:
@@ -291,11 +305,11 @@ def summarise(stats: dict[str, dict[str, str]], render: dict, cpu: dict) -> dict
             "optimised": round(issuances_per_s / max(bare_ours, 1e-9), 2),
             "naive": round(issuances_per_s / max(bare_naive, 1e-9), 2),
         },
-        "cpu": cpu_per_issuance(cpu, issuances_per_s, render),
+        "cpu": cpu_per_issuance(cpu, render),
     }
 
 
-def cpu_per_issuance(cpu: dict, issuances_per_s: float, render: dict) -> dict:
+def cpu_per_issuance(cpu: dict, render: dict) -> dict:
     """Where the machine's CPU went, in ms per completed issuance, against the bare render.
 
     ``platform_over_bare_cpu`` compares CPU, not wall time: the bare render's CPU per document
@@ -303,7 +317,7 @@ def cpu_per_issuance(cpu: dict, issuances_per_s: float, render: dict) -> dict:
     load generator left out. It says how much the platform adds on top of the render itself
     on a machine whose cores it does not share with Locust.
     """
-    done = issuances_per_s * cpu["wall_seconds"]
+    done = cpu["printed"]
     if done <= 0:
         return {}
     per = {role: round(seconds * 1000 / done, 1) for role, seconds in cpu["cpu_seconds"].items()}
@@ -311,6 +325,7 @@ def cpu_per_issuance(cpu: dict, issuances_per_s: float, render: dict) -> dict:
     bare_ms = 1000 * render["processes"] / max(render["ours"]["renders_per_s"], 1e-9)
     return {
         "window_seconds": cpu["wall_seconds"],
+        "issuances_in_window": done,
         "ms_per_issuance": per,
         "platform_ms_per_issuance": round(platform_ms, 1),
         "bare_render_ms": round(bare_ms, 1),
@@ -386,7 +401,7 @@ def main() -> int:
         window = CpuWindow(sessions, skip, SECONDS - 2 * skip)
         window.start()
         stats = run_locust(env, run_dir)
-        cpu = window.result()
+        cpu = window.result(env["KOFU_DATABASE_URL"])
         shutil.copy(run_dir / "locust_stats.csv", out_dir / "locust_stats.csv")
         for name, proc in procs.items():  # the bare render rate gets the machine to itself
             stop(name, proc)
