@@ -30,12 +30,6 @@ class AuthenticateBody(Strict):
     )
 
 
-class SessionOut(BaseModel):
-    session_id: str
-    state: str
-    expires_at: datetime
-
-
 class Message(BaseModel):
     ja: str
     en: str
@@ -56,6 +50,15 @@ class MenuItemOut(BaseModel):
 
 class MenuOut(BaseModel):
     certificates: list[MenuItemOut]
+
+
+class SessionOut(BaseModel):
+    session_id: str
+    state: str
+    expires_at: datetime
+    menu: MenuOut | None = Field(
+        None, description="What the resident may get now (as GET …/menu), sent with sign-in"
+    )
 
 
 class MemberOut(BaseModel):

@@ -75,13 +75,17 @@ class CentreClient:
         ).json()
         return body["session_id"], base64.b64decode(body["challenge"])
 
-    def authenticate(self, session_id: str, signature: bytes) -> dict[str, Any]:
-        return self._call(
+    def authenticate(self, session_id: str, signature: bytes) -> list[dict[str, Any]]:
+        """Answer the challenge; returns the menu the centre sends with the sign-in."""
+        answer = self._call(
             "POST",
             f"/v1/sessions/{session_id}/authenticate",
             {"signature": base64.b64encode(signature).decode()},
             retries=1,
         ).json()
+        if answer.get("menu") is None:  # a centre that does not send it: ask
+            return self.menu(session_id)
+        return answer["menu"]["certificates"]
 
     def menu(self, session_id: str) -> list[dict[str, Any]]:
         return self._call("GET", f"/v1/sessions/{session_id}/menu").json()["certificates"]

@@ -42,9 +42,9 @@ def issue(
         certificate_der = card.read_user_certificate()
         card.verify_pin(pin)
         session_id, challenge = client.open_session(certificate_der)
-        client.authenticate(session_id, card.sign_sha256(challenge))
+        menu = client.authenticate(session_id, card.sign_sha256(challenge))
         say(f"session {session_id[:8]}… authenticated")
-        item = next((i for i in client.menu(session_id) if i["certificate"] == certificate), None)
+        item = next((i for i in menu if i["certificate"] == certificate), None)
         if item is None or not item["available"]:
             refusal = (item or {}).get("refusal") or {
                 "code": "NOT_OFFERED",

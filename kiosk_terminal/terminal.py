@@ -180,8 +180,7 @@ class Terminal:
         try:
             certificate = self._card.read_user_certificate()
             self._session, challenge = self.centre.open_session(certificate)
-            self.centre.authenticate(self._session, self._card.sign_sha256(challenge))
-            menu = self.centre.menu(self._session)
+            menu = self.centre.authenticate(self._session, self._card.sign_sha256(challenge))
             household = household_of(self.centre, self._session, choice)
         except (CardError, CentreError) as error:
             self._refuse(notice_for(error.code, error))

@@ -184,3 +184,11 @@ def test_a_poll_that_may_wait_answers_ready_in_one_call(kiosk: TestKiosk, cards:
     answer = kiosk.call("GET", kiosk.path(request_id) + "?wait=20")
     assert answer.status_code == 200 and answer.json["state"] == "ready"
     assert answer.json["document_url"].endswith(f"/requests/{request_id}/document")
+
+
+def test_the_sign_in_answer_carries_the_same_menu(kiosk: TestKiosk, cards: Path) -> None:
+    answer = kiosk.sign_in(cards / "yamada-taro.json")
+    assert answer.status_code == 200 and answer.json["state"] == "authenticated"
+    menu = kiosk.call("GET", f"/v1/sessions/{kiosk.session_id}/menu").json
+    assert answer.json["menu"] == menu
+    assert any(item["certificate"] == "juminhyo" and item["fee"] for item in menu["certificates"])
