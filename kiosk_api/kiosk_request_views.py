@@ -116,12 +116,23 @@ def poll(session_id: str, request_id: str) -> tuple[Response, int]:
     with platform.uow() as uow:
         kiosk_id = kiosk_of(platform, uow)
         out = request_out(services.load_request(uow, kiosk_id, session_id, request_id))
-    # A long poll: sleep on the job's announcement, then read the state again (the database
-    # is the truth; a stale announcement only costs one more read).
-    while out.state in PENDING_STATES and (left := deadline - time.monotonic()) > 0.01:
-        platform.queue.await_change(request_id, left)
-        with platform.uow() as uow:
-            out = request_out(services.load_request(uow, kiosk_id, session_id, request_id))
+    if out.state not in PENDING_STATES or deadline <= time.monotonic():
+        return as_json(out)
+    # Every server thread held by a waiting kiosk is one fewer for sign-ins: past this
+    # process's slots the answer comes at once, and Retry-After tells the kiosk when to ask.
+    if not platform.poll_slots.acquire(blocking=False):
+        response, status = as_json(out)
+        response.headers["Retry-After"] = "1"
+        return response, status
+    try:
+        # Sleep on the job's announcement, then read the state again (the database is the
+        # truth; a stale announcement only costs one more read).
+        while out.state in PENDING_STATES and (left := deadline - time.monotonic()) > 0.01:
+            platform.queue.await_change(request_id, left)
+            with platform.uow() as uow:
+                out = request_out(services.load_request(uow, kiosk_id, session_id, request_id))
+    finally:
+        platform.poll_slots.release()
     return as_json(out)
 
 

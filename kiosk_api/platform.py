@@ -56,6 +56,14 @@ class Platform:
     renderer: Any = field(default_factory=ThreadLocalRenderer)
     _trust: TrustStore | None = None
     _keyring: Keyring | None = None
+    _poll_slots: threading.BoundedSemaphore | None = None
+
+    @property
+    def poll_slots(self) -> threading.BoundedSemaphore:
+        """How many kiosk polls this process may hold open at once (each holds a thread)."""
+        if self._poll_slots is None:
+            self._poll_slots = threading.BoundedSemaphore(max(1, self.settings.long_poll_slots))
+        return self._poll_slots
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.session_factory)

@@ -31,6 +31,7 @@ class Settings:
     verify_rate_per_minute: int = 30
     municipal_tls_dir: Path | None = None  # ca.pem, centre.pem, centre-key.pem (own servers)
     pades_dir: Path | None = None  # ca.pem, signer.pem, signer-key.pem: PAdES document signing
+    long_poll_slots: int = 6  # per server process: polls held at once (keep below --threads)
 
     @property
     def jobs_in_process(self) -> bool:
@@ -72,4 +73,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         verify_rate_per_minute=_int(env, "KOFU_VERIFY_RATE_PER_MINUTE", 30),
         municipal_tls_dir=Path(env.get("KOFU_MUNICIPAL_TLS_DIR") or data_dir / "municipal-tls"),
         pades_dir=Path(env.get("KOFU_PADES_DIR") or data_dir / "pades"),
+        long_poll_slots=_int(env, "KOFU_LONG_POLL_SLOTS", 6),
     )

@@ -115,17 +115,30 @@ class CentreClient:
 
     def poll(self, session_id: str, request_id: str, wait: float = 0.0) -> dict[str, Any]:
         """The request's state; with ``wait`` the centre holds the answer until it changes."""
+        return self._poll(session_id, request_id, wait)[0]
+
+    def _poll(self, session_id: str, request_id: str, wait: float) -> tuple[dict[str, Any], float]:
+        """The state, and how long the centre asks us to wait before asking again."""
         suffix = f"?wait={wait:g}" if wait > 0 else ""
-        return self._call("GET", f"/v1/sessions/{session_id}/requests/{request_id}{suffix}").json()
+        response = self._call("GET", f"/v1/sessions/{session_id}/requests/{request_id}{suffix}")
+        try:
+            retry_after = float(response.headers.get("Retry-After", "0"))
+        except ValueError:
+            retry_after = 1.0
+        return response.json(), retry_after
 
     def wait_ready(self, session_id: str, request_id: str, timeout: float = 60.0) -> dict[str, Any]:
         """Long-poll until the request leaves accepted/rendering or ``timeout`` passes."""
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
-            state = self.poll(session_id, request_id, wait=min(max(left, 0.0), POLL_WAIT_S))
+            state, retry_after = self._poll(
+                session_id, request_id, wait=min(max(left, 0.0), POLL_WAIT_S)
+            )
             if state["state"] not in ("accepted", "rendering") or time.monotonic() > deadline:
                 return state
+            if retry_after > 0:  # the centre is holding as many polls as it will
+                time.sleep(min(retry_after, max(deadline - time.monotonic(), 0.0)))
 
     def download(self, session_id: str, request_id: str) -> bytes:
         return self._call(

@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import gevent
 from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 
@@ -127,6 +128,7 @@ class KioskUser(FastHttpUser):
 
     wait_time = constant(0)
     network_timeout = READY_TIMEOUT_S
+    retry_after = 0.0  # the last answer's Retry-After, in seconds
 
     def on_start(self) -> None:
         try:
@@ -203,6 +205,8 @@ class KioskUser(FastHttpUser):
                 _record("request_to_ready", asked, error)
                 raise error
             state = self._call("get", f"{request}?wait={POLL_WAIT_S}", REQUEST, 200)
+            if state["state"] not in ("ready", *FINAL_STATES) and self.retry_after:
+                gevent.sleep(self.retry_after)  # the centre holds as many polls as it will
         _record("request_to_ready", asked)
 
     def _download(self, request: str) -> None:
@@ -224,6 +228,7 @@ class KioskUser(FastHttpUser):
                 detail = f"{response.status_code}: {response.text[:200]}"
                 response.failure(detail)
                 raise FlowError(f"{method.upper()} {name} answered {detail}")
+            self.retry_after = float(response.headers.get("Retry-After") or 0)
             try:
                 return response.json()
             except ValueError as exc:

@@ -192,3 +192,27 @@ def test_the_sign_in_answer_carries_the_same_menu(kiosk: TestKiosk, cards: Path)
     menu = kiosk.call("GET", f"/v1/sessions/{kiosk.session_id}/menu").json
     assert answer.json["menu"] == menu
     assert any(item["certificate"] == "juminhyo" and item["fee"] for item in menu["certificates"])
+
+
+def test_past_its_poll_slots_the_centre_answers_at_once_and_says_when_to_ask(
+    kiosk: TestKiosk, cards: Path, platform: Platform
+) -> None:
+    """Held polls hold server threads: when every slot is taken, a poll is not held."""
+    from tests.integration.test_known_states import ManualQueue
+
+    platform.queue = ManualQueue()  # nothing renders: the request stays accepted
+    assert kiosk.sign_in(cards / "yamada-taro.json").status_code == 200
+    request_id = kiosk.request().json["request_id"]
+    slots = platform.poll_slots
+    taken = 0
+    while slots.acquire(blocking=False):  # other kiosks hold every slot
+        taken += 1
+    try:
+        busy = kiosk.call("GET", kiosk.path(request_id) + "?wait=20")
+    finally:
+        for _ in range(taken):
+            slots.release()
+    assert busy.status_code == 200 and busy.json["state"] == "accepted"
+    assert busy.headers["Retry-After"] == "1"
+    held = kiosk.call("GET", kiosk.path(request_id) + "?wait=0.2")
+    assert held.json["state"] == "accepted" and "Retry-After" not in held.headers

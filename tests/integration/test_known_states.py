@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -26,6 +27,12 @@ class ManualQueue:
 
     def depth(self) -> int:
         return len(self.jobs)
+
+    def announce(self, request_id: str) -> None:
+        pass
+
+    def await_change(self, request_id: str, timeout: float) -> None:
+        time.sleep(timeout)  # nothing runs the jobs: a held poll waits it out
 
     def drain(self) -> None:
         pass
