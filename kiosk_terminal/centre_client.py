@@ -90,6 +90,10 @@ class CentreClient:
     def menu(self, session_id: str) -> list[dict[str, Any]]:
         return self._call("GET", f"/v1/sessions/{session_id}/menu").json()["certificates"]
 
+    def koseki_members(self, session_id: str) -> list[dict[str, Any]]:
+        """The living people of the resident's 戸籍, by name and opaque ref (from the 本籍地)."""
+        return self._call("GET", f"/v1/sessions/{session_id}/koseki-members").json()["members"]
+
     def household(self, session_id: str) -> list[dict[str, Any]]:
         """The household members to choose from: names, 続柄 and opaque refs."""
         return self._call("GET", f"/v1/sessions/{session_id}/household").json()["members"]

@@ -12,7 +12,7 @@ import requests
 from kiosk_terminal.centre_client import CentreClient, CentreError
 from kiosk_terminal.messages import Notice, notice_for
 from kiosk_terminal.printing import Printer, PrintFailedError
-from kiosk_terminal.screens import JUMINHYO, Choice
+from kiosk_terminal.screens import JUMINHYO, KOSEKI_PICKS, Choice
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,13 @@ class Issuer:
 
 
 def household_of(centre: CentreClient, session_id: str, choice: Choice) -> list[dict[str, Any]]:
-    """The household to choose from, fetched only for a 住民票 (others show no members)."""
-    return centre.household(session_id) if choice.certificate in JUMINHYO else []
+    """The people to choose from: the household for a 住民票, the 戸籍's people when a 戸籍
+    certificate is for someone else than oneself; nobody otherwise."""
+    if choice.certificate in JUMINHYO:
+        return centre.household(session_id)
+    if choice.certificate in KOSEKI_PICKS and choice.picks_members:
+        return centre.koseki_members(session_id)
+    return []
 
 
 def household_names(household: list[dict[str, Any]], choice: Choice) -> list[str]:

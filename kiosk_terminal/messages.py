@@ -64,11 +64,16 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
         "記載する方を1人以上選んでください。",
         "Please choose at least one person.",
     ),
+    "ONE_MEMBER_ONLY": (
+        "附票は1人ずつ発行します。お1人を選んでください。",
+        "A 附票 is issued for one person at a time: please choose one.",
+    ),
 }
 
 WHY: dict[str, tuple[str, str]] = {
     "PRINT_FAILED": ("印刷できませんでした。", "The document could not be printed."),
     "NO_MEMBER_CHOSEN": ("どなたも選ばれていません。", "Nobody is chosen."),
+    "ONE_MEMBER_ONLY": ("2人以上が選ばれています。", "More than one person is chosen."),
     "PIN_LOCKED": (PinLockedError.message_ja, PinLockedError.message_en),
     "NO_READER": (NoReaderError.message_ja, NoReaderError.message_en),
     "CARD_REMOVED": (CardRemovedError.message_ja, CardRemovedError.message_en),

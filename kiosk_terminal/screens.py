@@ -27,6 +27,8 @@ class Screen(enum.Enum):
 BUSY = (Screen.WAITING, Screen.PRINTING)
 WITH_CARD = (Screen.CHOOSE, Screen.PIN, Screen.MEMBERS, Screen.CONFIRM)
 JUMINHYO = ("juminhyo", "juminhyo_kisai")
+KOSEKI_PICKS = ("koseki_kojin", "koseki_fuhyo")  # whose: oneself, or people of the same 戸籍
+ONE_PERSON = ("koseki_fuhyo",)  # a 附票 is one person's
 TAX = ("kazei", "shotoku")
 JST = ZoneInfo("Asia/Tokyo")
 TAX_DATA_MONTH = 6  # a 年度's assessments appear in June; before that the latest is the last one
@@ -80,7 +82,7 @@ class Choice:
 
     @property
     def picks_members(self) -> bool:
-        return self.certificate in JUMINHYO and self.members == "some"
+        return self.certificate in (*JUMINHYO, *KOSEKI_PICKS) and self.members == "some"
 
     def options(self) -> dict[str, Any]:
         """Only the options this certificate accepts (the centre refuses any other)."""
@@ -90,6 +92,10 @@ class Choice:
                 "show_honseki": self.show_honseki,
                 "show_relationship": self.show_relationship,
             }
+        if self.certificate == "koseki_kojin":
+            return {"members": list(self.member_refs) if self.picks_members else "self"}
+        if self.certificate == "koseki_fuhyo":
+            return {"member": self.member_refs[0] if self.picks_members else "self"}
         if self.certificate in TAX and self.tax_year:
             return {"tax_year": self.tax_year}
         return {}

@@ -20,6 +20,7 @@ from kiosk_terminal.messages import CERTIFICATES, Notice, notice_for
 from kiosk_terminal.printing import Printer
 from kiosk_terminal.screens import (
     BUSY,
+    ONE_PERSON,
     WITH_CARD,
     Choice,
     Screen,
@@ -207,6 +208,9 @@ class Terminal:
             chosen = [ref for ref in known if ref in refs]
             if not chosen:
                 self._show(Screen.MEMBERS, pin_notice=notice_for("NO_MEMBER_CHOSEN"))
+                return
+            if self.view.choice.certificate in ONE_PERSON and len(chosen) > 1:
+                self._show(Screen.MEMBERS, pin_notice=notice_for("ONE_MEMBER_ONLY"))
                 return
             choice = replace(self.view.choice, member_refs=chosen)
             names = household_names(self.view.household, choice)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response
 
+from kiosk_terminal.screens import KOSEKI_PICKS
 from kiosk_terminal.terminal import Choice, Terminal
 
 MAX_COPIES = 5
@@ -13,9 +14,14 @@ MAX_COPIES = 5
 def _choice_from(form: dict[str, str]) -> Choice:
     copies = form.get("copies", "1")
     tax_year = form.get("tax_year", "")
+    certificate = form.get("certificate", "juminhyo")
+    if certificate in KOSEKI_PICKS:  # whose 戸籍 entries / 附票: oneself, or chosen by name
+        members = "some" if form.get("koseki_members") == "some" else "self"
+    else:
+        members = form["members"] if form.get("members") in ("self", "some") else "all"
     return Choice(
-        certificate=form.get("certificate", "juminhyo"),
-        members=form["members"] if form.get("members") in ("self", "some") else "all",
+        certificate=certificate,
+        members=members,
         show_honseki=form.get("show_honseki") == "1",
         show_relationship=form.get("show_relationship", "1") == "1",
         copies=min(max(int(copies) if copies.isdigit() else 1, 1), MAX_COPIES),

@@ -25,6 +25,7 @@ from kiosk_terminal.web import create_app
 from municipalities.model import CertificateOffering
 from tests.e2e.test_headless_kiosk import centre  # noqa: F401  (the running `kofu serve`)
 from tests.integration.test_pcsc_reader import READER, pcscd  # noqa: F401  (a private pcscd)
+from tests.support.pdf import pdf_text, squeeze
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path("test-output/terminal")
@@ -286,3 +287,35 @@ def test_out_of_hours_says_when_to_come_back(closed_now, kiosk, page, cards: Pat
     assert page.inner_text('[data-test="code"]') == "OUT_OF_HOURS"
     assert "利用時間" in page.inner_text("main")
     shot(page, "4-refused")
+
+
+def test_a_resident_picks_whose_fuhyo_from_the_koseki_on_screen(kiosk, page, cards: Path) -> None:  # type: ignore[no-untyped-def]
+    url, slot, printed = kiosk
+    page.goto(url)
+    on_screen(page, "insert_card")
+    slot.insert(VirtualCard.load(cards / "yamada-taro.json"))
+    on_screen(page, "choose")
+    page.check('input[name="certificate"][value="koseki_fuhyo"]')
+    page.click('[data-test="koseki-some"]')
+    assert page.is_hidden('[data-test="members-some"]')  # the 住民票 household choice is not shown
+    shot(page, "2-choose-koseki-some")
+    page.click('[data-test="next"]')
+    on_screen(page, "pin")
+    page.fill('[data-test="pin"]', "1234")
+    page.click('[data-test="pin-ok"]')
+    on_screen(page, "members")
+    assert "どなたの附票" in page.inner_text("main")
+    people = page.locator("label.person")
+    assert people.count() >= 4
+    assert all(people.nth(i).bounding_box()["height"] >= 96 for i in range(people.count()))
+    page.locator("label.person", has_text="花子").click()
+    shot(page, "4-members")
+    page.click('[data-test="members-ok"]')
+    on_screen(page, "confirm")
+    assert page.inner_text('[data-test="members"]').strip() == "花子"
+    shot(page, "5-confirm")
+    page.click('[data-test="pay"]')
+    on_screen(page, "done")
+    (pdf,) = printed.glob("*.pdf")
+    text = squeeze(pdf_text(pdf.read_bytes()))
+    assert "戸籍の附票の写し" in text and "花子" in text

@@ -241,8 +241,62 @@ def test_each_certificate_sends_only_the_options_it_accepts() -> None:
     everything = {"members": "self", "show_honseki": True, "tax_year": 2026, "copies": 2}
     sent = {
         kind: Choice(certificate=kind, **everything).options()  # type: ignore[arg-type]
-        for kind in ("juminhyo", "kazei", "shotoku", "inkan", "koseki_zenbu", "koseki_fuhyo")
+        for kind in (
+            "juminhyo",
+            "kazei",
+            "shotoku",
+            "inkan",
+            "koseki_zenbu",
+            "koseki_kojin",
+            "koseki_fuhyo",
+        )
     }
     assert sent["juminhyo"] == {"members": "self", "show_honseki": True, "show_relationship": True}
     assert sent["kazei"] == sent["shotoku"] == {"tax_year": 2026}
-    assert sent["inkan"] == sent["koseki_zenbu"] == sent["koseki_fuhyo"] == {}
+    assert sent["inkan"] == sent["koseki_zenbu"] == {}
+    assert sent["koseki_kojin"] == {"members": "self"}
+    assert sent["koseki_fuhyo"] == {"member": "self"}
+
+
+def test_a_resident_picks_whose_fuhyo_by_name_one_person_only(
+    terminal: Terminal, slot: VirtualSlot, cards: Path, tmp_path: Path
+) -> None:
+    insert(terminal, slot, cards / "yamada-taro.json")
+    web = create_app(terminal).test_client()
+    web.post("/choose", data={"certificate": "koseki_fuhyo", "koseki_members": "some"})
+    terminal.enter_pin("1234")
+    assert terminal.view.screen is Screen.MEMBERS
+    page = web.get("/").get_data(as_text=True)
+    assert "どなたの附票を取りますか" in page and 'type="radio" name="ref"' in page
+    people = {squeeze(m["name"]): m["ref"] for m in terminal.view.household}
+    assert {"太郎", "花子", "一郎", "さくら"} <= set(people)  # a 戸籍 lists given names
+    terminal.pick_members([people["花子"], people["太郎"]])
+    assert terminal.view.screen is Screen.MEMBERS and terminal.view.pin_notice
+    assert terminal.view.pin_notice.code == "ONE_MEMBER_ONLY"
+    terminal.pick_members([people["花子"]])
+    assert terminal.view.screen is Screen.CONFIRM
+    assert [squeeze(n) for n in terminal.view.members] == ["花子"]
+    assert terminal.view.choice.options() == {"member": people["花子"]}
+    assert finish(terminal) is Screen.DONE
+    (printed,) = (tmp_path / "printed").glob("*.pdf")
+    text = squeeze(pdf_text(printed.read_bytes()))
+    assert "戸籍の附票の写し" in text and "花子" in text
+
+
+def test_a_koseki_kojin_for_chosen_people_of_the_register(
+    terminal: Terminal, slot: VirtualSlot, cards: Path, tmp_path: Path
+) -> None:
+    insert(terminal, slot, cards / "yamada-taro.json")
+    terminal.choose(Choice(certificate="koseki_kojin", members="some"))
+    terminal.enter_pin("1234")
+    assert terminal.view.screen is Screen.MEMBERS
+    people = {squeeze(m["name"]): m["ref"] for m in terminal.view.household}
+    chosen = [name for name in people if "さくら" in name or "一郎" in name]
+    assert len(chosen) == 2
+    terminal.pick_members([people[name] for name in chosen])
+    assert sorted(squeeze(n) for n in terminal.view.members) == sorted(chosen)
+    assert finish(terminal) is Screen.DONE
+    (printed,) = (tmp_path / "printed").glob("*.pdf")
+    text = squeeze(pdf_text(printed.read_bytes()))
+    assert "戸籍個人事項証明書" in text and "さくら" in text and "一郎" in text
+    assert "花子" not in text  # not chosen, and not the 筆頭者
