@@ -59,6 +59,7 @@ def demo() -> None:
 @click.pass_obj
 def demo_load(settings: Settings, extra_residents: int) -> None:
     """Load the demo nation (idempotent) and issue the demo residents their virtual cards."""
+    from issuance.pades import ensure_test_pki
     from kiosk_api.demo.loader import load_demo
     from kiosk_api.platform import bootstrap
 
@@ -67,6 +68,8 @@ def demo_load(settings: Settings, extra_residents: int) -> None:
         paths = load_demo(
             uow, settings.data_dir, settings.pki_dir, settings.kiosk_key_pepper, extra_residents
         )
+    if settings.pades_dir is not None:  # the test CA that signs electronic copies
+        ensure_test_pki(settings.pades_dir)
     click.echo(f"demo data loaded; cards in {paths.cards}, kiosk credentials in {paths.kiosks}")
 
 
@@ -169,9 +172,11 @@ main.add_command(report_group)
 main.add_command(billing_group)
 main.add_command(nation_group)
 
+from kiosk_api.document_cli import document as document_group  # noqa: E402
 from kiosk_api.keys_cli import keys as keys_group  # noqa: E402
 
 main.add_command(keys_group)
+main.add_command(document_group)
 
 from kiosk_terminal.cli import terminal_command  # noqa: E402
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -12,6 +14,7 @@ from issuance.pades import ensure_test_pki, sign_pdf
 from kiosk_api.platform import Platform
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import qr_payloads, save
+from tests.support.services import KOFU
 
 
 def printed(kiosk: TestKiosk, card: Path, confirm: str | None = "printed") -> tuple[dict, bytes]:
@@ -159,3 +162,47 @@ def test_verification_is_rate_limited_per_client(kiosk: TestKiosk, platform: Pla
     assert [a.status_code for a in answers[:limit]] == [200] * limit
     assert answers[-1].status_code == 429
     assert answers[-1].json["error"]["code"] == "RATE_LIMITED"
+
+
+def _kofu(settings_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KOFU_DATA_DIR": str(settings_dir)}
+    env.pop("KOFU_DATABASE_URL", None)
+    env.pop("KOFU_REDIS_URL", None)
+    return subprocess.run(
+        [KOFU, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_an_operator_signs_an_issued_certificate_for_electronic_delivery(
+    kiosk: TestKiosk, cards: Path, platform: Platform, tmp_path: Path
+) -> None:
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    _, pdf = printed(kiosk, cards / "yamada-taro.json")
+    issued, signed_path = tmp_path / "issued.pdf", tmp_path / "signed.pdf"
+    issued.write_bytes(pdf)
+    data_dir = platform.settings.data_dir
+    missing = _kofu(data_dir, "document", "sign", str(issued), "--out", str(signed_path))
+    assert missing.returncode == 2 and "PADES_KEY_MISSING" in missing.stderr
+    assert platform.settings.pades_dir is not None
+    files = ensure_test_pki(platform.settings.pades_dir)  # what `kofu demo load` makes
+    done = _kofu(data_dir, "document", "sign", str(issued), "--out", str(signed_path))
+    assert done.returncode == 0, done.stderr
+    signed = signed_path.read_bytes()
+    result = check_pdf(kiosk, signed)
+    assert result["genuine"] is True and result["electronic_signature"] == "valid"
+    [signature] = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    status = validate_pdf_signature(
+        signature, ValidationContext(trust_roots=[load_cert_from_pemder(str(files.ca))])
+    )
+    assert status.intact and status.valid and status.trusted
+    # The centre signs only what it issued, as issued: not an edited copy, not a signed one.
+    for name, other in (("edited", edited_incrementally(pdf)), ("signed-again", signed)):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(other)
+        refused = _kofu(data_dir, "document", "sign", str(path), "--out", str(tmp_path / "x.pdf"))
+        assert refused.returncode == 2 and "NOT_AN_ISSUED_DOCUMENT" in refused.stderr
+    assert not (tmp_path / "x.pdf").exists()
