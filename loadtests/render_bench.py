@@ -42,6 +42,34 @@ from issuance.rendering import CertificateRenderer
 #   border-collapse: separate, solid header backgrounds: no measurable change: rejected.
 #   (* the cache saves ~15 ms of SVG parsing per render under load; little at the minimum.)
 # Naive WeasyPrint also grows in memory (a new FontConfiguration per call): see peak_rss_mib.
+#
+# Second round, on the stamped one-person 住民票 (juminhyo_load) unless said; ms per render
+# are medians in one process, the ratio is this script's (5-6 s per kind, 1 process a mode):
+#   start ........................................ ours 50 ms, ratio 1.55 (four-person 1.73)
+#   phases then: markup 4.4 (QR 3.8), HTML parse 2.4, cascade+boxes 8.3, layout 15.3,
+#   drawing 12.9 (SVG art ~6), fonts 3.9, rest of PDF writing 6.2 (zlib level 9: 4.2).
+#   the seal and けん制 drawn once per thread and replayed (kit.ReplayedSVG) ... −5.5 ms
+#   Flate level 6 instead of pydyf's 9 (kit._compress_streams) ....... −2.8 ms, +1 % size
+#     (level 1: −0.5 ms more for +7 % size: rejected) ............ both: ratio 1.55 → 1.84
+#   QR encoded with a per-version placement table, not segno's loops (qr.py) . 3.8 → 0.4 ms,
+#     same modules as segno, no numpy (numpy: 0.75 ms, +11 MiB per process) ... ratio 1.94
+#   templates as compact well-formed XHTML, parsed with expat (kit.LeanHTML) .. 2.4 → 0.4 ms
+#     (the compact templates also cut cascade and box building for naive: four-person
+#     naive 5.5 → 6.7 renders/s, ours 9.5 → 12.3) ........................... ratio 2.02-2.09
+#   phases now: markup 1.1, parse 0.4, cascade+boxes 5.0, layout 14.2, drawing 6.6,
+#   fonts 3.8, rest 3.4 (ours ≈ 35 ms; naive ≈ 90 ms, most of it set-up per call).
+# Tried without effect (A/B in one process, within ±1 ms): cell backgrounds solid or none,
+#   overflow-wrap: normal, no letter-spacing, line-height: normal, vertical-align: top,
+#   white-space: nowrap on every cell (−1.5 ms of 55 on four people; unsafe for addresses
+#   and long labels), the stylesheet cut to the 住民票's rules, a leaner ua.css, the
+#   masthead float as position: absolute, word-break on the stamp text, gc.freeze().
+#   Slower: the stamp as position: absolute (+6 ms), members as CSS grid (+50 %), as flex
+#   rows (+90 %), one table per row (+20 %). No colgroup (−1 ms) breaks the column widths;
+#   one table for the whole household (−3 ms of 55) loses the gap between members.
+#   Disabling the garbage collector: −3 %, but process-wide: rejected.
+# The four-person 住民票 stays near 1.8: each member's table costs ~10 ms in both modes
+# (22 cells; ~6 ms of it is per-cell layout and borders, ~4 ms their text), so naive's
+# set-up weighs less the more people a 住民票 lists.
 
 ISSUER = Issuer("131016", "千代田区", "東京都", "千代田区長", "山田　太郎")
 ADDRESS = "東京都千代田区千代田一丁目1番1号　コーポ千代田101"

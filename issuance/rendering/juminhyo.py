@@ -4,75 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from pathlib import Path
 
 import jinja2
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from issuance.records import JuminhyoDocument, RenderedDocument
 from issuance.rendering.charset import check_printable
 from issuance.rendering.glyphs import GOTHIC_PATH, MINCHO_PATH, GlyphOutliner
 from issuance.rendering.juminhyo_view import CONTINUATION_MARK, juminhyo_view
 from issuance.rendering.kenseimoji import kensei_tile_svg
+from issuance.rendering.kit import TEMPLATES, CompactLoader, ThreadKit
 from issuance.rendering.seal import SealCache
 from issuance.rendering.stamp import stamp_context
 from issuance.rendering.svg import svg_data_url
-
-TEMPLATES = Path(__file__).parent / "templates"
-
-
-class _LeanHTML(HTML):
-    """An HTML document cascading our lean user-agent stylesheet instead of WeasyPrint's."""
-
-    def __init__(self, ua: CSS, markup: str) -> None:
-        super().__init__(string=markup, base_url=str(TEMPLATES))
-        self._ua = ua
-
-    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
-        return [self._ua]
-
-
-class _ImageCache(OrderedDict[str, object]):
-    """WeasyPrint's image cache, bounded: residents' seal impressions must not pile up."""
-
-    def __init__(self, capacity: int = 64) -> None:
-        super().__init__()
-        self._capacity = capacity
-
-    def __getitem__(self, key: str) -> object:
-        value = super().__getitem__(key)
-        self.move_to_end(key)
-        return value
-
-    def __setitem__(self, key: str, value: object) -> None:
-        super().__setitem__(key, value)
-        self.move_to_end(key)
-        while len(self) > self._capacity:
-            self.popitem(last=False)
-
-
-class _ThreadKit:
-    """What WeasyPrint needs per thread: its Pango font map is not safe to share.
-
-    ``images`` is WeasyPrint's image cache, kept between renders: the けん制 tile and the
-    seals are identical data URLs every time, so their SVG is parsed once per thread.
-    It keeps the 64 most recently used images.
-    """
-
-    def __init__(self, css_text: str, ua_text: str) -> None:
-        self.font_config = FontConfiguration()
-        self.stylesheet = CSS(string=css_text, font_config=self.font_config)
-        self.ua = CSS(string=ua_text, font_config=self.font_config)
-        self.images = _ImageCache()
-
-    def render(self, markup: str) -> tuple[bytes, int]:
-        """The PDF and its page count."""
-        document = _LeanHTML(self.ua, markup).render(
-            font_config=self.font_config, stylesheets=[self.stylesheet], cache=self.images
-        )
-        return document.write_pdf(), len(document.pages)
 
 
 class JuminhyoRenderer:
@@ -85,7 +29,7 @@ class JuminhyoRenderer:
 
     def __init__(self, *, mincho_path: Path = MINCHO_PATH, gothic_path: Path = GOTHIC_PATH) -> None:
         self._env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATES),
+            loader=CompactLoader(TEMPLATES),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
@@ -99,10 +43,10 @@ class JuminhyoRenderer:
         self._local = threading.local()
         self._kit()  # the constructing thread pays its set-up cost here, not on first render
 
-    def _kit(self) -> _ThreadKit:
-        kit: _ThreadKit | None = getattr(self._local, "kit", None)
+    def _kit(self) -> ThreadKit:
+        kit: ThreadKit | None = getattr(self._local, "kit", None)
         if kit is None:
-            kit = self._local.kit = _ThreadKit(self._css_text, self._ua_text)
+            kit = self._local.kit = ThreadKit(self._css_text, self._ua_text)
         return kit
 
     @property

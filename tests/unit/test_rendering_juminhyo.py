@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+import weasyprint
+from PIL import Image, ImageChops
 
-from issuance.records import ForeignResidentFields, Issuer, JuminhyoDocument, Person
+from issuance.records import ForeignResidentFields, Issuer, JuminhyoDocument, Person, Stamp
 from issuance.rendering import JuminhyoRenderer
+from issuance.rendering.qr import qr_png_data_url
 from issuance.wareki import to_wareki
 
 OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-output"
@@ -273,3 +276,45 @@ def test_page_one_is_saved_for_people_to_look_at(renderer: JuminhyoRenderer) -> 
         check=True,
     )
     assert (OUTPUT_DIR / "juminhyo-page1.png").stat().st_size > 0
+
+
+def page_images(pdf: bytes, folder: Path) -> list[Image.Image]:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "doc.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", str(folder / "doc.pdf"), str(folder / "page")], check=True
+    )
+    return [Image.open(png).convert("L") for png in sorted(folder.glob("page*.png"))]
+
+
+@pytest.mark.parametrize("size", [1, 9])
+def test_the_fast_renderer_prints_exactly_what_plain_weasyprint_prints(
+    renderer: JuminhyoRenderer, tmp_path: Path, size: int
+) -> None:
+    long_address = "東京都千代田区千代田一丁目1番1号" + "千代田ビルディング東館" * 6 + "1001号室"
+    doc = replace(
+        household_document(size, show_honseki=True),
+        address=long_address,
+        stamp=Stamp("t0ken.sig", "http://127.0.0.1:8000/verify"),
+    )
+    for _ in range(2):  # caches the seal and けん制 images, then records their drawing
+        renderer.render(doc)
+    ours = page_images(renderer.render(doc).pdf, tmp_path / "ours")
+    plain = page_images(weasyprint.HTML(string=renderer.html(doc)).write_pdf(), tmp_path / "plain")
+    assert len(ours) == len(plain) >= 1
+    for mine, theirs in zip(ours, plain, strict=True):
+        assert ImageChops.difference(mine, theirs).getbbox() is None
+
+
+@pytest.mark.parametrize("token_length", [1, 40, 150, 300, 600, 1100])
+def test_the_stamp_qr_code_reads_back_as_the_verification_address(token_length: int) -> None:
+    import base64
+    import io
+
+    import zxingcpp
+
+    url = "http://127.0.0.1:8000/verify?t=" + ("aZ09-_." * 200)[:token_length]
+    png = base64.b64decode(qr_png_data_url(url).split(",", 1)[1])
+    image = Image.open(io.BytesIO(png)).convert("L")
+    image = image.resize((image.width * 4, image.height * 4), Image.Resampling.NEAREST)
+    assert [found.text for found in zxingcpp.read_barcodes(image)] == [url]
