@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 
@@ -21,6 +22,10 @@ def run_worker(settings: Settings, burst: bool = False) -> None:
     from issuance.rendering import JuminhyoRenderer
 
     JuminhyoRenderer()
+    # What is loaded now (modules, fonts, templates) lives as long as the process: keep the
+    # garbage collector from scanning it again after every render.
+    gc.collect()
+    gc.freeze()
     queue = platform.queue.queue
     # SimpleWorker runs jobs in this process: no fork per job, so fonts and connections stay warm.
     worker = SimpleWorker([queue], connection=queue.connection)
