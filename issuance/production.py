@@ -42,6 +42,8 @@ class ProductionDeps:
     document_ttl: timedelta
     clock: Callable[[], datetime]
     on_mismatch: Callable[[str], None] = lambda request_id: None
+    on_ready: Callable[[float], None] = lambda seconds: None  # request → ready, in seconds
+    on_failed: Callable[[str], None] = lambda code: None  # the refusal's code
     keyring: Keyring | None = None  # signs the token in each document's QR code
     verify_url: str = ""  # the public verification page the QR code opens
 
@@ -135,7 +137,8 @@ def _fail(deps: ProductionDeps, request_id: str, code: str) -> RequestState:
             return RequestState.FAILED
         request.fail(code, deps.clock())
         uow.commit()
-        return request.state
+    deps.on_failed(code)
+    return RequestState.FAILED
 
 
 def produce_document(deps: ProductionDeps, request_id: str) -> RequestState | None:
@@ -221,4 +224,5 @@ def _store(
             )
         )
         uow.commit()
-        return request.state
+    deps.on_ready((now - request.created_at).total_seconds())
+    return RequestState.READY

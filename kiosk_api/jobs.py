@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from issuance.model import CertificateRequest, RequestState
 from issuance.production import produce_document
 from kiosk_api import metrics
 from kiosk_api.platform import current_platform
@@ -19,16 +18,4 @@ def render_request(request_id: str) -> str | None:
     finally:
         platform.queue.announce(request_id)  # wakes the kiosk's waiting poll, whatever happened
     metrics.RENDER_SECONDS.observe(time.perf_counter() - started)
-    if state is RequestState.READY:
-        with platform.uow() as uow:
-            request = uow.session.get(CertificateRequest, request_id)
-            if request is not None and request.ready_at is not None:
-                metrics.REQUEST_TO_READY.observe(
-                    (request.ready_at - request.created_at).total_seconds()
-                )
-    elif state is RequestState.FAILED:
-        with platform.uow() as uow:
-            request = uow.session.get(CertificateRequest, request_id)
-            if request is not None and request.failure_code:
-                metrics.REFUSALS.labels(request.failure_code).inc()
     return state.value if state else None

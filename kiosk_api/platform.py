@@ -102,6 +102,8 @@ class Platform:
             document_ttl=timedelta(seconds=self.settings.document_ttl_seconds),
             clock=self.clock,
             on_mismatch=lambda _request_id: metrics.RECORD_MISMATCH.inc(),
+            on_ready=metrics.REQUEST_TO_READY.observe,
+            on_failed=lambda code: metrics.REFUSALS.labels(code).inc(),
             keyring=self.keyring,
             verify_url=f"{self.settings.public_url}/verify",
         )
