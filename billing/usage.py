@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from billing.model import BillingEvent, CounterCount, EventType
 from billing.rollups import month_lines
@@ -147,6 +148,7 @@ def usage_by(uow: UnitOfWork, months: Sequence[str], dimension: str) -> dict[str
 def usage_by_hour(uow: UnitOfWork, months: Sequence[str]) -> dict[int, int]:
     """Certificates per hour of the day (JST), from the ledger itself."""
     at = BillingEvent.occurred_at
+    hour: ColumnElement[Any]
     if uow.session.get_bind().dialect.name == "postgresql":
         hour = func.extract("hour", func.timezone("Asia/Tokyo", at))
     else:

@@ -57,10 +57,10 @@ def sweep(uow: UnitOfWork, queue: JobQueue, policy: SweepPolicy, now: datetime) 
     )
     expired = 0
     for document in expired_docs:
-        request = uow.session.get(CertificateRequest, document.request_id)
-        if request is not None and request.state is RequestState.READY:
-            request.expire(now)
-            set_status(uow, request.serial, DocumentStatus.VOID)
+        held = uow.session.get(CertificateRequest, document.request_id)
+        if held is not None and held.state is RequestState.READY:
+            held.expire(now)
+            set_status(uow, held.serial, DocumentStatus.VOID)
             expired += 1
     if expired_docs:
         uow.session.execute(

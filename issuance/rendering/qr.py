@@ -20,11 +20,14 @@ import struct
 import zlib
 from functools import lru_cache
 from operator import itemgetter
+from typing import Any
 
 import segno
 from segno import consts
 
 _BORDER = 4
+_CAPACITY: dict[int, dict[int, int]] = consts.SYMBOL_CAPACITY  # type: ignore[assignment]
+_ECC: dict[int, dict[int, Any]] = consts.ECC  # type: ignore[assignment]
 _LEVELS = (consts.ERROR_LEVEL_M, consts.ERROR_LEVEL_Q, consts.ERROR_LEVEL_H)  # boosted M
 _LEVEL_NAMES = {consts.ERROR_LEVEL_M: "m", consts.ERROR_LEVEL_Q: "q", consts.ERROR_LEVEL_H: "h"}
 
@@ -100,15 +103,15 @@ def _version_and_level(length: int) -> tuple[int, int]:
     """segno's choice: the smallest version holding the bytes at level M, then boosted."""
     for version in range(1, 41):
         bits = 4 + (8 if version < 10 else 16) + 8 * length
-        if consts.SYMBOL_CAPACITY[version][consts.ERROR_LEVEL_M] >= bits:
-            fitting = [lv for lv in _LEVELS if consts.SYMBOL_CAPACITY[version][lv] >= bits]
+        if _CAPACITY[version][consts.ERROR_LEVEL_M] >= bits:
+            fitting = [lv for lv in _LEVELS if _CAPACITY[version][lv] >= bits]
             return version, fitting[-1]  # capacities fall from M to H: a prefix fits
     raise ValueError("data too long for a QR code")
 
 
 def _codewords(data: bytes, version: int, level: int) -> bytes:
     """Byte-mode data, padded, split into blocks with their error codewords, interleaved."""
-    capacity = consts.SYMBOL_CAPACITY[version][level]
+    capacity = _CAPACITY[version][level]
     count_bits = 8 if version < 10 else 16
     bits = f"0100{len(data):0{count_bits}b}" + f"{int.from_bytes(data, 'big'):0{8 * len(data)}b}"
     bits += "0" * min(4, capacity - len(bits))
@@ -116,7 +119,7 @@ def _codewords(data: bytes, version: int, level: int) -> bytes:
     stream = int(bits, 2).to_bytes(len(bits) // 8, "big")
     stream += bytes((0xEC, 0x11) * capacity)[: capacity // 8 - len(stream)]
     data_blocks, error_blocks, offset = [], [], 0
-    for info in consts.ECC[version][level]:
+    for info in _ECC[version][level]:
         for _ in range(info.num_blocks):
             block = stream[offset : offset + info.num_data]
             offset += info.num_data
