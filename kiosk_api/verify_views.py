@@ -68,7 +68,25 @@ def api_pdf() -> Response:
     """An electronic copy: genuine if the file is byte for byte the one issued, or that file
     with the centre's PAdES signature appended (``electronic_signature`` says which)."""
     _limit()
-    pdf = request.get_data(cache=False)
+    request.max_content_length = MAX_PDF_BYTES  # a long 住民票 is larger than a kiosk call
+    return jsonify(_check_pdf(request.get_data(cache=False)))
+
+
+@bp.post("/verify")
+def page_pdf() -> str:
+    """The page's upload form: a recipient checks the electronic copy they were sent."""
+    _limit()
+    request.max_content_length = MAX_PDF_BYTES
+    request.max_form_memory_size = MAX_PDF_BYTES
+    upload = request.files.get("pdf")
+    try:
+        result = _check_pdf(upload.read() if upload is not None else b"")
+    except ApiError as error:
+        return render_template("verify.html", result=None, upload_error=error)
+    return render_template("verify.html", result=result)
+
+
+def _check_pdf(pdf: bytes) -> dict[str, object]:
     if len(pdf) > MAX_PDF_BYTES or not pdf.startswith(b"%PDF"):
         raise ApiError(
             "INVALID_REQUEST", "PDFファイルを送信してください。", "Send the PDF file as the body."
@@ -79,9 +97,9 @@ def api_pdf() -> Response:
     token = token_in_pdf(pdf)
     if token is None:
         signature = read_revisions(pdf, centre_ca).electronic_signature.value
-        return jsonify({"genuine": False, "status": "unknown", "electronic_signature": signature})
+        return {"genuine": False, "status": "unknown", "electronic_signature": signature}
     with platform.uow() as uow:
-        return jsonify(_describe(verify_pdf(uow, platform.keyring, token, pdf, centre_ca)))
+        return _describe(verify_pdf(uow, platform.keyring, token, pdf, centre_ca))
 
 
 @bp.get("/verify/keys.json")

@@ -206,3 +206,37 @@ def test_an_operator_signs_an_issued_certificate_for_electronic_delivery(
         refused = _kofu(data_dir, "document", "sign", str(path), "--out", str(tmp_path / "x.pdf"))
         assert refused.returncode == 2 and "NOT_AN_ISSUED_DOCUMENT" in refused.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_copy_larger_than_a_kiosk_call_is_checked_not_refused(
+    kiosk: TestKiosk, cards: Path
+) -> None:
+    """A long 住民票 runs past the 64 kB a kiosk call may send; its check must still run."""
+    _, pdf = printed(kiosk, cards / "yamada-taro.json")
+    padded = pdf + b"%" + b"x" * 100_000 + b"\n"  # trailing bytes: no longer the issued file
+    response = kiosk.client.post("/api/verify/pdf", data=padded, content_type="application/pdf")
+    assert response.status_code == 200
+    assert response.json["genuine"] is False and response.json["status"] == "altered"
+
+
+def test_the_page_checks_an_uploaded_copy_and_shows_its_signature(
+    kiosk: TestKiosk, cards: Path, platform: Platform
+) -> None:
+    _, pdf = printed(kiosk, cards / "yamada-taro.json")
+    assert platform.settings.pades_dir is not None
+    signed = sign_pdf(pdf, ensure_test_pki(platform.settings.pades_dir))
+
+    def upload(data: bytes) -> str:
+        answer = kiosk.client.post(
+            "/verify",
+            data={"pdf": (io.BytesIO(data), "certificate.pdf")},
+            content_type="multipart/form-data",
+        )
+        assert answer.status_code == 200
+        return answer.get_data(as_text=True)
+
+    page = upload(signed)
+    assert "本物の証明書です" in page and "交付センターの署名があり、有効です" in page
+    assert "山田" not in page
+    assert "改ざん" in upload(edited_incrementally(pdf))
+    assert "PDFファイルを送信してください" in upload(b"not a pdf")
