@@ -34,13 +34,20 @@ class ThreadLocalRenderer:
     def __init__(self) -> None:
         self._local = threading.local()
 
+    def warm(self) -> None:
+        """Build this thread's renderer now (fonts, CSS, templates), not on the first job."""
+        self._renderer()
+
     def render(self, doc: JuminhyoDocument | CertificateDocument) -> RenderedDocument:
+        return self._renderer().render(doc)
+
+    def _renderer(self) -> Any:
         renderer = getattr(self._local, "renderer", None)
         if renderer is None:
             from issuance.rendering import CertificateRenderer
 
             renderer = self._local.renderer = CertificateRenderer()
-        return renderer.render(doc)
+        return renderer
 
 
 @dataclass

@@ -18,10 +18,9 @@ def run_worker(settings: Settings, burst: bool = False) -> None:
     from kiosk_api.cli import start_sweeper
 
     platform = bootstrap(settings)
-    # Warm the renderer (fonts, CSS) before the first resident waits for it.
-    from issuance.rendering import JuminhyoRenderer
-
-    JuminhyoRenderer()
+    # Warm the renderer the jobs will use (SimpleWorker runs them on this thread) before the
+    # first resident waits for it.
+    platform.renderer.warm()
     # What is loaded now (modules, fonts, templates) lives as long as the process: keep the
     # garbage collector from scanning it again after every render.
     gc.collect()
