@@ -170,37 +170,35 @@ def wait_for_health(url: str, procs: list[subprocess.Popen[bytes]], logs: Path) 
 ROLES = ("web", "workers", "postgres", "redis", "locust")
 
 
-def _role(pid: str, sessions: dict[int, str]) -> str | None:
-    """Which part of the bench a process belongs to, from /proc (None: not ours)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return None
+def _role(stat: str, pid: str, sessions: dict[int, str]) -> str | None:
+    """Which part of the bench a process belongs to (None: not ours)."""
     comm = stat[stat.find("(") + 1 : stat.rfind(")")]
     session = int(stat[stat.rfind(")") + 2 :].split()[3])
     if session in sessions:
         return sessions[session]
     if comm in ("postgres", "redis-server"):
         return comm.replace("-server", "")
-    if b"locust" in cmdline:
-        return "locust"
+    try:
+        if b"locust" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return "locust"
+    except OSError:
+        pass
     return None
 
 
 def cpu_seconds(sessions: dict[int, str]) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by each role's live processes."""
+    """CPU seconds (user + system) used so far by each role's live processes, from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
     used = dict.fromkeys(ROLES, 0.0)
     for pid in filter(str.isdigit, os.listdir("/proc")):
-        role = _role(pid, sessions)
-        if role is None:
-            continue
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            stat = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
             continue
-        used[role] += (int(fields[11]) + int(fields[12])) / tick
+        role = _role(stat, pid, sessions)
+        if role is not None:
+            fields = stat.rsplit(")", 1)[1].split()
+            used[role] += (int(fields[11]) + int(fields[12])) / tick
     return used
 
 
