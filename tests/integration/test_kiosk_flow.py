@@ -11,6 +11,7 @@ from issuance.model import Document, RecordAccess
 from kiosk_api.platform import Platform
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import pdf_text, save, squeeze
+from tests.support.queues import ManualQueue
 
 YAMADA = ["山田太郎", "山田花子", "山田一郎", "山田さくら"]
 
@@ -198,8 +199,6 @@ def test_past_its_poll_slots_the_centre_answers_at_once_and_says_when_to_ask(
     kiosk: TestKiosk, cards: Path, platform: Platform
 ) -> None:
     """Held polls hold server threads: when every slot is taken, a poll is not held."""
-    from tests.integration.test_known_states import ManualQueue
-
     platform.queue = ManualQueue()  # nothing renders: the request stays accepted
     assert kiosk.sign_in(cards / "yamada-taro.json").status_code == 200
     request_id = kiosk.request().json["request_id"]

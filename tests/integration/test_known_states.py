@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -14,31 +13,7 @@ from issuance.sweeper import SweepPolicy, sweep
 from kiosk_api.platform import Platform
 from tests.conftest import FakeClock
 from tests.support.kiosk import TestKiosk
-
-
-class ManualQueue:
-    """Holds jobs until the test runs them: lets a test run one job twice, or never."""
-
-    def __init__(self) -> None:
-        self.jobs: list[str] = []
-
-    def enqueue_render(self, request_id: str) -> None:
-        self.jobs.append(request_id)
-
-    def depth(self) -> int:
-        return len(self.jobs)
-
-    def announce(self, request_id: str) -> None:
-        pass
-
-    def await_change(self, request_id: str, timeout: float) -> None:
-        time.sleep(timeout)  # nothing runs the jobs: a held poll waits it out
-
-    def drain(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
+from tests.support.queues import ManualQueue
 
 
 def documents(platform: Platform) -> int:

@@ -15,9 +15,9 @@ from issuance.use_registration import UseRegistration
 from kiosk_api.platform import Platform
 from municipalities.bcl_records import BclSealRegistration
 from municipalities.model import MaintenanceWindow, Municipality
-from tests.integration.test_known_states import ManualQueue
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import pdf_text, squeeze
+from tests.support.queues import ManualQueue
 
 ALL_KINDS = {
     "juminhyo",
