@@ -20,6 +20,7 @@ from billing.tariffs import COMMISSION, TariffBook, TariffRow
 from issuance.errors import KofuError
 from issuance.kiosks import Kiosk, KioskOperator
 from issuance.ports import IssueFact, UnitOfWork
+from issuance.reference import VersionedCache
 
 JST = ZoneInfo("Asia/Tokyo")
 MONTH_LOCK = 0x6B6F6675  # advisory lock class for accounting months ("kofu")
@@ -66,7 +67,25 @@ def open_month_from(uow: UnitOfWork, month: str) -> str:
         month = next_month(month)
 
 
-def _commission(uow: UnitOfWork, operator: KioskOperator, at: datetime) -> int:
+@dataclass(frozen=True)
+class _Seller:
+    """The operator behind a kiosk, with its commission tariffs."""
+
+    operator_id: str
+    channel: str
+    commission_per_issue: int
+    book: TariffBook
+
+    def commission(self, at: datetime) -> int:
+        day = at.astimezone(JST).date()
+        return self.book.commission(self.operator_id, day, self.commission_per_issue)
+
+
+def _read_seller(uow: UnitOfWork, kiosk_id: str) -> _Seller | None:
+    kiosk = uow.session.get(Kiosk, kiosk_id)
+    operator = uow.session.get(KioskOperator, kiosk.operator_id) if kiosk else None
+    if operator is None:
+        return None
     rows = uow.session.scalars(
         select(Tariff).where(Tariff.tariff == COMMISSION, Tariff.subject == operator.id)
     ).all()
@@ -74,22 +93,26 @@ def _commission(uow: UnitOfWork, operator: KioskOperator, at: datetime) -> int:
         TariffRow(r.tariff, r.subject, r.certificate_kind, r.amount, r.valid_from, r.valid_until)
         for r in rows
     )
-    return book.commission(operator.id, at.astimezone(JST).date(), operator.commission_per_issue)
+    return _Seller(operator.id, operator.channel.value, operator.commission_per_issue, book)
 
 
 class SqlLedger:
+    """Billing events. Operators and their tariffs are kept per process (reference data)."""
+
+    def __init__(self) -> None:
+        self._sellers: VersionedCache[str, _Seller] = VersionedCache()
+
     def _event(self, uow: UnitOfWork, fact: IssueFact, event_type: EventType) -> BillingEvent:
-        kiosk = uow.session.get(Kiosk, fact.kiosk_id)
-        operator = uow.session.get(KioskOperator, kiosk.operator_id) if kiosk else None
+        seller = self._sellers.get(uow, fact.kiosk_id, lambda: _read_seller(uow, fact.kiosk_id))
         charged = event_type is EventType.ISSUE
-        commission = _commission(uow, operator, fact.occurred_at) if operator else 0
+        commission = seller.commission(fact.occurred_at) if seller else 0
         return BillingEvent(
             request_id=fact.request_id,
             event_type=event_type,
             municipality_code=fact.municipality_code,
             kiosk_id=fact.kiosk_id,
-            operator_id=operator.id if operator else "unknown",
-            channel=operator.channel.value if operator else "unknown",
+            operator_id=seller.operator_id if seller else "unknown",
+            channel=seller.channel if seller else "unknown",
             certificate_kind=fact.certificate_kind,
             copies=fact.copies,
             fee_total=fact.fee_total if charged else 0,

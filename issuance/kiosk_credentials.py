@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from issuance.errors import KofuError
 from issuance.kiosks import Kiosk
 from issuance.ports import UnitOfWork
+from issuance.reference import VersionedCache
 
 
 class KioskAuthError(KofuError):
@@ -50,12 +52,41 @@ def revoke_kiosk(uow: UnitOfWork, kiosk_id: str, now: datetime) -> None:
     uow.commit()
 
 
-def authenticate_kiosk(uow: UnitOfWork, pepper: str, token: str | None) -> str:
+@dataclass(frozen=True)
+class KioskEntry:
+    """What every call checks of its kiosk, and what the ledger needs of it."""
+
+    id: str
+    operator_id: str
+    credential_hash: str
+    active: bool
+
+
+class KioskDirectory:
+    """Kiosks by id, kept per process until reference data changes (a revocation, a re-key)."""
+
+    def __init__(self) -> None:
+        self._cache: VersionedCache[str, KioskEntry] = VersionedCache()
+
+    def get(self, uow: UnitOfWork, kiosk_id: str) -> KioskEntry | None:
+        return self._cache.get(uow, kiosk_id, lambda: self._read(uow, kiosk_id))
+
+    @staticmethod
+    def _read(uow: UnitOfWork, kiosk_id: str) -> KioskEntry | None:
+        kiosk = uow.session.get(Kiosk, kiosk_id)
+        if kiosk is None:
+            return None
+        return KioskEntry(kiosk.id, kiosk.operator_id, kiosk.credential_hash, kiosk.active)
+
+
+def authenticate_kiosk(
+    uow: UnitOfWork, kiosks: KioskDirectory, pepper: str, token: str | None
+) -> str:
     """The kiosk id behind a bearer token; unknown, wrong and revoked all look the same."""
     if not token or "." not in token:
         raise KioskAuthError()
     kiosk_id, _, secret = token.partition(".")
-    kiosk = uow.session.get(Kiosk, kiosk_id[:32])
+    kiosk = kiosks.get(uow, kiosk_id[:32])
     expected = kiosk.credential_hash if kiosk is not None else credential_hash(pepper, "x")
     if (
         not hmac.compare_digest(expected, credential_hash(pepper, secret))

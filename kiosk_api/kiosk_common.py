@@ -38,7 +38,7 @@ def kiosk_of(platform: Platform, uow: UnitOfWork) -> str:
     """The calling kiosk, checked in the view's own transaction (one round of queries less)."""
     header = request.headers.get("Authorization", "")
     token = header[7:] if header.startswith("Bearer ") else None
-    return authenticate_kiosk(uow, platform.settings.kiosk_key_pepper, token)
+    return authenticate_kiosk(uow, platform.kiosks, platform.settings.kiosk_key_pepper, token)
 
 
 def as_json(model: object, status: int = 200) -> tuple[Response, int]:

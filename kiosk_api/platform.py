@@ -14,8 +14,10 @@ from billing.ledger import SqlLedger
 from issuance.authentication import AuthPolicy
 from issuance.authenticity import Keyring
 from issuance.card_auth import TrustStore
+from issuance.kiosk_credentials import KioskDirectory
 from issuance.production import ProductionDeps
 from issuance.records import CertificateDocument, JuminhyoDocument, RenderedDocument
+from issuance.reference import watch_reference_writes
 from issuance.unit_of_work import SqlAlchemyUnitOfWork
 from kiosk_api import metrics
 from kiosk_api.database import make_engine
@@ -58,6 +60,7 @@ class Platform:
     queue: Any = None
     clock: Any = utc_now
     directory: SqlMunicipalityDirectory = field(default_factory=SqlMunicipalityDirectory)
+    kiosks: KioskDirectory = field(default_factory=KioskDirectory)
     backends: StaticBackendRegistry = field(default_factory=StaticBackendRegistry)
     ledger: SqlLedger = field(default_factory=SqlLedger)
     renderer: Any = field(default_factory=ThreadLocalRenderer)
@@ -134,7 +137,9 @@ def bootstrap(
     from kiosk_api.queue import InProcessQueue, RqQueue
 
     engine = make_engine(settings.database_url)
-    platform = Platform(settings, engine, sessionmaker(engine, expire_on_commit=False))
+    session_factory = sessionmaker(engine, expire_on_commit=False)
+    watch_reference_writes(session_factory)
+    platform = Platform(settings, engine, session_factory)
     if clock is not None:
         platform.clock = clock
     platform.backends = own_server_registry(settings)

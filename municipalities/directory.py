@@ -6,9 +6,8 @@ from sqlalchemy import or_, select
 
 from issuance.ports import MaintenanceWindow as Window
 from issuance.ports import MunicipalityInfo, Offering, UnitOfWork
+from issuance.reference import VersionedCache
 from municipalities.model import MaintenanceWindow, Municipality
-
-_SEEN = "kofu.municipalities"
 
 
 def to_info(municipality: Municipality, windows: tuple[Window, ...] = ()) -> MunicipalityInfo:
@@ -32,18 +31,18 @@ def to_info(municipality: Municipality, windows: tuple[Window, ...] = ()) -> Mun
 
 
 class SqlMunicipalityDirectory:
-    """Municipalities as issuance sees them, read once per unit of work.
+    """Municipalities as issuance sees them, kept per process while reference data is unchanged.
 
-    A menu routes every certificate kind, and each route asks for the same one or two
-    municipalities: the answers are kept in the session's ``info`` for the life of that
-    transaction (a new unit of work reads again, so a changed fee or window is seen at once).
+    Every sign-in routes every certificate kind, and each route asks for the same one or two
+    municipalities. A changed fee, hour or maintenance window bumps the reference version, so
+    the next transaction in every process reads the municipality again (issuance/reference.py).
     """
 
+    def __init__(self) -> None:
+        self._cache: VersionedCache[str, MunicipalityInfo] = VersionedCache()
+
     def get(self, uow: UnitOfWork, code: str) -> MunicipalityInfo | None:
-        seen: dict[str, MunicipalityInfo | None] = uow.session.info.setdefault(_SEEN, {})
-        if code not in seen:
-            seen[code] = self._read(uow, code)
-        return seen[code]
+        return self._cache.get(uow, code, lambda: self._read(uow, code))
 
     def _read(self, uow: UnitOfWork, code: str) -> MunicipalityInfo | None:
         municipality = uow.session.get(Municipality, code)
