@@ -2,7 +2,8 @@
 
 Kiosks, operators, municipalities, offerings, maintenance windows and tariffs are read on
 every kiosk call and cached per process (issuance/reference.py). Triggers keep the counter
-honest whoever writes: the portal, the CLI, an import, or plain SQL.
+honest whoever writes: the portal, the CLI, an import, or plain SQL. On SQLite a later
+batch migration that rebuilds one of these tables drops its triggers: create them again there.
 
 Revision ID: 0007_reference_version
 Revises: 0006_koseki_compiled_on
