@@ -30,8 +30,12 @@ class Resident(Base):
     # DV等支援措置: the centre keeps its own list and refuses whatever a backend says.
     dv_protected: Mapped[bool] = mapped_column(default=False)
     moving_out: Mapped[bool] = mapped_column(default=False)  # 転出届 filed
+    # Loaded with the resident in one query: every route looks at them (moves, tax years).
     residences: Mapped[list[Residence]] = relationship(
-        back_populates="resident", order_by="Residence.from_date", cascade="all, delete-orphan"
+        back_populates="resident",
+        order_by="Residence.from_date",
+        cascade="all, delete-orphan",
+        lazy="joined",
     )
 
     def municipality_on(self, day: date) -> str | None:
