@@ -20,10 +20,12 @@ PENDING_STATES = frozenset({"accepted", "rendering"})
 @spec.route(
     "POST",
     SESSION + "/requests",
-    "Request a certificate (idempotent per idempotency_key)",
+    "Request a certificate (idempotent per idempotency_key); with ?wait=N the answer may "
+    "wait up to N s for it to be ready, as a poll would",
     body=schemas.RequestBody,
     response=schemas.RequestOut,
     status=202,
+    query=schemas.PollQuery,
     errors=(
         "IDEMPOTENCY_KEY_REUSED",
         "OUT_OF_HOURS",
@@ -50,6 +52,7 @@ PENDING_STATES = frozenset({"accepted", "rendering"})
 @bp.post("/sessions/<session_id>/requests")
 def submit(session_id: str) -> tuple[Response, int]:
     platform = current_platform()
+    deadline = time.monotonic() + parse_query(schemas.PollQuery).wait
     with platform.uow() as uow:
         kiosk_id = kiosk_of(platform, uow)
         body = parse_body(schemas.RequestBody)
@@ -74,7 +77,9 @@ def submit(session_id: str) -> tuple[Response, int]:
             if error.code == "RECORD_MISMATCH":  # the pre-check got someone else's record
                 metrics.RECORD_MISMATCH.inc()
             raise
-        return as_json(request_out(req), 202)
+        out = request_out(req)
+    # Held like a poll: a kiosk that may wait usually gets "ready" here, one call fewer.
+    return _held(kiosk_id, session_id, out, deadline, 202)
 
 
 @spec.route(
@@ -116,24 +121,32 @@ def poll(session_id: str, request_id: str) -> tuple[Response, int]:
     with platform.uow() as uow:
         kiosk_id = kiosk_of(platform, uow)
         out = request_out(services.load_request(uow, kiosk_id, session_id, request_id))
+    return _held(kiosk_id, session_id, out, deadline)
+
+
+def _held(
+    kiosk_id: str, session_id: str, out: schemas.RequestOut, deadline: float, status: int = 200
+) -> tuple[Response, int]:
+    """Answer now if the request is done or may not wait; else wait for the job's signal."""
+    platform = current_platform()
     if out.state not in PENDING_STATES or deadline <= time.monotonic():
-        return as_json(out)
+        return as_json(out, status)
     # Every server thread held by a waiting kiosk is one fewer for sign-ins: past this
     # process's slots the answer comes at once, and Retry-After tells the kiosk when to ask.
     if not platform.poll_slots.acquire(blocking=False):
-        response, status = as_json(out)
+        response, status = as_json(out, status)
         response.headers["Retry-After"] = "1"
         return response, status
     try:
         # Sleep on the job's announcement, then read the state again (the database is the
         # truth; a stale announcement only costs one more read).
         while out.state in PENDING_STATES and (left := deadline - time.monotonic()) > 0.01:
-            platform.queue.await_change(request_id, left)
+            platform.queue.await_change(out.request_id, left)
             with platform.uow() as uow:
-                out = request_out(services.load_request(uow, kiosk_id, session_id, request_id))
+                out = request_out(services.load_request(uow, kiosk_id, session_id, out.request_id))
     finally:
         platform.poll_slots.release()
-    return as_json(out)
+    return as_json(out, status)
 
 
 @spec.route(

@@ -10,6 +10,7 @@ from typing import Any
 import requests
 
 POLL_WAIT_S = 5.0  # how long the centre may hold a poll (well inside the HTTP timeout)
+PENDING = ("accepted", "rendering")
 
 
 @dataclass
@@ -105,10 +106,16 @@ class CentreClient:
         options: dict[str, Any],
         copies: int,
         idempotency_key: str,
+        wait: float = POLL_WAIT_S,
     ) -> dict[str, Any]:
+        """Ask for a certificate; the centre may hold the answer up to ``wait`` s until ready.
+
+        Retrying with the same idempotency key is safe: the centre answers the same request.
+        """
+        suffix = f"?wait={wait:g}" if wait > 0 else ""
         return self._call(
             "POST",
-            f"/v1/sessions/{session_id}/requests",
+            f"/v1/sessions/{session_id}/requests{suffix}",
             {
                 "certificate": certificate,
                 "options": options,
@@ -131,15 +138,27 @@ class CentreClient:
             retry_after = 1.0
         return response.json(), retry_after
 
-    def wait_ready(self, session_id: str, request_id: str, timeout: float = 60.0) -> dict[str, Any]:
-        """Long-poll until the request leaves accepted/rendering or ``timeout`` passes."""
+    def wait_ready(
+        self,
+        session_id: str,
+        request_id: str,
+        timeout: float = 60.0,
+        known: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Long-poll until the request leaves accepted/rendering or ``timeout`` passes.
+
+        ``known`` is a state already in hand (the request's own answer): if it is final, no
+        call is made.
+        """
+        if known is not None and known["state"] not in PENDING:
+            return known
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
             state, retry_after = self._poll(
                 session_id, request_id, wait=min(max(left, 0.0), POLL_WAIT_S)
             )
-            if state["state"] not in ("accepted", "rendering") or time.monotonic() > deadline:
+            if state["state"] not in PENDING or time.monotonic() > deadline:
                 return state
             if retry_after > 0:  # the centre is holding as many polls as it will
                 time.sleep(min(retry_after, max(deadline - time.monotonic(), 0.0)))

@@ -55,7 +55,7 @@ def issue(
             )
         say(f"{item['label']['ja']}: ¥{item['fee']} × {copies}")
         accepted = client.request(session_id, certificate, options, copies, secrets.token_hex(12))
-        state = client.wait_ready(session_id, accepted["request_id"])
+        state = client.wait_ready(session_id, accepted["request_id"], known=accepted)
         if state["state"] != "ready":
             failure = state.get("failure") or {
                 "code": state["state"].upper(),

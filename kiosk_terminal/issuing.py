@@ -49,7 +49,9 @@ class Issuer:
             )
             request_id = accepted["request_id"]
             self.accepted(request_id)
-            state = self.centre.wait_ready(session_id, request_id, timeout=ready_timeout)
+            state = self.centre.wait_ready(
+                session_id, request_id, timeout=ready_timeout, known=accepted
+            )
             if state["state"] != "ready":
                 self.refused(notice_for_refusal({"refusal": state.get("failure")}))
                 return

@@ -176,7 +176,7 @@ class KioskUser(FastHttpUser):
         asked = time.perf_counter()
         submitted = self._call(
             "post",
-            f"{session}/requests",
+            f"{session}/requests?wait={POLL_WAIT_S}",  # usually answers "ready" itself
             "/v1/sessions/[sid]/requests",
             202,
             {

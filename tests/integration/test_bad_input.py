@@ -214,3 +214,18 @@ def test_a_poll_with_a_bad_wait_is_refused_with_a_stable_code(
     request_id = kiosk.request().json["request_id"]
     response = kiosk.call("GET", f"{kiosk.path(request_id)}?{query}")
     assert response.status_code == 400 and error_of(response) == "INVALID_REQUEST"
+
+
+@pytest.mark.parametrize("query", ["wait=soon", "wait=21", "later=1"])
+def test_a_request_with_a_bad_wait_is_refused_and_writes_nothing(
+    kiosk: TestKiosk, cards: Path, platform: Platform, query: str
+) -> None:
+    assert kiosk.sign_in(cards / "yamada-taro.json").status_code == 200
+    body = {"certificate": "juminhyo", "options": {"members": "all"}, "copies": 1}
+    response = kiosk.call(
+        "POST",
+        f"/v1/sessions/{kiosk.session_id}/requests?{query}",
+        {**body, "idempotency_key": "bad-wait-request-0001"},
+    )
+    assert response.status_code == 400 and error_of(response) == "INVALID_REQUEST"
+    assert count(platform, CertificateRequest) == 0

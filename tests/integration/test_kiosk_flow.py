@@ -187,6 +187,27 @@ def test_a_poll_that_may_wait_answers_ready_in_one_call(kiosk: TestKiosk, cards:
     assert answer.json["document_url"].endswith(f"/requests/{request_id}/document")
 
 
+def test_a_request_that_may_wait_answers_ready_itself(kiosk: TestKiosk, cards: Path) -> None:
+    """One call fewer: the request's own answer is held until the document is ready."""
+    assert kiosk.sign_in(cards / "yamada-taro.json").status_code == 200
+    body = {"certificate": "juminhyo", "options": {"members": "self"}, "copies": 1}
+    answer = kiosk.call(
+        "POST",
+        f"/v1/sessions/{kiosk.session_id}/requests?wait=20",
+        {**body, "idempotency_key": "held-request-0001"},
+    )
+    assert answer.status_code == 202 and answer.json["state"] == "ready", answer.json
+    request_id = answer.json["request_id"]
+    assert answer.json["document_url"].endswith(f"/requests/{request_id}/document")
+    again = kiosk.call(
+        "POST",
+        f"/v1/sessions/{kiosk.session_id}/requests?wait=20",
+        {**body, "idempotency_key": "held-request-0001"},
+    )
+    assert again.json["request_id"] == request_id and again.json["state"] == "ready"
+    assert kiosk.call("GET", kiosk.path(request_id, "/document")).data.startswith(b"%PDF")
+
+
 def test_the_sign_in_answer_carries_the_same_menu(kiosk: TestKiosk, cards: Path) -> None:
     answer = kiosk.sign_in(cards / "yamada-taro.json")
     assert answer.status_code == 200 and answer.json["state"] == "authenticated"

@@ -156,6 +156,25 @@ def test_a_kiosk_waiting_on_its_poll_is_answered_ready_in_one_call(
     assert named_residents(pdf) == {"0003"}
 
 
+def test_a_request_that_may_wait_is_answered_ready_by_a_real_worker(
+    shape: tuple[Platform, dict[str, str]], tmp_path: Path
+) -> None:
+    """POST …/requests?wait=…: the worker's announcement on Redis wakes the request's answer."""
+    platform, env = shape
+    kiosk = _one_kiosk(platform, 5)
+    body = {"certificate": "juminhyo", "options": {"members": "all"}, "copies": 1}
+    with worker_process(env, tmp_path / "w.log"):
+        wait_for_workers(platform.queue.queue, 1)
+        answer = kiosk.call(
+            "POST",
+            f"/v1/sessions/{kiosk.session_id}/requests?wait=20",
+            {**body, "idempotency_key": "held-by-a-real-worker"},
+        )
+    assert answer.status_code == 202 and answer.json["state"] == "ready"
+    pdf = kiosk.call("GET", kiosk.path(answer.json["request_id"], "/document")).data
+    assert named_residents(pdf) == {"0005"}
+
+
 def test_a_render_that_fails_for_a_moment_is_retried_within_seconds(
     shape: tuple[Platform, dict[str, str]], tmp_path: Path
 ) -> None:
