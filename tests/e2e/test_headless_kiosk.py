@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,45 +11,17 @@ import pytest
 import requests
 
 from tests.support.pdf import pdf_text, squeeze
-from tests.support.services import KOFU
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.support.services import KOFU, centre_process
 
 
 @pytest.fixture
 def centre(data_dir: Path, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """`kofu serve` (gunicorn, SQLite, in-process jobs) on a free loopback port, stopped by PID."""
-    port = free_port()
     env = {**os.environ, "KOFU_DATA_DIR": str(data_dir)}
     env.pop("KOFU_REDIS_URL", None)
     env.pop("KOFU_DATABASE_URL", None)
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [KOFU, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(url + "/healthz", timeout=3).ok:
-                    break
-            except requests.RequestException:  # not up yet, or slow on a loaded machine
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "kofu serve did not start"
-            time.sleep(0.2)
+    with centre_process(env, tmp_path / "serve.log") as url:
         yield url, env
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def kiosk_issue(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from kiosk_api.platform import Platform, bootstrap
 from kiosk_api.settings import load_settings
 from tests.conftest import EXTRA_RESIDENTS, FakeClock, prepare
 from tests.support.kiosk import TestKiosk
-from tests.support.pdf import pdf_text, squeeze
+from tests.support.pdf import named_residents
 from tests.support.services import (
     copy_cards,
     production_env,
@@ -27,7 +26,6 @@ from tests.support.services import (
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
-EXTRA_NAME = re.compile(r"(佐々木|高橋|渡辺|小林|加藤|吉田|山口|松本|井上|木村)　?\S+?(\d{4})")
 
 
 @pytest.fixture
@@ -47,10 +45,6 @@ def shape(
 
 def extra_card(data_dir: Path, i: int) -> Path:
     return data_dir / "demo" / "cards" / "extra" / f"extra-{i:04d}.json"
-
-
-def named_residents(pdf: bytes) -> set[str]:
-    return {m.group(2) for m in EXTRA_NAME.finditer(squeeze(pdf_text(pdf)))}
 
 
 def test_many_kiosks_at_once_each_get_only_their_own_residents_document(

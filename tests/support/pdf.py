@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -18,6 +19,15 @@ def pdf_text(pdf: bytes) -> str:
             check=True,
         ).stdout.decode()
     return "".join(out.split())
+
+
+# The extra demo residents' names end in their number: 佐々木　陽0003 is extra resident 3.
+EXTRA_NAME = re.compile(r"(佐々木|高橋|渡辺|小林|加藤|吉田|山口|松本|井上|木村)　?\S+?(\d{4})")
+
+
+def named_residents(pdf: bytes) -> set[str]:
+    """The numbers of every extra demo resident a document names."""
+    return {m.group(2) for m in EXTRA_NAME.finditer(squeeze(pdf_text(pdf)))}
 
 
 def squeeze(text: str) -> str:

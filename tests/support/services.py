@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -12,6 +13,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import requests
 
 KOFU = str(Path(sys.executable).parent / "kofu")
 
@@ -60,3 +63,42 @@ def copy_cards(source: Path, target: Path) -> None:
     """Reuse the session's test JPKI and cards (RSA keys are slow to make)."""
     for name in ("jpki", "demo"):
         shutil.copytree(source / name, target / name, dirs_exist_ok=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def centre_process(env: dict[str, str], log: Path, *serve_args: str) -> Iterator[str]:
+    """`kofu serve` (gunicorn) on a free loopback port; yields its URL; stopped by its PID."""
+    port = free_port()
+    handle = log.open("ab")
+    server = subprocess.Popen(
+        [KOFU, "serve", "--port", str(port), *serve_args],
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(url + "/healthz", timeout=3).ok:
+                    break
+            except requests.RequestException:  # not up yet, or slow on a loaded machine
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, "kofu serve did not start"
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        handle.close()
