@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 RENDER_JOB = "kiosk_api.jobs.render_request"
 ANNOUNCE_TTL_S = 60  # an announcement nobody waited for is forgotten after this
+LONGEST_WAIT_S = 20  # the longest a kiosk may ask the centre to hold an answer (?wait=)
 
 
 class _Announcements:
@@ -98,6 +99,8 @@ class RqQueue:
         from rq import Queue
 
         self._redis = Redis.from_url(redis_url)
+        # redis-py gives up reading a socket after 5 s by default: a held BLPOP needs longer.
+        self._waits = Redis.from_url(redis_url, socket_timeout=LONGEST_WAIT_S + 5)
         self._queue = Queue(queue_name, connection=self._redis)
         self._job_timeout = job_timeout
 
@@ -126,15 +129,26 @@ class RqQueue:
         pipe.execute()
 
     def await_change(self, request_id: str, timeout: float) -> None:
-        """BLPOP the request's list: returns when announced, or after ``timeout`` seconds."""
-        if timeout > 0:
-            self._redis.blpop([_announce_key(request_id)], timeout=timeout)
+        """BLPOP the request's list: returns when announced, or after ``timeout`` seconds.
+
+        Redis failing mid-wait only ends the wait early: the caller reads the database again.
+        """
+        from redis import RedisError
+
+        if timeout <= 0:
+            return
+        try:
+            self._waits.blpop([_announce_key(request_id)], timeout=min(timeout, LONGEST_WAIT_S))
+        except RedisError as exc:
+            log.warning("waiting for a render to be announced failed: %s", exc)
+            time.sleep(min(timeout, 0.5))  # not a hot loop while Redis is away
 
     @property
     def queue(self):  # type: ignore[no-untyped-def]
         return self._queue
 
     def close(self) -> None:
+        self._waits.close()
         self._redis.close()
 
 

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kiosk_api.queue import LONGEST_WAIT_S
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -173,7 +175,7 @@ class PollQuery(BaseModel):
     wait: float = Field(
         0.0,
         ge=0,
-        le=20,
+        le=LONGEST_WAIT_S,
         description="Seconds the centre may hold the answer until the request changes state "
         "(a long poll); 0 answers at once",
     )

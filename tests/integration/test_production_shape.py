@@ -150,6 +150,20 @@ def test_a_kiosk_waiting_on_its_poll_is_answered_ready_in_one_call(
     assert named_residents(pdf) == {"0003"}
 
 
+def test_a_poll_held_longer_than_redis_answers_quietly_still_answers(
+    shape: tuple[Platform, dict[str, str]],
+) -> None:
+    """No worker runs, so nothing is announced: the held poll outlasts Redis's default socket
+    timeout (5 s) and must still answer with the state, not an error."""
+    platform, _env = shape
+    kiosk = _one_kiosk(platform, 6)
+    request_id = kiosk.request().json["request_id"]
+    started = time.monotonic()
+    answer = kiosk.call("GET", kiosk.path(request_id) + "?wait=7")
+    assert answer.status_code == 200 and answer.json["state"] == "accepted"
+    assert time.monotonic() - started >= 6.5
+
+
 def test_a_request_that_may_wait_is_answered_ready_by_a_real_worker(
     shape: tuple[Platform, dict[str, str]], tmp_path: Path
 ) -> None:
