@@ -48,6 +48,9 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int) 
         "worker_class": "gthread",
         "timeout": 60,
         "graceful_timeout": 10,
+        # An idle kiosk connection is closed after this; 2 s (gunicorn's default) is about
+        # how long a card takes to sign, so the sign-in often raced the close.
+        "keepalive": 5,
         "accesslog": None,
         "post_worker_init": _post_worker_init,
         "child_exit": _child_exit,

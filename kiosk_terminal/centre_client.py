@@ -72,8 +72,7 @@ class CentreClient:
             "POST",
             "/v1/sessions",
             {"certificate": base64.b64encode(certificate_der).decode()},
-            retries=1,
-        ).json()
+        ).json()  # a retry only opens another session; the unused one expires
         return body["session_id"], base64.b64decode(body["challenge"])
 
     def authenticate(self, session_id: str, signature: bytes) -> list[dict[str, Any]]:
@@ -82,7 +81,10 @@ class CentreClient:
             "POST",
             f"/v1/sessions/{session_id}/authenticate",
             {"signature": base64.b64encode(signature).decode()},
-            retries=1,
+            # Once more on a dropped connection (the server may close an idle keep-alive
+            # connection just as we send): it signs in, or says CHALLENGE_USED if the first
+            # one got through. Either is a known state; a lost connection is not.
+            retries=2,
         ).json()
         if answer.get("menu") is None:  # a centre that does not send it: ask
             return self.menu(session_id)
@@ -165,7 +167,11 @@ class CentreClient:
 
     def download(self, session_id: str, request_id: str) -> bytes:
         return self._call(
-            "GET", f"/v1/sessions/{session_id}/requests/{request_id}/document", retries=1
+            # As for authenticate: the PDF, or DOCUMENT_ALREADY_DELIVERED if the first answer
+            # was lost (the request then ends uncharged).
+            "GET",
+            f"/v1/sessions/{session_id}/requests/{request_id}/document",
+            retries=2,
         ).content
 
     def confirm(self, session_id: str, request_id: str, printed: bool) -> dict[str, Any]:
