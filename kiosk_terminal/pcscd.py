@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import IO
 
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 PCSCD = "/usr/sbin/pcscd"
@@ -108,7 +109,7 @@ class PrivatePcscd:
             subprocess.run(["ip", "netns", "delete", self.namespace], check=False)
 
     def _in_namespace(
-        self, command: list[str], wait: bool = False, log: object = None
+        self, command: list[str], wait: bool = False, log: IO[bytes] | None = None
     ) -> subprocess.Popen[bytes]:
         full = ["ip", "netns", "exec", self.namespace, *command]
         process = subprocess.Popen(
