@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ctypes.util
+import logging
 import shutil
 import subprocess
 from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from kiosk_api.database import make_engine
+from kiosk_api.database import alembic_config, make_engine
 from kiosk_api.settings import Settings
 
 
@@ -53,6 +54,29 @@ def _database(settings: Settings) -> Check:
         return Check("database", False, f"cannot connect: {exc.__class__.__name__}: {exc}"[:200])
 
 
+def _schema(settings: Settings) -> Check:
+    """Whether the database has every migration this code needs (kiosk calls fail without)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # a check, not a migration
+    head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
+    try:
+        engine = make_engine(settings.database_url)
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - reported to the operator, not raised
+        return Check("database schema", False, f"cannot read: {exc.__class__.__name__}"[:200])
+    if current == head:
+        return Check("database schema", True, f"at {head}")
+    return Check(
+        "database schema",
+        False,
+        f"at {current or 'nothing'}, this code needs {head}: run `kofu db upgrade`",
+    )
+
+
 def _redis(settings: Settings) -> Check:
     if not settings.redis_url:
         return Check("Redis", True, "not configured: jobs run in-process")
@@ -84,6 +108,7 @@ def run_checks(settings: Settings) -> list[Check]:
         _harfbuzz_subset(),
         Check("pdftotext", shutil.which("pdftotext") is not None, "poppler-utils"),
         _database(settings),
+        _schema(settings),
         _redis(settings),
         _pki(settings),
     ]

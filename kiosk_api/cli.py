@@ -154,7 +154,7 @@ def sweep_command(settings: Settings) -> None:
 @main.command()
 @click.pass_obj
 def check(settings: Settings) -> None:
-    """Report what is missing (fonts, HarfBuzz subsetting, database, Redis) in plain words."""
+    """Report what is missing (fonts, HarfBuzz, database and migrations, Redis), plainly."""
     from kiosk_api.checks import run_checks
 
     results = run_checks(settings)

@@ -1,0 +1,29 @@
+"""`kofu check` tells an operator what is missing, including migrations not yet applied."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from tests.support.services import KOFU
+
+
+def kofu(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KOFU_DATA_DIR": str(data_dir)}
+    env.pop("KOFU_DATABASE_URL", None)
+    env.pop("KOFU_REDIS_URL", None)
+    return subprocess.run(
+        [KOFU, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_an_unmigrated_database_is_reported_with_what_to_run(tmp_path: Path) -> None:
+    before = kofu(tmp_path, "check")
+    assert before.returncode == 1
+    assert "[MISSING] database schema: at nothing" in before.stdout
+    assert "run `kofu db upgrade`" in before.stdout
+    assert kofu(tmp_path, "db", "upgrade").returncode == 0
+    after = kofu(tmp_path, "check")
+    assert "[ok] database schema: at 0007_reference_version" in after.stdout
+    assert "[ok] font IPAexMincho" in after.stdout and "[ok] HarfBuzz subsetting" in after.stdout
