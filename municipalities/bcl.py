@@ -99,23 +99,27 @@ class BclBackend:
         juminhyo_code: str,
         request_id: str | None = None,  # held in our own tables: nothing to bind
     ) -> Household | None:
-        person = uow.session.get(BclPerson, juminhyo_code)
-        if person is None:
-            return None
-        household = uow.session.get(BclHousehold, person.household_id)
-        if household is None or household.municipality_code != municipality_code:
-            return None
-        rows = uow.session.scalars(
-            select(BclPerson)
-            .where(BclPerson.household_id == household.id)
-            .order_by(BclPerson.position)
+        # The person's household and all its members, in one query.
+        households_of_person = (
+            select(BclPerson.household_id)
+            .where(BclPerson.juminhyo_code == juminhyo_code)
+            .scalar_subquery()
         )
+        rows = uow.session.execute(
+            select(BclPerson, BclHousehold)
+            .join(BclHousehold, BclHousehold.id == BclPerson.household_id)
+            .where(BclPerson.household_id == households_of_person)
+            .order_by(BclPerson.position)
+        ).all()
+        if not rows or rows[0][1].municipality_code != municipality_code:
+            return None
+        household = rows[0][1]
         return Household(
             municipality_code=household.municipality_code,
             household_id=household.id,
             address=household.address,
             head_name=household.head_name,
-            members=tuple(_person(r) for r in rows),
+            members=tuple(_person(member) for member, _household in rows),
         )
 
     def _answer(self, query: RecordQuery, record: R | None) -> BackendAnswer[R] | None:
