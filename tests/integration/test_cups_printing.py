@@ -65,12 +65,19 @@ def wait_for_pdf(written: Callable[[], list[Path]], timeout: float = 20.0) -> Pa
     return written()[0]
 
 
-def signed_in(terminal: Terminal, slot: VirtualSlot, card: Path) -> None:
+def print_at_kiosk(client: CentreClient, cupsd: cups.PrivateCupsd, card: Path) -> Terminal:
+    """A resident signs in, asks for their own 住民票 and confirms; the kiosk prints to CUPS."""
+    slot = VirtualSlot()
+    printer = CupsPrinter("kofu-pdf", timeout=30, server=cupsd.server, poll=0.1)
+    terminal = Terminal(slot, client, printer)
     slot.insert(VirtualCard.load(card))
     assert terminal.tick().screen is Screen.CHOOSE
     terminal.choose(Choice(members="self"))
     terminal.enter_pin("1234")
     assert terminal.view.screen is Screen.CONFIRM
+    terminal.confirm()
+    terminal.wait_idle()
+    return terminal
 
 
 def test_a_juminhyo_prints_through_a_cups_queue_and_arrives_as_a_pdf(
@@ -79,12 +86,7 @@ def test_a_juminhyo_prints_through_a_cups_queue_and_arrives_as_a_pdf(
     centre: CentreClient,  # noqa: F811
     cards: Path,
 ) -> None:
-    slot = VirtualSlot()
-    printer = CupsPrinter("kofu-pdf", timeout=30, server=cupsd.server, poll=0.1)
-    terminal = Terminal(slot, centre, printer)
-    signed_in(terminal, slot, cards / "yamada-taro.json")
-    terminal.confirm()
-    terminal.wait_idle()
+    terminal = print_at_kiosk(centre, cupsd, cards / "yamada-taro.json")
     assert terminal.view.screen is Screen.DONE
     printed = wait_for_pdf(cups_pdfs)
     info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True, check=True)
@@ -101,12 +103,7 @@ def test_a_disabled_printer_is_reported_as_a_failed_print_and_not_charged(
 ) -> None:
     cupsd.admin("cupsdisable", "kofu-pdf")
     try:
-        slot = VirtualSlot()
-        printer = CupsPrinter("kofu-pdf", timeout=30, server=cupsd.server, poll=0.1)
-        terminal = Terminal(slot, centre, printer)
-        signed_in(terminal, slot, cards / "yamada-taro.json")
-        terminal.confirm()
-        terminal.wait_idle()
+        terminal = print_at_kiosk(centre, cupsd, cards / "yamada-taro.json")
     finally:
         cupsd.admin("cupsenable", "kofu-pdf")
     notice = terminal.view.notice

@@ -38,14 +38,20 @@ def worker_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process, timeout=10)
         handle.close()
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """SIGTERM to the process we started, by its PID; SIGKILL if it has not gone by ``timeout``."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_for_workers(queue, count: int, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
@@ -95,10 +101,5 @@ def centre_process(env: dict[str, str], log: Path, *serve_args: str) -> Iterator
             time.sleep(0.2)
         yield url
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server, timeout=15)
         handle.close()
