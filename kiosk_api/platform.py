@@ -66,14 +66,12 @@ class Platform:
     renderer: Any = field(default_factory=ThreadLocalRenderer)
     _trust: TrustStore | None = None
     _keyring: Keyring | None = None
-    _poll_slots: threading.BoundedSemaphore | None = None
+    # How many kiosk answers this process may hold at once (each holds a server thread).
+    poll_slots: threading.BoundedSemaphore = field(init=False)
 
-    @property
-    def poll_slots(self) -> threading.BoundedSemaphore:
-        """How many kiosk polls this process may hold open at once (each holds a thread)."""
-        if self._poll_slots is None:
-            self._poll_slots = threading.BoundedSemaphore(max(1, self.settings.long_poll_slots))
-        return self._poll_slots
+    def __post_init__(self) -> None:
+        # Made here, not on first use: two first polls at once must not make two semaphores.
+        self.poll_slots = threading.BoundedSemaphore(max(1, self.settings.long_poll_slots))
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.session_factory)
