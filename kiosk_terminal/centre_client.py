@@ -114,10 +114,9 @@ class CentreClient:
 
         Retrying with the same idempotency key is safe: the centre answers the same request.
         """
-        suffix = f"?wait={wait:g}" if wait > 0 else ""
         return self._call(
             "POST",
-            f"/v1/sessions/{session_id}/requests{suffix}",
+            f"/v1/sessions/{session_id}/requests{_wait_query(wait)}",
             {
                 "certificate": certificate,
                 "options": options,
@@ -132,8 +131,8 @@ class CentreClient:
 
     def _poll(self, session_id: str, request_id: str, wait: float) -> tuple[dict[str, Any], float]:
         """The state, and how long the centre asks us to wait before asking again."""
-        suffix = f"?wait={wait:g}" if wait > 0 else ""
-        response = self._call("GET", f"/v1/sessions/{session_id}/requests/{request_id}{suffix}")
+        path = f"/v1/sessions/{session_id}/requests/{request_id}{_wait_query(wait)}"
+        response = self._call("GET", path)
         try:
             retry_after = float(response.headers.get("Retry-After", "0"))
         except ValueError:
@@ -181,3 +180,8 @@ class CentreClient:
             {"result": "printed" if printed else "failed"},
             retries=5,
         ).json()
+
+
+def _wait_query(wait: float) -> str:
+    """How long the centre may hold the answer, as a query string (none: answer at once)."""
+    return f"?wait={wait:g}" if wait > 0 else ""
