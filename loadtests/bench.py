@@ -310,7 +310,7 @@ def summarise(stats: dict[str, dict[str, str]], render: dict, cpu: dict) -> dict
 def cpu_per_issuance(cpu: dict, render: dict) -> dict:
     """Where the machine's CPU went, in ms per completed issuance, against the bare render.
 
-    ``platform_over_bare_cpu`` compares CPU, not wall time: the bare render's CPU per document
+    ``bare_over_platform_cpu`` compares CPU, not wall time: the bare render's CPU per document
     (all processes busy, so ``processes / rate``) over the platform's CPU per issuance, the
     load generator left out. It says how much the platform adds on top of the render itself
     on a machine whose cores it does not share with Locust.
@@ -327,7 +327,7 @@ def cpu_per_issuance(cpu: dict, render: dict) -> dict:
         "ms_per_issuance": per,
         "platform_ms_per_issuance": round(platform_ms, 1),
         "bare_render_ms": round(bare_ms, 1),
-        "platform_over_bare_cpu": round(bare_ms / platform_ms, 2) if platform_ms else None,
+        "bare_over_platform_cpu": round(bare_ms / platform_ms, 2) if platform_ms else None,
     }
 
 
@@ -357,8 +357,9 @@ def report(figures: dict) -> None:
         per = ", ".join(f"{role} {ms}" for role, ms in cpu["ms_per_issuance"].items())
         lines += [
             f"  CPU ms per issuance           {per}",
-            f"  platform CPU / bare render    {cpu['platform_ms_per_issuance']} ms against"
-            f" {cpu['bare_render_ms']} ms: {cpu['platform_over_bare_cpu']} (Locust left out)",
+            f"  bare render / platform CPU    {cpu['bare_render_ms']} ms of"
+            f" {cpu['platform_ms_per_issuance']} ms: {cpu['bare_over_platform_cpu']}"
+            " (Locust left out)",
         ]
     print("\n" + "\n".join(lines) + "\n", flush=True)
 
