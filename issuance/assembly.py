@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from issuance.eligibility import JST
 from issuance.household import member_ref
-from issuance.identity import Resident
+from issuance.index_check import RecordsOutOfSyncError, check_record, index_of
 from issuance.model import CertificateKind, CertificateRequest
 from issuance.ports import RecordsBackend, UnitOfWork
 from issuance.records import (
@@ -25,6 +25,7 @@ from issuance.records import (
 )
 from issuance.refusals import RefusalError
 from issuance.routing import Route
+from issuance.sync_alarms import raise_alarm
 
 R = TypeVar("R")
 
@@ -41,14 +42,6 @@ def bound_record(answer: BackendAnswer[R] | None, query: RecordQuery, missing: s
     ):
         raise RefusalError("RECORD_MISMATCH")  # an answer for someone else is never rendered
     return answer.record
-
-
-def _check_named(uow: UnitOfWork, codes: tuple[str, ...]) -> None:
-    """The centre's own DV list covers everyone a document names, not only the requester."""
-    for code in codes:
-        indexed = uow.session.get(Resident, code)
-        if indexed is not None and indexed.dv_protected:
-            raise RefusalError("DV_PROTECTED")
 
 
 def _koseki_members(koseki: Koseki, request: CertificateRequest) -> tuple[KosekiMember, ...]:
@@ -115,12 +108,38 @@ PRECHECK_KINDS = frozenset(
 )
 
 
+# Kinds whose named people are known before the options are read: checked against the index
+# at submission too (issuance/index_check.py); the others only when rendering.
+NAMED_AT_SUBMISSION = frozenset(
+    {
+        CertificateKind.INKAN,
+        CertificateKind.KAZEI,
+        CertificateKind.SHOTOKU,
+        CertificateKind.KOSEKI_ZENBU,
+    }
+)
+
+
+def _named(record: SealRegistration | TaxAssessment | Koseki | Fuhyo) -> tuple[str, ...]:
+    if isinstance(record, Koseki):
+        return tuple(m.juminhyo_code for m in record.members if m.juminhyo_code)
+    return (record.juminhyo_code,)
+
+
 def precheck_record(
-    uow: UnitOfWork, backend: RecordsBackend, route: Route, request_id: str, juminhyo_code: str
+    uow: UnitOfWork,
+    backend: RecordsBackend,
+    route: Route,
+    request_id: str,
+    juminhyo_code: str,
+    now: datetime | None = None,
 ) -> None:
     """At submission: the refusals only the backend knows (no seal, no tax record, 届出 pending).
 
     Bound to the request like the render's own fetch; the render checks everything again.
+    With ``now``, the people the record names are also checked against the national index
+    (issuance/index_check.py) for the kinds in ``NAMED_AT_SUBMISSION``; a disagreement adds
+    an out-of-sync alarm, committed by the caller with its refusal.
     """
     if route.kind not in PRECHECK_KINDS:
         return
@@ -128,6 +147,14 @@ def precheck_record(
     record, _ = _record(uow, backend, query, route.kind)
     if isinstance(record, Koseki | Fuhyo) and record.pending_notifications:
         raise RefusalError("KOSEKI_PENDING")
+    if now is None or route.kind not in NAMED_AT_SUBMISSION:
+        return
+    today = now.astimezone(JST).date()
+    try:
+        check_record(index_of(uow), route.info.code, record, _named(record), today)
+    except RecordsOutOfSyncError as stale:
+        raise_alarm(uow, stale, route.kind.value, request_id, "submission", now)
+        raise
 
 
 def build_certificate(
@@ -152,7 +179,7 @@ def build_certificate(
         members = _koseki_members(record, request)
         subjects = tuple(m.juminhyo_code for m in members if m.juminhyo_code)
         options["members"] = members
-    _check_named(uow, subjects)
+    check_record(index_of(uow), route.info.code, record, subjects, now.astimezone(JST).date())
     info = route.info
     return CertificateDocument(
         kind=request.kind.value,

@@ -18,6 +18,7 @@ from issuance.eligibility import JST
 from issuance.errors import KofuError
 from issuance.household import fetch_household, select_members
 from issuance.identity import Resident
+from issuance.index_check import RecordsOutOfSyncError, check_household, index_of
 from issuance.model import (
     CertificateKind,
     CertificateRequest,
@@ -25,9 +26,10 @@ from issuance.model import (
     RequestState,
 )
 from issuance.ports import BackendRegistry, MunicipalityDirectory, Renderer, UnitOfWork
-from issuance.records import CertificateDocument, Issuer, JuminhyoDocument, Person, Stamp
+from issuance.records import CertificateDocument, Issuer, JuminhyoDocument, Stamp
 from issuance.refusals import RefusalError
 from issuance.routing import Route, route_request
+from issuance.sync_alarms import raise_alarm
 from issuance.verification import content_digest, register_document
 
 log = logging.getLogger(__name__)
@@ -44,18 +46,10 @@ class ProductionDeps:
     on_mismatch: Callable[[str], None] = lambda request_id: None
     on_ready: Callable[[float], None] = lambda seconds: None  # request → ready, in seconds
     on_failed: Callable[[str], None] = lambda code: None  # the refusal's code
+    # The issuer's records disagreed with the national index (its municipality code).
+    on_out_of_sync: Callable[[str], None] = lambda municipality_code: None
     keyring: Keyring | None = None  # signs the token in each document's QR code
     verify_url: str = ""  # the public verification page the QR code opens
-
-
-def _check_members(uow: UnitOfWork, members: tuple[Person, ...]) -> None:
-    """Refusals about the other people the document would name."""
-    for member in members:
-        indexed = uow.session.get(Resident, member.juminhyo_code)
-        if indexed is None or indexed.dv_protected:
-            raise RefusalError("DV_PROTECTED" if indexed else "NO_RECORD")
-        if indexed.moving_out:
-            raise RefusalError("HOUSEHOLD_MEMBER_MOVING_OUT")
 
 
 JUMINHYO_KINDS = (CertificateKind.JUMINHYO, CertificateKind.JUMINHYO_KISAI)
@@ -95,7 +89,8 @@ def _build_juminhyo(
     members = select_members(
         household, request.session_id, resident.juminhyo_code, request.options.get("members", "all")
     )
-    _check_members(uow, household.members)
+    show_relationship = bool(request.options.get("show_relationship", True))
+    check_household(index_of(uow), household, members, shows_head=show_relationship)
     audit_access(
         uow,
         (m.juminhyo_code for m in members),
@@ -113,7 +108,7 @@ def _build_juminhyo(
         head_name=household.head_name,
         members=members,
         show_honseki=bool(request.options.get("show_honseki", False)),
-        show_relationship=bool(request.options.get("show_relationship", True)),
+        show_relationship=show_relationship,
         show_my_number=bool(request.options.get("show_my_number", False)),
         whole_household=request.options.get("members", "all") == "all",
         kisai=request.kind is CertificateKind.JUMINHYO_KISAI,
@@ -130,13 +125,23 @@ def _claim(uow: UnitOfWork, request_id: str, now: datetime) -> CertificateReques
     return request
 
 
-def _fail(deps: ProductionDeps, request_id: str, code: str) -> RequestState:
+def _fail(
+    deps: ProductionDeps,
+    request_id: str,
+    code: str,
+    out_of_sync: RecordsOutOfSyncError | None = None,
+) -> RequestState:
+    """The request ends failed (no charge); an out-of-sync alarm is committed with it."""
     with deps.uow_factory() as uow:
         request = _claim(uow, request_id, deps.clock())
         if request is None:
             return RequestState.FAILED
         request.fail(code, deps.clock())
+        if out_of_sync is not None:
+            raise_alarm(uow, out_of_sync, request.kind.value, request_id, "render", deps.clock())
         uow.commit()
+    if out_of_sync is not None:
+        deps.on_out_of_sync(out_of_sync.municipality_code)
     deps.on_failed(code)
     return RequestState.FAILED
 
@@ -154,7 +159,8 @@ def produce_document(deps: ProductionDeps, request_id: str) -> RequestState | No
                 deps.on_mismatch(request_id)
             log.info("request %s refused: %s", request_id, refusal.code)
             uow.rollback()
-            return _fail(deps, request_id, refusal.code)
+            stale = refusal if isinstance(refusal, RecordsOutOfSyncError) else None
+            return _fail(deps, request_id, refusal.code, stale)
         doc, claims = _stamp(deps, request, doc)
         expected = (
             doc.subject_codes

@@ -75,6 +75,11 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "証明書を作成できませんでした。" + COUNTER_JA,
         "The certificate could not be produced. " + COUNTER_EN,
     ),
+    "RECORDS_OUT_OF_SYNC": (
+        "住民記録の確認が必要なため、この証明書を交付できません。" + COUNTER_JA,
+        "Your municipality's records must be checked before this certificate can be issued. "
+        + COUNTER_EN,
+    ),
     "BACKEND_UNAVAILABLE": (
         "現在、この市区町村の証明書を交付できません。しばらくしてからご利用ください。",
         "This municipality's records are temporarily unavailable. Please try again later.",

@@ -141,7 +141,12 @@ def _precheck(
     )
     try:
         precheck_record(
-            uow, backends.for_municipality(route.info), route, request_id, resident.juminhyo_code
+            uow,
+            backends.for_municipality(route.info),
+            route,
+            request_id,
+            resident.juminhyo_code,
+            now,
         )
     except KofuError:
         uow.commit()

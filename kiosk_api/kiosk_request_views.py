@@ -47,6 +47,7 @@ PENDING_STATES = frozenset({"accepted", "rendering"})
         "KOSEKI_PENDING",
         "BACKEND_UNAVAILABLE",
         "RECORD_MISMATCH",
+        "RECORDS_OUT_OF_SYNC",
     ),
 )
 @bp.post("/sessions/<session_id>/requests")

@@ -35,6 +35,12 @@ RECORD_MISMATCH = Counter(
     "kofu_record_mismatch_total",
     "Documents withheld because records did not match the requester (alarm)",
 )
+RECORDS_OUT_OF_SYNC = Counter(
+    "kofu_records_out_of_sync_total",
+    "Requests refused because the municipality's records disagree with the national index "
+    "(alarm: its extract or server is stale)",
+    ["municipality"],
+)
 ISSUED = Counter(
     "kofu_certificates_printed_total", "Certificates confirmed printed", ["certificate"]
 )

@@ -6,6 +6,7 @@ import billing.model  # noqa: F401
 import issuance.identity  # noqa: F401
 import issuance.kiosks  # noqa: F401
 import issuance.model  # noqa: F401
+import issuance.sync_alarms  # noqa: F401
 import issuance.use_registration  # noqa: F401
 import issuance.verification  # noqa: F401
 import municipalities.bcl  # noqa: F401

@@ -112,6 +112,9 @@ class Platform:
             on_mismatch=lambda _request_id: metrics.RECORD_MISMATCH.inc(),
             on_ready=metrics.REQUEST_TO_READY.observe,
             on_failed=lambda code: metrics.REFUSALS.labels(code).inc(),
+            on_out_of_sync=lambda municipality: metrics.RECORDS_OUT_OF_SYNC.labels(
+                municipality
+            ).inc(),
             keyring=self.keyring,
             verify_url=f"{self.settings.public_url}/verify",
         )

@@ -26,6 +26,7 @@ from kiosk_api.demo.records import (
 from municipalities.bcl_import import Extract, replace_records
 
 BACKENDS = {m.body: m.backend for m in MUNICIPALITIES}
+SEAL_REGISTERED_ON = date(2016, 5, 10)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,12 @@ def _body_on(placed: Placed, day: date) -> str | None:
     if previous and day < previous[1]:
         return previous[0]
     return placed.household.municipality
+
+
+def _seal_registered_on(placed: Placed) -> date:
+    """After moving in: a registration from an earlier stay was abolished by the move."""
+    previous = placed.person.previous
+    return previous[1] + timedelta(days=7) if previous else SEAL_REGISTERED_ON
 
 
 def _extract(extracts: dict[str, dict[str, list[Any]]], body: str) -> dict[str, list[Any]]:
@@ -131,7 +138,7 @@ def demo_extracts(people: list[Placed], today: date) -> dict[str, dict[str, list
                 {
                     "juminhyo_code": placed.code,
                     "registration_number": f"{placed.serial:08d}",
-                    "registered_on": "2016-05-10",
+                    "registered_on": _seal_registered_on(placed).isoformat(),
                     "impression": seal_impression(person.name),
                 }
             )
