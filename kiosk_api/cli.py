@@ -10,6 +10,7 @@ import time
 
 import click
 
+from kiosk_api.index_cli import index as index_group
 from kiosk_api.municipal_cli import bcl as municipal_bcl
 from kiosk_api.municipal_cli import municipal_server
 from kiosk_api.settings import Settings, load_settings
@@ -32,6 +33,7 @@ def main(ctx: click.Context) -> None:
 main.add_command(kiosk_group)
 main.add_command(municipal_bcl)
 main.add_command(municipal_server)
+main.add_command(index_group)
 
 
 @main.group()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import billing.model  # noqa: F401
 import issuance.identity  # noqa: F401
+import issuance.idou  # noqa: F401
 import issuance.kiosks  # noqa: F401
 import issuance.model  # noqa: F401
 import issuance.sync_alarms  # noqa: F401
