@@ -50,8 +50,10 @@ def check_resident(resident: Resident, today: date) -> None:
 
 
 def check_juminhyo(resident: Resident, today: date) -> None:
-    if resident.status is ResidentStatus.MOVED_ABROAD or resident.municipality_code is None:
+    if resident.status is ResidentStatus.MOVED_ABROAD:
         raise RefusalError("MOVED_ABROAD")
+    if resident.municipality_code is None:
+        raise RefusalError("NO_RECORD")  # moved out (転出), not yet moved in anywhere
     if resident.moving_out:
         raise RefusalError("MOVING_OUT")
     current = resident.residences[-1] if resident.residences else None

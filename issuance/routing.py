@@ -114,8 +114,10 @@ def route_request(
     check_resident(resident, now.astimezone(JST).date())
     if kind in HONSEKI_KINDS:
         return _route_honseki(uow, directory, resident, kind, now)
-    if resident.status is ResidentStatus.MOVED_ABROAD or resident.municipality_code is None:
+    if resident.status is ResidentStatus.MOVED_ABROAD:
         raise RefusalError("MOVED_ABROAD")  # only 本籍地 certificates apply to them
+    if resident.municipality_code is None:
+        raise RefusalError("NO_RECORD")  # moved out (転出), not yet moved in anywhere
     if kind in TAX_KINDS:
         return _route_tax(uow, directory, resident, kind, now, tax_year)
     check_juminhyo(resident, now.astimezone(JST).date())

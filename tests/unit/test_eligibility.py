@@ -75,6 +75,7 @@ def test_people_refused_by_status_get_their_own_reason() -> None:
         == "MOVED_ABROAD"
     )
     assert refusal(resident(moving_out=True), now) == "MOVING_OUT"
+    assert refusal(resident(municipality_code=None), now) == "NO_RECORD"  # 転出, no 転入 yet
     assert refusal(resident(birth_date=date(2012, 11, 25)), now) == "UNDER_15"
 
 
