@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import create_engine, text
 
+from kiosk_api.demo.loader import juminhyo_code
 from tests.support.pdf import pdf_text, squeeze
 from tests.support.services import KOFU, centre_process
 
@@ -104,3 +106,38 @@ def test_a_moved_resident_gets_the_former_municipalitys_income_certificate(
     assert "埼玉県草加市長" in text  # issued by the former municipality
     assert "埼玉県草加市住吉一丁目10番5号" in text  # the address on 1 January
     assert "神田神保町" not in text  # not today's address
+
+
+def test_a_household_member_the_index_knows_as_deceased_is_never_printed_or_charged(
+    centre: tuple[str, dict[str, str]], cards: Path, tmp_path: Path, data_dir: Path
+) -> None:
+    """Issue 11: the index says 山田花子 is deceased, 千代田区's BCL extract still lists her."""
+    url, env = centre
+    engine = create_engine(f"sqlite:///{data_dir / 'kofu.sqlite3'}")
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE issuance_resident SET status = 'deceased' WHERE juminhyo_code = :code"),
+            {"code": juminhyo_code(2)},
+        )
+    whole = tmp_path / "whole.pdf"
+    refused = kiosk_issue(env, url, cards / "yamada-taro.json", whole, "--members", "all")
+    assert refused.returncode == 2
+    assert "RECORDS_OUT_OF_SYNC" in refused.stderr and "窓口" in refused.stderr
+    assert not whole.exists()
+    metrics = requests.get(url + "/metrics", timeout=5).text
+    assert 'kofu_records_out_of_sync_total{municipality="131016"} 1.0' in metrics
+    assert "kofu_certificates_printed_total{" not in metrics
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM billing_event")) == 0
+        alarm = connection.execute(
+            text("SELECT municipality_code, failed_check FROM issuance_out_of_sync_alarm")
+        ).all()
+    assert [tuple(a) for a in alarm] == [("131016", "deceased")]
+    own = tmp_path / "own.pdf"
+    done = kiosk_issue(env, url, cards / "yamada-taro.json", own, "--members", "self")
+    assert done.returncode == 0, done.stderr
+    text_of = squeeze(pdf_text(own.read_bytes()))
+    assert "山田太郎" in text_of and "山田花子" not in text_of
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM billing_event")) == 1
+    engine.dispose()
