@@ -59,6 +59,9 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
     "HTTP_ERROR": STAFF,
     "CENTRE_UNREACHABLE": STAFF,
     "PRINT_FAILED": (NO_CHARGE[0] + STAFF[0], NO_CHARGE[1] + " " + STAFF[1]),
+    # The municipality's records disagree with the national index: the why already sends
+    # the resident to the counter; say that nothing was charged.
+    "RECORDS_OUT_OF_SYNC": NO_CHARGE,
     "SESSION_INVALID": AGAIN,
     "NO_MEMBER_CHOSEN": (
         "記載する方を1人以上選んでください。",

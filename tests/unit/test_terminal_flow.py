@@ -9,8 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from werkzeug.serving import make_server
 
+from issuance.identity import Resident, ResidentStatus
+from kiosk_api.demo.loader import juminhyo_code
+from kiosk_api.platform import Platform
 from kiosk_terminal.card_slot import VirtualSlot
 from kiosk_terminal.centre_client import CentreClient
 from kiosk_terminal.printing import FolderPrinter, PrintFailedError
@@ -163,6 +167,26 @@ def test_a_failed_print_is_reported_to_the_centre_and_not_charged(
     session_id, request_id = terminal.last_session, terminal.last_request
     assert session_id and request_id
     assert centre.poll(session_id, request_id)["state"] == "voided"
+
+
+def test_records_the_national_index_disagrees_with_send_to_the_counter_at_no_charge(
+    terminal: Terminal, slot: VirtualSlot, cards: Path, platform: Platform
+) -> None:
+    with platform.uow() as uow:  # the index knows 花子 as deceased; the extract still lists her
+        uow.session.execute(
+            update(Resident)
+            .where(Resident.juminhyo_code == juminhyo_code(2))
+            .values(status=ResidentStatus.DECEASED)
+        )
+        uow.commit()
+    insert(terminal, slot, cards / "yamada-taro.json")
+    terminal.choose(Choice(members="all"))
+    terminal.enter_pin("1234")
+    assert finish(terminal) is Screen.REFUSED
+    notice = terminal.view.notice
+    assert notice and notice.code == "RECORDS_OUT_OF_SYNC"
+    assert "窓口" in notice.why_ja and "counter" in notice.why_en
+    assert "料金はかかりません" in notice.todo_ja and "not been charged" in notice.todo_en
 
 
 def test_the_touch_screen_walks_through_an_issuance_in_japanese_and_english(
