@@ -21,8 +21,9 @@ printed, and the caller raises the municipality's out-of-sync alarm.
   municipality's 住民基本台帳 may hold a registration, and moving out or death abolishes it. The
   subject must be a resident of the issuer, and the registration dated no earlier than the
   start of their current residence there (one from an earlier stay was abolished by the move)
-  and no later than today. The records carry no abolition mark: a registration the
-  municipality abolished is simply absent from them (``NO_SEAL_REGISTERED``).
+  and no later than today; an index without that open residence cannot vouch for the
+  registration, so it is out of sync too. The records carry no abolition mark: a registration
+  the municipality abolished is simply absent from them (``NO_SEAL_REGISTERED``).
 * 課税証明書・所得証明書 (地方税法 第294条, 第318条: 個人住民税 is levied by the municipality
   where the person was registered on 1 January, the 賦課期日). The subject is in the index, not
   deceased, and the index places them in the issuer on 1 January of the tax year.
