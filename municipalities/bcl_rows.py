@@ -5,15 +5,40 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
+from issuance.characters import certificate_charset
 from issuance.codes import InvalidCodeError, validate_juminhyo_code
 
 Code = Field(min_length=11, max_length=11)
 
 
 class Row(BaseModel):
+    """A row of any section. Every string in it, nested ones too, must be printable text.
+
+    No control character, U+FFFD, private-use code point or lone variation selector
+    (BAD_CHARACTER), and nothing the certificate fonts cannot draw there, IPAmj明朝 allowed for
+    names and addresses only (UNDRAWABLE_CHARACTER): the rules of issuance/characters.py, the
+    same the renderer applies last. A row model nested in another checks its own fields.
+    """
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: object, info: ValidationInfo) -> object:
+        if value is None or isinstance(value, int | date | BaseModel):
+            return value
+        charset, field = certificate_charset(), info.field_name or ""
+        if isinstance(value, str):
+            problem = charset.text_problem(value, field)
+        else:
+            problem = next(iter(charset.problems(value, field)), None)
+        if problem is None:
+            return value
+        inside = "" if problem.field == field else f"{problem.field}: "
+        raise PydanticCustomError(problem.code.lower(), inside + problem.message)
 
 
 class _Coded(Row):
@@ -139,4 +164,6 @@ ERROR_CODES = {
     "literal_error": "BAD_VALUE",
     "string_pattern_mismatch": "BAD_FORMAT",
     "value_error": "BAD_CODE",
+    "bad_character": "BAD_CHARACTER",
+    "undrawable_character": "UNDRAWABLE_CHARACTER",
 }
