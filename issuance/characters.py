@@ -110,21 +110,20 @@ class CertificateCharset:
         self._base_paths = base
         self._fallback_path = fallback if fallback is not None and fallback.exists() else None
         self._lock = threading.Lock()
-        self._loaded: tuple[_Font, _Font | None, frozenset[str]] | None = None
+        self._loaded: tuple[_Font, _Font | None, re.Pattern[str]] | None = None
 
     @property
     def has_fallback(self) -> bool:
         return self._fallback_path is not None
 
-    def _fonts(self) -> tuple[_Font, _Font | None, frozenset[str]]:
+    def _fonts(self) -> tuple[_Font, _Font | None, re.Pattern[str]]:
+        if self._loaded is not None:  # read once, then never changed: no lock needed
+            return self._loaded
         with self._lock:
             if self._loaded is None:
                 base = _Font(*self._base_paths)
                 fallback = _Font(self._fallback_path) if self._fallback_path else None
-                chars = frozenset(  # checked in C; what is never text is never in it
-                    chr(c) for c in base.code_points if not NEVER_TEXT.match(chr(c))
-                )
-                self._loaded = (base, fallback, chars)
+                self._loaded = (base, fallback, _outside(base.code_points))
             return self._loaded
 
     def warm_up(self) -> None:
@@ -142,9 +141,9 @@ class CertificateCharset:
         selector following no base character (BAD_CHARACTER); characters and variation
         sequences none of the fonts allowed in ``field`` draws (UNDRAWABLE_CHARACTER).
         """
-        base, fallback, base_chars = self._fonts()
-        if base_chars.issuperset(text):
-            return None  # the common case, in C: base_chars holds no NEVER_TEXT character
+        base, fallback, outside_base = self._fonts()
+        if outside_base.search(text) is None:
+            return None  # the common case, one regular expression search
         bad = [m.group() for m in NEVER_TEXT.finditer(text)]
         allowed = fallback if fallback is not None and holds_names_or_addresses(field) else None
         undrawable: list[str] = []
@@ -175,6 +174,18 @@ class CertificateCharset:
         return found
 
 
+def _outside(code_points: frozenset[int]) -> re.Pattern[str]:
+    """A pattern matching any character not in ``code_points``, nor any NEVER_TEXT one."""
+    ranges: list[list[int]] = []
+    for point in sorted(p for p in code_points if not NEVER_TEXT.match(chr(p))):
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    escaped = (f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile("[^" + "".join(escaped) + "]")
+
+
 def _draws(font: _Font, char: str, selector: str) -> bool:
     if selector:
         return (ord(char), ord(selector)) in font.sequences
@@ -186,15 +197,15 @@ def strings(value: object, field: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         if not value.startswith("data:"):
             yield field, value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            yield from strings(getattr(value, f.name), _join(field, f.name))
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from strings(item, _join(field, str(key)))
     elif isinstance(value, tuple | list):
         for index, item in enumerate(value):
             yield from strings(item, _join(field, str(index)))
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from strings(item, _join(field, str(key)))
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from strings(getattr(value, f.name), _join(field, f.name))
 
 
 def _join(field: str, name: str) -> str:

@@ -28,17 +28,21 @@ class Row(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _printable(cls, value: object, info: ValidationInfo) -> object:
-        if value is None or isinstance(value, int | date | BaseModel):
-            return value
-        charset, field = certificate_charset(), info.field_name or ""
-        if isinstance(value, str):
-            problem = charset.text_problem(value, field)
+        if value.__class__ is str:
+            problem = certificate_charset().text_problem(value, info.field_name or "")
+        elif isinstance(value, dict) or (value and isinstance(value, list) and not _rows(value)):
+            # values without a row model of their own (a row model checks its own fields)
+            problem = next(iter(certificate_charset().problems(value, info.field_name or "")), None)
         else:
-            problem = next(iter(charset.problems(value, field)), None)
+            return value
         if problem is None:
             return value
-        inside = "" if problem.field == field else f"{problem.field}: "
+        inside = "" if problem.field == info.field_name else f"{problem.field}: "
         raise PydanticCustomError(problem.code.lower(), inside + problem.message)
+
+
+def _rows(values: list[object]) -> bool:
+    return all(isinstance(v, BaseModel) for v in values)
 
 
 class _Coded(Row):
