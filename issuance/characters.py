@@ -65,7 +65,7 @@ class CharacterProblem:
         points = ", ".join(self.code_points)
         if self.code == BAD_CHARACTER:
             return f"証明書に使えない文字（制御文字等）: {points} / never text on a certificate"
-        return f"証明書の字形にない文字: {points} / no certificate font draws it"
+        return f"証明書の書体で印字できない文字: {points} / no certificate font draws it"
 
 
 def _code_points(text: str) -> str:
@@ -193,9 +193,12 @@ def _draws(font: _Font, char: str, selector: str) -> bool:
 
 
 def strings(value: object, field: str = "") -> Iterator[tuple[str, str]]:
-    """``(dotted field path, text)`` for every string in ``value``; images (data: URLs) aside."""
+    """``(dotted field path, text)`` for every string in ``value``; images aside.
+
+    An image (a seal impression) is a ``data:image/`` URL: not text, whatever it encodes.
+    """
     if isinstance(value, str):
-        if not value.startswith("data:"):
+        if not value.startswith("data:image/"):
             yield field, value
     elif isinstance(value, tuple | list):
         for index, item in enumerate(value):

@@ -71,7 +71,7 @@ def test_names_and_addresses_may_hold_what_ipamj_draws_other_fields_may_not(
         ("residents", "relationship", "UNDRAWABLE_CHARACTER"),
         ("tax_assessments", "incomes.0.label", "UNDRAWABLE_CHARACTER"),
     ]
-    assert all(p.message.startswith("証明書の字形にない文字: U+20BB7 /") for p in found)
+    assert all(p.message.startswith("証明書の書体で印字できない文字: U+20BB7 /") for p in found)
 
 
 def test_a_variant_no_font_defines_or_a_character_none_draws_is_refused(
