@@ -71,6 +71,16 @@ from issuance.rendering import CertificateRenderer
 # The four-person 住民票 stays near 1.8: each member's table costs ~10 ms in both modes
 # (22 cells; ~6 ms of it is per-cell layout and borders, ~4 ms their text), so naive's
 # set-up weighs less the more people a 住民票 lists.
+#
+# IPAmj明朝 as the fallback for names and addresses (machine shared and loaded, 30 s a kind):
+#   --fallback, documents that do not need it: ours with / without 0.96-1.11 (noise);
+#   the stamped 住民票's ratio to naive 2.02 and 2.13 (before the fallback: 1.95 and 2.08).
+#   juminhyo_gaiji (𠮷, 𤭢, an IVS of 葛): ours / naive 1.72-1.75; CPU per render about 2×
+#   the ordinary one (alternating in one process: min 173 / 74 ms, median 220 / 118 ms),
+#   nearly all in WeasyPrint copying the 46 MB font (~half) and subsetting it (~half),
+#   once per document that uses it; the PDF grows by ~0.5 kB.
+#   --startup: +0.4-0.5 s to build a worker (IPAmj's cmap and IVS read), +6 MiB private
+#   memory; the first document needing it maps the font file (+44 MiB shared page cache).
 
 ISSUER = Issuer("131016", "千代田区", "東京都", "千代田区長", "山田　太郎")
 ADDRESS = "東京都千代田区千代田一丁目1番1号　コーポ千代田101"
