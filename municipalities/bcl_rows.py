@@ -30,7 +30,9 @@ class Row(BaseModel):
     def _printable(cls, value: object, info: ValidationInfo) -> object:
         if value.__class__ is str:
             problem = certificate_charset().text_problem(value, info.field_name or "")
-        elif isinstance(value, dict) or (value and isinstance(value, list) and not _rows(value)):
+        elif isinstance(value, dict) or (
+            isinstance(value, list) and value and not isinstance(value[0], BaseModel)
+        ):
             # values without a row model of their own (a row model checks its own fields)
             problem = next(iter(certificate_charset().problems(value, info.field_name or "")), None)
         else:
@@ -39,10 +41,6 @@ class Row(BaseModel):
             return value
         inside = "" if problem.field == info.field_name else f"{problem.field}: "
         raise PydanticCustomError(problem.code.lower(), inside + problem.message)
-
-
-def _rows(values: list[object]) -> bool:
-    return all(isinstance(v, BaseModel) for v in values)
 
 
 class _Coded(Row):
