@@ -12,6 +12,8 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from issuance.errors import KofuError
+
 MINCHO_PATH = Path("/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf")
 GOTHIC_PATH = Path("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf")
 # IPAmj明朝 (Debian fonts-ipamj-mincho): the 文字情報基盤 MJ文字, ~58,000 characters and their IVS.
@@ -72,14 +74,27 @@ def _code_points(text: str) -> str:
     return " ".join(f"U+{ord(c):04X}" for c in text)
 
 
+class CertificateFontsMissingError(KofuError):
+    """The fonts the certificates are printed with are not installed: nothing can be checked."""
+
+    code = "CERTIFICATE_FONTS_MISSING"
+    message_ja = "証明書の書体（IPAexフォント）がありません。`kofu check` で確認してください。"
+    message_en = "The certificate fonts (IPAex) are not installed: see `kofu check`."
+
+
 class _Font:
     """One font's cmap and variation sequences (cmap format 14), as plain sets."""
 
     def __init__(self, *paths: Path) -> None:
-        """The characters and sequences every one of ``paths`` draws (text may use any)."""
+        """The characters and sequences every one of ``paths`` draws (text may use any).
+
+        Raises CertificateFontsMissingError if one of them is not there.
+        """
         chars: set[int] | None = None
         sequences: set[tuple[int, int]] | None = None
         for path in paths:
+            if not path.exists():
+                raise CertificateFontsMissingError(font=str(path))
             font = TTFont(str(path), lazy=True)
             mine = set(font.getBestCmap())
             uvs = {(base, vs) for t in font["cmap"].tables if t.format == 14

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from issuance.characters import CertificateCharset, CertificateFontsMissingError
 from municipalities.bcl_import import ExtractRejectedError, Problem, validate_extract
 
 DOC = Path(__file__).parents[2] / "docs" / "bcl-format.md"
@@ -93,3 +94,11 @@ def test_nested_values_without_a_row_model_are_checked_too(example: dict[str, An
     (problem,) = problems(data)
     assert (problem.field, problem.code) == ("foreign", "BAD_CHARACTER")
     assert problem.message.startswith("foreign.alias: ") and "U+0000" in problem.message
+
+
+def test_without_the_certificate_fonts_the_check_says_so_by_code(tmp_path: Path) -> None:
+    charset = CertificateCharset(base=(tmp_path / "ipaexm.ttf",), fallback=None)
+    with pytest.raises(CertificateFontsMissingError) as missing:
+        charset.text_problem("山田")
+    assert missing.value.code == "CERTIFICATE_FONTS_MISSING"
+    assert "kofu check" in missing.value.message_ja and "kofu check" in missing.value.message_en
