@@ -21,7 +21,7 @@ class Check:
     detail: str
 
 
-def _font(family: str) -> Check:
+def _font(family: str, package: str, without: str = "") -> Check:
     if shutil.which("fc-list") is None:
         return Check(f"font {family}", False, "fontconfig (fc-list) is not installed")
     found = subprocess.run(
@@ -30,7 +30,7 @@ def _font(family: str) -> Check:
     return Check(
         f"font {family}",
         bool(found),
-        found.split(":")[0] if found else "missing: install the Debian package fonts-ipaexfont",
+        found.split(":")[0] if found else f"missing: install the Debian package {package}{without}",
     )
 
 
@@ -103,8 +103,14 @@ def _pki(settings: Settings) -> Check:
 
 def run_checks(settings: Settings) -> list[Check]:
     return [
-        _font("IPAexMincho"),
-        _font("IPAexGothic"),
+        _font("IPAexMincho", "fonts-ipaexfont"),
+        _font("IPAexGothic", "fonts-ipaexfont"),
+        _font(
+            "IPAmjMincho",
+            "fonts-ipamj-mincho",
+            " (without it names and addresses with 文字情報基盤 characters IPAex lacks, such as"
+            " 𠮷 or an IVS variant, are refused)",
+        ),
         _harfbuzz_subset(),
         Check("pdftotext", shutil.which("pdftotext") is not None, "poppler-utils"),
         _database(settings),

@@ -23,6 +23,7 @@ def bcl() -> None:
 @click.pass_obj
 def bcl_import(settings: Settings, municipality: str, file: Path) -> None:
     """Validate FILE (JSON, or a ZIP of CSVs) and replace MUNICIPALITY's data with it."""
+    from issuance.characters import CertificateFontsMissingError
     from kiosk_api.platform import bootstrap
     from municipalities.bcl_import import ExtractRejectedError, import_extract, read_extract_file
 
@@ -37,6 +38,9 @@ def bcl_import(settings: Settings, municipality: str, file: Path) -> None:
         for p in rejected.problems[:200]:
             click.echo(f"  {p.section} row {p.row} {p.field}: {p.code} {p.message}", err=True)
         sys.exit(2)
+    except CertificateFontsMissingError as missing:  # the rows cannot be checked without them
+        click.echo(f"{missing.code}: {missing.message_ja} / {missing.message_en}", err=True)
+        sys.exit(1)
     click.echo(f"imported {count} rows for {municipality}")
 
 

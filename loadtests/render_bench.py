@@ -15,6 +15,7 @@ from datetime import date
 
 import weasyprint
 
+from issuance.characters import CertificateCharset
 from issuance.records import (
     Amount,
     CertificateDocument,
@@ -70,6 +71,16 @@ from issuance.rendering import CertificateRenderer
 # The four-person 住民票 stays near 1.8: each member's table costs ~10 ms in both modes
 # (22 cells; ~6 ms of it is per-cell layout and borders, ~4 ms their text), so naive's
 # set-up weighs less the more people a 住民票 lists.
+#
+# IPAmj明朝 as the fallback for names and addresses (machine shared and loaded, 30 s a kind):
+#   --fallback, documents that do not need it: ours with / without 0.96-1.11 (noise);
+#   the stamped 住民票's ratio to naive 2.02 and 2.13 (before the fallback: 1.95 and 2.08).
+#   juminhyo_gaiji (𠮷, 𤭢, an IVS of 葛): ours / naive 1.72-1.75; CPU per render about 2×
+#   the ordinary one (alternating in one process: min 173 / 74 ms, median 220 / 118 ms),
+#   nearly all in WeasyPrint copying the 46 MB font (~half) and subsetting it (~half),
+#   once per document that uses it; the PDF grows by ~0.5 kB.
+#   --startup: +0.4-0.5 s to build a worker (IPAmj's cmap and IVS read), +6 MiB private
+#   memory; the first document needing it maps the font file (+44 MiB shared page cache).
 
 ISSUER = Issuer("131016", "千代田区", "東京都", "千代田区長", "山田　太郎")
 ADDRESS = "東京都千代田区千代田一丁目1番1号　コーポ千代田101"
@@ -139,6 +150,17 @@ def load_document() -> JuminhyoDocument:
     return replace(single, stamp=Stamp(keyring.sign(claims), "http://127.0.0.1:8000/verify"))
 
 
+def gaiji_document() -> JuminhyoDocument:
+    """The stamped one-person 住民票 of a resident whose name and address need IPAmj明朝:
+    𠮷 (U+20BB7), 𤭢 (U+24B62), and 葛 with an IVS only IPAmj defines (U+E0102)."""
+    from dataclasses import replace
+
+    doc = load_document()
+    name = "\U00020bb7田　葛\U000e0102子"
+    member = replace(doc.members[0], name=name, previous_address="岐阜県\U00024b62町1番地")
+    return replace(doc, members=(member,), head_name=name)
+
+
 def _certificate(kind: str, record: object, codes: tuple[str, ...]) -> CertificateDocument:
     return CertificateDocument(kind, "R08-0001235", date(2026, 11, 22), ISSUER, record, codes)  # type: ignore[arg-type]
 
@@ -201,6 +223,7 @@ def sample_documents() -> dict[str, JuminhyoDocument | CertificateDocument]:
     return {
         "juminhyo": sample_document(),
         "juminhyo_load": load_document(),
+        "juminhyo_gaiji": gaiji_document(),
         "inkan": _certificate("inkan", _seal(), code),
         "kazei": _certificate("kazei", _tax(), code),
         "shotoku": _certificate("shotoku", _tax(), code),
@@ -218,10 +241,14 @@ def _render_loop(render: Callable[[], object], seconds: float) -> int:
 
 
 def _worker(kind: str, mode: str, seconds: float) -> tuple[int, int]:
-    """Renders done in ``seconds`` and this process's peak RSS in KiB (set-up excluded)."""
-    renderer = CertificateRenderer()
+    """Renders done in ``seconds`` and this process's peak RSS in KiB (set-up excluded).
+
+    ``ours_no_ipamj``: ours without the IPAmj明朝 fallback (not read, not in the stylesheet).
+    """
+    charset = CertificateCharset(fallback=None) if mode == "ours_no_ipamj" else None
+    renderer = CertificateRenderer(charset=charset)
     doc = sample_documents()[kind]
-    if mode == "ours":
+    if mode.startswith("ours"):
         renderer.render(doc)  # warm-up, as a long-lived worker would be
         count = _render_loop(lambda: renderer.render(doc), seconds)
     else:
@@ -231,13 +258,15 @@ def _worker(kind: str, mode: str, seconds: float) -> tuple[int, int]:
     return count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def _run_both(kind: str, seconds: float, processes: int) -> dict[str, dict[str, float]]:
-    """Naive and ours side by side, ``processes`` workers each, so both see the same load."""
-    modes = ["naive"] * processes + ["ours"] * processes
+def _run_both(
+    kind: str, seconds: float, processes: int, pair: tuple[str, str] = ("naive", "ours")
+) -> dict[str, dict[str, float]]:
+    """Two modes side by side, ``processes`` workers each, so both see the same load."""
+    modes = [pair[0]] * processes + [pair[1]] * processes
     with ProcessPoolExecutor(max_workers=len(modes)) as pool:
         results = list(pool.map(_worker, [kind] * len(modes), modes, [seconds] * len(modes)))
     report = {}
-    for mode in ("naive", "ours"):
+    for mode in pair:
         mine = [result for m, result in zip(modes, results, strict=True) if m == mode]
         report[mode] = {
             "renders_per_s_per_process": round(sum(c for c, _ in mine) / seconds / processes, 2),
@@ -261,20 +290,55 @@ def bare_rate(seconds: float, processes: int, kind: str = "juminhyo_load") -> di
     return report
 
 
-def measure(seconds: float, processes: int, kinds: list[str]) -> dict:
-    """Per kind: renders/s of the naive call and of ours, run concurrently, and the ratio.
+def measure(
+    seconds: float, processes: int, kinds: list[str], pair: tuple[str, str] = ("naive", "ours")
+) -> dict:
+    """Per kind: renders/s of two modes (naive and ours), run concurrently, and the ratio.
 
     Both modes run at once (one process each by default, on a 2-core machine one core
     each), so background load on a shared machine hits both alike.
     """
     report: dict = {"seconds": seconds, "processes_per_mode": processes, "kinds": {}}
     for kind in kinds:
-        both = _run_both(kind, seconds, processes)
-        naive, ours = (
-            both["naive"]["renders_per_s_per_process"],
-            both["ours"]["renders_per_s_per_process"],
-        )
-        report["kinds"][kind] = {**both, "ratio": round(ours / max(naive, 1e-9), 2)}
+        both = _run_both(kind, seconds, processes, pair)
+        base, other = (both[mode]["renders_per_s_per_process"] for mode in pair)
+        report["kinds"][kind] = {**both, "ratio": round(other / max(base, 1e-9), 2)}
+    return report
+
+
+def _start(mode: str) -> dict[str, float | str]:
+    """One fresh worker's set-up: seconds, and private memory (RssAnon, MiB) after each step.
+
+    Font files mapped by FreeType count in RssFile instead: page cache, shared by processes.
+    """
+
+    def rss() -> str:
+        status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines())
+        anon, file = (int(status[k].split()[0]) // 1024 for k in ("RssAnon", "RssFile"))
+        return f"anon {anon} MiB, file {file} MiB"
+
+    figures: dict[str, float | str] = {"rss_at_start": rss()}
+    started = time.perf_counter()
+    charset = CertificateCharset(fallback=None) if mode == "ours_no_ipamj" else None
+    renderer = CertificateRenderer(charset=charset)
+    figures |= {"construct_s": round(time.perf_counter() - started, 3), "rss_built": rss()}
+    for kind in ("juminhyo_load", "juminhyo_gaiji") if charset is None else ("juminhyo_load",):
+        doc, started = sample_documents()[kind], time.perf_counter()
+        renderer.render(doc)
+        figures[f"first_{kind}_s"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        renderer.render(doc)
+        figures[f"second_{kind}_s"] = round(time.perf_counter() - started, 3)
+        figures[f"rss_after_{kind}"] = rss()
+    return figures
+
+
+def startup() -> dict[str, dict[str, float | str]]:
+    """A worker's start-up with and without IPAmj明朝, each in a fresh process, in turn."""
+    report: dict[str, dict[str, float | str]] = {}
+    for mode in ("ours_no_ipamj", "ours", "ours_no_ipamj", "ours"):
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            report[f"{mode}_{len(report) // 2}"] = pool.submit(_start, mode).result()
     return report
 
 
@@ -295,13 +359,26 @@ def main() -> None:
     parser.add_argument("--kinds", nargs="*", default=list(sample_documents()))
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="print a cProfile report instead")
+    parser.add_argument(
+        "--fallback",
+        action="store_true",
+        help="ours without IPAmj明朝 against ours with it (ratio: with / without)",
+    )
+    parser.add_argument(
+        "--startup", action="store_true", help="a worker's set-up, with and without"
+    )
     args = parser.parse_args()
+    pair = ("ours_no_ipamj", "ours") if args.fallback else ("naive", "ours")
     if args.profile:
         print(profile())
+    elif args.startup:
+        print(json.dumps(startup(), indent=2))
     else:
         print(
             json.dumps(
-                measure(args.seconds, args.processes, args.kinds), ensure_ascii=False, indent=2
+                measure(args.seconds, args.processes, args.kinds, pair),
+                ensure_ascii=False,
+                indent=2,
             )
         )
 

@@ -5,15 +5,42 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
+from issuance.characters import certificate_charset
 from issuance.codes import InvalidCodeError, validate_juminhyo_code
 
 Code = Field(min_length=11, max_length=11)
 
 
 class Row(BaseModel):
+    """A row of any section. Every string in it, nested ones too, must be printable text.
+
+    No control character, U+FFFD, private-use code point or lone variation selector
+    (BAD_CHARACTER), and nothing the certificate fonts cannot draw there, IPAmj明朝 allowed for
+    names and addresses only (UNDRAWABLE_CHARACTER): the rules of issuance/characters.py, the
+    same the renderer applies last. A row model nested in another checks its own fields.
+    """
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: object, info: ValidationInfo) -> object:
+        if value.__class__ is str:
+            problem = certificate_charset().text_problem(value, info.field_name or "")
+        elif isinstance(value, dict) or (
+            isinstance(value, list) and value and not isinstance(value[0], BaseModel)
+        ):
+            # values without a row model of their own (a row model checks its own fields)
+            problem = next(iter(certificate_charset().problems(value, info.field_name or "")), None)
+        else:
+            return value
+        if problem is None:
+            return value
+        inside = "" if problem.field == info.field_name else f"{problem.field}: "
+        raise PydanticCustomError(problem.code.lower(), inside + problem.message)
 
 
 class _Coded(Row):
@@ -139,4 +166,6 @@ ERROR_CODES = {
     "literal_error": "BAD_VALUE",
     "string_pattern_mismatch": "BAD_FORMAT",
     "value_error": "BAD_CODE",
+    "bad_character": "BAD_CHARACTER",
+    "undrawable_character": "UNDRAWABLE_CHARACTER",
 }

@@ -2,8 +2,10 @@
 # Install the Debian 12 packages kofu needs, only those missing; apt-get runs only if needed.
 set -euo pipefail
 
-# HarfBuzz subsetting and Pango for WeasyPrint, the IPAex fonts the forms use, pdftotext.
-packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-ipaexfont poppler-utils)
+# HarfBuzz subsetting and Pango for WeasyPrint, the IPAex fonts the forms use, IPAmj明朝 (the
+# 文字情報基盤 MJ characters, with IVS) for names and addresses IPAex cannot draw, pdftotext.
+packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-ipaexfont fonts-ipamj-mincho
+    poppler-utils)
 # pyscard builds from source: the PC/SC headers, swig and a compiler.
 packages+=(libpcsclite-dev swig gcc python3-dev)
 # The kiosk terminal: pcscd with vsmartcard's virtual reader, Debian's chromium for the browser

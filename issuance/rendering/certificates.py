@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from issuance.characters import CertificateCharset
 from issuance.records import CertificateDocument, JuminhyoDocument, RenderedDocument
 from issuance.rendering.certificate_view import TEMPLATES as KIND_TEMPLATES
 from issuance.rendering.certificate_view import certificate_view
@@ -19,8 +20,8 @@ class CertificateRenderer(JuminhyoRenderer):
     has its own template extending ``certificate.html``.
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, charset: CertificateCharset | None = None) -> None:
+        super().__init__(charset=charset)
         self._kinds = {name: self._env.get_template(name) for name in set(KIND_TEMPLATES.values())}
 
     def html(self, doc: JuminhyoDocument | CertificateDocument) -> str:  # type: ignore[override]
@@ -29,8 +30,8 @@ class CertificateRenderer(JuminhyoRenderer):
         return self._certificate_markup(doc, inline_css=True)
 
     def _certificate_markup(self, doc: CertificateDocument, *, inline_css: bool) -> str:
+        check_printable(doc, self._charset)  # refused, never printed as a box or garbage
         view = certificate_view(doc)
-        check_printable(view)  # a 外字 the fonts lack is refused, never printed as a box
         return self._kinds[view.template].render(
             view=view,
             seal_url=self._seals.data_url(doc.issuer.municipality_name),

@@ -1,62 +1,55 @@
-"""Refuses text the certificate fonts cannot draw (外字), before anything is laid out."""
+"""The renderer's last line on characters, and variation sequences steered to IPAmj明朝."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
-from functools import lru_cache
-from pathlib import Path
+import re
+from collections.abc import Callable
 
-from fontTools.ttLib import TTFont
+from markupsafe import Markup, escape
 
+from issuance.characters import SELECTOR, CertificateCharset
 from issuance.refusals import RefusalError
-from issuance.rendering.glyphs import GOTHIC_PATH, MINCHO_PATH
 
 UNSUPPORTED_CHARACTER = "UNSUPPORTED_CHARACTER"
+# A base character and its variation selector; the selector is kept with its base.
+_SEQUENCE = re.compile(f".{SELECTOR.pattern}", re.S)
 
 
-@lru_cache(maxsize=8)
-def font_coverage(*paths: Path) -> frozenset[int]:
-    """The code points every one of ``paths`` can draw: text may be set in any of them."""
-    covered: frozenset[int] | None = None
-    for path in paths:
-        font = TTFont(str(path), lazy=True)
-        cmap = frozenset(font.getBestCmap())
-        font.close()
-        covered = cmap if covered is None else covered & cmap
-    return covered or frozenset()
+def check_printable(doc: object, charset: CertificateCharset) -> None:
+    """Raise UNSUPPORTED_CHARACTER if any string of ``doc`` breaks the certificate's rules.
 
-
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        if not value.startswith("data:"):  # images (seal impressions) are not text
-            yield value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            yield from _strings(getattr(value, field.name))
-    elif isinstance(value, tuple | list):
-        for item in value:
-            yield from _strings(item)
-
-
-def missing_characters(text: str, covered: frozenset[int]) -> list[str]:
-    """Characters of ``text`` no font covers, in order, each once; control characters aside."""
-    seen: list[str] = []
-    for char in text:
-        if ord(char) >= 0x20 and ord(char) not in covered and char not in seen:
-            seen.append(char)
-    return seen
-
-
-def check_printable(view: object, *, fonts: tuple[Path, ...] = (MINCHO_PATH, GOTHIC_PATH)) -> None:
-    """Raise UNSUPPORTED_CHARACTER if any string of ``view`` holds a character the fonts lack.
-
-    A missing glyph would print as a blank box on an official document: refuse instead, and
-    send the resident to the counter (the 外字 must first be registered for kiosk printing).
+    ``doc`` is the record document (JuminhyoDocument, CertificateDocument): its field names
+    say where the fallback font may draw (issuance/characters.py, the rules the BCL import
+    applies). Records from an own server are checked here only; a missing glyph would print as
+    a blank box on an official document, a control character as garbage: refuse instead, and
+    send the resident to the counter. ``details["code_points"]``: ``["U+001A", "U+845B U+E0102"]``.
     """
-    covered = font_coverage(*fonts)
-    missing: list[str] = []
-    for text in _strings(view):
-        missing += [c for c in missing_characters(text, covered) if c not in missing]
-    if missing:
-        raise RefusalError(UNSUPPORTED_CHARACTER, code_points=[f"U+{ord(c):04X}" for c in missing])
+    points: dict[str, None] = {}
+    for problem in charset.problems(doc):
+        points.update(dict.fromkeys(problem.code_points))
+    if points:
+        raise RefusalError(UNSUPPORTED_CHARACTER, code_points=list(points))
+
+
+def fallback_sequences(charset: CertificateCharset) -> Callable[[object], object]:
+    """A Jinja ``finalize``: wraps each variation sequence the IPAex fonts lack in
+    ``<span class="mj">``, so IPAmj明朝 draws its variant.
+
+    Pango picks a font by the base character alone, and IPAex has the base of most MJ
+    variants (葛, 邉 …): without the span the base glyph would print and the selector be
+    dropped. Other values pass unchanged (autoescape still escapes them).
+    """
+
+    def finalize(value: object) -> object:
+        if type(value) is not str or not SELECTOR.search(value):
+            return value
+        parts, last = [], 0
+        for match in _SEQUENCE.finditer(value):
+            base, selector = match.group()[0], match.group()[1]
+            if charset.needs_fallback_font(base, selector):
+                parts += [escape(value[last : match.start()]), Markup('<span class="mj">')]
+                parts += [escape(match.group()), Markup("</span>")]
+                last = match.end()
+        return Markup("").join([*parts, escape(value[last:])])
+
+    return finalize

@@ -11,8 +11,9 @@ from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTFont
 
-MINCHO_PATH = Path("/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf")
-GOTHIC_PATH = Path("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf")
+from issuance.characters import GOTHIC_PATH, MINCHO_PATH
+
+__all__ = ["GOTHIC_PATH", "MINCHO_PATH", "GlyphOutline", "GlyphOutliner"]
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ import threading
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
+from issuance.characters import CertificateCharset, certificate_charset
 from issuance.records import JuminhyoDocument, RenderedDocument
-from issuance.rendering.charset import check_printable
+from issuance.rendering.charset import check_printable, fallback_sequences
 from issuance.rendering.glyphs import GOTHIC_PATH, MINCHO_PATH, GlyphOutliner
 from issuance.rendering.juminhyo_view import CONTINUATION_MARK, juminhyo_view
 from issuance.rendering.kenseimoji import kensei_tile_svg
@@ -25,19 +27,33 @@ class JuminhyoRenderer:
     One instance may be shared by many threads: the template, glyph outlines and seals are
     shared, and each thread lazily gets its own FontConfiguration and parsed CSS (WeasyPrint's
     Pango objects are not thread-safe), built once on that thread's first render (~20 ms).
+
+    Names and addresses IPAex cannot draw fall back to IPAmj明朝 when ``charset`` has it
+    (the stylesheets list it after IPAex); without it they are refused.
     """
 
-    def __init__(self, *, mincho_path: Path = MINCHO_PATH, gothic_path: Path = GOTHIC_PATH) -> None:
+    def __init__(
+        self,
+        *,
+        mincho_path: Path = MINCHO_PATH,
+        gothic_path: Path = GOTHIC_PATH,
+        charset: CertificateCharset | None = None,
+    ) -> None:
+        self._charset = charset or certificate_charset()
+        self._charset.warm_up()  # the fonts' coverage is read here, not on a first render
         self._env = jinja2.Environment(
             loader=CompactLoader(TEMPLATES),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
+            finalize=fallback_sequences(self._charset),
         )
         self._template = self._env.get_template("juminhyo.html")
         self._seals = SealCache(GlyphOutliner(mincho_path))
         kensei_url = svg_data_url(kensei_tile_svg(GlyphOutliner(gothic_path)))
         self._css_text = self._env.get_template("juminhyo.css").render(
-            kensei_url=kensei_url, continuation_mark=CONTINUATION_MARK
+            kensei_url=kensei_url,
+            continuation_mark=CONTINUATION_MARK,
+            fallback=Markup(', "IPAmjMincho"' if self._charset.has_fallback else ""),
         )
         self._ua_text = (TEMPLATES / "ua.css").read_text(encoding="utf-8")
         self._local = threading.local()
@@ -59,8 +75,8 @@ class JuminhyoRenderer:
         return self._markup(doc, inline_css=True)
 
     def _markup(self, doc: JuminhyoDocument, *, inline_css: bool) -> str:
+        check_printable(doc, self._charset)  # refused, never printed as a box or garbage
         view = juminhyo_view(doc)
-        check_printable(view)  # a 外字 the fonts lack is refused, never printed as a box
         return self._template.render(
             view=view,
             seal_url=self._seals.data_url(doc.issuer.municipality_name),

@@ -60,6 +60,34 @@ MORE_HOUSEHOLDS: tuple[DemoHousehold, ...] = (
             ),
         ),
     ),
+    DemoHousehold(
+        "13101",
+        "東京都千代田区富士見二丁目3番1号　富士見コート502号",
+        (
+            DemoPerson(
+                "yoshida-shigeru",
+                "\U00020bb7田　茂",
+                "よしだ　しげる",
+                date(1958, 10, 2),
+                "男",
+                "世帯主",
+                "𠮷 (U+20BB7, つちよし) in the name: not in IPAex, printed in IPAmj明朝",
+                honseki="東京都千代田区富士見二丁目3番",
+                hittousha="\U00020bb7田　茂",
+            ),
+            DemoPerson(
+                "yoshida-kazuko",
+                "\U00020bb7田　葛\U000e0102子",
+                "よしだ　かずこ",
+                date(1961, 1, 20),
+                "女",
+                "妻",
+                "葛 with IVS U+E0102 (an MJ variant IPAex lacks): printed as that variant",
+                honseki="東京都千代田区富士見二丁目3番",
+                hittousha="\U00020bb7田　茂",
+            ),
+        ),
+    ),
 )
 
 # Residents with a registered seal (印鑑登録), by card label.
@@ -70,7 +98,8 @@ PENDING_KOSEKI = ("kato-yumi",)
 SEAL_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
     '<circle cx="50" cy="50" r="46" fill="none" stroke="#c00" stroke-width="6"/>'
-    '<text x="50" y="64" font-size="40" text-anchor="middle" fill="#c00">{initial}</text></svg>'
+    '<text x="50" y="64" font-size="40" text-anchor="middle" fill="#c00"'
+    ' font-family="IPAexMincho, IPAmjMincho, serif">{initial}</text></svg>'
 )
 
 

@@ -31,3 +31,4 @@ def test_an_unmigrated_database_is_reported_with_what_to_run(tmp_path: Path) -> 
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     assert f"[ok] database schema: at {head}" in after.stdout
     assert "[ok] font IPAexMincho" in after.stdout and "[ok] HarfBuzz subsetting" in after.stdout
+    assert "[ok] font IPAmjMincho: /usr/share/fonts/truetype/ipamj/ipamjm.ttf" in after.stdout

@@ -33,7 +33,8 @@ COOLDOWN = 1.0
 
 
 class Faults:
-    """WSGI middleware making the reference server hang, talk garbage or answer for another."""
+    """WSGI middleware making the reference server hang, talk garbage, answer for another or
+    send a control character."""
 
     def __init__(self, app: Callable[..., Any]) -> None:
         self.app, self.mode, self.calls = app, "none", 0
@@ -56,6 +57,10 @@ class Faults:
         if self.mode == "wrong-request" and captured["status"].startswith("200"):
             answer = json.loads(body)
             answer["request_id"] = "0" * 32  # right resident, but another request's answer
+            body = json.dumps(answer).encode()
+        if self.mode == "control-character" and captured["status"].startswith("200"):
+            answer = json.loads(body)
+            answer["record"]["address"] += "\x1a"  # SUB: an unmappable character's stand-in
             body = json.dumps(answer).encode()
         headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
         start_response(captured["status"], [*headers, ("Content-Length", str(len(body)))])
@@ -162,6 +167,14 @@ def test_an_answer_echoing_another_request_id_is_rejected_and_alarms(
     refused(kiosk.request(certificate="koseki_zenbu"), "RECORD_MISMATCH")
     assert kiosk.refused_at_render("juminhyo", {"members": "all"}) == "RECORD_MISMATCH"
     assert metrics.RECORD_MISMATCH._value.get() == before + 2
+
+
+def test_a_record_with_a_control_character_is_refused_not_printed(
+    kiosk: TestKiosk, cards: Path, yokohama: Faults
+) -> None:
+    assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
+    yokohama.mode = "control-character"
+    assert kiosk.refused_at_render("juminhyo", {"members": "all"}) == "UNSUPPORTED_CHARACTER"
 
 
 def test_a_dead_server_opens_its_circuit_without_holding_up_other_municipalities(

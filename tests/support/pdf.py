@@ -62,3 +62,62 @@ def qr_payloads(pdf: bytes, dpi: int = 200) -> list[str]:
                 if r.format == zxingcpp.BarcodeFormat.QRCode
             ]
         return found
+
+
+def drawn_glyphs(pdf: bytes) -> list[tuple[str, tuple]]:
+    """Every glyph the pages draw: the embedded font's name and the glyph's outline.
+
+    The outline is read from the font embedded in the PDF (a TrueType subset whose glyph ids
+    are the text's 2-byte codes, Identity-H), as a fontTools RecordingPen value: compare it
+    with the outline a font file holds for the glyph asked for.
+    """
+    import io
+
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(io.BytesIO(pdf))
+    drawn: list[tuple[str, tuple]] = []
+    embedded: dict[tuple[int, str], tuple[str, TTFont]] = {}
+    for number, page in enumerate(reader.pages):
+        fonts = page["/Resources"]["/Font"]
+        current = None
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"Tf":
+                key = (number, str(operands[0]))
+                if key not in embedded:
+                    font = fonts[operands[0]].get_object()
+                    descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                    data = descriptor["/FontFile2"].get_object().get_data()
+                    name = str(font["/BaseFont"]).split("+", 1)[-1]
+                    embedded[key] = (name, TTFont(io.BytesIO(data)))
+                current = embedded[key]
+            elif operator in (b"Tj", b"TJ") and current is not None:
+                strings = operands[0] if operator == b"TJ" else operands
+                for item in strings:
+                    if isinstance(item, str | bytes):
+                        raw = item.original_bytes if hasattr(item, "original_bytes") else item
+                        name, font = current
+                        glyph_set = font.getGlyphSet()
+                        for i in range(0, len(raw), 2):
+                            pen = RecordingPen()
+                            glyph_set[font.getGlyphName(int.from_bytes(raw[i : i + 2]))].draw(pen)
+                            drawn.append((name, tuple(pen.value)))
+    return drawn
+
+
+def save_page_one(pdf: bytes, name: str, dpi: int = 150) -> Path:
+    """Page 1 as test-output/NAME.png, to look at what a test printed."""
+    out = Path(__file__).resolve().parents[2] / "test-output" / f"{name}.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", "-singlefile",
+             handle.name, str(out.with_suffix(""))],
+            check=True,
+        )  # fmt: skip
+    return out
