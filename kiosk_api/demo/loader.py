@@ -30,7 +30,8 @@ def juminhyo_code(serial: int) -> str:
 def _person_row(
     person: DemoPerson, code: str, household_id: str, position: int, household: DemoHousehold
 ) -> BclPerson:
-    since = person.previous[1] if person.previous else household.since
+    # a child born here since has lived at the address from birth (出生届 three days later)
+    since = max(person.birth, person.previous[1] if person.previous else household.since)
     return BclPerson(
         juminhyo_code=code,
         household_id=household_id,
@@ -40,7 +41,7 @@ def _person_row(
         birth_date=person.birth,
         sex=person.sex,
         relationship=person.relationship,
-        became_resident_on=max(person.birth, since),
+        became_resident_on=since,
         address_since=since,
         notified_on=since + timedelta(days=3),
         previous_address=household.previous_address,

@@ -209,7 +209,7 @@ def write_own_server_residents(people: list[Placed], out_dir: Path) -> None:
                     "head_name": placed.household.members[0].name,
                 },
             )
-            since = placed.household.since
+            since = max(placed.person.birth, placed.household.since)
             residents.append(
                 {
                     "juminhyo_code": placed.code,
@@ -220,7 +220,7 @@ def write_own_server_residents(people: list[Placed], out_dir: Path) -> None:
                     "birth_date": placed.person.birth.isoformat(),
                     "sex": placed.person.sex,
                     "relationship": placed.person.relationship,
-                    "became_resident_on": max(placed.person.birth, since).isoformat(),
+                    "became_resident_on": since.isoformat(),
                     "address_since": since.isoformat(),
                     "notified_on": (since + timedelta(days=3)).isoformat(),
                     "honseki": placed.person.honseki,
