@@ -156,7 +156,7 @@ def seal_name_problems(residents: list[Row], seals: list[Row], problem: Any) -> 
     """Seals registered in a 旧氏 or 通称 their resident (in the same file) does not have.
 
     A seal may be registered in the 旧氏 or, for a 外国人住民, in the 通称 (印鑑登録証明事務
-    処理要領 第2): only one the 住民票 carries. ``problem(section, row, field, code, message)``.
+    処理要領): only one the 住民票 carries. ``problem(section, row, field, code, message)``.
     """
     names = {}
     for r in residents:

@@ -40,7 +40,7 @@ class InkanView:
     """The 印鑑登録証明書's body: the impression, and who registered it.
 
     ``former_surname`` (旧氏) and ``alias`` (通称) are None unless the 住民票 carries them;
-    then they are printed with the 氏名 (印鑑登録証明事務処理要領 第5). ``rows``: how many
+    then they are printed with the 氏名 (印鑑登録証明事務処理要領). ``rows``: how many
     rows the impression spans.
     """
 
