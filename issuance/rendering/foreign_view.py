@@ -25,6 +25,7 @@ class Item:
     label: str
     value: str
     span: int = 1
+    lines: bool = False  # ``value`` holds one line per entry (\n between them)
 
 
 def _category_items(foreign: ForeignResident) -> tuple[tuple[Item, ...], ...]:
@@ -73,5 +74,5 @@ def foreign_rows(
     rows += _category_items(foreign)
     if show_alias_history and foreign.alias_history:
         lines = "\n".join(alias_history_line(r) for r in foreign.alias_history)
-        rows += ((Item(ALIAS_HISTORY_LABEL, lines, 3),),)
+        rows += ((Item(ALIAS_HISTORY_LABEL, lines, 3, lines=True),),)
     return rows
