@@ -17,10 +17,10 @@ class Person:
 
     ``juminhyo_code`` is kept to bind the record to the request; it is never printed.
     ``name_kana`` is the 氏名の振り仮名 (第7条 as amended by 令和5年法律第48号, in force
-    2025-05-26; empty until the municipality has recorded it). ``former_surname`` (旧氏, 施行令 第30条の13) and its
-    振り仮名, once registered, are printed on every 住民票 and 印鑑登録証明書. A 外国人住民
-    (``foreign`` set) has neither 本籍・筆頭者 nor 旧氏. Raises ``ValueError`` (a pydantic
-    ValidationError naming the field) when the items do not fit the person.
+    2025-05-26; empty until the municipality has recorded it). ``former_surname`` (旧氏,
+    施行令 第30条の13) and its 振り仮名, once registered, are printed on every 住民票 and
+    印鑑登録証明書. A 外国人住民 (``foreign`` set) has neither 本籍・筆頭者 nor 旧氏. Raises
+    ``ValueError`` (a pydantic ValidationError naming the field) when the items do not fit.
     """
 
     juminhyo_code: str
@@ -119,9 +119,10 @@ class SealRegistration:
     """An 印鑑登録 as the municipality holds it; ``impression`` references the seal's image.
 
     The certificate names the person as the 住民票 does (印鑑登録証明事務処理要領, on the
-    印鑑 that may be registered and on the certificate's items): the 氏名 with the 旧氏 and
-    the 通称 when the 住民票 carries them, which may not be left out. ``registered_in`` says which of them the seal shows: a 外国人住民 may register
-    a seal in the 通称, anyone with a 旧氏 in the 旧氏.
+    印鑑 that may be registered and on the certificate's items): the 氏名 with the 旧氏
+    and the 通称 when the 住民票 carries them, which may not be left out.
+    ``registered_in`` says which of them the seal shows: a 外国人住民 may register a seal
+    in the 通称, anyone with a 旧氏 in the 旧氏. Raises ``ValueError`` if that name is absent.
     """
 
     juminhyo_code: str
