@@ -175,6 +175,8 @@ def build_certificate(
         raise RefusalError("RECORD_MISMATCH")
     if isinstance(record, Fuhyo) and record.pending_notifications:
         raise RefusalError("KOSEKI_PENDING")
+    if isinstance(record, Fuhyo):  # 本籍・筆頭者 only when asked (住民基本台帳法 第20条)
+        options["show_honseki"] = bool(request.options.get("show_honseki", False))
     if isinstance(record, Koseki):
         members = _koseki_members(record, request)
         subjects = tuple(m.juminhyo_code for m in members if m.juminhyo_code)

@@ -33,6 +33,10 @@ from issuance.sync_alarms import raise_alarm
 from issuance.verification import content_digest, register_document
 
 log = logging.getLogger(__name__)
+# What a record of an unexpected shape raises while a document is built from it. Never
+# retried (the record stays the same): the request fails at once instead of waiting for
+# RENDER_TIMEOUT. Only the type is logged: the messages may quote residents' data.
+RECORD_SHAPE_ERRORS = (ValueError, TypeError, LookupError, AttributeError)
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,7 @@ def _build_juminhyo(
         show_honseki=bool(request.options.get("show_honseki", False)),
         show_relationship=show_relationship,
         show_my_number=bool(request.options.get("show_my_number", False)),
+        show_alias_history=bool(request.options.get("show_alias_history", False)),
         whole_household=request.options.get("members", "all") == "all",
         kisai=request.kind is CertificateKind.JUMINHYO_KISAI,
     )
@@ -161,6 +166,10 @@ def produce_document(deps: ProductionDeps, request_id: str) -> RequestState | No
             uow.rollback()
             stale = refusal if isinstance(refusal, RecordsOutOfSyncError) else None
             return _fail(deps, request_id, refusal.code, stale)
+        except RECORD_SHAPE_ERRORS as exc:
+            log.error("request %s: record unprintable (%s)", request_id, type(exc).__name__)
+            uow.rollback()
+            return _fail(deps, request_id, "RECORD_UNPRINTABLE")
         doc, claims = _stamp(deps, request, doc)
         expected = (
             doc.subject_codes
@@ -173,6 +182,9 @@ def produce_document(deps: ProductionDeps, request_id: str) -> RequestState | No
     except KofuError as refusal:  # e.g. UNSUPPORTED_CHARACTER: a 外字 the fonts lack
         log.info("request %s refused at render: %s", request_id, refusal.code)
         return _fail(deps, request_id, refusal.code)
+    except Exception as exc:  # rendering is deterministic: a retry would fail the same way
+        log.error("request %s: render failed (%s)", request_id, type(exc).__name__)
+        return _fail(deps, request_id, "RENDER_FAILED")
     if rendered.subject_codes != expected:
         deps.on_mismatch(request_id)
         log.error(

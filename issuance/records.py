@@ -4,29 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
+
+from issuance.foreign_residents import ForeignResident, item_errors, resident_item_problems
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class ForeignResidentFields:
-    """Fields a foreign resident's 住民票 carries instead of 本籍・筆頭者."""
-
-    nationality: str  # 国籍・地域
-    status_of_residence: str  # 在留資格
-    period_of_stay: str  # 在留期間, e.g. "3年"
-    period_expires_on: date  # 在留期間の満了の日
-    residence_card_number: str  # 在留カード等の番号
-    alias: str | None = None  # 通称
-    article_30_45: str = "中長期在留者"  # 第30条45に規定する区分
-
-
-@dataclass(frozen=True)
 class Person:
-    """One member of a household as the 住民票 shows them.
+    """One member of a household as the 住民票 shows them (住民基本台帳法 第7条, 第30条の45).
 
     ``juminhyo_code`` is kept to bind the record to the request; it is never printed.
+    ``name_kana`` is the 氏名の振り仮名 (第7条 as amended by 令和5年法律第48号, in force
+    2025-05-26; empty until the municipality has recorded it). ``former_surname`` (旧氏,
+    施行令 第30条の13) and its 振り仮名, once registered, are printed on every 住民票 and
+    印鑑登録証明書. A 外国人住民 (``foreign`` set) has neither 本籍・筆頭者 nor 旧氏. Raises
+    ``ValueError`` (a pydantic ValidationError naming the field) when the items do not fit.
     """
 
     juminhyo_code: str
@@ -42,7 +36,20 @@ class Person:
     honseki: str | None = None  # 本籍 (None for foreign residents)
     hittousha: str | None = None  # 筆頭者
     my_number: str | None = None  # 個人番号
-    foreign: ForeignResidentFields | None = None
+    former_surname: str | None = None  # 旧氏
+    former_surname_kana: str | None = None  # 旧氏の振り仮名
+    foreign: ForeignResident | None = None
+
+    def __post_init__(self) -> None:
+        problems = resident_item_problems(
+            foreign=self.foreign,
+            honseki=self.honseki,
+            hittousha=self.hittousha,
+            former_surname=self.former_surname,
+            former_surname_kana=self.former_surname_kana,
+        )
+        if problems:
+            raise item_errors("Person", problems)
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,7 @@ class JuminhyoDocument:
     show_honseki: bool = False  # 本籍・筆頭者
     show_relationship: bool = True  # 世帯主・続柄
     show_my_number: bool = False  # 個人番号
+    show_alias_history: bool = False  # 通称の記載及び削除に関する事項 (only on request)
     whole_household: bool = True  # 世帯全員 vs 世帯の一部
     kisai: bool = False  # 住民票記載事項証明書 rather than the 写し
     stamp: Stamp | None = None
@@ -108,7 +116,14 @@ class RenderedDocument:
 
 @dataclass(frozen=True)
 class SealRegistration:
-    """An 印鑑登録 as the municipality holds it; ``impression`` references the seal's image."""
+    """An 印鑑登録 as the municipality holds it; ``impression`` references the seal's image.
+
+    The certificate names the person as the 住民票 does (印鑑登録証明事務処理要領, on the
+    印鑑 that may be registered and on the certificate's items): the 氏名 with the 旧氏
+    and the 通称 when the 住民票 carries them, which may not be left out.
+    ``registered_in`` says which of them the seal shows: a 外国人住民 may register a seal
+    in the 通称, anyone with a 旧氏 in the 旧氏. Raises ``ValueError`` if that name is absent.
+    """
 
     juminhyo_code: str
     municipality_code: str
@@ -119,6 +134,14 @@ class SealRegistration:
     address: str
     registered_on: date
     impression: str  # image reference: a data: URL (SVG or PNG) of the registered seal
+    former_surname: str | None = None  # 旧氏
+    alias: str | None = None  # 通称 (外国人住民)
+    registered_in: Literal["氏名", "旧氏", "通称"] = "氏名"
+
+    def __post_init__(self) -> None:
+        held = {"氏名": self.name, "旧氏": self.former_surname, "通称": self.alias}
+        if not held[self.registered_in]:
+            raise ValueError(f"registered_in: no {self.registered_in} to register a seal in")
 
 
 @dataclass(frozen=True)
@@ -207,14 +230,21 @@ class FuhyoEntry:
 
 @dataclass(frozen=True)
 class Fuhyo:
-    """The 戸籍の附票 of one person: their address history, held by the 本籍地."""
+    """The 戸籍の附票 of one person: their address history, held by the 本籍地.
+
+    Items of 住民基本台帳法 第17条: 氏名 and its 振り仮名 (in force 2025-05-26; empty until
+    recorded), 生年月日 and 男女の別 (since 2022-01-11), the addresses with the dates they
+    were set; 本籍・筆頭者 are printed only when the resident asks (第20条, amended 2022).
+    """
 
     juminhyo_code: str
     municipality_code: str
     honseki: str
     hittousha: str
     name: str
+    name_kana: str  # 氏名の振り仮名
     birth_date: date
+    sex: str  # 男女の別
     entries: tuple[FuhyoEntry, ...]
     pending_notifications: bool = False
 

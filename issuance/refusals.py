@@ -144,6 +144,15 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Your record contains a character (外字) not yet registered for kiosk printing. "
         + COUNTER_EN,
     ),
+    "RECORD_UNPRINTABLE": (
+        "記録の内容に不備があるため、証明書を作成できませんでした。" + COUNTER_JA,
+        "The record is incomplete or does not fit the certificate, so it cannot be produced. "
+        + COUNTER_EN,
+    ),
+    "RENDER_FAILED": (
+        "証明書を作成できませんでした。" + COUNTER_JA,
+        "The certificate could not be produced. " + COUNTER_EN,
+    ),
     "USE_REGISTRATION_NOT_NEEDED": (
         "本籍地と住所地が同じため、利用登録は不要です。",
         "Your 本籍 is where you live: no use registration is needed.",

@@ -81,6 +81,9 @@ class JuminhyoOptions(Strict):
     show_honseki: bool = False
     show_relationship: bool = True
     show_my_number: bool = False
+    show_alias_history: bool = Field(
+        default=False, description="外国人住民: 通称の記載及び削除に関する事項 (only on request)"
+    )
 
 
 class NoOptions(Strict):
@@ -103,6 +106,9 @@ class FuhyoOptions(Strict):
     """戸籍の附票: whose (self, or one ref from /koseki-members of the same 戸籍)."""
 
     member: str = Field(default="self", min_length=1, max_length=32)
+    show_honseki: bool = Field(
+        default=False, description="本籍・筆頭者: printed only when asked (住民基本台帳法 第20条)"
+    )
 
 
 OPTIONS_BY_KIND: dict[str, type[Strict]] = {

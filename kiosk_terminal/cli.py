@@ -36,6 +36,7 @@ def kind_options(
     relationship: bool,
     my_number: bool,
     tax_year: int | None,
+    alias_history: bool = False,
 ) -> dict[str, object]:
     """The options each certificate kind takes (the centre refuses any others)."""
     if certificate in ("juminhyo", "juminhyo_kisai"):
@@ -44,7 +45,10 @@ def kind_options(
             "show_honseki": honseki,
             "show_relationship": relationship,
             "show_my_number": my_number,
+            "show_alias_history": alias_history,
         }
+    if certificate == "koseki_fuhyo":  # 本籍・筆頭者 only when asked, as on the screen
+        return {"show_honseki": honseki}
     if certificate in ("kazei", "shotoku"):
         return {"tax_year": tax_year} if tax_year else {}
     return {}
@@ -60,9 +64,16 @@ def kiosk() -> None:
 @click.option("--pin", required=True)
 @click.option("--certificate", default="juminhyo", show_default=True)
 @click.option("--members", default="all", type=click.Choice(["all", "self"]), show_default=True)
-@click.option("--honseki/--no-honseki", default=False, help="show 本籍・筆頭者")
+@click.option(
+    "--honseki/--no-honseki", default=False, help="show 本籍・筆頭者 (住民票 and 附票)"
+)
 @click.option("--relationship/--no-relationship", default=True, help="show 世帯主・続柄")
 @click.option("--my-number/--no-my-number", default=False, help="show 個人番号")
+@click.option(
+    "--alias-history/--no-alias-history",
+    default=False,
+    help="住民票 of a 外国人住民: show 通称の記載及び削除に関する事項",
+)
 @click.option("--tax-year", type=int, default=None, help="課税・所得: 年度 (default: latest)")
 @click.option("--copies", default=1, show_default=True)
 @click.option("--centre", default="http://127.0.0.1:8000", show_default=True)
@@ -77,6 +88,7 @@ def issue_command(
     honseki: bool,
     relationship: bool,
     my_number: bool,
+    alias_history: bool,
     tax_year: int | None,
     copies: int,
     centre: str,
@@ -86,7 +98,9 @@ def issue_command(
 ) -> None:
     """Run one whole issuance and confirm the print; a refusal exits 2 with its code and message."""
     client = CentreClient(centre, _token(kiosk_id, data_dir or Path("var")))
-    options = kind_options(certificate, members, honseki, relationship, my_number, tax_year)
+    options = kind_options(
+        certificate, members, honseki, relationship, my_number, tax_year, alias_history
+    )
     outcome = issue(
         client,
         card_path,

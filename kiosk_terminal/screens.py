@@ -74,7 +74,7 @@ class Choice:
 
     certificate: str = "juminhyo"
     members: str = "all"
-    show_honseki: bool = False
+    show_honseki: bool = False  # 本籍・筆頭者: on the 住民票, or on the 附票
     show_relationship: bool = True
     copies: int = 1
     tax_year: int | None = None
@@ -95,7 +95,8 @@ class Choice:
         if self.certificate == "koseki_kojin":
             return {"members": list(self.member_refs) if self.picks_members else "self"}
         if self.certificate == "koseki_fuhyo":
-            return {"member": self.member_refs[0] if self.picks_members else "self"}
+            member = self.member_refs[0] if self.picks_members else "self"
+            return {"member": member, "show_honseki": self.show_honseki}
         if self.certificate in TAX and self.tax_year:
             return {"tax_year": self.tax_year}
         return {}

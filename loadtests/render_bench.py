@@ -211,8 +211,9 @@ def _fuhyo(honseki: str) -> Fuhyo:
         FuhyoEntry(ADDRESS, date(2012, 4, 1)),
     )
     return Fuhyo(
-        "31415926500", "131016", honseki, "鈴木　一郎", "鈴木　一郎", date(1972, 3, 14), moves
-    )
+        "31415926500", "131016", honseki, "鈴木　一郎", "鈴木　一郎", "スズキ　イチロウ",
+        date(1972, 3, 14), "男", moves,
+    )  # fmt: skip
 
 
 def sample_documents() -> dict[str, JuminhyoDocument | CertificateDocument]:

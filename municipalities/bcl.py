@@ -12,7 +12,6 @@ from issuance.db import Base
 from issuance.ports import UnitOfWork
 from issuance.records import (
     BackendAnswer,
-    ForeignResidentFields,
     Fuhyo,
     Household,
     Koseki,
@@ -21,7 +20,9 @@ from issuance.records import (
     SealRegistration,
     TaxAssessment,
 )
+from issuance.refusals import RefusalError
 from municipalities.bcl_records import fuhyo_of, koseki_of, seal_of, tax_of
+from municipalities.bcl_rows import FOREIGN
 
 R = TypeVar("R")
 
@@ -59,34 +60,40 @@ class BclPerson(Base):
     honseki: Mapped[str | None] = mapped_column(String(200))
     hittousha: Mapped[str | None] = mapped_column(String(60))
     my_number: Mapped[str | None] = mapped_column(String(12))
+    former_surname: Mapped[str | None] = mapped_column(String(30), default=None)  # 旧氏
+    former_surname_kana: Mapped[str | None] = mapped_column(String(60), default=None)
+    # 外国人住民: one shape per 第30条の45 category (issuance.foreign_residents), as JSON
     foreign: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-def _foreign(data: dict[str, Any] | None) -> ForeignResidentFields | None:
-    if not data:
-        return None
-    return ForeignResidentFields(
-        **{**data, "period_expires_on": date.fromisoformat(data["period_expires_on"])}
-    )
-
-
 def _person(row: BclPerson) -> Person:
-    return Person(
-        juminhyo_code=row.juminhyo_code,
-        name=row.name,
-        name_kana=row.name_kana,
-        birth_date=row.birth_date,
-        sex=row.sex,
-        relationship=row.relationship,
-        became_resident_on=row.became_resident_on,
-        address_since=row.address_since,
-        notified_on=row.notified_on,
-        previous_address=row.previous_address,
-        honseki=row.honseki,
-        hittousha=row.hittousha,
-        my_number=row.my_number,
-        foreign=_foreign(row.foreign),
-    )
+    """The stored row as a Person; a row that no longer fits the law's shape is unprintable.
+
+    Rows are validated at import, so this fails only on data stored by an older format
+    (before migration 0009) or written around the import: the request is refused with
+    RECORD_UNPRINTABLE at once rather than failing later in the render job.
+    """
+    try:
+        return Person(
+            juminhyo_code=row.juminhyo_code,
+            name=row.name,
+            name_kana=row.name_kana,
+            birth_date=row.birth_date,
+            sex=row.sex,
+            relationship=row.relationship,
+            became_resident_on=row.became_resident_on,
+            address_since=row.address_since,
+            notified_on=row.notified_on,
+            previous_address=row.previous_address,
+            honseki=row.honseki,
+            hittousha=row.hittousha,
+            my_number=row.my_number,
+            former_surname=row.former_surname,
+            former_surname_kana=row.former_surname_kana,
+            foreign=FOREIGN.validate_python(row.foreign) if row.foreign else None,
+        )
+    except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+        raise RefusalError("RECORD_UNPRINTABLE") from exc
 
 
 class BclBackend:
@@ -136,7 +143,7 @@ class BclBackend:
             return None
         if household.municipality_code != query.municipality_code:
             return None
-        seal = seal_of(uow, query, person.name, person.birth_date, person.sex, household.address)
+        seal = seal_of(uow, query, _person(person), household.address)
         return self._answer(query, seal)
 
     def tax_assessment(

@@ -25,7 +25,7 @@ from municipalities.bcl_records import (
     BclSealRegistration,
     BclTaxAssessment,
 )
-from municipalities.bcl_rows import ERROR_CODES, NESTED, SECTIONS, Row
+from municipalities.bcl_rows import ERROR_CODES, NESTED, SECTIONS, Row, seal_name_problems
 
 Progress = Callable[[int], None]
 CHUNK = 5_000
@@ -96,6 +96,7 @@ def _cross_check(extract: Extract) -> list[Problem]:
     for i, r in enumerate(extract.rows("seals")):
         if households and r.juminhyo_code not in seen:  # type: ignore[attr-defined]
             problems.append(Problem("seals", i + 1, "juminhyo_code", "UNKNOWN_RESIDENT", ""))
+    problems += seal_name_problems(extract.rows("residents"), extract.rows("seals"), Problem)
     koseki_ids = {r.id for r in extract.rows("koseki")}  # type: ignore[attr-defined]
     for i, r in enumerate(extract.rows("fuhyo")):
         if r.koseki_id not in koseki_ids:  # type: ignore[attr-defined]

@@ -17,10 +17,12 @@ from issuance.records import (
     Koseki,
     KosekiEvent,
     KosekiMember,
+    Person,
     RecordQuery,
     SealRegistration,
     TaxAssessment,
 )
+from issuance.refusals import RefusalError
 
 
 class BclSealRegistration(Base):
@@ -31,6 +33,7 @@ class BclSealRegistration(Base):
     registration_number: Mapped[str] = mapped_column(String(20))
     registered_on: Mapped[date] = mapped_column(Date)
     impression: Mapped[str] = mapped_column(Text)  # data: URL of the seal image
+    registered_in: Mapped[str] = mapped_column(String(10), default="氏名")  # 氏名, 旧氏 or 通称
 
 
 class BclTaxAssessment(Base):
@@ -78,7 +81,9 @@ class BclFuhyo(Base):
     juminhyo_code: Mapped[str] = mapped_column(String(11), primary_key=True)
     koseki_id: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(60))
+    name_kana: Mapped[str] = mapped_column(String(120), default="")  # 氏名の振り仮名
     birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(2), default=None)  # None: stored before 0009
     entries: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     pending_notifications: Mapped[bool] = mapped_column(default=False)
 
@@ -105,22 +110,33 @@ def koseki_member(data: dict[str, Any]) -> KosekiMember:
 
 
 def seal_of(
-    uow: UnitOfWork, query: RecordQuery, name: str, birth: date, sex: str, address: str
+    uow: UnitOfWork, query: RecordQuery, person: Person, address: str
 ) -> SealRegistration | None:
+    """The registration, naming the person as their 住民票 does (氏名, 旧氏, 通称).
+
+    Raises RefusalError RECORD_UNPRINTABLE if the seal is registered in a name the
+    住民票 no longer carries (e.g. a 通称 deleted since).
+    """
     row = uow.session.get(BclSealRegistration, (query.municipality_code, query.juminhyo_code))
     if row is None:
         return None
-    return SealRegistration(
-        row.juminhyo_code,
-        row.municipality_code,
-        row.registration_number,
-        name,
-        birth,
-        sex,
-        address,
-        row.registered_on,
-        row.impression,
-    )
+    try:
+        return SealRegistration(
+            row.juminhyo_code,
+            row.municipality_code,
+            row.registration_number,
+            person.name,
+            person.birth_date,
+            person.sex,
+            address,
+            row.registered_on,
+            row.impression,
+            former_surname=person.former_surname,
+            alias=person.foreign.alias if person.foreign else None,
+            registered_in=row.registered_in,  # type: ignore[arg-type]
+        )
+    except ValueError as exc:
+        raise RefusalError("RECORD_UNPRINTABLE") from exc
 
 
 def tax_of(uow: UnitOfWork, query: RecordQuery) -> TaxAssessment | None:
@@ -163,13 +179,17 @@ def fuhyo_of(uow: UnitOfWork, query: RecordQuery) -> Fuhyo | None:
     koseki = uow.session.get(BclKoseki, row.koseki_id) if row else None
     if row is None or koseki is None:
         return None
+    if row.sex is None:  # stored before 男女の別 was required: never print a 附票 without it
+        raise RefusalError("RECORD_UNPRINTABLE")
     return Fuhyo(
         row.juminhyo_code,
         row.municipality_code,
         koseki.honseki,
         koseki.hittousha,
         row.name,
+        row.name_kana,
         row.birth_date,
+        row.sex,
         tuple(FuhyoEntry(e["address"], date.fromisoformat(e["since"])) for e in row.entries),
         row.pending_notifications or koseki.pending_notifications,
     )

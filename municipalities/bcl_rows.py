@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import is_dataclass
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from issuance.characters import certificate_charset
 from issuance.codes import InvalidCodeError, validate_juminhyo_code
+from issuance.foreign_residents import ForeignResident, item_errors, resident_item_problems
 
 Code = Field(min_length=11, max_length=11)
 
@@ -30,10 +41,13 @@ class Row(BaseModel):
     def _printable(cls, value: object, info: ValidationInfo) -> object:
         if value.__class__ is str:
             problem = certificate_charset().text_problem(value, info.field_name or "")
-        elif isinstance(value, dict) or (
-            isinstance(value, list) and value and not isinstance(value[0], BaseModel)
+        elif (
+            isinstance(value, dict)
+            or (isinstance(value, list) and value and not isinstance(value[0], BaseModel))
+            or (is_dataclass(value) and not isinstance(value, type))
         ):
-            # values without a row model of their own (a row model checks its own fields)
+            # values without a row model of their own (a row model checks its own fields);
+            # the dataclasses are the 外国人住民's items (issuance.foreign_residents)
             problem = next(iter(certificate_charset().problems(value, info.field_name or "")), None)
         else:
             return value
@@ -61,7 +75,12 @@ class HouseholdRow(Row):
     head_name: str = Field(min_length=1, max_length=60)
 
 
+FOREIGN = TypeAdapter(ForeignResident)
+
+
 class ResidentRow(_Coded):
+    """One 住民票. ``foreign``: the 外国人住民's items, one shape per 第30条の45 category."""
+
     household_id: str = Field(min_length=1, max_length=20)
     position: int = Field(ge=0)
     name: str = Field(min_length=1, max_length=60)
@@ -76,13 +95,34 @@ class ResidentRow(_Coded):
     honseki: str | None = Field(default=None, max_length=200)
     hittousha: str | None = Field(default=None, max_length=60)
     my_number: str | None = Field(default=None, pattern=r"^\d{12}$")
-    foreign: dict[str, Any] | None = None
+    former_surname: str | None = Field(default=None, min_length=1, max_length=30)  # 旧氏
+    former_surname_kana: str | None = Field(default=None, min_length=1, max_length=60)
+    foreign: ForeignResident | None = None
+
+    @model_validator(mode="after")
+    def _items_of_the_person(self) -> ResidentRow:
+        problems = resident_item_problems(
+            foreign=self.foreign,
+            honseki=self.honseki,
+            hittousha=self.hittousha,
+            former_surname=self.former_surname,
+            former_surname_kana=self.former_surname_kana,
+        )
+        if problems:
+            raise item_errors("ResidentRow", problems)
+        return self
+
+    @field_serializer("foreign")
+    def _foreign_as_json(self, value: Any) -> dict[str, Any] | None:
+        """Stored in a JSON column: dates as ISO text even in a python-mode dump."""
+        return None if value is None else FOREIGN.dump_python(value, mode="json")  # type: ignore[no-any-return]
 
 
 class SealRow(_Coded):
     registration_number: str = Field(min_length=1, max_length=20)
     registered_on: date
     impression: str = Field(pattern=r"^data:image/(svg\+xml|png);base64,", max_length=200_000)
+    registered_in: Literal["氏名", "旧氏", "通称"] = "氏名"  # which name the seal shows
 
 
 class AmountRow(Row):
@@ -137,9 +177,32 @@ class FuhyoEntryRow(Row):
 class FuhyoRow(_Coded):
     koseki_id: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=60)
+    name_kana: str = Field(default="", max_length=120)  # 氏名の振り仮名, empty until recorded
     birth_date: date
+    sex: Literal["男", "女"]  # 男女の別: on every 附票 since 2022-01-11
     entries: list[FuhyoEntryRow] = Field(min_length=1)
     pending_notifications: bool = False
+
+
+def seal_name_problems(residents: list[Row], seals: list[Row], problem: Any) -> list[Any]:
+    """Seals registered in a 旧氏 or 通称 their resident (in the same file) does not have.
+
+    A seal may be registered in the 旧氏 or, for a 外国人住民, in the 通称 (印鑑登録証明事務
+    処理要領): only one the 住民票 carries. ``problem(section, row, field, code, message)``.
+    """
+    names = {}
+    for r in residents:
+        foreign = getattr(r, "foreign", None)
+        names[r.juminhyo_code] = {  # type: ignore[attr-defined]
+            "氏名": True,
+            "旧氏": bool(getattr(r, "former_surname", None)),
+            "通称": bool(foreign and foreign.alias),
+        }
+    return [
+        problem("seals", i + 1, "registered_in", "NOT_REGISTERED_NAME", s.registered_in)  # type: ignore[attr-defined]
+        for i, s in enumerate(seals)
+        if s.juminhyo_code in names and not names[s.juminhyo_code][s.registered_in]  # type: ignore[attr-defined]
+    ]
 
 
 SECTIONS: dict[str, type[Row]] = {
@@ -168,4 +231,13 @@ ERROR_CODES = {
     "value_error": "BAD_CODE",
     "bad_character": "BAD_CHARACTER",
     "undrawable_character": "UNDRAWABLE_CHARACTER",
+    # 外国人住民: the category names the shape (discriminated union of 第30条の45 categories)
+    "union_tag_not_found": "MISSING_FIELD",  # no category
+    "union_tag_invalid": "BAD_VALUE",  # not one of the six
+    "model_attributes_type": "BAD_VALUE",
+    "missing_keyword_only_argument": "MISSING_FIELD",
+    "missing_argument": "MISSING_FIELD",
+    "unexpected_keyword_argument": "UNKNOWN_FIELD",
+    "missing_for_category": "MISSING_FIELD",
+    "not_allowed": "NOT_ALLOWED",
 }

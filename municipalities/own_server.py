@@ -23,6 +23,7 @@ from issuance.records import (
     SealRegistration,
     TaxAssessment,
 )
+from municipalities.protocol import PREFIX
 from municipalities.tls import TlsFiles
 
 R = TypeVar("R")
@@ -101,6 +102,15 @@ class ServerConfig:
         return cls(**known)
 
 
+def _says_not_found(response: requests.Response) -> bool:
+    """A 404 means "no such record" only with the protocol's body {"error": "NOT_FOUND"}."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("error") == "NOT_FOUND"
+
+
 class OwnServerBackend:
     """The RecordsBackend of one own-server municipality."""
 
@@ -139,7 +149,7 @@ class OwnServerBackend:
         for attempt in range(self.config.retries + 1):
             try:
                 response = requests.post(
-                    f"{self.config.url.rstrip('/')}/v1/records/{kind}",
+                    f"{self.config.url.rstrip('/')}{PREFIX}/records/{kind}",
                     json=payload,
                     timeout=timeouts,
                     cert=(str(self.tls.cert), str(self.tls.key)),
@@ -156,7 +166,10 @@ class OwnServerBackend:
                 if attempt == self.config.retries:
                     raise BackendUnavailableError(reason="connect") from exc
         if response.status_code == 404:
-            return None
+            if _says_not_found(response):
+                return None
+            # a proxy's, or a server of another protocol version: not "no such record"
+            raise BackendUnavailableError(reason="http_404")
         if response.status_code != 200:
             raise BackendUnavailableError(reason=f"http_{response.status_code}")
         try:

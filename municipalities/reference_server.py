@@ -1,4 +1,4 @@
-"""`kofu municipal-server`: the reference implementation of the protocol over its own SQLite."""
+"""`kofu municipal-server`: the reference implementation of the protocol (v2) over SQLite."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from municipalities import bcl_records
 from municipalities.bcl import BclBackend, BclHousehold, BclPerson
 from municipalities.bcl_import import read_extract_file, replace_records, validate_extract
 from municipalities.model import CertificateOffering, Municipality, MunicipalityClass
-from municipalities.protocol import KINDS, protocol_document
+from municipalities.protocol import KINDS, PREFIX, protocol_document
 from municipalities.tls import TlsFiles
 
 TABLES = [
@@ -84,7 +84,9 @@ def _json(body: Any, status: int = 200) -> Response:
 
 def _records(engine: Engine, municipality_code: str, kind: str, request: Request) -> Response:
     body = request.get_json(silent=True) or {}
-    if kind not in KINDS or body.get("municipality_code") != municipality_code:
+    if kind not in KINDS:
+        return _json({"error": "UNKNOWN_PATH"}, 404)
+    if body.get("municipality_code") != municipality_code:
         return _json({"error": "NOT_FOUND"}, 404)
     query = RecordQuery(
         str(body.get("request_id", "")),
@@ -111,13 +113,13 @@ def create_reference_app(engine: Engine, municipality_code: str) -> Any:
 
     @Request.application  # type: ignore[arg-type]
     def app(request: Request) -> Response:
-        if request.method == "GET" and request.path == "/v1/health":
+        if request.method == "GET" and request.path == f"{PREFIX}/health":
             return _json({"status": "ok", "municipality_code": municipality_code})
         if request.method == "GET" and request.path == "/openapi.json":
             return _json(protocol_document())
-        if request.method == "POST" and request.path.startswith("/v1/records/"):
+        if request.method == "POST" and request.path.startswith(f"{PREFIX}/records/"):
             return _records(engine, municipality_code, request.path.rsplit("/", 1)[1], request)
-        return _json({"error": "NOT_FOUND"}, 404)
+        return _json({"error": "UNKNOWN_PATH"}, 404)  # not NOT_FOUND: no record was looked up
 
     return app
 

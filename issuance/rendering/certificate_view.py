@@ -37,14 +37,22 @@ TEMPLATES = {
 
 @dataclass(frozen=True)
 class InkanView:
-    """The 印鑑登録証明書's body: the impression, and who registered it."""
+    """The 印鑑登録証明書's body: the impression, and who registered it.
+
+    ``former_surname`` (旧氏) and ``alias`` (通称) are None unless the 住民票 carries them;
+    then they are printed with the 氏名 (印鑑登録証明事務処理要領). ``rows``: how many
+    rows the impression spans.
+    """
 
     impression_url: str
     registration_number: str
     name: str
+    former_surname: str | None
+    alias: str | None
     birth_date: str
     sex: str
     address: str
+    rows: int
 
 
 @dataclass(frozen=True)
@@ -92,13 +100,17 @@ def wareki_year(year: int) -> str:
 
 
 def inkan_view(seal: SealRegistration) -> InkanView:
+    """The registration as printed: 登録番号, 氏名 (with 旧氏 and 通称), 生年月日, 性別, 住所."""
     return InkanView(
         impression_url=seal.impression,
         registration_number=to_fullwidth_digits(seal.registration_number),
         name=seal.name,
+        former_surname=seal.former_surname,
+        alias=seal.alias,
         birth_date=to_wareki(seal.birth_date, fullwidth=True),
         sex=seal.sex,
         address=to_fullwidth_digits(seal.address),
+        rows=5 + bool(seal.former_surname) + bool(seal.alias),
     )
 
 
@@ -131,7 +143,7 @@ def _body(doc: CertificateDocument) -> InkanView | TaxView | KosekiView | FuhyoV
     if isinstance(record, Koseki):
         members = doc.options.get("members", record.members)
         return koseki_view(record, members)  # type: ignore[arg-type]
-    return fuhyo_view(record)
+    return fuhyo_view(record, show_honseki=bool(doc.options.get("show_honseki", False)))
 
 
 def certificate_view(doc: CertificateDocument) -> CertificateView:

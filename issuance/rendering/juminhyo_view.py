@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from issuance.records import ForeignResidentFields, JuminhyoDocument, Person
+from issuance.records import JuminhyoDocument, Person
+from issuance.rendering.foreign_view import Item, foreign_rows
 from issuance.wareki import to_wareki
 
 OMITTED = "省略"
@@ -15,35 +16,32 @@ CONTINUATION_MARK = "（次頁に続く）"
 
 
 @dataclass(frozen=True)
-class ForeignResidentView:
-    """The 外国人住民 rows, printed where a Japanese national's 本籍・筆頭者 would be."""
+class NameView:
+    """A name with its 振り仮名 set above it: the 氏名, and the 旧氏 or 通称 once registered."""
 
-    nationality: str
-    status_of_residence: str
-    period_of_stay: str
-    period_expires_on: str
-    residence_card_number: str
-    alias: str | None
-    article_30_45: str
+    label: str
+    kana: str
+    text: str
 
 
 @dataclass(frozen=True)
 class MemberView:
-    """One member's block. The 住民票コード is deliberately not here: it is never printed."""
+    """One member's block. The 住民票コード is deliberately not here: it is never printed.
 
-    name: str
-    name_kana: str
+    ``became`` is 住民となった年月日, or 外国人住民となった年月日 for a 外国人住民
+    (第30条の45); ``rows`` hold 本籍・筆頭者, or the 外国人住民's items of its category.
+    """
+
+    names: tuple[NameView, ...]
     birth_date: str
     sex: str
     relationship: str
-    became_resident_on: str
+    my_number: str
+    became: Item
     address_since: str
     notified_on: str
     previous_address: str
-    honseki: str
-    hittousha: str
-    my_number: str
-    foreign: ForeignResidentView | None
+    rows: tuple[tuple[Item, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -62,34 +60,42 @@ class JuminhyoView:
     continuation_mark: str
 
 
-def _foreign_view(fields: ForeignResidentFields) -> ForeignResidentView:
-    return ForeignResidentView(
-        nationality=fields.nationality,
-        status_of_residence=fields.status_of_residence,
-        period_of_stay=fields.period_of_stay,
-        period_expires_on=to_wareki(fields.period_expires_on),
-        residence_card_number=fields.residence_card_number,
-        alias=fields.alias,
-        article_30_45=fields.article_30_45,
-    )
+def _names(person: Person) -> tuple[NameView, ...]:
+    """氏名, then 旧氏 (施行令 第30条の13) or 通称 (第30条の26): neither may be left out."""
+    names = [NameView("氏名", person.name_kana, person.name)]
+    if person.former_surname:
+        names.append(NameView("旧氏", person.former_surname_kana or "", person.former_surname))
+    if person.foreign and person.foreign.alias:
+        names.append(NameView("通称", person.foreign.alias_kana or "", person.foreign.alias))
+    return tuple(names)
+
+
+def _rows(person: Person, doc: JuminhyoDocument) -> tuple[tuple[Item, ...], ...]:
+    if person.foreign is None:
+        honseki = (person.honseki or "") if doc.show_honseki else OMITTED
+        hittousha = (person.hittousha or "") if doc.show_honseki else OMITTED
+        return ((Item("本籍", honseki, 2), Item("筆頭者", hittousha)),)
+    return foreign_rows(person.foreign, doc.show_alias_history)
 
 
 def member_view(person: Person, doc: JuminhyoDocument) -> MemberView:
     """One member as printed, with 「省略」 wherever the resident chose not to show an item."""
+    became = (
+        Item("外国人住民となった年月日", to_wareki(person.foreign.became_foreign_resident_on))
+        if person.foreign
+        else Item("住民となった年月日", to_wareki(person.became_resident_on))
+    )
     return MemberView(
-        name=person.name,
-        name_kana=person.name_kana,
+        names=_names(person),
         birth_date=to_wareki(person.birth_date),
         sex=person.sex,
         relationship=person.relationship if doc.show_relationship else OMITTED,
-        became_resident_on=to_wareki(person.became_resident_on),
+        my_number=(person.my_number or "") if doc.show_my_number else OMITTED,
+        became=became,
         address_since=to_wareki(person.address_since),
         notified_on=to_wareki(person.notified_on),
         previous_address=person.previous_address or "",
-        honseki=(person.honseki or "") if doc.show_honseki else OMITTED,
-        hittousha=(person.hittousha or "") if doc.show_honseki else OMITTED,
-        my_number=(person.my_number or "") if doc.show_my_number else OMITTED,
-        foreign=_foreign_view(person.foreign) if person.foreign else None,
+        rows=_rows(person, doc),
     )
 
 

@@ -39,10 +39,19 @@ class KosekiView:
 
 @dataclass(frozen=True)
 class FuhyoView:
-    honseki: str
-    hittousha: str
+    """The 附票's body; ``honseki`` and ``hittousha`` are None unless the resident asked.
+
+    With 本籍・筆頭者 shown the person is named by 名 only (the 氏 is the 筆頭者's), else by
+    the whole 氏名, each with its 振り仮名 (住民基本台帳法 第17条, 第20条).
+    """
+
+    honseki: str | None
+    hittousha: str | None
+    name_label: str  # 氏名, or 名 under the 筆頭者
     name: str
+    name_kana: str
     birth_date: str
+    sex: str
     entries: tuple[tuple[str, str, str], ...]  # (番号, 住所, 住所を定めた年月日)
 
 
@@ -94,12 +103,21 @@ def koseki_view(koseki: Koseki, members: tuple[KosekiMember, ...]) -> KosekiView
     )
 
 
-def fuhyo_view(fuhyo: Fuhyo) -> FuhyoView:
+def _given(name: str) -> str:
+    """The 名 of 「山田　太郎」 (or of its 振り仮名): what follows the full-width space."""
+    return name.split("\u3000", 1)[-1]
+
+
+def fuhyo_view(fuhyo: Fuhyo, show_honseki: bool = False) -> FuhyoView:
+    """The 附票 as printed: 生年月日 and 性別 always; 本籍・筆頭者 only on request (2022)."""
     return FuhyoView(
-        honseki=to_fullwidth_digits(fuhyo.honseki),
-        hittousha=fuhyo.hittousha,
-        name=fuhyo.name,
+        honseki=to_fullwidth_digits(fuhyo.honseki) if show_honseki else None,
+        hittousha=fuhyo.hittousha if show_honseki else None,
+        name_label="名" if show_honseki else "氏名",
+        name=_given(fuhyo.name) if show_honseki else fuhyo.name,
+        name_kana=_given(fuhyo.name_kana) if show_honseki else fuhyo.name_kana,
         birth_date=_date(fuhyo.birth_date),
+        sex=fuhyo.sex,
         entries=tuple(
             (to_fullwidth_digits(str(n)), to_fullwidth_digits(e.address), _date(e.since))
             for n, e in enumerate(fuhyo.entries, start=1)

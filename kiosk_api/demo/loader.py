@@ -10,6 +10,7 @@ from issuance.codes import with_check_digit
 from issuance.eligibility import JST
 from issuance.identity import CardLink, Residence, Resident, ResidentStatus
 from issuance.ports import UnitOfWork
+from kiosk_api.demo.categories import CATEGORY_HOUSEHOLDS
 from kiosk_api.demo.data import HOUSEHOLDS, MUNICIPALITIES, DemoHousehold, DemoPerson
 from kiosk_api.demo.jpki import TestJpki
 from kiosk_api.demo.places import OWN_SERVER_BODIES, DemoPaths, load_kiosks, load_municipalities
@@ -17,8 +18,9 @@ from kiosk_api.demo.records import MORE_HOUSEHOLDS
 from kiosk_api.demo.records_loader import Placed, load_records, write_own_server_residents
 from kiosk_terminal.virtual_card import VirtualCard
 from municipalities.bcl import BclHousehold, BclPerson
+from municipalities.bcl_rows import FOREIGN
 
-ALL_HOUSEHOLDS = HOUSEHOLDS + MORE_HOUSEHOLDS
+ALL_HOUSEHOLDS = HOUSEHOLDS + MORE_HOUSEHOLDS + CATEGORY_HOUSEHOLDS
 
 
 def juminhyo_code(serial: int) -> str:
@@ -28,7 +30,8 @@ def juminhyo_code(serial: int) -> str:
 def _person_row(
     person: DemoPerson, code: str, household_id: str, position: int, household: DemoHousehold
 ) -> BclPerson:
-    since = person.previous[1] if person.previous else household.since
+    # a child born here since has lived at the address from birth (出生届 three days later)
+    since = max(person.birth, person.previous[1] if person.previous else household.since)
     return BclPerson(
         juminhyo_code=code,
         household_id=household_id,
@@ -38,14 +41,19 @@ def _person_row(
         birth_date=person.birth,
         sex=person.sex,
         relationship=person.relationship,
-        became_resident_on=max(person.birth, since),
+        became_resident_on=since,
         address_since=since,
         notified_on=since + timedelta(days=3),
         previous_address=household.previous_address,
         honseki=person.honseki,
         hittousha=person.hittousha,
         my_number=person.my_number,
-        foreign=person.foreign,
+        former_surname=person.former_surname,
+        former_surname_kana=person.former_surname_kana,
+        # validated as an import would: the demo holds only lawful shapes
+        foreign=FOREIGN.dump_python(FOREIGN.validate_python(person.foreign), mode="json")
+        if person.foreign
+        else None,
     )
 
 

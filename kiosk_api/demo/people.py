@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,9 @@ class DemoPerson:
     honseki: str | None = None
     hittousha: str | None = None
     my_number: str | None = None
-    foreign: dict[str, str] | None = None
+    former_surname: str | None = None  # 旧氏
+    former_surname_kana: str | None = None
+    foreign: dict[str, Any] | None = None  # as in the BCL extract: one 第30条の45 category
     dv_protected: bool = False
     moving_out: bool = False
     status: str = "resident"
@@ -107,7 +110,9 @@ HOUSEHOLDS: tuple[DemoHousehold, ...] = (
                 "世帯主",
                 "foreign resident: 国籍・在留資格 fields",
                 foreign={
+                    "category": "中長期在留者",
                     "nationality": "ベトナム",
+                    "became_foreign_resident_on": "2015-04-01",
                     "status_of_residence": "技術・人文知識・国際業務",
                     "period_of_stay": "5年",
                     "period_expires_on": "2029-03-31",

@@ -12,6 +12,7 @@ from issuance.codes import with_check_digit
 from issuance.ports import UnitOfWork
 from issuance.routing import latest_tax_year
 from issuance.use_registration import UseRegistration
+from kiosk_api.demo.categories import SEALS_IN
 from kiosk_api.demo.data import MUNICIPALITIES, DemoHousehold, DemoPerson
 from kiosk_api.demo.records import (
     KOSEKI_RELATIONSHIP,
@@ -120,11 +121,31 @@ def _koseki(extracts: dict[str, dict[str, list[Any]]], group: list[Placed]) -> N
                 "juminhyo_code": p.code,
                 "koseki_id": koseki_id,
                 "name": p.person.name,
+                "name_kana": p.person.kana,
                 "birth_date": p.person.birth.isoformat(),
+                "sex": p.person.sex,
                 "entries": entries,
                 "pending_notifications": pending,
             }
         )
+
+
+def _seal(placed: Placed) -> dict[str, Any]:
+    """The resident's 印鑑登録, in the name SEALS_IN says (氏名 unless told)."""
+    person = placed.person
+    registered_in = SEALS_IN.get(person.label, "氏名")
+    shown = {
+        "氏名": person.name,
+        "旧氏": person.former_surname,
+        "通称": (person.foreign or {}).get("alias"),
+    }[registered_in]
+    return {
+        "juminhyo_code": placed.code,
+        "registration_number": f"{placed.serial:08d}",
+        "registered_on": _seal_registered_on(placed).isoformat(),
+        "impression": seal_impression(shown or person.name),
+        "registered_in": registered_in,
+    }
 
 
 def demo_extracts(people: list[Placed], today: date) -> dict[str, dict[str, list[Any]]]:
@@ -133,15 +154,8 @@ def demo_extracts(people: list[Placed], today: date) -> dict[str, dict[str, list
     koseki_groups: dict[tuple[str, str], list[Placed]] = {}
     for placed in people:
         person = placed.person
-        if person.label in SEALED:
-            _extract(extracts, placed.household.municipality)["seals"].append(
-                {
-                    "juminhyo_code": placed.code,
-                    "registration_number": f"{placed.serial:08d}",
-                    "registered_on": _seal_registered_on(placed).isoformat(),
-                    "impression": seal_impression(person.name),
-                }
-            )
+        if person.label in SEALED or person.label in SEALS_IN:
+            _extract(extracts, placed.household.municipality)["seals"].append(_seal(placed))
         _taxes(extracts, placed, today)
         body = honseki_body(placed)
         if body is not None and person.honseki is not None:
@@ -202,7 +216,7 @@ def write_own_server_residents(people: list[Placed], out_dir: Path) -> None:
                     "head_name": placed.household.members[0].name,
                 },
             )
-            since = placed.household.since
+            since = max(placed.person.birth, placed.household.since)
             residents.append(
                 {
                     "juminhyo_code": placed.code,
@@ -213,13 +227,24 @@ def write_own_server_residents(people: list[Placed], out_dir: Path) -> None:
                     "birth_date": placed.person.birth.isoformat(),
                     "sex": placed.person.sex,
                     "relationship": placed.person.relationship,
-                    "became_resident_on": max(placed.person.birth, since).isoformat(),
+                    "became_resident_on": since.isoformat(),
                     "address_since": since.isoformat(),
                     "notified_on": (since + timedelta(days=3)).isoformat(),
                     "honseki": placed.person.honseki,
                     "hittousha": placed.person.hittousha,
+                    **_optional_items(placed.person),
                 }
             )
         data["households"], data["residents"] = list(households.values()), residents
         out_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def _optional_items(person: DemoPerson) -> dict[str, Any]:
+    """旧氏 and the 外国人住民's items, only when the person has them."""
+    items = {
+        "former_surname": person.former_surname,
+        "former_surname_kana": person.former_surname_kana,
+        "foreign": person.foreign,
+    }
+    return {key: value for key, value in items.items() if value}

@@ -19,10 +19,12 @@ def _choice_from(form: dict[str, str]) -> Choice:
         members = "some" if form.get("koseki_members") == "some" else "self"
     else:
         members = form["members"] if form.get("members") in ("self", "some") else "all"
+    # The 附票 has its own 本籍・筆頭者 box (off by default): the 住民票's, hidden, may be ticked.
+    honseki = "fuhyo_show_honseki" if certificate == "koseki_fuhyo" else "show_honseki"
     return Choice(
         certificate=certificate,
         members=members,
-        show_honseki=form.get("show_honseki") == "1",
+        show_honseki=form.get(honseki) == "1",
         show_relationship=form.get("show_relationship", "1") == "1",
         copies=min(max(int(copies) if copies.isdigit() else 1, 1), MAX_COPIES),
         tax_year=int(tax_year) if tax_year.isdigit() else None,

@@ -46,6 +46,9 @@ class Faults:
         if self.mode == "garbage":
             start_response("200 OK", [("Content-Type", "application/json")])
             return [b"<html>503 upstream</html>"]
+        if self.mode == "proxy-404":
+            start_response("404 Not Found", [("Content-Type", "text/html")])
+            return [b"<html>404 no such path</html>"]
         captured: dict[str, Any] = {}
         body = b"".join(self.app(environ, lambda s, h, *a: captured.update(status=s, headers=h)))
         if self.mode == "wrong-resident" and captured["status"].startswith("200"):
@@ -53,6 +56,18 @@ class Faults:
             answer["juminhyo_code"] = "80000000012"
             if isinstance(answer["record"], dict) and "juminhyo_code" in answer["record"]:
                 answer["record"]["juminhyo_code"] = "80000000012"
+            body = json.dumps(answer).encode()
+        if self.mode == "bad-foreign" and captured["status"].startswith("200"):
+            answer = json.loads(body)
+            for member in answer["record"].get("members", []):  # with another category's item
+                member["honseki"] = member["hittousha"] = None
+                member["foreign"] = {
+                    "category": "特別永住者",
+                    "nationality": "韓国",
+                    "became_foreign_resident_on": "2012-07-09",
+                    "certificate_number": "SP20481735KR",
+                    "status_of_residence": "永住者",
+                }
             body = json.dumps(answer).encode()
         if self.mode == "wrong-request" and captured["status"].startswith("200"):
             answer = json.loads(body)
@@ -147,6 +162,24 @@ def test_a_server_answering_garbage_is_temporarily_unavailable(
     assert kiosk.refused_at_render("juminhyo", {"members": "all"}) == "BACKEND_UNAVAILABLE"
 
 
+def test_an_answer_whose_foreign_resident_fits_no_category_is_garbage_not_a_crash(
+    kiosk: TestKiosk, cards: Path, yokohama: Faults
+) -> None:
+    assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
+    yokohama.mode = "bad-foreign"
+    assert kiosk.refused_at_render("juminhyo", {"members": "all"}) == "BACKEND_UNAVAILABLE"
+    exposition = kiosk.client.get("/metrics").get_data(as_text=True)
+    assert f'municipality="{YOKOHAMA}",outcome="garbage"' in exposition
+
+
+def test_a_404_without_the_protocols_not_found_is_a_fault_not_a_missing_record(
+    kiosk: TestKiosk, cards: Path, yokohama: Faults
+) -> None:
+    assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
+    yokohama.mode = "proxy-404"  # e.g. a server still speaking v1, or a proxy in between
+    refused(kiosk.request(certificate="inkan"), "BACKEND_UNAVAILABLE", 503)
+
+
 def test_a_server_answering_for_someone_else_is_never_printed_and_alarms(
     kiosk: TestKiosk, cards: Path, yokohama: Faults
 ) -> None:
@@ -212,9 +245,9 @@ def test_the_reference_server_refuses_a_caller_without_a_client_certificate(
     with platform.uow() as uow:
         url = uow.session.get(Municipality, YOKOHAMA).backend_settings["url"]
     with pytest.raises(requests.exceptions.SSLError):
-        requests.get(f"{url}/v1/health", verify=str(municipal_pki / "ca.pem"), timeout=2)
+        requests.get(f"{url}/v2/health", verify=str(municipal_pki / "ca.pem"), timeout=2)
     files = centre_files(municipal_pki)
     ok = requests.get(
-        f"{url}/v1/health", verify=str(files.ca), cert=(str(files.cert), str(files.key)), timeout=2
+        f"{url}/v2/health", verify=str(files.ca), cert=(str(files.cert), str(files.key)), timeout=2
     )
     assert ok.json()["municipality_code"] == YOKOHAMA

@@ -8,6 +8,35 @@ import tempfile
 from pathlib import Path
 
 
+def pdf_items(pdf: bytes) -> str:
+    """The text in drawing order (pdftotext -raw), spaces removed: each table cell's label is
+    followed by its own value, so 「在留資格永住者」 reads as the label and what it labels."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        out = subprocess.run(
+            ["pdftotext", "-raw", "-enc", "UTF-8", handle.name, "-"],
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+    return "".join(out.replace("\u3000", " ").split())
+
+
+def page_one_png(pdf: bytes, name: str, dpi: int = 80) -> Path:
+    """Page 1 as test-output/NAME.png, for a person to look at."""
+    out = Path("test-output") / f"{name}.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", "-singlefile"]
+            + [handle.name, str(out.with_suffix(""))],
+            check=True,
+        )
+    return out
+
+
 def pdf_text(pdf: bytes) -> str:
     """The text pdftotext extracts (poppler), with layout spacing removed."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:

@@ -15,4 +15,4 @@ def test_the_documented_json_example_validates() -> None:
     example = re.search(r"```json\n(.*?)```", DOC.read_text(), re.S)
     assert example is not None
     extract = validate_extract(json.loads(example.group(1)))
-    assert extract.row_count == 6
+    assert extract.row_count == 9

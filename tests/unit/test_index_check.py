@@ -225,7 +225,9 @@ def fuhyo(municipality: str) -> Fuhyo:
         "本籍",
         "山田　太郎",
         "山田　太郎",
+        "ヤマダ　タロウ",
         date(1980, 1, 1),
+        "男",
         (FuhyoEntry("住所", date(2015, 4, 1)),),
     )
 

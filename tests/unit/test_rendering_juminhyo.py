@@ -15,7 +15,8 @@ import pytest
 import weasyprint
 from PIL import Image, ImageChops
 
-from issuance.records import ForeignResidentFields, Issuer, JuminhyoDocument, Person, Stamp
+from issuance.foreign_residents import MidToLongTermResident
+from issuance.records import Issuer, JuminhyoDocument, Person, Stamp
 from issuance.rendering import JuminhyoRenderer
 from issuance.rendering.qr import qr_png_data_url
 from issuance.wareki import to_wareki
@@ -79,8 +80,9 @@ def foreign_resident() -> Person:
         address_since=date(2022, 4, 1),
         notified_on=date(2022, 4, 5),
         my_number="999988887777",
-        foreign=ForeignResidentFields(
+        foreign=MidToLongTermResident(
             nationality="アメリカ合衆国",
+            became_foreign_resident_on=date(2022, 4, 1),
             status_of_residence="技術・人文知識・国際業務",
             period_of_stay="3年",
             period_expires_on=date(2027, 4, 1),
@@ -185,7 +187,7 @@ def test_a_foreign_resident_shows_residence_fields_instead_of_honseki(
         "アメリカ合衆国",
         "在留資格",
         "技術・人文知識・国際業務",
-        "在留カード等の",
+        "在留カードの番号",
         "AB12345678CD",
         "通称須見寿丈",
         "中長期在留者",

@@ -11,7 +11,8 @@ from fontTools.pens.recordingPen import RecordingPen
 from fontTools.ttLib import TTFont
 
 from issuance.characters import IPAMJ_PATH, MINCHO_PATH, CertificateCharset
-from issuance.records import ForeignResidentFields, JuminhyoDocument
+from issuance.foreign_residents import MidToLongTermResident
+from issuance.records import JuminhyoDocument
 from issuance.refusals import REFUSALS, RefusalError
 from issuance.rendering import JuminhyoRenderer
 from tests.support.pdf import drawn_glyphs, pdf_text, save_page_one
@@ -119,12 +120,18 @@ def test_a_name_the_fonts_cannot_print_faithfully_is_refused_with_its_code_point
 
 
 def test_ipamj_is_for_names_and_addresses_only(renderer: JuminhyoRenderer) -> None:
-    foreign = ForeignResidentFields(
-        "中国", f"技術{KICHI}", "3年", household_document().issued_on, "A1"
+    foreign = MidToLongTermResident(
+        nationality="中国",
+        became_foreign_resident_on=household_document().issued_on,
+        status_of_residence=f"技術{KICHI}",
+        residence_card_number="AB12345678CD",
+        period_of_stay="3年",
+        period_expires_on=household_document().issued_on,
     )
     doc = household_document(1)
     with pytest.raises(RefusalError) as refused:
-        renderer.render(replace(doc, members=(replace(person(0), foreign=foreign),)))
+        foreigner = replace(person(0), honseki=None, hittousha=None, foreign=foreign)
+        renderer.render(replace(doc, members=(foreigner,)))
     assert refused.value.details == {"code_points": ["U+20BB7"]}
     relationship = replace(person(0), relationship=f"{KATSU_MJ}")
     with pytest.raises(RefusalError, match="UNSUPPORTED_CHARACTER"):

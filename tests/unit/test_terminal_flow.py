@@ -279,7 +279,7 @@ def test_each_certificate_sends_only_the_options_it_accepts() -> None:
     assert sent["kazei"] == sent["shotoku"] == {"tax_year": 2026}
     assert sent["inkan"] == sent["koseki_zenbu"] == {}
     assert sent["koseki_kojin"] == {"members": "self"}
-    assert sent["koseki_fuhyo"] == {"member": "self"}
+    assert sent["koseki_fuhyo"] == {"member": "self", "show_honseki": True}
 
 
 def test_a_resident_picks_whose_fuhyo_by_name_one_person_only(
@@ -300,11 +300,34 @@ def test_a_resident_picks_whose_fuhyo_by_name_one_person_only(
     terminal.pick_members([people["花子"]])
     assert terminal.view.screen is Screen.CONFIRM
     assert [squeeze(n) for n in terminal.view.members] == ["花子"]
-    assert terminal.view.choice.options() == {"member": people["花子"]}
+    assert terminal.view.choice.options() == {"member": people["花子"], "show_honseki": False}
     assert finish(terminal) is Screen.DONE
     (printed,) = (tmp_path / "printed").glob("*.pdf")
     text = squeeze(pdf_text(printed.read_bytes()))
     assert "戸籍の附票の写し" in text and "花子" in text
+    assert "本籍" not in text and "筆頭者" not in text  # off unless the resident ticks it
+
+
+def test_the_fuhyo_shows_honseki_only_when_its_own_box_is_ticked(
+    terminal: Terminal, slot: VirtualSlot, cards: Path, tmp_path: Path
+) -> None:
+    insert(terminal, slot, cards / "yamada-taro.json")
+    web = create_app(terminal).test_client()
+    page = web.get("/").get_data(as_text=True)
+    assert 'name="fuhyo_show_honseki" value="1" data-test="fuhyo-honseki">' in page  # unticked
+    # The 住民票's box, hidden on the 附票's screen, is ticked: it does not carry over.
+    web.post("/choose", data={"certificate": "koseki_fuhyo", "show_honseki": "1"})
+    assert terminal.view.choice.options() == {"member": "self", "show_honseki": False}
+    terminal.start_over()
+    assert terminal.tick().screen is Screen.CHOOSE
+    web.post("/choose", data={"certificate": "koseki_fuhyo", "fuhyo_show_honseki": "1"})
+    assert terminal.view.choice.options() == {"member": "self", "show_honseki": True}
+    terminal.enter_pin("1234")
+    assert finish(terminal) is Screen.DONE
+    (printed,) = (tmp_path / "printed").glob("*.pdf")
+    text = squeeze(pdf_text(printed.read_bytes()))
+    assert "本籍東京都千代田区千代田一丁目１番" in text and "筆頭者山田太郎" in text
+    assert "名太郎" in text and "生年月日" in text and "性別男" in text
 
 
 def test_a_koseki_kojin_for_chosen_people_of_the_register(
