@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, bindparam, delete, select, update
 
 from issuance.card_auth import TrustStore, verify_card_certificate
 from issuance.eligibility import JST, check_resident
-from issuance.errors import CardAuthError, KofuError
+from issuance.errors import CardAuthError
 from issuance.identity import CardLink, Resident
 from issuance.kiosks import KioskSession, SessionError, SessionState
 from issuance.model import OPEN_STATES, CertificateRequest, Document, RequestState
@@ -188,7 +188,7 @@ def end_kiosk_sessions(uow: UnitOfWork, kiosk_id: str, now: datetime) -> None:
 
 def recheck_request(
     uow: UnitOfWork, request: CertificateRequest, resident: Resident, now: datetime
-) -> KofuError | None:
+) -> RefusalError | None:
     """The kind's own refusals for the person, again, for a request not yet out of the centre.
 
     A 転出届 filed since the request (MOVING_OUT: 住民票・印鑑・課税, not 戸籍) or a move
