@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from billing.model import BillingEvent
+from issuance.identity import ResidentStatus
 from issuance.kiosk_credentials import revoke_kiosk
 from issuance.model import CertificateRequest, Document
 from issuance.production import produce_document
@@ -191,13 +192,20 @@ def test_moving_out_withdraws_a_juminhyo_on_its_next_poll_and_the_session_goes_o
     assert count(platform, BillingEvent) == 0
 
 
-def test_moving_out_refuses_the_download_of_a_ready_juminhyo(
-    kiosk: TestKiosk, cards: Path, platform: Platform
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"moving_out": True}, "MOVING_OUT"),
+        ({"status": ResidentStatus.MOVED_ABROAD}, "MOVED_ABROAD"),
+    ],
+)
+def test_a_ready_juminhyo_the_resident_may_no_longer_get_is_not_downloaded(
+    kiosk: TestKiosk, cards: Path, platform: Platform, change: dict[str, object], code: str
 ) -> None:
     ready = ready_request(kiosk, cards)
-    change_resident(platform, kiosk.session_id or "", moving_out=True)
-    refused(kiosk.call("GET", kiosk.path(ready["request_id"], "/document")), "MOVING_OUT")
-    assert stored(platform, ready["request_id"]).failure_code == "MOVING_OUT"
+    change_resident(platform, kiosk.session_id or "", **change)
+    refused(kiosk.call("GET", kiosk.path(ready["request_id"], "/document")), code)
+    assert stored(platform, ready["request_id"]).failure_code == code
     assert count(platform, Document) == 0
     assert count(platform, BillingEvent) == 0
 

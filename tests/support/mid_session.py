@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography import x509
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
-from issuance.identity import Resident, ResidentStatus
+from issuance.card_auth import certificate_fingerprint
+from issuance.identity import CardLink, Resident, ResidentStatus
 from issuance.kiosks import Kiosk, KioskSession
 from kiosk_api.demo.jpki import TestJpki
 from kiosk_api.platform import Platform
@@ -33,6 +34,10 @@ def change_resident(platform: Platform, session_id: str, **values: object) -> No
         uow.commit()
 
 
+def card_fingerprint(card_path: Path) -> str:
+    return certificate_fingerprint(VirtualCard.load(card_path).certificate)
+
+
 def revoke_kiosk_elsewhere(platform: Platform, kiosk_id: str) -> None:
     """The credential revoked by plain SQL, as an operator's script would: no use case runs."""
     with platform.engine.begin() as connection:
@@ -47,6 +52,7 @@ SESSION_WIDE = {
     "resident died": ("DECEASED", 403),
     "DV protection on": ("DV_PROTECTED", 403),
     "kiosk credential revoked": ("KIOSK_UNAUTHORIZED", 401),
+    "card link withdrawn": ("CARD_NOT_LINKED", 403),
 }
 
 
@@ -59,5 +65,11 @@ def make_change(name: str, platform: Platform, session_id: str, card_path: Path)
         change_resident(platform, session_id, dv_protected=True)
     elif name == "kiosk credential revoked":
         revoke_kiosk_elsewhere(platform, "K0001")
+    elif name == "card link withdrawn":
+        fingerprint = card_fingerprint(card_path)
+        with platform.engine.begin() as connection:
+            connection.execute(
+                delete(CardLink).where(CardLink.certificate_fingerprint == fingerprint)
+            )
     else:
         raise ValueError(name)
