@@ -70,6 +70,19 @@ class Revocations:
     serials: frozenset[int]
 
 
+@dataclass(frozen=True)
+class Examined:
+    """What never changes about a certificate's bytes: whether JPKI's CA signed it, its use."""
+
+    certificate: x509.Certificate
+    signed_by_ca: bool
+    allows_signature: bool
+
+
+# Certificates examined and kept per process (about the cards in session at once, and more).
+EXAMINED_KEPT = 2048
+
+
 class TrustStore:
     """The JPKI root and user-auth CA certificates, and the CRL re-read when its file changes."""
 
@@ -88,6 +101,7 @@ class TrustStore:
         self._lock = threading.Lock()
         self._crl_file_key: tuple[int, int, int] | None = None
         self._revocations: Revocations | None = None
+        self._examined: dict[bytes, Examined] = {}
 
     @classmethod
     def from_files(cls, root_path: Path, ca_path: Path, crl_path: Path) -> TrustStore:
@@ -116,6 +130,33 @@ class TrustStore:
                 self._crl_file_key = file_key
             return self._revocations
 
+    def examine(self, certificate_der: bytes) -> Examined:
+        """The certificate parsed, its CA signature and key usage checked, once per process.
+
+        Sign-in and every later call of a session check the same bytes: the RSA check of the
+        CA's signature (the costly part) is made the first time only. CERT_MALFORMED if the
+        bytes are not a certificate.
+        """
+        key = hashlib.sha256(certificate_der).digest()
+        examined = self._examined.get(key)
+        if examined is not None:
+            return examined
+        try:
+            certificate = x509.load_der_x509_certificate(certificate_der)
+        except ValueError as error:
+            raise _refusal("CERT_MALFORMED") from error
+        try:
+            certificate.verify_directly_issued_by(self.user_auth_ca)
+            signed = True
+        except (ValueError, TypeError, InvalidSignature):
+            signed = False
+        examined = Examined(certificate, signed, _allows_digital_signature(certificate))
+        with self._lock:
+            while len(self._examined) >= EXAMINED_KEPT:
+                del self._examined[next(iter(self._examined))]  # the oldest first
+            self._examined[key] = examined
+        return examined
+
     def _read_crl(self) -> x509.CertificateRevocationList:
         try:
             crl = x509.load_der_x509_crl(self.crl_path.read_bytes())
@@ -139,16 +180,14 @@ def verify_card_certificate(
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    try:
-        certificate = x509.load_der_x509_certificate(certificate_der)
-    except ValueError as error:
-        raise _refusal("CERT_MALFORMED") from error
-    _check_issued_by_jpki(certificate, trust, now)
+    examined = trust.examine(certificate_der)
+    certificate = examined.certificate
+    _check_issued_by_jpki(examined, trust, now)
     if now < certificate.not_valid_before_utc:
         raise _refusal("CERT_NOT_YET_VALID")
     if now > certificate.not_valid_after_utc:
         raise _refusal("CERT_EXPIRED")
-    if not _allows_digital_signature(certificate):
+    if not examined.allows_signature:
         raise _refusal("CERT_UNTRUSTED")
     revocations = trust.current_revocations()
     if revocations.next_update is None or now > revocations.next_update:
@@ -174,12 +213,10 @@ def certificate_fingerprint(certificate_der: bytes) -> str:
     return hashlib.sha256(certificate_der).hexdigest()
 
 
-def _check_issued_by_jpki(certificate: x509.Certificate, trust: TrustStore, now: datetime) -> None:
+def _check_issued_by_jpki(examined: Examined, trust: TrustStore, now: datetime) -> None:
     """The user-auth CA signed it, and the CA and root (chained at start-up) are in force."""
-    try:
-        certificate.verify_directly_issued_by(trust.user_auth_ca)
-    except (ValueError, TypeError, InvalidSignature) as error:
-        raise _refusal("CERT_UNTRUSTED") from error
+    if not examined.signed_by_ca:
+        raise _refusal("CERT_UNTRUSTED")
     for authority in (trust.user_auth_ca, trust.root):
         if not authority.not_valid_before_utc <= now <= authority.not_valid_after_utc:
             raise _refusal("CERT_UNTRUSTED")
