@@ -14,12 +14,11 @@ from issuance.card_auth import (
     verify_card_certificate,
     verify_card_signature,
 )
-from issuance.eligibility import JST
 from issuance.errors import CardAuthError
-from issuance.identity import CardLink
 from issuance.kiosks import KioskSession, SessionError, SessionState
 from issuance.ports import UnitOfWork
 from issuance.refusals import RefusalError
+from issuance.session_checks import check_holder, linked_resident
 
 CHALLENGE_CONTEXT = b"kofu-kiosk-auth/1"
 
@@ -44,15 +43,6 @@ def challenge_message(kiosk_id: str, session_id: str, nonce: bytes) -> bytes:
     )
 
 
-def _linked_resident(uow: UnitOfWork, fingerprint: str, now: datetime) -> str:
-    link = uow.session.get(CardLink, fingerprint)
-    if link is None:
-        raise RefusalError("CARD_NOT_LINKED")
-    if now.astimezone(JST).date() < link.usable_from:
-        raise RefusalError("CARD_NOT_YET_USABLE")
-    return link.juminhyo_code
-
-
 def open_session(
     uow: UnitOfWork,
     kiosk_id: str,
@@ -61,10 +51,15 @@ def open_session(
     policy: AuthPolicy,
     now: datetime,
 ) -> Challenge:
-    """Check the card's certificate and hand out a one-time challenge for this kiosk."""
+    """Check the card's certificate and hand out a one-time challenge for this kiosk.
+
+    Raises CardAuthError (CERT_REVOKED…) or RefusalError (CARD_NOT_LINKED,
+    CARD_NOT_YET_USABLE). Nothing about the person is checked yet: before the PIN, whoever
+    holds the card must not learn, say, that its owner is under DV protection.
+    """
     verify_card_certificate(certificate_der, trust, now)
     fingerprint = certificate_fingerprint(certificate_der)
-    _linked_resident(uow, fingerprint, now)
+    linked_resident(uow, fingerprint, now)
     session_id = secrets.token_hex(16)
     nonce = secrets.token_bytes(32)
     session = KioskSession(
@@ -103,7 +98,12 @@ def authenticate_session(
     policy: AuthPolicy,
     now: datetime,
 ) -> KioskSession:
-    """Check the card's answer and bind the session to its resident. The challenge burns on use."""
+    """Check the card's answer and bind the session to its resident. The challenge burns on use.
+
+    Then the checks every later call makes again (session_checks.checked_session): a
+    resident who may get nothing at all (DV等支援措置, deceased, under 15) is refused here
+    with that RefusalError. Any failure closes the session.
+    """
     session = _load_for_update(uow, kiosk_id, session_id)
     if session.state is not SessionState.CHALLENGED:
         session.authenticate("", now, policy.session_ttl)  # raises CHALLENGE_USED
@@ -111,8 +111,9 @@ def authenticate_session(
     try:
         certificate = verify_card_certificate(session.certificate_der, trust, now)
         verify_card_signature(certificate, message, signature)
-        juminhyo_code = _linked_resident(uow, session.certificate_fingerprint, now)
-        session.authenticate(juminhyo_code, now, policy.session_ttl)
+        resident = linked_resident(uow, session.certificate_fingerprint, now)
+        session.authenticate(resident.juminhyo_code, now, policy.session_ttl)
+        check_holder(resident, now)
     except (CardAuthError, RefusalError, SessionError):
         session.close()
         uow.commit()

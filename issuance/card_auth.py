@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -57,6 +58,31 @@ def _refusal(code: str) -> CardAuthError:
     return CardAuthError(code=code, message_ja=message_ja, message_en=message_en)
 
 
+@dataclass(frozen=True)
+class Revocations:
+    """What the current CRL says: until when it may be relied on, and the serials it revokes.
+
+    The serials are a set, made once per CRL file: JPKI's list is long, and a lookup in the
+    CRL object itself scans it (about 24 ms per look-up at 100,000 entries), once per call.
+    """
+
+    next_update: datetime | None
+    serials: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Examined:
+    """What never changes about a certificate's bytes: whether JPKI's CA signed it, its use."""
+
+    certificate: x509.Certificate
+    signed_by_ca: bool
+    allows_signature: bool
+
+
+# Certificates examined and kept per process (about the cards in session at once, and more).
+EXAMINED_KEPT = 2048
+
+
 class TrustStore:
     """The JPKI root and user-auth CA certificates, and the CRL re-read when its file changes."""
 
@@ -74,7 +100,8 @@ class TrustStore:
         self.crl_path = Path(crl_path)
         self._lock = threading.Lock()
         self._crl_file_key: tuple[int, int, int] | None = None
-        self._crl: x509.CertificateRevocationList | None = None
+        self._revocations: Revocations | None = None
+        self._examined: dict[bytes, Examined] = {}
 
     @classmethod
     def from_files(cls, root_path: Path, ca_path: Path, crl_path: Path) -> TrustStore:
@@ -82,8 +109,11 @@ class TrustStore:
         user_auth_ca = x509.load_pem_x509_certificate(Path(ca_path).read_bytes())
         return cls(root, user_auth_ca, crl_path)
 
-    def current_crl(self) -> x509.CertificateRevocationList:
-        """The CRL as the file holds it now; REVOCATION_UNAVAILABLE if it cannot be trusted."""
+    def current_revocations(self) -> Revocations:
+        """The CRL as the file holds it now; REVOCATION_UNAVAILABLE if it cannot be trusted.
+
+        One stat per call; the file is read and checked again only when the stat changed.
+        """
         with self._lock:
             try:
                 stat = os.stat(self.crl_path)
@@ -91,11 +121,41 @@ class TrustStore:
                 raise _refusal("REVOCATION_UNAVAILABLE") from error
             # the inode changes on an atomic replace even when the mtime does not
             file_key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-            if self._crl is None or file_key != self._crl_file_key:
-                self._crl = None
-                self._crl = self._read_crl()
+            if self._revocations is None or file_key != self._crl_file_key:
+                self._revocations = None
+                crl = self._read_crl()
+                self._revocations = Revocations(
+                    crl.next_update_utc, frozenset(entry.serial_number for entry in crl)
+                )
                 self._crl_file_key = file_key
-            return self._crl
+            return self._revocations
+
+    def examine(self, certificate_der: bytes) -> Examined:
+        """The certificate parsed, its CA signature and key usage checked, once per process.
+
+        Sign-in and every later call of a session check the same bytes: the RSA check of the
+        CA's signature (the costly part) is made the first time only. CERT_MALFORMED if the
+        bytes are not a certificate.
+        """
+        key = hashlib.sha256(certificate_der).digest()
+        examined = self._examined.get(key)
+        if examined is not None:
+            return examined
+        try:
+            certificate = x509.load_der_x509_certificate(certificate_der)
+        except ValueError as error:
+            raise _refusal("CERT_MALFORMED") from error
+        try:
+            certificate.verify_directly_issued_by(self.user_auth_ca)
+            signed = True
+        except (ValueError, TypeError, InvalidSignature):
+            signed = False
+        examined = Examined(certificate, signed, _allows_digital_signature(certificate))
+        with self._lock:
+            while len(self._examined) >= EXAMINED_KEPT:
+                del self._examined[next(iter(self._examined))]  # the oldest first
+            self._examined[key] = examined
+        return examined
 
     def _read_crl(self) -> x509.CertificateRevocationList:
         try:
@@ -112,24 +172,27 @@ class TrustStore:
 def verify_card_certificate(
     certificate_der: bytes, trust: TrustStore, now: datetime
 ) -> x509.Certificate:
-    """The card's user-authentication certificate, if the centre accepts it at ``now``."""
+    """The card's user-authentication certificate, if the centre accepts it at ``now``.
+
+    Checked at sign-in and again on every later call of the session. Raises CardAuthError:
+    CERT_MALFORMED, CERT_UNTRUSTED, CERT_NOT_YET_VALID, CERT_EXPIRED, CERT_REVOKED,
+    REVOCATION_UNAVAILABLE (no CRL, or one past its nextUpdate).
+    """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    try:
-        certificate = x509.load_der_x509_certificate(certificate_der)
-    except ValueError as error:
-        raise _refusal("CERT_MALFORMED") from error
-    _check_issued_by_jpki(certificate, trust, now)
+    examined = trust.examine(certificate_der)
+    certificate = examined.certificate
+    _check_issued_by_jpki(examined, trust, now)
     if now < certificate.not_valid_before_utc:
         raise _refusal("CERT_NOT_YET_VALID")
     if now > certificate.not_valid_after_utc:
         raise _refusal("CERT_EXPIRED")
-    if not _allows_digital_signature(certificate):
+    if not examined.allows_signature:
         raise _refusal("CERT_UNTRUSTED")
-    crl = trust.current_crl()
-    if crl.next_update_utc is None or now > crl.next_update_utc:
+    revocations = trust.current_revocations()
+    if revocations.next_update is None or now > revocations.next_update:
         raise _refusal("REVOCATION_UNAVAILABLE")
-    if crl.get_revoked_certificate_by_serial_number(certificate.serial_number) is not None:
+    if certificate.serial_number in revocations.serials:
         raise _refusal("CERT_REVOKED")
     return certificate
 
@@ -150,12 +213,10 @@ def certificate_fingerprint(certificate_der: bytes) -> str:
     return hashlib.sha256(certificate_der).hexdigest()
 
 
-def _check_issued_by_jpki(certificate: x509.Certificate, trust: TrustStore, now: datetime) -> None:
+def _check_issued_by_jpki(examined: Examined, trust: TrustStore, now: datetime) -> None:
     """The user-auth CA signed it, and the CA and root (chained at start-up) are in force."""
-    try:
-        certificate.verify_directly_issued_by(trust.user_auth_ca)
-    except (ValueError, TypeError, InvalidSignature) as error:
-        raise _refusal("CERT_UNTRUSTED") from error
+    if not examined.signed_by_ca:
+        raise _refusal("CERT_UNTRUSTED")
     for authority in (trust.user_auth_ca, trust.root):
         if not authority.not_valid_before_utc <= now <= authority.not_valid_after_utc:
             raise _refusal("CERT_UNTRUSTED")

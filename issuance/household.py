@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from issuance.audit import audit_access
-from issuance.eligibility import JST, check_resident
+from issuance.card_auth import TrustStore
+from issuance.eligibility import JST
 from issuance.identity import Resident
+from issuance.model import CertificateKind
 from issuance.ports import BackendRegistry, MunicipalityDirectory, UnitOfWork
 from issuance.records import Household, Person
 from issuance.refusals import RefusalError
-from issuance.services import session_resident
+from issuance.routing import check_resident_for
+from issuance.session_checks import session_resident
 
 
 @dataclass(frozen=True)
@@ -68,13 +71,19 @@ def list_household(
     uow: UnitOfWork,
     directory: MunicipalityDirectory,
     backends: BackendRegistry,
+    trust: TrustStore,
     kiosk_id: str,
     session_id: str,
     now: datetime,
 ) -> list[MemberChoice]:
-    """The members the resident may choose for a 住民票, by name and 続柄; access is audited."""
-    resident = session_resident(uow, kiosk_id, session_id, now)
-    check_resident(resident, now.astimezone(JST).date())
+    """The members the resident may choose for a 住民票, by name and 続柄; access is audited.
+
+    Refused (RefusalError) as a 住民票 itself would be for the person — MOVING_OUT once a
+    転出届 is filed, MOVED_ABROAD — besides what ``session_resident`` raises: no member is
+    listed for a certificate that cannot be issued.
+    """
+    resident = session_resident(uow, trust, kiosk_id, session_id, now)
+    check_resident_for(resident, CertificateKind.JUMINHYO, now.astimezone(JST).date())
     household = fetch_household(uow, directory, backends, resident)
     audit_access(
         uow,

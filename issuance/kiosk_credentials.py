@@ -12,6 +12,7 @@ from issuance.errors import KofuError
 from issuance.kiosks import Kiosk
 from issuance.ports import UnitOfWork
 from issuance.reference import VersionedCache
+from issuance.session_checks import end_kiosk_sessions
 
 
 class KioskAuthError(KofuError):
@@ -45,10 +46,14 @@ def register_kiosk(
 
 
 def revoke_kiosk(uow: UnitOfWork, kiosk_id: str, now: datetime) -> None:
+    """Revoke a kiosk's credential; in the same commit its sessions end and their requests
+    not yet downloaded are withdrawn, ready documents deleted (session_checks). KioskAuthError
+    for an unknown kiosk."""
     kiosk = uow.session.get(Kiosk, kiosk_id)
     if kiosk is None:
         raise KioskAuthError()
     kiosk.revoked_at = now
+    end_kiosk_sessions(uow, kiosk_id, now)
     uow.commit()
 
 
@@ -80,18 +85,22 @@ class KioskDirectory:
 
 
 def authenticate_kiosk(
-    uow: UnitOfWork, kiosks: KioskDirectory, pepper: str, token: str | None
+    uow: UnitOfWork, kiosks: KioskDirectory, pepper: str, token: str | None, now: datetime
 ) -> str:
-    """The kiosk id behind a bearer token; unknown, wrong and revoked all look the same."""
+    """The kiosk id behind a bearer token; unknown, wrong and revoked all look the same.
+
+    A revoked kiosk that still presents its secret (revoked elsewhere, e.g. by plain SQL, and
+    calling again) has its sessions ended first, as ``revoke_kiosk`` would (committed).
+    """
     if not token or "." not in token:
         raise KioskAuthError()
     kiosk_id, _, secret = token.partition(".")
     kiosk = kiosks.get(uow, kiosk_id[:32])
     expected = kiosk.credential_hash if kiosk is not None else credential_hash(pepper, "x")
-    if (
-        not hmac.compare_digest(expected, credential_hash(pepper, secret))
-        or kiosk is None
-        or not kiosk.active
-    ):
+    if not hmac.compare_digest(expected, credential_hash(pepper, secret)) or kiosk is None:
+        raise KioskAuthError()
+    if not kiosk.active:
+        end_kiosk_sessions(uow, kiosk.id, now)
+        uow.commit()
         raise KioskAuthError()
     return kiosk.id

@@ -7,28 +7,31 @@ from datetime import datetime
 
 from issuance.assembly import bound_record
 from issuance.audit import audit_access
+from issuance.card_auth import TrustStore
 from issuance.household import MemberChoice, member_ref
 from issuance.model import CertificateKind
 from issuance.ports import BackendRegistry, MunicipalityDirectory, UnitOfWork
 from issuance.records import Koseki, RecordQuery
 from issuance.refusals import RefusalError
 from issuance.routing import route_request
-from issuance.services import session_resident
+from issuance.session_checks import session_resident
 
 
 def list_koseki_members(
     uow: UnitOfWork,
     directory: MunicipalityDirectory,
     backends: BackendRegistry,
+    trust: TrustStore,
     kiosk_id: str,
     session_id: str,
     now: datetime,
 ) -> list[MemberChoice]:
     """Living members recorded in the 戸籍 (not 除籍), from the 本籍地; the access is audited.
 
-    Routed like a 附票 request: DV, 利用登録 and hours refuse the listing as they would it.
+    Routed like a 附票 request: DV, 利用登録 and hours refuse the listing as they would it,
+    after sign-in's checks made again (``session_resident``).
     """
-    resident = session_resident(uow, kiosk_id, session_id, now)
+    resident = session_resident(uow, trust, kiosk_id, session_id, now)
     route = route_request(uow, directory, resident, CertificateKind.KOSEKI_FUHYO, now)
     query = RecordQuery(
         f"koseki-list-{secrets.token_hex(8)}", route.info.code, resident.juminhyo_code

@@ -54,6 +54,9 @@ FINAL_STATES = frozenset(
     {RequestState.PRINTED, RequestState.VOIDED, RequestState.FAILED, RequestState.EXPIRED}
 )
 
+# Not yet out of the centre: what a failed check later in the session withdraws.
+OPEN_STATES = frozenset({RequestState.ACCEPTED, RequestState.RENDERING, RequestState.READY})
+
 
 class RequestStateError(KofuError):
     code = "REQUEST_STATE_CONFLICT"
@@ -117,6 +120,16 @@ class CertificateRequest(Base):
 
     def fail(self, code: str, now: datetime) -> None:
         self._move(RequestState.FAILED, {RequestState.ACCEPTED, RequestState.RENDERING}, now)
+        self.failure_code = code
+
+    def withdraw(self, code: str, now: datetime) -> None:
+        """Refused before it left the centre by a check made again later in its session.
+
+        Ends ``failed`` with the refusal's code, at no charge; the caller deletes a ready
+        document in the same transaction. A delivered request is past this point (the paper
+        may exist): RequestStateError.
+        """
+        self._move(RequestState.FAILED, set(OPEN_STATES), now)
         self.failure_code = code
 
     def deliver(self, now: datetime) -> None:

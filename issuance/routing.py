@@ -82,8 +82,6 @@ def _route_tax(
     now: datetime,
     requested_year: int | None,
 ) -> Route:
-    if resident.moving_out:
-        raise RefusalError("MOVING_OUT")
     year = _tax_year(requested_year, now.astimezone(JST).date())
     source = resident.municipality_on(date(year, 1, 1))
     if source is None:
@@ -99,6 +97,28 @@ def _route_tax(
     return Route(kind, former, check_offering(former, kind, now), year, wide_area=True)
 
 
+def check_resident_for(resident: Resident, kind: CertificateKind, today: date) -> None:
+    """The refusals about the person for ``kind`` (DOMAIN §3), before any municipality is asked.
+
+    Raises RefusalError: DV_PROTECTED, DECEASED, UNDER_15 for every kind; MOVED_ABROAD for all
+    but the 本籍地 kinds (NO_RECORD between a 転出 and the next 転入); MOVING_OUT (転出届) for
+    住民票・印鑑・課税; MOVED_IN_TODAY for 住民票・印鑑. Needs nothing but the resident: cheap
+    enough for every call of a session.
+    """
+    check_resident(resident, today)
+    if kind in HONSEKI_KINDS:
+        return
+    if resident.status is ResidentStatus.MOVED_ABROAD:
+        raise RefusalError("MOVED_ABROAD")  # only 本籍地 certificates apply to them
+    if resident.municipality_code is None:
+        raise RefusalError("NO_RECORD")  # moved out (転出), not yet moved in anywhere
+    if kind in TAX_KINDS:
+        if resident.moving_out:
+            raise RefusalError("MOVING_OUT")
+        return
+    check_juminhyo(resident, today)
+
+
 def route_request(
     uow: UnitOfWork,
     directory: MunicipalityDirectory,
@@ -111,15 +131,10 @@ def route_request(
 
     The centre's own DV list is checked first, for every kind, whatever a backend says.
     """
-    check_resident(resident, now.astimezone(JST).date())
+    check_resident_for(resident, kind, now.astimezone(JST).date())
     if kind in HONSEKI_KINDS:
         return _route_honseki(uow, directory, resident, kind, now)
-    if resident.status is ResidentStatus.MOVED_ABROAD:
-        raise RefusalError("MOVED_ABROAD")  # only 本籍地 certificates apply to them
-    if resident.municipality_code is None:
-        raise RefusalError("NO_RECORD")  # moved out (転出), not yet moved in anywhere
     if kind in TAX_KINDS:
         return _route_tax(uow, directory, resident, kind, now, tax_year)
-    check_juminhyo(resident, now.astimezone(JST).date())
     info = _municipality(uow, directory, resident.municipality_code)
     return Route(kind, info, check_offering(info, kind, now))

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from issuance.audit import audit_access
-from issuance.eligibility import JST, check_resident
+from issuance.card_auth import TrustStore
+from issuance.eligibility import JST
 from issuance.errors import KofuError
 from issuance.identity import Resident
-from issuance.kiosks import KioskSession, SessionError
 from issuance.model import (
     KIND_LABELS,
     CertificateKind,
@@ -34,6 +34,7 @@ from issuance.ports import (
 )
 from issuance.refusals import RefusalError
 from issuance.routing import Route, route_request
+from issuance.session_checks import recheck_request, session_resident
 from issuance.use_registration import UseRegistration, register_use
 from issuance.verification import DocumentStatus, set_status
 
@@ -74,22 +75,16 @@ class NewRequest:
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def session_resident(uow: UnitOfWork, kiosk_id: str, session_id: str, now: datetime) -> Resident:
-    session = uow.session.get(KioskSession, session_id)
-    if session is None:
-        raise SessionError("SESSION_NOT_FOUND", "手続きが見つかりません。", "Session not found.")
-    code = session.require_resident(kiosk_id, now)
-    resident = uow.session.get(Resident, code)
-    if resident is None:
-        raise RefusalError("NO_RECORD")
-    return resident
-
-
 def get_menu(
-    uow: UnitOfWork, directory: MunicipalityDirectory, kiosk_id: str, session_id: str, now: datetime
+    uow: UnitOfWork,
+    directory: MunicipalityDirectory,
+    trust: TrustStore,
+    kiosk_id: str,
+    session_id: str,
+    now: datetime,
 ) -> list[MenuItem]:
     """Every certificate kind, with its fee when available now or the reason it is not."""
-    resident = session_resident(uow, kiosk_id, session_id, now)
+    resident = session_resident(uow, trust, kiosk_id, session_id, now)
     items = []
     for kind in CertificateKind:
         ja, en = KIND_LABELS[kind]
@@ -189,13 +184,14 @@ def submit_request(
     directory: MunicipalityDirectory,
     backends: BackendRegistry,
     queue: JobQueue,
+    trust: TrustStore,
     kiosk_id: str,
     session_id: str,
     new: NewRequest,
     now: datetime,
 ) -> tuple[CertificateRequest, bool]:
     """Accept a request (or return the one this idempotency key already made) and enqueue it."""
-    resident = session_resident(uow, kiosk_id, session_id, now)
+    resident = session_resident(uow, trust, kiosk_id, session_id, now)
     existing = _existing(uow, session_id, new.idempotency_key)
     if existing is not None:
         return _replay(existing, new), False
@@ -230,11 +226,45 @@ def load_request(
     return request
 
 
+def poll_request(
+    uow: UnitOfWork,
+    trust: TrustStore,
+    kiosk_id: str,
+    session_id: str,
+    request_id: str,
+    now: datetime,
+) -> CertificateRequest:
+    """A request's state, after sign-in's checks and its kind's own refusals made again.
+
+    A request whose kind is now refused to the resident (a 転出届 filed since, for a 住民票)
+    is withdrawn and answered ``failed`` with that refusal, as a refusal at render would be.
+    Raises what ``session_resident`` raises, and RequestNotFoundError.
+    """
+    resident = session_resident(uow, trust, kiosk_id, session_id, now)
+    request = load_request(uow, kiosk_id, session_id, request_id)
+    recheck_request(uow, request, resident, now)
+    return request
+
+
 def download_document(
-    uow: UnitOfWork, kiosk_id: str, session_id: str, request_id: str, now: datetime
+    uow: UnitOfWork,
+    trust: TrustStore,
+    kiosk_id: str,
+    session_id: str,
+    request_id: str,
+    now: datetime,
 ) -> tuple[CertificateRequest, bytes]:
-    """The one download: the document leaves the centre and is deleted in the same commit."""
+    """The one download: the document leaves the centre and is deleted in the same commit.
+
+    Sign-in's checks and the kind's refusals are made again first; a refusal (raised, with
+    its code) has withdrawn the request and deleted its document. Raises RequestNotFoundError,
+    RequestStateError (not ready, or already delivered) and what ``session_resident`` raises.
+    """
+    resident = session_resident(uow, trust, kiosk_id, session_id, now)
     request = load_request(uow, kiosk_id, session_id, request_id, for_update=True)
+    refusal = recheck_request(uow, request, resident, now)
+    if refusal is not None:
+        raise refusal
     request.deliver(now)
     document = uow.session.get(Document, request.id)
     if document is None:
@@ -256,7 +286,11 @@ def confirm_print(
     printed: bool,
     now: datetime,
 ) -> tuple[CertificateRequest, bool]:
-    """Printed: exactly one billing event. Failed: voided at no charge. Retries change nothing."""
+    """Printed: exactly one billing event. Failed: voided at no charge. Retries change nothing.
+
+    Not re-checked like the other calls: a delivered document may be on paper already, so
+    its print is recorded and charged once even if the session has ended since.
+    """
     request = load_request(uow, kiosk_id, session_id, request_id, for_update=True)
     if not request.confirm(printed, now):
         return request, False
@@ -283,11 +317,15 @@ def confirm_print(
 
 
 def file_use_registration(
-    uow: UnitOfWork, directory: MunicipalityDirectory, kiosk_id: str, session_id: str, now: datetime
+    uow: UnitOfWork,
+    directory: MunicipalityDirectory,
+    trust: TrustStore,
+    kiosk_id: str,
+    session_id: str,
+    now: datetime,
 ) -> tuple[UseRegistration, str]:
     """The 利用登録 with the resident's 本籍地 (idempotent), and that municipality's name."""
-    resident = session_resident(uow, kiosk_id, session_id, now)
-    check_resident(resident, now.astimezone(JST).date())
+    resident = session_resident(uow, trust, kiosk_id, session_id, now)
     registration = register_use(uow, directory, resident, now)
     info = directory.get(uow, registration.municipality_code)
     return registration, info.name if info else ""

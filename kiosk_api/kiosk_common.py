@@ -20,6 +20,24 @@ bp = Blueprint("kiosk_v1", __name__, url_prefix="/v1")
 spec = ApiSpec("kofu kiosk protocol", "1.0.0")
 SESSION = "/v1/sessions/{session_id}"
 REQUEST = SESSION + "/requests/{request_id}"
+# What every call after sign-in may be refused with (issuance.session_checks): the kiosk, the
+# session, the card's certificate and link, the person. A card or person refusal ends the
+# session: its requests not yet downloaded end failed with that code, at no charge.
+SESSION_CHECKS = (
+    "KIOSK_UNAUTHORIZED",
+    "SESSION_NOT_FOUND",
+    "SESSION_NOT_AUTHENTICATED",
+    "SESSION_INVALID",
+    "CERT_REVOKED",
+    "CERT_EXPIRED",
+    "CERT_UNTRUSTED",
+    "REVOCATION_UNAVAILABLE",
+    "CARD_NOT_LINKED",
+    "CARD_NOT_YET_USABLE",
+    "DV_PROTECTED",
+    "DECEASED",
+    "UNDER_15",
+)
 
 
 def b64(value: str, field: str) -> bytes:
@@ -38,7 +56,9 @@ def kiosk_of(platform: Platform, uow: UnitOfWork) -> str:
     """The calling kiosk, checked in the view's own transaction (one round of queries less)."""
     header = request.headers.get("Authorization", "")
     token = header[7:] if header.startswith("Bearer ") else None
-    return authenticate_kiosk(uow, platform.kiosks, platform.settings.kiosk_key_pepper, token)
+    return authenticate_kiosk(
+        uow, platform.kiosks, platform.settings.kiosk_key_pepper, token, platform.now()
+    )
 
 
 def as_json(model: object, status: int = 200) -> tuple[Response, int]:

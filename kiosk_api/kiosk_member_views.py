@@ -7,7 +7,7 @@ from flask import Response
 from issuance import household
 from issuance.koseki_members import list_koseki_members
 from kiosk_api import schemas
-from kiosk_api.kiosk_common import SESSION, as_json, bp, kiosk_of, spec
+from kiosk_api.kiosk_common import SESSION, SESSION_CHECKS, as_json, bp, kiosk_of, spec
 from kiosk_api.platform import current_platform
 
 
@@ -16,7 +16,7 @@ from kiosk_api.platform import current_platform
     SESSION + "/household",
     "Household members to choose from (names and 続柄 only)",
     response=schemas.HouseholdOut,
-    errors=("SESSION_NOT_FOUND", "DV_PROTECTED", "NO_RECORD"),
+    errors=(*SESSION_CHECKS, "MOVING_OUT", "MOVED_ABROAD", "MOVED_IN_TODAY", "NO_RECORD"),
 )
 @bp.get("/sessions/<session_id>/household")
 def household_members(session_id: str) -> tuple[Response, int]:
@@ -24,7 +24,13 @@ def household_members(session_id: str) -> tuple[Response, int]:
     with platform.uow() as uow:
         kiosk_id = kiosk_of(platform, uow)
         members = household.list_household(
-            uow, platform.directory, platform.backends, kiosk_id, session_id, platform.now()
+            uow,
+            platform.directory,
+            platform.backends,
+            platform.trust,
+            kiosk_id,
+            session_id,
+            platform.now(),
         )
     return _members_out(members)
 
@@ -48,8 +54,7 @@ def _members_out(members: list[household.MemberChoice]) -> tuple[Response, int]:
     "People recorded in the resident's 戸籍 to choose for 個人事項 or 附票 (names only)",
     response=schemas.HouseholdOut,
     errors=(
-        "SESSION_NOT_FOUND",
-        "DV_PROTECTED",
+        *SESSION_CHECKS,
         "NO_KOSEKI_RECORD",
         "USE_REGISTRATION_REQUIRED",
         "USE_REGISTRATION_PENDING",
@@ -62,6 +67,12 @@ def koseki_members(session_id: str) -> tuple[Response, int]:
     with platform.uow() as uow:
         kiosk_id = kiosk_of(platform, uow)
         members = list_koseki_members(
-            uow, platform.directory, platform.backends, kiosk_id, session_id, platform.now()
+            uow,
+            platform.directory,
+            platform.backends,
+            platform.trust,
+            kiosk_id,
+            session_id,
+            platform.now(),
         )
     return _members_out(members)

@@ -10,7 +10,16 @@ from issuance import services
 from issuance.errors import KofuError
 from issuance.model import CertificateKind
 from kiosk_api import metrics, schemas
-from kiosk_api.kiosk_common import REQUEST, SESSION, as_json, bp, kiosk_of, request_out, spec
+from kiosk_api.kiosk_common import (
+    REQUEST,
+    SESSION,
+    SESSION_CHECKS,
+    as_json,
+    bp,
+    kiosk_of,
+    request_out,
+    spec,
+)
 from kiosk_api.openapi import parse_body, parse_query
 from kiosk_api.platform import current_platform
 
@@ -27,11 +36,10 @@ PENDING_STATES = frozenset({"accepted", "rendering"})
     status=202,
     query=schemas.PollQuery,
     errors=(
+        *SESSION_CHECKS,
         "IDEMPOTENCY_KEY_REUSED",
         "OUT_OF_HOURS",
         "MAINTENANCE",
-        "DV_PROTECTED",
-        "UNDER_15",
         "NOT_OFFERED",
         "MOVING_OUT",
         "MOVED_ABROAD",
@@ -69,6 +77,7 @@ def submit(session_id: str) -> tuple[Response, int]:
                 platform.directory,
                 platform.backends,
                 platform.queue,
+                platform.trust,
                 kiosk_id,
                 session_id,
                 new,
@@ -89,7 +98,12 @@ def submit(session_id: str) -> tuple[Response, int]:
     "File a 利用登録 with the 本籍地 (戸籍・附票 when 本籍地 ≠ 住所地)",
     response=schemas.UseRegistrationOut,
     status=201,
-    errors=("USE_REGISTRATION_NOT_NEEDED", "NO_KOSEKI_RECORD", "DV_PROTECTED", "UNDER_15"),
+    errors=(
+        *SESSION_CHECKS,
+        "USE_REGISTRATION_NOT_NEEDED",
+        "NO_KOSEKI_RECORD",
+        "MUNICIPALITY_NOT_PARTICIPATING",
+    ),
 )
 @bp.post("/sessions/<session_id>/use-registrations")
 def use_registration(session_id: str) -> tuple[Response, int]:
@@ -97,7 +111,7 @@ def use_registration(session_id: str) -> tuple[Response, int]:
     with platform.uow() as uow:
         kiosk_id = kiosk_of(platform, uow)
         filed, name = services.file_use_registration(
-            uow, platform.directory, kiosk_id, session_id, platform.now()
+            uow, platform.directory, platform.trust, kiosk_id, session_id, platform.now()
         )
         out = schemas.UseRegistrationOut(
             municipality_code=filed.municipality_code,
@@ -110,9 +124,11 @@ def use_registration(session_id: str) -> tuple[Response, int]:
 @spec.route(
     "GET",
     REQUEST,
-    "Poll a request; with ?wait=N the answer waits up to N s for it to change state",
+    "Poll a request; with ?wait=N the answer waits up to N s for it to change state. A request "
+    "its kind no longer allows (e.g. MOVING_OUT after a 転出届) is answered failed with that "
+    "refusal",
     response=schemas.RequestOut,
-    errors=("REQUEST_NOT_FOUND", "INVALID_REQUEST"),
+    errors=(*SESSION_CHECKS, "REQUEST_NOT_FOUND", "INVALID_REQUEST"),
     query=schemas.PollQuery,
 )
 @bp.get("/sessions/<session_id>/requests/<request_id>")
@@ -121,7 +137,10 @@ def poll(session_id: str, request_id: str) -> tuple[Response, int]:
     deadline = time.monotonic() + parse_query(schemas.PollQuery).wait
     with platform.uow() as uow:
         kiosk_id = kiosk_of(platform, uow)
-        out = request_out(services.load_request(uow, kiosk_id, session_id, request_id))
+        req = services.poll_request(
+            uow, platform.trust, kiosk_id, session_id, request_id, platform.now()
+        )
+        out = request_out(req)
     return _held(kiosk_id, session_id, out, deadline)
 
 
@@ -155,14 +174,24 @@ def _held(
     REQUEST + "/document",
     "Download the document once (then it leaves the centre)",
     content_type="application/pdf",
-    errors=("REQUEST_NOT_FOUND", "DOCUMENT_ALREADY_DELIVERED", "REQUEST_STATE_CONFLICT"),
+    errors=(
+        *SESSION_CHECKS,
+        "MOVING_OUT",
+        "MOVED_ABROAD",
+        "REQUEST_NOT_FOUND",
+        "DOCUMENT_ALREADY_DELIVERED",
+        "DOCUMENT_GONE",
+        "REQUEST_STATE_CONFLICT",
+    ),
 )
 @bp.get("/sessions/<session_id>/requests/<request_id>/document")
 def download(session_id: str, request_id: str) -> Response:
     platform = current_platform()
     with platform.uow() as uow:
         kiosk_id = kiosk_of(platform, uow)
-        req, pdf = services.download_document(uow, kiosk_id, session_id, request_id, platform.now())
+        req, pdf = services.download_document(
+            uow, platform.trust, kiosk_id, session_id, request_id, platform.now()
+        )
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Kofu-Serial"] = req.serial
@@ -173,7 +202,8 @@ def download(session_id: str, request_id: str) -> Response:
 @spec.route(
     "POST",
     REQUEST + "/confirmation",
-    "Report the print result: printed is charged once, failed is void",
+    "Report the print result: printed is charged once, failed is void (even once the session "
+    "has ended: the paper may exist)",
     body=schemas.ConfirmBody,
     response=schemas.RequestOut,
     errors=("REQUEST_NOT_FOUND", "REQUEST_STATE_CONFLICT"),

@@ -12,7 +12,7 @@ from flask import Response
 from issuance import authentication, services
 from issuance.ports import UnitOfWork
 from kiosk_api import schemas
-from kiosk_api.kiosk_common import SESSION, as_json, b64, bp, kiosk_of, spec
+from kiosk_api.kiosk_common import SESSION, SESSION_CHECKS, as_json, b64, bp, kiosk_of, spec
 from kiosk_api.openapi import parse_body
 from kiosk_api.platform import Platform, current_platform
 
@@ -64,7 +64,7 @@ def open_session() -> tuple[Response, int]:
     "Answer the challenge with the card's signature",
     body=schemas.AuthenticateBody,
     response=schemas.SessionOut,
-    errors=("SIGNATURE_INVALID", "CHALLENGE_USED", "CHALLENGE_EXPIRED", "SESSION_NOT_FOUND"),
+    errors=("SIGNATURE_INVALID", "CHALLENGE_USED", "CHALLENGE_EXPIRED", *SESSION_CHECKS),
 )
 @bp.post("/sessions/<session_id>/authenticate")
 def authenticate(session_id: str) -> tuple[Response, int]:
@@ -98,7 +98,7 @@ def authenticate(session_id: str) -> tuple[Response, int]:
     SESSION + "/menu",
     "What this resident may get now, with fees or the reason not",
     response=schemas.MenuOut,
-    errors=("SESSION_NOT_FOUND", "SESSION_INVALID"),
+    errors=SESSION_CHECKS,
 )
 @bp.get("/sessions/<session_id>/menu")
 def menu(session_id: str) -> tuple[Response, int]:
@@ -109,7 +109,9 @@ def menu(session_id: str) -> tuple[Response, int]:
 
 
 def _menu(platform: Platform, uow: UnitOfWork, kiosk_id: str, session_id: str) -> schemas.MenuOut:
-    items = services.get_menu(uow, platform.directory, kiosk_id, session_id, platform.now())
+    items = services.get_menu(
+        uow, platform.directory, platform.trust, kiosk_id, session_id, platform.now()
+    )
     return schemas.MenuOut(
         certificates=[
             schemas.MenuItemOut(

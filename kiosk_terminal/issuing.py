@@ -10,7 +10,7 @@ from typing import Any
 import requests
 
 from kiosk_terminal.centre_client import CentreClient, CentreError
-from kiosk_terminal.messages import Notice, notice_for
+from kiosk_terminal.messages import Notice, notice_for, uncharged
 from kiosk_terminal.printing import Printer, PrintFailedError
 from kiosk_terminal.screens import JUMINHYO, KOSEKI_PICKS, Choice
 
@@ -21,8 +21,9 @@ class Issuer:
     """Runs on the terminal's worker thread; reports progress through callbacks.
 
     ``accepted(request_id)`` when the centre takes the request, ``printing()`` once the PDF is
-    here, ``refused(notice)`` for any refusal or failure, and ``printed(serial)`` once the papers
-    are out and the centre is told.
+    here, ``refused(notice)`` for any refusal or failure (the resident accepted the fee: the
+    notice says nothing was charged), and ``printed(serial)`` once the papers are out and the
+    centre is told.
     """
 
     def __init__(
@@ -35,7 +36,8 @@ class Issuer:
         accepted: Callable[[str], None],
     ) -> None:
         self.centre, self.printer = centre, printer
-        self.printing, self.refused, self.printed = printing, refused, printed
+        self.printing, self.printed = printing, printed
+        self.refused: Callable[[Notice], None] = lambda notice: refused(uncharged(notice))
         self.accepted = accepted
 
     def issue(self, session_id: str, choice: Choice, ready_timeout: float) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiosk_terminal.card_slot import CardRemovedError, NoReaderError
 from kiosk_terminal.jpki import CardError, NotMyNumberCardError, PinLockedError
@@ -47,8 +47,10 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
     "USE_REGISTRATION_PENDING": LATER,
     "NO_TAX_DATA_YET": LATER,
     "CARD_AUTH_FAILED": COUNTER,
-    "CERTIFICATE_REVOKED": COUNTER,
-    "CERTIFICATE_EXPIRED": COUNTER,
+    "CERT_REVOKED": COUNTER,  # the centre's codes for the card's certificate
+    "CERT_EXPIRED": COUNTER,
+    "CARD_NOT_LINKED": COUNTER,
+    "REVOCATION_UNAVAILABLE": LATER,
     "PIN_LOCKED": COUNTER,
     "NOT_A_MYNUMBER_CARD": AGAIN,
     "CARD_REMOVED": AGAIN,
@@ -113,3 +115,19 @@ def notice_for(
     if todo_ja in why_ja or (todo_ja == COUNTER[0] and "窓口" in why_ja):  # already said
         todo_ja, todo_en = "", ""
     return Notice(code, why_ja, why_en, todo_ja, todo_en)
+
+
+def uncharged(notice: Notice) -> Notice:
+    """``notice`` for a resident who had accepted the fee: it also says nothing was charged.
+
+    Whatever refuses an issuance before its print is confirmed (a refusal, a check the centre
+    made again mid-session, a failed print) leaves it uncharged: the centre charges a print
+    only once the kiosk confirms it.
+    """
+    if NO_CHARGE[0] in notice.todo_ja:
+        return notice
+    return replace(
+        notice,
+        todo_ja=NO_CHARGE[0] + notice.todo_ja,
+        todo_en=f"{NO_CHARGE[1]} {notice.todo_en}".strip(),
+    )

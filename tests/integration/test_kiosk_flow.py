@@ -144,8 +144,9 @@ def test_another_kiosk_cannot_see_poll_or_download_a_request(
     other_kiosk.session_id = kiosk.session_id
     for path in (other_kiosk.path(request_id), other_kiosk.path(request_id, "/document")):
         stolen = other_kiosk.call("GET", path)
+        # The session is checked first on every call: another kiosk's is as good as unknown.
         assert stolen.status_code == 404
-        assert stolen.json["error"]["code"] == "REQUEST_NOT_FOUND"
+        assert stolen.json["error"]["code"] == "SESSION_NOT_FOUND"
     menu = other_kiosk.call("GET", f"/v1/sessions/{kiosk.session_id}/menu")
     assert menu.json["error"]["code"] == "SESSION_NOT_FOUND"
     assert kiosk.call("GET", kiosk.path(request_id, "/document")).status_code == 200

@@ -64,7 +64,7 @@ def test_a_ref_from_another_session_is_not_a_member_of_the_koseki(
 def test_the_koseki_members_of_a_dv_protected_resident_are_not_listed(
     kiosk: TestKiosk, cards: Path
 ) -> None:
-    assert kiosk.sign_in(cards / "sato-hanako.json").status_code == 200
+    assert kiosk.sign_in(cards / "sato-hanako.json").status_code == 403
     response = kiosk.call("GET", f"/v1/sessions/{kiosk.session_id}/koseki-members")
     assert response.status_code == 403 and response.json["error"]["code"] == "DV_PROTECTED"
 

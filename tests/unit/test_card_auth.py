@@ -99,6 +99,19 @@ def test_a_certificate_from_another_authority_is_untrusted(other_jpki, trust) ->
     assert code == "CERT_UNTRUSTED"
 
 
+def test_checked_again_later_a_certificate_is_judged_at_that_time(jpki, other_jpki, trust) -> None:
+    """The process keeps what never changes (the CA's signature), never the verdict."""
+    certificate, _ = jpki.issue_user_certificate(not_before=now() - timedelta(hours=1), days=1)
+    assert verify_card_certificate(der(certificate), trust, now()) is not None
+    later = now() + timedelta(days=2)
+    assert refusal_code(verify_card_certificate, der(certificate), trust, later) == "CERT_EXPIRED"
+    forged, _ = other_jpki.issue_user_certificate()
+    for _ in range(2):
+        assert refusal_code(verify_card_certificate, der(forged), trust, now()) == (
+            "CERT_UNTRUSTED"
+        )
+
+
 def test_an_expired_certificate_is_refused(jpki: TestJpki, trust: TrustStore) -> None:
     certificate, _ = jpki.issue_user_certificate(not_before=now() - timedelta(days=3), days=1)
     code = refusal_code(verify_card_certificate, der(certificate), trust, now())

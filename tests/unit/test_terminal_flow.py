@@ -22,6 +22,7 @@ from kiosk_terminal.screens import tax_years
 from kiosk_terminal.terminal import Choice, Screen, Terminal, Timeouts
 from kiosk_terminal.virtual_card import VirtualCard
 from kiosk_terminal.web import create_app
+from tests.support.mid_session import revoke_card
 from tests.support.pdf import pdf_text, squeeze
 
 
@@ -187,6 +188,25 @@ def test_records_the_national_index_disagrees_with_send_to_the_counter_at_no_cha
     assert notice and notice.code == "RECORDS_OUT_OF_SYNC"
     assert "窓口" in notice.why_ja and "counter" in notice.why_en
     assert "料金はかかりません" in notice.todo_ja and "not been charged" in notice.todo_en
+
+
+def test_a_card_revoked_while_the_resident_confirms_is_refused_with_why_and_no_charge(
+    terminal: Terminal, slot: VirtualSlot, cards: Path, platform: Platform, tmp_path: Path
+) -> None:
+    """The centre checks the card again on every call: the refusal comes mid-issuance."""
+    insert(terminal, slot, cards / "yamada-taro.json")
+    terminal.choose(Choice())
+    terminal.enter_pin("1234")
+    assert terminal.view.screen is Screen.CONFIRM
+    revoke_card(platform.settings.pki_dir, cards / "yamada-taro.json")
+    assert finish(terminal) is Screen.REFUSED
+    notice = terminal.view.notice
+    assert notice and notice.code == "CERT_REVOKED"
+    assert "失効" in notice.why_ja and "revoked" in notice.why_en
+    assert "料金はかかりません" in notice.todo_ja and "not been charged" in notice.todo_en
+    assert not (tmp_path / "printed").exists() or not list((tmp_path / "printed").iterdir())
+    page = create_app(terminal).test_client().get("/").get_data(as_text=True)
+    assert "CERT_REVOKED" in page and "料金はかかりません" in page
 
 
 def test_the_touch_screen_walks_through_an_issuance_in_japanese_and_english(
