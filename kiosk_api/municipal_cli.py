@@ -22,22 +22,41 @@ def bcl() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
 def bcl_import(settings: Settings, municipality: str, file: Path) -> None:
-    """Validate FILE (JSON, or a ZIP of CSVs) and replace MUNICIPALITY's data with it."""
+    """Validate FILE (JSON, or a ZIP of CSVs) and replace the sections it gives for MUNICIPALITY.
+
+    Sections absent from FILE are kept. Exit status 0: imported, with rows before → after per
+    section; 2: the file was refused, with every bad row; 1: the database refused the import.
+    Nothing changes unless the whole file goes in.
+    """
     from kiosk_api.platform import bootstrap
-    from municipalities.bcl_import import ExtractRejectedError, import_extract, read_extract_file
+    from municipalities.bcl_import import (
+        ExtractRejectedError,
+        ImportFailedError,
+        import_extract,
+        read_extract_file,
+    )
 
     platform = bootstrap(settings, jobs=False)
     try:
         data = read_extract_file(file)
         total = sum(len(v) for v in data.values() if isinstance(v, list))
         with platform.uow() as uow, click.progressbar(length=total, label="importing") as bar:
-            count = import_extract(uow, municipality, data, bar.update)
+            report = import_extract(uow, municipality, data, bar.update)
     except ExtractRejectedError as rejected:
         click.echo(f"rejected: {len(rejected.problems)} problems; nothing was changed", err=True)
         for p in rejected.problems[:200]:
             click.echo(f"  {p.section} row {p.row} {p.field}: {p.code} {p.message}", err=True)
         sys.exit(2)
-    click.echo(f"imported {count} rows for {municipality}")
+    except ImportFailedError as failed:
+        click.echo(f"{failed.code}: {failed.message_en} ({failed.reason})", err=True)
+        sys.exit(1)
+    finally:
+        platform.close()
+    click.echo(f"imported {report.rows_written} rows for {municipality}")
+    click.echo(f"  {'section':<16}{'before':>8}   {'after':<8}")
+    for s in report.sections:
+        change = "replaced" if s.replaced else "kept"
+        click.echo(f"  {s.section:<16}{s.before:>8} → {s.after:<8}{change}")
 
 
 @click.command("municipal-server")

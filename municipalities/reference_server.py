@@ -62,7 +62,7 @@ def load_extract(engine: Engine, municipality_code: str, path: Path) -> int:
     data = read_extract_file(path)
     extract = validate_extract({**data, "municipality_code": municipality_code})
     with SqlAlchemyUnitOfWork(sessionmaker(engine)) as uow:
-        return replace_records(uow, extract)
+        return replace_records(uow, extract).rows_written
 
 
 def _answer(backend: BclBackend, uow: Any, kind: str, query: RecordQuery) -> Any:
