@@ -48,7 +48,8 @@ def bcl_import(settings: Settings, municipality: str, file: Path) -> None:
             click.echo(f"  {p.section} row {p.row} {p.field}: {p.code} {p.message}", err=True)
         sys.exit(2)
     except ImportFailedError as failed:
-        click.echo(f"{failed.code}: {failed.message_en} ({failed.reason})", err=True)
+        line = f"{failed.code} ({failed.reason}): {failed.message_ja} / {failed.message_en}"
+        click.echo(line, err=True)
         sys.exit(1)
     finally:
         platform.close()
