@@ -43,10 +43,10 @@ def save(pdf: bytes, name: str) -> Path:
 
 
 def save_pages(pdf: bytes, name: str, pages: tuple[int, ...] = (1,)) -> list[Path]:
-    """The PDF and PNGs of ``pages`` (80 dpi) under test-output/, to look at: NAME-N.png."""
+    """The PDF and PNGs of ``pages`` it has (80 dpi) under test-output/, to look at: NAME-N.png."""
     out = save(pdf, f"{name}.pdf")
     pngs = []
-    for page in pages:
+    for page in (p for p in pages if p <= page_count(pdf)):
         png = out.with_name(f"{out.stem}-{page}")
         subprocess.run(
             ["pdftoppm", "-r", "80", "-png", "-f", str(page), "-l", str(page), "-singlefile"]
@@ -55,6 +55,15 @@ def save_pages(pdf: bytes, name: str, pages: tuple[int, ...] = (1,)) -> list[Pat
         )
         pngs.append(png.with_suffix(".png"))
     return pngs
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages, as pdfinfo (poppler) reads it."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        info = subprocess.run(["pdfinfo", handle.name], capture_output=True, check=True).stdout
+    return int(re.search(rb"^Pages:\s+(\d+)", info, re.M).group(1))  # type: ignore[union-attr]
 
 
 def page_text(pdf: bytes, page: int) -> str:
