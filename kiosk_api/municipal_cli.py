@@ -6,15 +6,30 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from kiosk_api.settings import Settings
 
+if TYPE_CHECKING:
+    from municipalities.bcl_problems import ExtractRejectedError, ImportFailedError
+
 
 @click.group()
 def bcl() -> None:
     """The shared cloud's data extracts (連携用データ)."""
+
+
+def _refused(error: ExtractRejectedError | ImportFailedError) -> NoReturn:
+    """Print why an extract did not go in: every bad row (exit 2), or one line (exit 1)."""
+    if hasattr(error, "problems"):  # ExtractRejectedError
+        click.echo(f"rejected: {len(error.problems)} problems; nothing was changed", err=True)
+        for p in error.problems[:200]:
+            click.echo(f"  {p.section} row {p.row} {p.field}: {p.code} {p.message}", err=True)
+        sys.exit(2)
+    click.echo(f"{error.code} ({error.reason}): {error.message_ja} / {error.message_en}", err=True)
+    sys.exit(1)
 
 
 @bcl.command("import")
@@ -42,15 +57,8 @@ def bcl_import(settings: Settings, municipality: str, file: Path) -> None:
         total = sum(len(v) for v in data.values() if isinstance(v, list))
         with platform.uow() as uow, click.progressbar(length=total, label="importing") as bar:
             report = import_extract(uow, municipality, data, bar.update)
-    except ExtractRejectedError as rejected:
-        click.echo(f"rejected: {len(rejected.problems)} problems; nothing was changed", err=True)
-        for p in rejected.problems[:200]:
-            click.echo(f"  {p.section} row {p.row} {p.field}: {p.code} {p.message}", err=True)
-        sys.exit(2)
-    except ImportFailedError as failed:
-        line = f"{failed.code} ({failed.reason}): {failed.message_ja} / {failed.message_en}"
-        click.echo(line, err=True)
-        sys.exit(1)
+    except (ExtractRejectedError, ImportFailedError) as error:
+        _refused(error)
     finally:
         platform.close()
     click.echo(f"imported {report.rows_written} rows for {municipality}")
@@ -97,9 +105,14 @@ def municipal_server(
     directory = tls_dir or settings.municipal_tls_dir or Path("var/municipal-tls")
     if make_test_pki:
         make_pki(directory)
+    from municipalities.bcl_import import ExtractRejectedError, ImportFailedError
+
     engine = open_database(db_path, municipality)
     if extract is not None:
-        click.echo(f"loaded {load_extract(engine, municipality, extract)} rows")
+        try:
+            click.echo(f"loaded {load_extract(engine, municipality, extract)} rows")
+        except (ExtractRejectedError, ImportFailedError) as error:
+            _refused(error)
     server = start_server(
         create_reference_app(engine, municipality), host, port, server_files(directory)
     )
