@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,6 +157,11 @@ def _replace(uow: UnitOfWork, extract: Extract, progress: Progress) -> ImportRep
     return ImportReport(code, extract.row_count, counts)
 
 
+def _failed(exc: SQLAlchemyError) -> ImportFailedError:
+    """The database's refusal named by its kind only: its message may quote a resident."""
+    return ImportFailedError(type(getattr(exc, "orig", None) or exc).__name__)
+
+
 def replace_records(
     uow: UnitOfWork, extract: Extract, progress: Progress = lambda n: None
 ) -> ImportReport:
@@ -168,11 +175,19 @@ def replace_records(
         uow.commit()
     except SQLAlchemyError as exc:
         uow.rollback()
-        raise ImportFailedError(type(getattr(exc, "orig", None) or exc).__name__) from exc
+        raise _failed(exc) from exc
     except Exception:
         uow.rollback()
         raise
     return report
+
+
+@contextmanager
+def _database_refusals() -> Iterator[None]:
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise _failed(exc) from exc
 
 
 def import_extract(
@@ -192,13 +207,14 @@ def import_extract(
         raise ExtractRejectedError(
             [Problem("-", 0, "municipality_code", "WRONG_MUNICIPALITY", str(named))]
         )
-    municipality = uow.session.get(Municipality, municipality_code)
-    if municipality is None or municipality.backend_kind is not BackendKind.BCL:
-        raise ExtractRejectedError(
-            [Problem("-", 0, "municipality_code", "NOT_A_BCL_MEMBER", municipality_code)]
-        )
-    extract = validate_extract({**data, "municipality_code": municipality_code})
-    problems = database_check(uow, extract)
-    if problems:
-        raise ExtractRejectedError(problems)
-    return replace_records(uow, extract, progress)
+    with _database_refusals():
+        municipality = uow.session.get(Municipality, municipality_code)
+        if municipality is None or municipality.backend_kind is not BackendKind.BCL:
+            raise ExtractRejectedError(
+                [Problem("-", 0, "municipality_code", "NOT_A_BCL_MEMBER", municipality_code)]
+            )
+        extract = validate_extract({**data, "municipality_code": municipality_code})
+        problems = database_check(uow, extract)
+        if problems:
+            raise ExtractRejectedError(problems)
+        return replace_records(uow, extract, progress)

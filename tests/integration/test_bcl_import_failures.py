@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 
 from issuance.records import RecordQuery
+from kiosk_api.cli import main
 from kiosk_api.platform import Platform
 from kiosk_api.settings import Settings
 from municipalities import bcl_import
@@ -143,3 +144,11 @@ def test_a_database_refusal_past_every_check_is_one_clean_line_and_nothing_chang
     with platform.uow() as uow:
         chiyoda = uow.session.get(BclHousehold, "H131010001")
         assert chiyoda is not None and chiyoda.municipality_code == "131016"
+
+
+def test_a_database_out_of_reach_is_one_clean_line(tmp_path: Path) -> None:
+    path = write(tmp_path, extract(1))
+    env = {"KOFU_DATA_DIR": str(tmp_path), "KOFU_DATABASE_URL": "postgresql://kofu@127.0.0.1:1/x"}
+    result = CliRunner().invoke(main, ["bcl", "import", KUMIYAMA, str(path)], env=env)
+    line = reported(result, 1).strip().splitlines()[-1]
+    assert line.startswith("BCL_IMPORT_FAILED (OperationalError): ")
