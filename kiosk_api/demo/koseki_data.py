@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -53,313 +53,105 @@ def married(on: date, spouse: str, **more: str) -> dict[str, Any]:
     return event("婚姻", 婚姻日=on, 配偶者氏名=spouse, **more)
 
 
+def person(
+    name: str, kana: str, relationship: str, father: str, mother: str, birthplace: str, **more: Any
+) -> DemoKosekiMember:
+    """A member by the form's items: 名, 名の振り仮名, 続柄, 父, 母, then the rest by name."""
+    return DemoKosekiMember(name, kana, relationship, father, mother, birthplace, **more)
+
+
+def split_off(
+    body: str,
+    honseki: str,
+    hittousha: str,
+    surname_kana: str,
+    on: date,
+    member: DemoKosekiMember,
+    previous: str,
+) -> DemoKoseki:
+    """A 戸籍 its one member made by 分籍 from ``previous`` (the parents' 本籍 and 筆頭者)."""
+    split = event("分籍", 分籍日=on, 従前戸籍=previous)
+    return DemoKoseki(
+        body, honseki, hittousha, surname_kana, on, (replace(member, events=(split,)),)
+    )
+
+
 YAMADA = "東京都千代田区千代田一丁目1番"
 YAMADA_PARENTS = "東京都千代田区麹町三丁目5番"
-TARO = {"name": "太郎", "kana": "タロウ", "relationship": "長男"}
-TARO_PARENTS = {"father": "山田義男", "mother": "山田和子", "birthplace": "東京都千代田区"}
-YAMADA_MARRIAGE = date(2006, 6, 1)
+WED_1976, WED_2006, DIED = date(1976, 10, 10), date(2006, 6, 1), date(2019, 11, 3)
+TARO = ("太郎", "タロウ", "長男", "山田義男", "山田和子", "東京都千代田区")
 
+# fmt: off
 REGISTERS: tuple[DemoKoseki, ...] = (
-    DemoKoseki(
-        "13101",
-        YAMADA,
-        "山田　太郎",
-        "ヤマダ",
-        YAMADA_MARRIAGE,
-        (
-            DemoKosekiMember(
-                **TARO,
-                **TARO_PARENTS,
-                label="yamada-taro",
-                spouse_role="夫",
-                events=(
-                    married(YAMADA_MARRIAGE, "中川花子", 従前戸籍=f"{YAMADA_PARENTS}　山田義男"),
-                ),
-            ),
-            DemoKosekiMember(
-                "花子",
-                "ハナコ",
-                "長女",
-                "中川正",
-                "中川節子",
-                "神奈川県川崎市",
-                label="yamada-hanako",
-                spouse_role="妻",
-                events=(
-                    married(
-                        YAMADA_MARRIAGE,
-                        "山田太郎",
-                        従前戸籍="神奈川県川崎市中原区小杉町一丁目403番地　中川正",
-                    ),
-                ),
-            ),
-            DemoKosekiMember(
-                "一郎",
-                "イチロウ",
-                "長男",
-                "山田太郎",
-                "山田花子",
-                "東京都千代田区",
-                label="yamada-ichiro",
-            ),  # fmt: skip
-            DemoKosekiMember(
-                "さくら",
-                "サクラ",
-                "長女",
-                "山田太郎",
-                "山田花子",
-                "東京都新宿区",
-                "母",
-                label="yamada-sakura",
-            ),  # fmt: skip
-        ),
-    ),
-    # 太郎's parents' 戸籍, at the same 本籍地: made on paper, computerised later (改製), with
+    # 太郎's own 戸籍, made by his marriage: 花子 came in from her parents' (従前戸籍).
+    DemoKoseki("13101", YAMADA, "山田　太郎", "ヤマダ", WED_2006, (
+        person(*TARO, label="yamada-taro", spouse_role="夫", events=(
+            married(WED_2006, "中川花子", 従前戸籍=f"{YAMADA_PARENTS}　山田義男"),)),
+        person("花子", "ハナコ", "長女", "中川正", "中川節子", "神奈川県川崎市",
+               label="yamada-hanako", spouse_role="妻", events=(
+            married(WED_2006, "山田太郎",
+                    従前戸籍="神奈川県川崎市中原区小杉町一丁目403番地　中川正"),)),
+        person("一郎", "イチロウ", "長男", "山田太郎", "山田花子", "東京都千代田区",
+               label="yamada-ichiro"),
+        person("さくら", "サクラ", "長女", "山田太郎", "山田花子", "東京都新宿区", notifier="母",
+               label="yamada-sakura"),
+    )),
+    # 太郎's parents' 戸籍 at the same 本籍地: made on paper, computerised later (改製), with
     # 義男 除籍 by death and 太郎 除籍 by the marriage that made his own 戸籍.
-    DemoKoseki(
-        "13101",
-        YAMADA_PARENTS,
-        "山田　義男",
-        "ヤマダ",
-        date(1976, 10, 10),
-        (
-            DemoKosekiMember(
-                "義男",
-                "ヨシオ",
-                "長男",
-                "山田勝",
-                "山田トメ",
-                "東京都千代田区",
-                birth=date(1948, 4, 2),
-                sex="男",
-                spouse_role="夫",
-                removed=True,
-                events=(
-                    married(date(1976, 10, 10), "田村和子", 従前戸籍=f"{YAMADA_PARENTS}　山田勝"),
-                    event(
-                        "死亡",
-                        死亡日=date(2019, 11, 3),
-                        死亡時分="午後3時20分",
-                        死亡地="東京都千代田区",
-                        届出日=date(2019, 11, 5),
-                        届出人="親族　山田和子",
-                    ),
-                ),
-            ),
-            DemoKosekiMember(
-                "和子",
-                "カズコ",
-                "長女",
-                "田村清",
-                "田村ハル",
-                "埼玉県川越市",
-                label="yamada-kazuko",
-                spouse_role="妻",
-                events=(
-                    married(
-                        date(1976, 10, 10),
-                        "山田義男",
-                        従前戸籍="埼玉県川越市元町一丁目3番地　田村清",
-                    ),
-                    event("配偶者の死亡", 配偶者の死亡日=date(2019, 11, 3)),
-                ),
-            ),
-            DemoKosekiMember(
-                **TARO,
-                **TARO_PARENTS,
-                label="yamada-taro",
-                removed=True,
-                events=(married(YAMADA_MARRIAGE, "中川花子", 新本籍=YAMADA, 称する氏="夫の氏"),),
-            ),
-        ),
-        remade_on=COMPUTERISED_ON,
-    ),
-    DemoKoseki(
-        "13101",
-        "東京都千代田区一番町10番地",
-        "加藤　由美",
-        "カトウ",
-        date(2014, 4, 1),
-        (
-            DemoKosekiMember(
-                "由美",
-                "ユミ",
-                "長女",
-                "加藤浩",
-                "加藤恵子",
-                "東京都千代田区",
-                label="kato-yumi",
-                events=(
-                    event(
-                        "分籍", 分籍日=date(2014, 4, 1), 従前戸籍="東京都港区芝五丁目2番　加藤浩"
-                    ),
-                ),
-            ),
-        ),
-    ),
-    DemoKoseki(
-        "13101",
-        "東京都千代田区千代田一丁目1番2号",
-        "渡辺　健",
-        "ワタナベ",
-        date(2005, 5, 1),
-        (
-            DemoKosekiMember(
-                "健",
-                "ケン",
-                "二男",
-                "渡辺誠一",
-                "渡辺美代子",
-                "東京都千代田区",
-                label="watanabe-ken",
-                events=(
-                    event(
-                        "分籍",
-                        分籍日=date(2005, 5, 1),
-                        従前戸籍="東京都千代田区千代田一丁目1番　渡辺誠一",
-                    ),
-                ),
-            ),
-        ),
-    ),
-    DemoKoseki(
-        "11221",
-        "埼玉県草加市高砂一丁目1番",
-        "鈴木　茂",
-        "スズキ",
-        date(1987, 5, 10),
-        (
-            DemoKosekiMember(
-                "茂",
-                "シゲル",
-                "長男",
-                "鈴木正一",
-                "鈴木キヨ",
-                "埼玉県草加市",
-                birth=date(1958, 2, 2),
-                sex="男",
-                spouse_role="夫",
-                events=(
-                    married(
-                        date(1987, 5, 10),
-                        "小川幸子",
-                        従前戸籍="埼玉県草加市高砂一丁目1番　鈴木正一",
-                    ),
-                ),
-            ),
-            DemoKosekiMember(
-                "幸子",
-                "サチコ",
-                "二女",
-                "小川保",
-                "小川美津",
-                "千葉県松戸市",
-                birth=date(1961, 10, 15),
-                sex="女",
-                spouse_role="妻",
-                events=(
-                    married(date(1987, 5, 10), "鈴木茂", 従前戸籍="千葉県松戸市根本3番地　小川保"),
-                ),
-            ),
-            DemoKosekiMember(
-                "一郎",
-                "イチロウ",
-                "長男",
-                "鈴木茂",
-                "鈴木幸子",
-                "埼玉県草加市",
-                label="suzuki-ichiro",
-            ),  # fmt: skip
-        ),
-        remade_on=COMPUTERISED_ON,
-    ),
-    DemoKoseki(
-        "01100",
-        "北海道札幌市中央区北一条西二丁目1番地",
-        "佐藤　一",
-        "サトウ",
-        date(1984, 6, 2),
-        (
-            DemoKosekiMember(
-                "一",
-                "ハジメ",
-                "長男",
-                "佐藤三郎",
-                "佐藤ヨシ",
-                "北海道札幌市",
-                birth=date(1956, 1, 8),
-                sex="男",
-                spouse_role="夫",
-                events=(married(date(1984, 6, 2), "木下道子"),),
-            ),
-            DemoKosekiMember(
-                "花子",
-                "ハナコ",
-                "長女",
-                "佐藤一",
-                "佐藤道子",
-                "北海道札幌市",
-                label="sato-hanako",
-            ),  # fmt: skip
-        ),
-        remade_on=COMPUTERISED_ON,
-    ),
-    DemoKoseki(
-        "26322",
-        "京都府久世郡久御山町島田ミスノ38番地",
-        "田中　誠",
-        "タナカ",
-        date(1992, 10, 4),
-        (
-            DemoKosekiMember(
-                "誠",
-                "マコト",
-                "長男",
-                "田中修",
-                "田中静江",
-                "京都府久世郡久御山町",
-                label="tanaka-makoto",
-                spouse_role="夫",
-                events=(married(date(1992, 10, 4), "西村洋子"),),
-            ),
-            DemoKosekiMember(
-                "洋子",
-                "ヨウコ",
-                "長女",
-                "西村勇",
-                "西村和枝",
-                "京都府宇治市",
-                label="tanaka-yoko",
-                spouse_role="妻",
-                events=(married(date(1992, 10, 4), "田中誠"),),
-            ),
-        ),
-        remade_on=COMPUTERISED_ON,
-    ),
-    DemoKoseki(
-        "14100",
-        "神奈川県横浜市中区日本大通1番地",
-        "小林　結衣",
-        "コバヤシ",
-        date(2010, 7, 1),
-        (
-            DemoKosekiMember(
-                "結衣",
-                "ユイ",
-                "長女",
-                "小林隆",
-                "小林直美",
-                "神奈川県横浜市中区",
-                "母",
-                label="kobayashi-yui",
-                events=(
-                    event(
-                        "分籍",
-                        分籍日=date(2010, 7, 1),
-                        従前戸籍="神奈川県横浜市中区山下町2番地　小林隆",
-                    ),
-                ),
-            ),
-        ),
-    ),
+    DemoKoseki("13101", YAMADA_PARENTS, "山田　義男", "ヤマダ", WED_1976, (
+        person("義男", "ヨシオ", "長男", "山田勝", "山田トメ", "東京都千代田区",
+               birth=date(1948, 4, 2), sex="男", spouse_role="夫", removed=True, events=(
+            married(WED_1976, "田村和子", 従前戸籍=f"{YAMADA_PARENTS}　山田勝"),
+            event("死亡", 死亡日=DIED, 死亡時分="午後3時20分", 死亡地="東京都千代田区",
+                  届出日=date(2019, 11, 5), 届出人="親族　山田和子"))),
+        person("和子", "カズコ", "長女", "田村清", "田村ハル", "埼玉県川越市",
+               label="yamada-kazuko", spouse_role="妻", events=(
+            married(WED_1976, "山田義男", 従前戸籍="埼玉県川越市元町一丁目3番地　田村清"),
+            event("配偶者の死亡", 配偶者の死亡日=DIED))),
+        person(*TARO, label="yamada-taro", removed=True, events=(
+            married(WED_2006, "中川花子", 新本籍=YAMADA, 称する氏="夫の氏"),)),
+    ), remade_on=COMPUTERISED_ON),
+    split_off("13101", "東京都千代田区一番町10番地", "加藤　由美", "カトウ", date(2014, 4, 1),
+              person("由美", "ユミ", "長女", "加藤浩", "加藤恵子", "東京都千代田区",
+                     label="kato-yumi"),
+              "東京都港区芝五丁目2番　加藤浩"),
+    split_off("13101", "東京都千代田区千代田一丁目1番2号", "渡辺　健", "ワタナベ",
+              date(2005, 5, 1),
+              person("健", "ケン", "二男", "渡辺誠一", "渡辺美代子", "東京都千代田区",
+                     label="watanabe-ken"),
+              "東京都千代田区千代田一丁目1番　渡辺誠一"),
+    DemoKoseki("11221", "埼玉県草加市高砂一丁目1番", "鈴木　茂", "スズキ", date(1987, 5, 10), (
+        person("茂", "シゲル", "長男", "鈴木正一", "鈴木キヨ", "埼玉県草加市",
+               birth=date(1958, 2, 2), sex="男", spouse_role="夫", events=(
+            married(date(1987, 5, 10), "小川幸子",
+                    従前戸籍="埼玉県草加市高砂一丁目1番　鈴木正一"),)),
+        person("幸子", "サチコ", "二女", "小川保", "小川美津", "千葉県松戸市",
+               birth=date(1961, 10, 15), sex="女", spouse_role="妻", events=(
+            married(date(1987, 5, 10), "鈴木茂", 従前戸籍="千葉県松戸市根本3番地　小川保"),)),
+        person("一郎", "イチロウ", "長男", "鈴木茂", "鈴木幸子", "埼玉県草加市",
+               label="suzuki-ichiro"),
+    ), remade_on=COMPUTERISED_ON),
+    DemoKoseki("01100", "北海道札幌市中央区北一条西二丁目1番地", "佐藤　一", "サトウ",
+               date(1984, 6, 2), (
+        person("一", "ハジメ", "長男", "佐藤三郎", "佐藤ヨシ", "北海道札幌市",
+               birth=date(1956, 1, 8), sex="男", spouse_role="夫",
+               events=(married(date(1984, 6, 2), "木下道子"),)),
+        person("花子", "ハナコ", "長女", "佐藤一", "佐藤道子", "北海道札幌市",
+               label="sato-hanako"),
+    ), remade_on=COMPUTERISED_ON),
+    DemoKoseki("26322", "京都府久世郡久御山町島田ミスノ38番地", "田中　誠", "タナカ",
+               date(1992, 10, 4), (
+        person("誠", "マコト", "長男", "田中修", "田中静江", "京都府久世郡久御山町",
+               label="tanaka-makoto", spouse_role="夫",
+               events=(married(date(1992, 10, 4), "西村洋子"),)),
+        person("洋子", "ヨウコ", "長女", "西村勇", "西村和枝", "京都府宇治市",
+               label="tanaka-yoko", spouse_role="妻",
+               events=(married(date(1992, 10, 4), "田中誠"),)),
+    ), remade_on=COMPUTERISED_ON),
+    split_off("14100", "神奈川県横浜市中区日本大通1番地", "小林　結衣", "コバヤシ",
+              date(2010, 7, 1),
+              person("結衣", "ユイ", "長女", "小林隆", "小林直美", "神奈川県横浜市中区",
+                     notifier="母", label="kobayashi-yui"),
+              "神奈川県横浜市中区山下町2番地　小林隆"),
 )
+# fmt: on
