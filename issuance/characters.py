@@ -13,6 +13,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from issuance.errors import KofuError
+from issuance.koseki_layout import EVENT_ITEMS
 
 MINCHO_PATH = Path("/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf")
 GOTHIC_PATH = Path("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf")
@@ -32,12 +33,17 @@ NEVER_TEXT = re.compile(
 # Variation selectors: standardized (SVS) and ideographic (IVS, the 文字情報基盤 variants).
 SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 # Words of the field names that hold names and addresses (氏名, 通称, 旧氏, 住所, 本籍, 筆頭者,
-# 父母, and a 戸籍 event's detail: 出生地, 配偶者氏名 …): where 外字 occur, so where IPAmj明朝
-# may draw. A new field holding a name or an address must use one of these words.
+# 父母): where 外字 occur, so where IPAmj明朝 may draw. A new field holding a name or an address
+# must use one of these words.
 NAME_AND_ADDRESS_WORDS = frozenset(
     {"name", "names", "surname", "alias", "address", "addresses", "honseki", "hittousha"}
-    | {"father", "mother", "detail"}
+    | {"father", "mother"}
 )
+# A 戸籍 身分事項's text items are names and places (出生地, 届出人, 配偶者氏名, 従前戸籍 …): by
+# their label in an extract (``events.0.items.出生地``), as ``text`` in a record (KosekiItem).
+EVENT_TEXT_LABELS = frozenset(
+    label for items in EVENT_ITEMS.values() for label, kind in items if kind == "text"
+) | {"text"}
 
 
 def holds_names_or_addresses(field: str) -> bool:
@@ -46,7 +52,7 @@ def holds_names_or_addresses(field: str) -> bool:
     The last part of the dotted path that is not an index decides.
     """
     last = next((part for part in reversed(field.split(".")) if not part.isdigit()), "")
-    return not NAME_AND_ADDRESS_WORDS.isdisjoint(last.split("_"))
+    return last in EVENT_TEXT_LABELS or not NAME_AND_ADDRESS_WORDS.isdisjoint(last.split("_"))
 
 
 @dataclass(frozen=True)

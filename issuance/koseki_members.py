@@ -48,7 +48,7 @@ def list_koseki_members(
         MemberChoice(
             member_ref(session_id, m.juminhyo_code or ""),
             m.name,
-            m.relationship,
+            m.spouse_role or m.relationship,  # 夫 / 妻, else the 続柄 (長男 …)
             m.juminhyo_code == resident.juminhyo_code,
         )
         for m in members

@@ -128,6 +128,10 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "選択された方はこの戸籍に記録されていません。",
         "A chosen person is not recorded in this family register.",
     ),
+    "KOSEKI_ENTRY_UNSUPPORTED": (
+        "戸籍にキオスク端末で証明できない記録があります。" + COUNTER_JA,
+        "The family register holds an entry kiosks cannot certify. " + COUNTER_EN,
+    ),
     "USE_REGISTRATION_REQUIRED": (
         "本籍地が住所地と異なるため、先に利用登録申請が必要です。この端末から申請できます。",
         "Your 本籍 is in another municipality: apply for use registration first "

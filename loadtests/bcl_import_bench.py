@@ -115,7 +115,7 @@ def main() -> None:
             started = time.perf_counter()
             data = read_extract_file(path)
             with platform.uow() as uow:
-                rows = import_extract(uow, SOKA, data)
+                rows = import_extract(uow, SOKA, data).rows_written
             seconds = time.perf_counter() - started
             print(
                 f"{attempt}: {residents} residents, {rows} rows in {seconds:.1f} s "

@@ -1,64 +1,62 @@
-"""BCL extract import: validate the whole file first, then replace a municipality's data at once."""
+"""BCL extract import: validate the whole file, then replace the sections it gives at once."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import zipfile
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
-from issuance.errors import KofuError
-from issuance.identity import Resident
 from issuance.ports import UnitOfWork
-from municipalities.bcl import BclHousehold, BclPerson
-from municipalities.bcl_records import (
-    BclFuhyo,
-    BclKoseki,
-    BclKosekiMembership,
-    BclSealRegistration,
-    BclTaxAssessment,
+from municipalities.bcl_checks import cross_check, database_check
+from municipalities.bcl_file import read_extract_file
+from municipalities.bcl_problems import ExtractRejectedError, ImportFailedError, Problem
+from municipalities.bcl_rows import ERROR_CODES, SECTIONS, Row
+from municipalities.bcl_sections import (
+    Progress,
+    count_rows,
+    delete_section,
+    insert_rows,
+    section_rows,
 )
-from municipalities.bcl_rows import ERROR_CODES, NESTED, SECTIONS, Row, seal_name_problems
 
-Progress = Callable[[int], None]
-CHUNK = 5_000
-
-
-@dataclass(frozen=True)
-class Problem:
-    section: str
-    row: int  # 1-based within its section (CSV: the line number minus the header)
-    field: str
-    code: str
-    message: str
-
-
-class ExtractRejectedError(KofuError):
-    code = "BCL_EXTRACT_REJECTED"
-    message_ja = "連携用データに誤りがあるため取り込みませんでした。"
-    message_en = "The extract has errors; nothing was imported."
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(problems=len(problems))
-        self.problems = problems
+__all__ = [
+    "Extract",
+    "ExtractRejectedError",
+    "ImportFailedError",
+    "ImportReport",
+    "Problem",
+    "SectionCount",
+    "import_extract",
+    "read_extract_file",
+    "replace_records",
+    "validate_extract",
+]
+# Replaced together: residents point at their households.
+PAIRED = ("households", "residents")
+FILE_KEYS = {"municipality_code", "format", "replace"}
 
 
 @dataclass
 class Extract:
-    """A validated extract: every section's rows, keyed by section name."""
+    """A validated extract: the rows of each section it gives, and the sections it replaces.
+
+    A section given (even as an empty list) or named in ``replace`` is replaced by exactly
+    its rows; a section absent from the file is kept as it is (docs/bcl-format.md).
+    """
 
     municipality_code: str
     sections: dict[str, list[Row]] = field(default_factory=dict)
+    replaced: frozenset[str] = frozenset()
 
     def rows(self, section: str) -> list[Row]:
         return self.sections.get(section, [])
+
+    def replaces(self, section: str) -> bool:
+        return section in self.replaced
 
     @property
     def row_count(self) -> int:
@@ -67,6 +65,23 @@ class Extract:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Extract:
         return validate_extract(data)
+
+
+@dataclass(frozen=True)
+class SectionCount:
+    """One section's rows for the municipality before and after the import."""
+
+    section: str
+    before: int
+    after: int
+    replaced: bool
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    municipality_code: str
+    rows_written: int
+    sections: tuple[SectionCount, ...]
 
 
 def _problems(section: str, index: int, exc: ValidationError) -> list[Problem]:
@@ -82,186 +97,97 @@ def _problems(section: str, index: int, exc: ValidationError) -> list[Problem]:
     ]
 
 
-def _cross_check(extract: Extract) -> list[Problem]:
-    """References between sections: residents → households, records → residents/戸籍."""
-    problems: list[Problem] = []
-    households = {r.id for r in extract.rows("households")}  # type: ignore[attr-defined]
-    seen: set[str] = set()
-    for i, r in enumerate(extract.rows("residents")):
-        if r.household_id not in households:  # type: ignore[attr-defined]
-            problems.append(Problem("residents", i + 1, "household_id", "UNKNOWN_HOUSEHOLD", ""))
-        if r.juminhyo_code in seen:  # type: ignore[attr-defined]
-            problems.append(Problem("residents", i + 1, "juminhyo_code", "DUPLICATE", ""))
-        seen.add(r.juminhyo_code)  # type: ignore[attr-defined]
-    for i, r in enumerate(extract.rows("seals")):
-        if households and r.juminhyo_code not in seen:  # type: ignore[attr-defined]
-            problems.append(Problem("seals", i + 1, "juminhyo_code", "UNKNOWN_RESIDENT", ""))
-    problems += seal_name_problems(extract.rows("residents"), extract.rows("seals"), Problem)
-    koseki_ids = {r.id for r in extract.rows("koseki")}  # type: ignore[attr-defined]
-    for i, r in enumerate(extract.rows("fuhyo")):
-        if r.koseki_id not in koseki_ids:  # type: ignore[attr-defined]
-            problems.append(Problem("fuhyo", i + 1, "koseki_id", "UNKNOWN_KOSEKI", ""))
-    return problems
+def _replace_list(data: dict[str, Any]) -> tuple[set[str], list[Problem]]:
+    named = data.get("replace", [])
+    if not isinstance(named, list) or not all(isinstance(n, str) for n in named):
+        return set(), [Problem("-", 0, "replace", "NOT_A_LIST", "a list of section names")]
+    unknown = [Problem("-", 0, "replace", "UNKNOWN_SECTION", n) for n in named if n not in SECTIONS]
+    return set(named) & set(SECTIONS), unknown
 
 
 def validate_extract(data: dict[str, Any]) -> Extract:
-    """Every row of every section checked; raises with the full list of problems, if any."""
+    """Every row of every given section checked, then the file's own cross-references.
+
+    ``data`` is the extract as read (``read_extract_file``). Returns the Extract; raises
+    ExtractRejectedError listing every problem (docs/bcl-format.md: the error report).
+    """
     problems: list[Problem] = []
-    code = str(data.get("municipality_code", ""))
-    extract = Extract(code)
+    sections: dict[str, list[Row]] = {}
     for name, model in SECTIONS.items():
-        rows: list[Row] = []
-        for index, raw in enumerate(data.get(name) or []):
+        if name not in data:
+            continue  # absent: kept as it is
+        if not isinstance(data[name], list):
+            problems.append(Problem(name, 0, "-", "NOT_A_LIST", "give [] to empty a section"))
+            continue
+        sections[name] = []
+        for index, raw in enumerate(data[name]):
             try:
-                rows.append(model.model_validate(raw))
+                sections[name].append(model.model_validate(raw))
             except ValidationError as exc:
                 problems.extend(_problems(name, index, exc))
-        extract.sections[name] = rows
-    unknown = set(data) - set(SECTIONS) - {"municipality_code", "format"}
-    problems += [Problem(name, 0, "-", "UNKNOWN_SECTION", "") for name in sorted(unknown)]
-    problems += _cross_check(extract) if not problems else []
+    named, bad = _replace_list(data)
+    replaced = set(sections) | named
+    problems += bad + [
+        Problem(n, 0, "-", "UNKNOWN_SECTION", "")
+        for n in sorted(set(data) - set(SECTIONS) - FILE_KEYS)
+    ]
+    if len(replaced & set(PAIRED)) == 1:
+        missing = (set(PAIRED) - replaced).pop()
+        message = "households and residents are replaced together: give both"
+        problems.append(Problem(missing, 0, "-", "MISSING_SECTION", message))
+    extract = Extract(str(data.get("municipality_code", "")), sections, frozenset(replaced))
+    problems += cross_check(extract) if not problems else []
     if problems:
         raise ExtractRejectedError(problems)
     return extract
 
 
-def _csv_rows(text: str) -> list[dict[str, Any]]:
-    rows = []
-    for raw in csv.DictReader(io.StringIO(text)):
-        row: dict[str, Any] = {}
-        for key, value in raw.items():
-            if value in ("", None):
-                continue
-            row[key] = json.loads(value) if key in NESTED else value
-        rows.append(row)
-    return rows
-
-
-def read_extract_file(path: Path) -> dict[str, Any]:
-    """A JSON extract, or a ZIP of one CSV per section (``residents.csv`` …) plus ``meta.json``."""
-    if path.suffix == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            data: dict[str, Any] = (
-                json.loads(archive.read("meta.json")) if "meta.json" in names else {}
-            )
-            for section in SECTIONS:
-                if f"{section}.csv" in names:
-                    data[section] = _csv_rows(archive.read(f"{section}.csv").decode("utf-8-sig"))
-            return data
-    loaded = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(loaded, dict):
-        raise ExtractRejectedError([Problem("-", 0, "-", "NOT_AN_OBJECT", "")])
-    return loaded
-
-
-def _dump(row: Row, **extra: Any) -> dict[str, Any]:
-    return {**row.model_dump(mode="python"), **extra}
-
-
-def _insert(uow: UnitOfWork, table: Any, rows: list[dict[str, Any]], progress: Progress) -> None:
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        uow.session.execute(insert(table), chunk)
-        progress(len(chunk))
-
-
-def _delete_municipality(uow: UnitOfWork, code: str, residents: bool) -> None:
-    for table in (BclSealRegistration, BclTaxAssessment, BclKosekiMembership, BclFuhyo, BclKoseki):
-        uow.session.execute(delete(table).where(table.municipality_code == code))
-    if residents:
-        ids = select(BclHousehold.id).where(BclHousehold.municipality_code == code)
-        uow.session.execute(delete(BclPerson).where(BclPerson.household_id.in_(ids)))
-        uow.session.execute(delete(BclHousehold).where(BclHousehold.municipality_code == code))
-
-
-def _row_sets(extract: Extract) -> list[tuple[Any, list[dict[str, Any]]]]:
+def _replace(uow: UnitOfWork, extract: Extract, progress: Progress) -> ImportReport:
     code = extract.municipality_code
-    amounts = ("incomes", "deductions")
-    memberships = [
-        {"municipality_code": code, "juminhyo_code": m.juminhyo_code, "koseki_id": k.id}  # type: ignore[attr-defined]
-        for k in extract.rows("koseki")
-        for m in k.members  # type: ignore[attr-defined]
-        if m.juminhyo_code
-    ]
-    return [
-        (BclHousehold, [_dump(r, municipality_code=code) for r in extract.rows("households")]),
-        (BclPerson, [_dump(r) for r in extract.rows("residents")]),
-        (BclSealRegistration, [_dump(r, municipality_code=code) for r in extract.rows("seals")]),
-        (
-            BclTaxAssessment,
-            [
-                {
-                    **_dump(r, municipality_code=code),
-                    **r.model_dump(mode="json", include=set(amounts)),
-                }
-                for r in extract.rows("tax_assessments")
-            ],
-        ),
-        (
-            BclKoseki,
-            [
-                {
-                    **_dump(r, municipality_code=code),
-                    "members": r.model_dump(mode="json")["members"],
-                }
-                for r in extract.rows("koseki")
-            ],
-        ),
-        (BclKosekiMembership, memberships),
-        (
-            BclFuhyo,
-            [
-                {
-                    **_dump(r, municipality_code=code),
-                    "entries": r.model_dump(mode="json")["entries"],
-                }
-                for r in extract.rows("fuhyo")
-            ],
-        ),
-    ]
+    before = {s: count_rows(uow, code, s) for s in SECTIONS}
+    ordered = [s for s in SECTIONS if extract.replaces(s)]
+    for section in reversed(ordered):  # dependants first: residents before households
+        delete_section(uow, code, section)
+    for section in ordered:
+        for table, rows in section_rows(code, section, extract.rows(section)):
+            insert_rows(uow, table, rows, progress)
+    counts = tuple(
+        SectionCount(s, before[s], count_rows(uow, code, s), extract.replaces(s)) for s in SECTIONS
+    )
+    return ImportReport(code, extract.row_count, counts)
 
 
-def replace_records(uow: UnitOfWork, extract: Extract, progress: Progress = lambda n: None) -> int:
-    """Replace the municipality's data in one transaction; residents only if the file has them.
+def _failed(exc: SQLAlchemyError) -> ImportFailedError:
+    """The database's refusal named by its kind only: its message may quote a resident."""
+    return ImportFailedError(type(getattr(exc, "orig", None) or exc).__name__)
+
+
+def replace_records(
+    uow: UnitOfWork, extract: Extract, progress: Progress = lambda n: None
+) -> ImportReport:
+    """Replace the sections the extract replaces, in one transaction; keep the others.
 
     Nothing is committed unless every row went in: a failure leaves the data in use as it was.
+    Raises ImportFailedError when the database refuses (its reason names the error class only).
     """
-    with_residents = bool(extract.rows("households") or extract.rows("residents"))
     try:
-        _delete_municipality(uow, extract.municipality_code, with_residents)
-        for table, rows in _row_sets(extract):
-            _insert(uow, table, rows, progress)
+        report = _replace(uow, extract, progress)
         uow.commit()
+    except SQLAlchemyError as exc:
+        uow.rollback()
+        raise _failed(exc) from exc
     except Exception:
         uow.rollback()
         raise
-    return extract.row_count
+    return report
 
 
-def _index_check(uow: UnitOfWork, extract: Extract) -> list[Problem]:
-    """Every resident in the file is registered in this municipality in the national index.
-
-    The index stands in for 住基ネット and is never written by an import (docs/bcl-format.md).
-    """
-    indexed = set(
-        uow.session.scalars(
-            select(Resident.juminhyo_code).where(
-                Resident.municipality_code == extract.municipality_code
-            )
-        )
-    )
-    return [
-        Problem(
-            "residents",
-            i + 1,
-            "juminhyo_code",
-            "NOT_IN_RESIDENT_INDEX",
-            "not registered in this municipality in the national resident index",
-        )
-        for i, r in enumerate(extract.rows("residents"))
-        if r.juminhyo_code not in indexed  # type: ignore[attr-defined]
-    ]
+@contextmanager
+def _database_refusals() -> Iterator[None]:
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise _failed(exc) from exc
 
 
 def import_extract(
@@ -269,8 +195,11 @@ def import_extract(
     municipality_code: str,
     data: dict[str, Any],
     progress: Progress = lambda n: None,
-) -> int:
-    """Validate ``data`` completely, then replace the municipality's BCL data in one transaction."""
+) -> ImportReport:
+    """Validate ``data`` completely, check it against the data in use, then replace the
+    sections it gives in one transaction. Raises ExtractRejectedError with every problem
+    (nothing changed), or ImportFailedError if the database still refuses (nothing changed).
+    """
     from municipalities.model import BackendKind, Municipality
 
     named = data.get("municipality_code", municipality_code)
@@ -278,13 +207,14 @@ def import_extract(
         raise ExtractRejectedError(
             [Problem("-", 0, "municipality_code", "WRONG_MUNICIPALITY", str(named))]
         )
-    municipality = uow.session.get(Municipality, municipality_code)
-    if municipality is None or municipality.backend_kind is not BackendKind.BCL:
-        raise ExtractRejectedError(
-            [Problem("-", 0, "municipality_code", "NOT_A_BCL_MEMBER", municipality_code)]
-        )
-    extract = validate_extract({**data, "municipality_code": municipality_code})
-    mismatches = _index_check(uow, extract)
-    if mismatches:
-        raise ExtractRejectedError(mismatches)
-    return replace_records(uow, extract, progress)
+    with _database_refusals():
+        municipality = uow.session.get(Municipality, municipality_code)
+        if municipality is None or municipality.backend_kind is not BackendKind.BCL:
+            raise ExtractRejectedError(
+                [Problem("-", 0, "municipality_code", "NOT_A_BCL_MEMBER", municipality_code)]
+            )
+        extract = validate_extract({**data, "municipality_code": municipality_code})
+        problems = database_check(uow, extract)
+        if problems:
+            raise ExtractRejectedError(problems)
+        return replace_records(uow, extract, progress)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Date, String, Text
+from sqlalchemy import JSON, Date, Index, String, Text, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.db import Base
+from issuance.koseki_layout import event_from_items
 from issuance.ports import UnitOfWork
 from issuance.records import (
     Amount,
@@ -62,16 +63,33 @@ class BclKoseki(Base):
     members: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     compiled_on: Mapped[date | None] = mapped_column(Date, default=None)  # 編製日
     remade_on: Mapped[date | None] = mapped_column(Date, default=None)  # 改製日
+    surname_kana: Mapped[str] = mapped_column(String(60), default="")  # 氏の振り仮名
 
 
 class BclKosekiMembership(Base):
-    """Which 戸籍 a resident is recorded in, at one 本籍地."""
+    """A resident recorded in a 戸籍 at one 本籍地: currently, or as 除籍 (``removed``).
+
+    One person may be in several 戸籍 of one 本籍地 — 除籍 from the parents' by marriage,
+    current in the couple's — but current in at most one: that one answers a 戸籍 request
+    (the partial unique index, and the import's check before it).
+    """
 
     __tablename__ = "municipalities_bcl_koseki_member"
+    __table_args__ = (
+        Index(
+            "uq_municipalities_bcl_koseki_member_current",
+            "municipality_code",
+            "juminhyo_code",
+            unique=True,
+            sqlite_where=text("NOT removed"),
+            postgresql_where=text("NOT removed"),
+        ),
+    )
 
     municipality_code: Mapped[str] = mapped_column(String(6), primary_key=True)
     juminhyo_code: Mapped[str] = mapped_column(String(11), primary_key=True)
-    koseki_id: Mapped[str] = mapped_column(String(40), index=True)
+    koseki_id: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    removed: Mapped[bool] = mapped_column(default=False)
 
 
 class BclFuhyo(Base):
@@ -92,7 +110,16 @@ def amounts(rows: list[dict[str, Any]]) -> tuple[Amount, ...]:
     return tuple(Amount(r["label"], int(r["yen"])) for r in rows)
 
 
+def _event(data: dict[str, Any]) -> KosekiEvent:
+    """A stored 身分事項; one stored before typed items (kind, on, detail) keeps no items, so
+    the renderer refuses it (KOSEKI_ENTRY_UNSUPPORTED) until the municipality re-imports."""
+    if "items" not in data:
+        return KosekiEvent(str(data.get("kind", "")))
+    return event_from_items(data["kind"], data["items"])
+
+
 def koseki_member(data: dict[str, Any]) -> KosekiMember:
+    """A member as the import stored it (the validated row, dumped to JSON)."""
     return KosekiMember(
         name=data["name"],
         birth_date=date.fromisoformat(data["birth_date"]),
@@ -102,10 +129,9 @@ def koseki_member(data: dict[str, Any]) -> KosekiMember:
         relationship=data["relationship"],
         juminhyo_code=data.get("juminhyo_code"),
         removed=bool(data.get("removed", False)),
-        events=tuple(
-            KosekiEvent(e["kind"], date.fromisoformat(e["on"]), e.get("detail", ""))
-            for e in data.get("events", [])
-        ),
+        events=tuple(_event(e) for e in data.get("events", [])),
+        spouse_role=data.get("spouse_role"),
+        name_kana=data.get("name_kana", ""),
     )
 
 
@@ -159,7 +185,14 @@ def tax_of(uow: UnitOfWork, query: RecordQuery) -> TaxAssessment | None:
 
 
 def koseki_of(uow: UnitOfWork, query: RecordQuery) -> Koseki | None:
-    link = uow.session.get(BclKosekiMembership, (query.municipality_code, query.juminhyo_code))
+    """The 戸籍 in which the resident is a current member (not 除籍) at this 本籍地, if any."""
+    link = uow.session.scalars(
+        select(BclKosekiMembership).where(
+            BclKosekiMembership.municipality_code == query.municipality_code,
+            BclKosekiMembership.juminhyo_code == query.juminhyo_code,
+            BclKosekiMembership.removed.is_(False),
+        )
+    ).first()
     row = uow.session.get(BclKoseki, link.koseki_id) if link else None
     if row is None or row.municipality_code != query.municipality_code:
         return None
@@ -171,6 +204,7 @@ def koseki_of(uow: UnitOfWork, query: RecordQuery) -> Koseki | None:
         row.pending_notifications,
         compiled_on=row.compiled_on,
         remade_on=row.remade_on,
+        surname_kana=row.surname_kana or "",
     )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import is_dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -21,6 +22,7 @@ from pydantic_core import PydanticCustomError
 from issuance.characters import certificate_charset
 from issuance.codes import InvalidCodeError, validate_juminhyo_code
 from issuance.foreign_residents import ForeignResident, item_errors, resident_item_problems
+from issuance.koseki_layout import KATAKANA, RELATIONSHIP, item_problems
 
 Code = Field(min_length=11, max_length=11)
 
@@ -141,32 +143,78 @@ class TaxRow(_Coded):
     prefectural_tax: int = Field(ge=0)
 
 
+def _katakana(value: str) -> str:
+    if not KATAKANA.match(value):
+        raise PydanticCustomError("koseki_kana", "振り仮名 are written in 片仮名")
+    return value
+
+
+# 氏・名の振り仮名 as the 戸籍 records them since 2025-05-26: 片仮名 only.
+Kana = Annotated[str, Field(max_length=60), AfterValidator(_katakana)]
+
+
 class EventRow(Row):
+    """One 身分事項: its kind and its items by the form's label (dates ``YYYY-MM-DD``)."""
+
     kind: str = Field(min_length=1, max_length=20)
-    on: date
-    detail: str = Field(default="", max_length=200)
+    items: dict[str, str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _lawful_items(self) -> EventRow:
+        problems = item_problems(self.kind, self.items)
+        if problems:
+            raise PydanticCustomError("koseki_item", "; ".join(problems))
+        if any(len(value) > 300 for value in self.items.values()):
+            raise PydanticCustomError("koseki_item", "an item is longer than 300 characters")
+        return self
 
 
 class KosekiMemberRow(Row):
     juminhyo_code: str | None = Field(default=None, min_length=11, max_length=11)
-    name: str = Field(min_length=1, max_length=60)
+    name: str = Field(min_length=1, max_length=60)  # 名
+    name_kana: Kana = ""  # 名の振り仮名
     birth_date: date
     sex: Literal["男", "女"]
     father: str = Field(default="", max_length=60)
     mother: str = Field(default="", max_length=60)
-    relationship: str = Field(min_length=1, max_length=20)
+    relationship: str = Field(min_length=1, max_length=20)  # 父母との続柄
+    spouse_role: Literal["夫", "妻"] | None = None  # 配偶者区分
     removed: bool = False
     events: list[EventRow] = Field(default_factory=list)
+
+    @field_validator("juminhyo_code")
+    @classmethod
+    def _check_digit(cls, value: str | None) -> str | None:
+        return None if value is None else _Coded._check_digit(value)
+
+    @field_validator("relationship")
+    @classmethod
+    def _relationship(cls, value: str) -> str:
+        if not RELATIONSHIP.match(value):
+            raise PydanticCustomError(
+                "koseki_relationship",
+                "続柄 is the order of birth (長男, 長女, 二男 …); 夫/妻 go in spouse_role",
+            )
+        return value
 
 
 class KosekiRow(Row):
     id: str = Field(min_length=1, max_length=40)
     honseki: str = Field(min_length=1, max_length=200)
     hittousha: str = Field(min_length=1, max_length=60)
+    surname_kana: Kana = ""  # 氏の振り仮名
     pending_notifications: bool = False
     compiled_on: date | None = None  # 編製日 (optional: older extracts have none)
     remade_on: date | None = None  # 改製日
     members: list[KosekiMemberRow] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_couple(self) -> KosekiRow:
+        for role in ("夫", "妻"):
+            current = [m for m in self.members if m.spouse_role == role and not m.removed]
+            if len(current) > 1:
+                raise PydanticCustomError("koseki_spouses", f"more than one current {role}")
+        return self
 
 
 class FuhyoEntryRow(Row):
@@ -240,4 +288,9 @@ ERROR_CODES = {
     "unexpected_keyword_argument": "UNKNOWN_FIELD",
     "missing_for_category": "MISSING_FIELD",
     "not_allowed": "NOT_ALLOWED",
+    "koseki_item": "BAD_KOSEKI_ITEM",
+    "koseki_relationship": "BAD_RELATIONSHIP",
+    "koseki_kana": "BAD_KANA",
+    "koseki_spouses": "BAD_SPOUSES",
+    "dict_type": "BAD_VALUE",
 }

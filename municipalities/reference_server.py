@@ -6,10 +6,10 @@ import json
 import ssl
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import TypeAdapter
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, Table, create_engine, inspect
 from sqlalchemy.orm import sessionmaker
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
@@ -37,9 +37,27 @@ TABLES = [
 ]
 
 
+def _outdated(engine: Engine) -> list[Table]:
+    """Tables written by an older layout (other columns or key): the server's database is a
+    copy of its extract, so they are rebuilt and ``--load`` fills them again."""
+    found = inspect(engine)
+    names = set(found.get_table_names())
+    return [
+        table
+        for table in cast(list[Table], TABLES)
+        if table.name in names
+        and (
+            {c["name"] for c in found.get_columns(table.name)} != set(table.columns.keys())
+            or set(found.get_pk_constraint(table.name)["constrained_columns"])
+            != {c.name for c in table.primary_key.columns}
+        )
+    ]
+
+
 def open_database(path: Path, municipality_code: str) -> Engine:
     """The server's own database (created if new) with its one municipality."""
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    Base.metadata.drop_all(engine, tables=_outdated(engine))
     Base.metadata.create_all(engine, tables=TABLES)  # type: ignore[arg-type]
     with SqlAlchemyUnitOfWork(sessionmaker(engine)) as uow:
         if uow.session.get(Municipality, municipality_code) is None:
@@ -62,7 +80,7 @@ def load_extract(engine: Engine, municipality_code: str, path: Path) -> int:
     data = read_extract_file(path)
     extract = validate_extract({**data, "municipality_code": municipality_code})
     with SqlAlchemyUnitOfWork(sessionmaker(engine)) as uow:
-        return replace_records(uow, extract)
+        return replace_records(uow, extract).rows_written
 
 
 def _answer(backend: BclBackend, uow: Any, kind: str, query: RecordQuery) -> Any:

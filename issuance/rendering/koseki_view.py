@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from issuance.koseki_layout import EVENT_ITEMS, RELATIONSHIP, SPOUSE_ROLES, is_lawful, spaced_kind
 from issuance.records import Fuhyo, Koseki, KosekiEvent, KosekiMember
+from issuance.refusals import RefusalError
 from issuance.wareki import to_fullwidth_digits, to_wareki
 
 Entry = tuple[str, str]  # (項目名, 内容): printed as 【項目名】内容
@@ -14,7 +16,7 @@ REMADE_REASON = "平成６年法務省令第５１号附則第２条第１項に
 
 @dataclass(frozen=True)
 class EventView:
-    """One 身分事項: its kind (出生, 婚姻 …) and its 【】 entries."""
+    """One 戸籍事項 or 身分事項: its kind as the form spaces it (出　　生) and its entries."""
 
     kind: str
     entries: tuple[Entry, ...]
@@ -22,9 +24,9 @@ class EventView:
 
 @dataclass(frozen=True)
 class KosekiMemberView:
-    """One 「戸籍に記録されている者」 block."""
+    """One 「戸籍に記録されている者」 block: its lines of entries, the 除籍 mark, 身分事項."""
 
-    entries: tuple[Entry, ...]
+    lines: tuple[tuple[Entry, ...], ...]  # 【生年月日】 and 【配偶者区分】 share one line
     removed: bool
     events: tuple[EventView, ...]
 
@@ -35,6 +37,7 @@ class KosekiView:
     hittousha: str
     members: tuple[KosekiMemberView, ...]
     jiko: tuple[EventView, ...] = ()  # 戸籍事項: 戸籍編製, 戸籍改製
+    surname_kana: str = ""  # 氏の振り仮名
 
 
 @dataclass(frozen=True)
@@ -60,24 +63,45 @@ def _date(value: object) -> str:
 
 
 def event_view(event: KosekiEvent) -> EventView:
-    """「出生地　東京都」 details become 【出生地】東京都 after 【出生日】."""
-    entries: list[Entry] = [(f"{event.kind}日", _date(event.on))]
-    words = event.detail.split("\u3000") if event.detail else []
-    for label, value in zip(words[::2], words[1::2], strict=False):
-        entries.append((label, to_fullwidth_digits(value)))
-    if len(words) % 2:
-        entries.append(("", to_fullwidth_digits(words[-1])))
-    return EventView(event.kind, tuple(entries))
+    """The 身分事項 as printed: its items in the form's order, dates in 和暦.
+
+    Raises RefusalError(KOSEKI_ENTRY_UNSUPPORTED) for a kind or an item the form does not
+    hold (付録第22号様式; ``issuance.koseki_layout.EVENT_ITEMS``): printing only part of an
+    entry would certify less than the 戸籍 says, so the resident is sent to the counter.
+    """
+    if not is_lawful(event):
+        raise RefusalError("KOSEKI_ENTRY_UNSUPPORTED")
+    entries: list[Entry] = []
+    for label, _ in EVENT_ITEMS[event.kind]:
+        item = event.item(label)
+        if item is not None:
+            value = _date(item.on) if item.on is not None else to_fullwidth_digits(item.text)
+            entries.append((label, value))
+    return EventView(spaced_kind(event.kind), tuple(entries))
 
 
 def member_view(member: KosekiMember) -> KosekiMemberView:
-    entries: list[Entry] = [("名", member.name), ("生年月日", _date(member.birth_date))]
-    if member.relationship in ("夫", "妻"):
-        entries.append(("配偶者区分", member.relationship))
-    entries += [(label, value) for label, value in (("父", member.father), ("母", member.mother))]
-    entries.append(("続柄", member.relationship))
+    """The person's lines in the form's order (付録第22号様式): 【名】, 【名の振り仮名】,
+    【生年月日】 with 【配偶者区分】 on its line, 【父】, 【母】, 【続柄】.
+
+    Every item is printed as recorded; an item not recorded (no 父, no 配偶者区分) is left out.
+    Raises RefusalError(KOSEKI_ENTRY_UNSUPPORTED) for a 続柄 or 配偶者区分 the form does not
+    know (a 続柄 of 夫 or 子, as older extracts gave it).
+    """
+    lawful_role = member.spouse_role is None or member.spouse_role in SPOUSE_ROLES
+    if not RELATIONSHIP.match(member.relationship) or not lawful_role:
+        raise RefusalError("KOSEKI_ENTRY_UNSUPPORTED")
+    born: list[Entry] = [("生年月日", _date(member.birth_date))]
+    if member.spouse_role:
+        born.append(("配偶者区分", member.spouse_role))
+    lines: list[tuple[Entry, ...]] = [(("名", member.name),)]
+    if member.name_kana:
+        lines.append((("名の振り仮名", member.name_kana),))
+    lines.append(tuple(born))
+    lines += [((label, value),) for label, value in (("父", member.father), ("母", member.mother))]
+    lines.append((("続柄", member.relationship),))
     return KosekiMemberView(
-        entries=tuple((label, value) for label, value in entries if value),
+        lines=tuple(line for line in lines if all(value for _, value in line)),
         removed=member.removed,
         events=tuple(event_view(e) for e in member.events),
     )
@@ -95,11 +119,13 @@ def koseki_jiko(koseki: Koseki) -> tuple[EventView, ...]:
 
 
 def koseki_view(koseki: Koseki, members: tuple[KosekiMember, ...]) -> KosekiView:
+    """The 戸籍 証明書's body: 本籍 and 氏名 (with 氏の振り仮名), 戸籍事項, then ``members``."""
     return KosekiView(
         honseki=to_fullwidth_digits(koseki.honseki),
         hittousha=koseki.hittousha,
         members=tuple(member_view(m) for m in members),
         jiko=koseki_jiko(koseki),
+        surname_kana=koseki.surname_kana,
     )
 
 

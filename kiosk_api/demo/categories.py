@@ -91,7 +91,7 @@ CATEGORY_HOUSEHOLDS: tuple[DemoHousehold, ...] = (
                 "世帯主",
                 "旧氏 森 on her 住民票 and 印鑑登録証明書 (seal registered in the 旧氏)",
                 honseki=CHIYODA_HONSEKI,
-                hittousha="高田　美咲",
+                hittousha="高田　健",  # her husband: she took his 氏 and registered her 旧氏
                 former_surname="森",
                 former_surname_kana="モリ",
             ),

@@ -1,4 +1,4 @@
-"""Demo records beyond the 住民票: seals, tax assessments, 戸籍 and 附票, and more residents."""
+"""Demo records beyond the 住民票: seals, tax assessments, more residents (戸籍: koseki_data)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,24 @@ MORE_HOUSEHOLDS: tuple[DemoHousehold, ...] = (
                 status="moved_abroad",
             ),
         ),
+    ),
+    DemoHousehold(
+        "13101",
+        "東京都千代田区麹町三丁目5番2号",
+        (
+            DemoPerson(
+                "yamada-kazuko",
+                "山田　和子",
+                "やまだ　かずこ",
+                date(1951, 7, 21),
+                "女",
+                "世帯主",
+                "太郎's mother: her 戸籍 shows 除籍 (太郎 by marriage, 義男 by death) and a 改製",
+                honseki="東京都千代田区麹町三丁目5番",
+                hittousha="山田　義男",
+            ),
+        ),
+        since=date(1976, 10, 10),
     ),
     DemoHousehold(
         "14100",
@@ -93,7 +111,7 @@ MORE_HOUSEHOLDS: tuple[DemoHousehold, ...] = (
 # Residents with a registered seal (印鑑登録), by card label.
 SEALED = ("yamada-taro", "yamada-hanako", "suzuki-ichiro", "nguyen-van-an", "kobayashi-yui")
 # Residents without any tax assessment (no income reported).
-UNTAXED = ("yamada-ichiro", "yamada-sakura")
+UNTAXED = ("yamada-ichiro", "yamada-sakura", "yamada-kazuko")
 PENDING_KOSEKI = ("kato-yumi",)
 SEAL_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
@@ -130,39 +148,3 @@ def tax_rows(person: DemoPerson, serial: int, year: int, address: str) -> dict[s
         "municipal_tax": taxable * 6 // 100 + 3_500,
         "prefectural_tax": taxable * 4 // 100 + 1_500,
     }
-
-
-def koseki_member(person: DemoPerson, code: str | None, relationship: str) -> dict[str, Any]:
-    events = [{"kind": "出生", "on": person.birth.isoformat(), "detail": "出生地　東京都"}]
-    if relationship in ("夫", "妻"):
-        events.append({"kind": "婚姻", "on": "2006-06-01", "detail": "配偶者氏名　山田太郎"})
-    return {
-        "juminhyo_code": code,
-        "name": person.name.split("\u3000")[-1],
-        "birth_date": person.birth.isoformat(),
-        "sex": person.sex,
-        "father": "",
-        "mother": "",
-        "relationship": relationship,
-        "events": events,
-    }
-
-
-KOSEKI_RELATIONSHIP = {"世帯主": "夫", "妻": "妻", "子": "子"}
-# When the demo 本籍地 computerised their 戸籍 (改製); registers made before carry the 改製日.
-COMPUTERISED_ON = date(2004, 3, 6)
-OLD_REGISTER_COMPILED_ON = date(1983, 5, 10)
-
-
-def koseki_dates(members: list[dict[str, Any]], older: bool) -> dict[str, str | None]:
-    """The 戸籍事項: made on the marriage that founded it (older registers: before computerising,
-    so also remade); a register with no marriage was made when its eldest came of age."""
-    if older:
-        return {
-            "compiled_on": OLD_REGISTER_COMPILED_ON.isoformat(),
-            "remade_on": COMPUTERISED_ON.isoformat(),
-        }
-    marriages = [e["on"] for m in members for e in m["events"] if e["kind"] == "婚姻"]
-    eldest = date.fromisoformat(min(m["birth_date"] for m in members))
-    compiled_on = min(marriages, default=date(eldest.year + 20, 4, 1).isoformat())
-    return {"compiled_on": compiled_on, "remade_on": None}

@@ -14,16 +14,8 @@ from issuance.routing import latest_tax_year
 from issuance.use_registration import UseRegistration
 from kiosk_api.demo.categories import SEALS_IN
 from kiosk_api.demo.data import MUNICIPALITIES, DemoHousehold, DemoPerson
-from kiosk_api.demo.records import (
-    KOSEKI_RELATIONSHIP,
-    PENDING_KOSEKI,
-    SEALED,
-    UNTAXED,
-    koseki_dates,
-    koseki_member,
-    seal_impression,
-    tax_rows,
-)
+from kiosk_api.demo.koseki_data import REGISTERS, DemoKosekiMember, event
+from kiosk_api.demo.records import PENDING_KOSEKI, SEALED, UNTAXED, seal_impression, tax_rows
 from municipalities.bcl_import import Extract, replace_records
 
 BACKENDS = {m.body: m.backend for m in MUNICIPALITIES}
@@ -85,49 +77,71 @@ def _taxes(extracts: dict[str, dict[str, list[Any]]], placed: Placed, today: dat
         _extract(extracts, body)["tax_assessments"].append({"juminhyo_code": placed.code, **row})
 
 
-def _koseki(extracts: dict[str, dict[str, list[Any]]], group: list[Placed]) -> None:
-    first = group[0]
-    body = honseki_body(first)
-    assert body is not None and first.person.honseki is not None
-    koseki_id = f"K{body}-{first.code}"
-    members = [
-        koseki_member(p.person, p.code, KOSEKI_RELATIONSHIP.get(p.person.relationship, "子"))
-        for p in group
-    ]
-    hittousha = first.person.hittousha or first.person.name
-    older = hittousha not in {p.person.name for p in group}
-    if older:
-        head = DemoPerson("", hittousha, "", date(1958, 2, 2), "男", "世帯主")
-        members.insert(0, {**koseki_member(head, None, "本人"), "removed": False})
-    pending = any(p.person.label in PENDING_KOSEKI for p in group)
-    _extract(extracts, body)["koseki"].append(
-        {
-            "id": koseki_id,
-            "honseki": first.person.honseki,
-            "hittousha": hittousha,
-            "pending_notifications": pending,
-            **koseki_dates(members, older),
-            "members": members,
-        }
+def _member(m: DemoKosekiMember, by_label: dict[str, Placed]) -> dict[str, Any]:
+    placed = by_label[m.label] if m.label else None
+    birth = placed.person.birth if placed else m.birth
+    assert birth is not None
+    born = event(
+        "出生",
+        出生日=birth,
+        出生地=m.birthplace,
+        届出日=birth + timedelta(days=6),
+        届出人=m.notifier,
     )
-    for p in group:
-        entries = []
-        if p.household.previous_address:
-            entries.append({"address": p.household.previous_address, "since": "2010-04-01"})
-        since = p.person.previous[1] if p.person.previous else p.household.since
-        entries.append({"address": p.household.address, "since": since.isoformat()})
-        _extract(extracts, body)["fuhyo"].append(
+    return {
+        "juminhyo_code": placed.code if placed else None,
+        "name": m.name,
+        "name_kana": m.kana,
+        "birth_date": birth.isoformat(),
+        "sex": placed.person.sex if placed else m.sex,
+        "father": m.father,
+        "mother": m.mother,
+        "relationship": m.relationship,
+        "spouse_role": m.spouse_role,
+        "removed": m.removed,
+        "events": [born, *m.events],
+    }
+
+
+def _fuhyo(placed: Placed, koseki_id: str, pending: bool) -> dict[str, Any]:
+    entries = []
+    if placed.household.previous_address:
+        entries.append({"address": placed.household.previous_address, "since": "2010-04-01"})
+    since = placed.person.previous[1] if placed.person.previous else placed.household.since
+    entries.append({"address": placed.household.address, "since": since.isoformat()})
+    return {
+        "juminhyo_code": placed.code,
+        "koseki_id": koseki_id,
+        "name": placed.person.name,
+        "name_kana": placed.person.kana,
+        "birth_date": placed.person.birth.isoformat(),
+        "sex": placed.person.sex,
+        "entries": entries,
+        "pending_notifications": pending,
+    }
+
+
+def _koseki(extracts: dict[str, dict[str, list[Any]]], people: list[Placed]) -> None:
+    """Every demo 戸籍 into its 本籍地's extract, and a 附票 for each resident current in it."""
+    by_label = {p.person.label: p for p in people}
+    for number, register in enumerate(REGISTERS, start=1):
+        koseki_id = f"K{register.body}-{number:03d}"
+        current = [by_label[m.label] for m in register.members if m.label and not m.removed]
+        pending = any(p.person.label in PENDING_KOSEKI for p in current)
+        extract = _extract(extracts, register.body)
+        extract["koseki"].append(
             {
-                "juminhyo_code": p.code,
-                "koseki_id": koseki_id,
-                "name": p.person.name,
-                "name_kana": p.person.kana,
-                "birth_date": p.person.birth.isoformat(),
-                "sex": p.person.sex,
-                "entries": entries,
+                "id": koseki_id,
+                "honseki": register.honseki,
+                "hittousha": register.hittousha,
+                "surname_kana": register.surname_kana,
                 "pending_notifications": pending,
+                "compiled_on": register.compiled_on.isoformat(),
+                "remade_on": register.remade_on.isoformat() if register.remade_on else None,
+                "members": [_member(m, by_label) for m in register.members],
             }
         )
+        extract["fuhyo"] += [_fuhyo(p, koseki_id, pending) for p in current]
 
 
 def _seal(placed: Placed) -> dict[str, Any]:
@@ -151,17 +165,12 @@ def _seal(placed: Placed) -> dict[str, Any]:
 def demo_extracts(people: list[Placed], today: date) -> dict[str, dict[str, list[Any]]]:
     """Per municipality body: the records beyond residents, in the BCL extract format."""
     extracts: dict[str, dict[str, list[Any]]] = {}
-    koseki_groups: dict[tuple[str, str], list[Placed]] = {}
     for placed in people:
         person = placed.person
         if person.label in SEALED or person.label in SEALS_IN:
             _extract(extracts, placed.household.municipality)["seals"].append(_seal(placed))
         _taxes(extracts, placed, today)
-        body = honseki_body(placed)
-        if body is not None and person.honseki is not None:
-            koseki_groups.setdefault((body, person.honseki), []).append(placed)
-    for group in koseki_groups.values():
-        _koseki(extracts, group)
+    _koseki(extracts, people)
     return extracts
 
 

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import zipfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,72 +13,14 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from issuance.codes import with_check_digit
-from issuance.identity import Resident, ResidentStatus
+from issuance.identity import Resident
 from kiosk_api.cli import main
 from kiosk_api.platform import Platform, install
 from kiosk_api.settings import Settings
 from municipalities.bcl import BclHousehold, BclPerson
 from municipalities.bcl_records import BclSealRegistration, BclTaxAssessment
+from tests.support.bcl import KUMIYAMA, code, extract, index_residents, run_import
 from tests.support.kiosk import TestKiosk
-
-KUMIYAMA = "263222"
-
-
-def code(n: int) -> str:
-    return with_check_digit(f"{90_000_000_00 + n:010d}", "juminhyo")
-
-
-def extract(residents: int = 3) -> dict[str, Any]:
-    people = [
-        {
-            "juminhyo_code": code(i),
-            "household_id": f"KH{i:05d}",
-            "position": 0,
-            "name": f"久御山　住民{i}",
-            "name_kana": "くみやま　じゅうみん",
-            "birth_date": "1970-01-01",
-            "sex": "男",
-            "relationship": "世帯主",
-            "became_resident_on": "1990-01-01",
-            "address_since": "1990-01-01",
-            "notified_on": "1990-01-04",
-        }
-        for i in range(residents)
-    ]
-    return {
-        "municipality_code": KUMIYAMA,
-        "households": [
-            {
-                "id": f"KH{i:05d}",
-                "address": f"京都府久世郡久御山町佐山{i}番地",
-                "head_name": f"久御山　住民{i}",
-            }
-            for i in range(residents)
-        ],
-        "residents": people,
-        "seals": [
-            {
-                "juminhyo_code": code(0),
-                "registration_number": "K-1",
-                "registered_on": "2020-02-02",
-                "impression": "data:image/svg+xml;base64,PHN2Zy8+",
-            }
-        ],
-        "tax_assessments": [
-            {
-                "juminhyo_code": code(0),
-                "tax_year": 2025,
-                "name": "久御山　住民0",
-                "address": "京都府久世郡久御山町佐山0番地",
-                "incomes": [{"label": "給与所得", "yen": 2000000}],
-                "deductions": [{"label": "基礎控除", "yen": 430000}],
-                "taxable_income": 1570000,
-                "municipal_tax": 94200,
-                "prefectural_tax": 62800,
-            }
-        ],
-    }
 
 
 def counts(platform: Platform) -> tuple[int, int, int]:
@@ -101,25 +42,7 @@ def counts(platform: Platform) -> tuple[int, int, int]:
 
 @pytest.fixture(autouse=True)
 def indexed(platform: Platform) -> None:
-    """The national index registers the synthetic residents in 久御山町 (the last one DV)."""
-    with platform.uow() as uow:
-        for i in range(10):
-            uow.session.add(
-                Resident(
-                    juminhyo_code=code(i),
-                    municipality_code=KUMIYAMA,
-                    honseki_municipality_code=KUMIYAMA,
-                    status=ResidentStatus.RESIDENT,
-                    birth_date=date(1970, 1, 1),
-                    dv_protected=i == 9,
-                )
-            )
-        uow.commit()
-
-
-def run_import(settings: Settings, path: Path) -> Any:
-    env = {"KOFU_DATA_DIR": str(settings.data_dir)}
-    return CliRunner().invoke(main, ["bcl", "import", KUMIYAMA, str(path)], env=env)
+    index_residents(platform)
 
 
 def test_a_good_json_file_replaces_the_municipality_data(

@@ -51,7 +51,8 @@ def _tanaka(platform: Platform) -> str:
 
 def _imported(platform: Platform, row: dict[str, Any], code: str) -> Any:
     with platform.uow() as uow:
-        import_extract(uow, KUMIYAMA, {"municipality_code": KUMIYAMA, "koseki": [row]})
+        # The 附票 hang on the 戸籍 replaced: the file gives them too (here: none).
+        import_extract(uow, KUMIYAMA, {"municipality_code": KUMIYAMA, "koseki": [row], "fuhyo": []})
     with platform.uow() as uow:
         return koseki_of(uow, RecordQuery("r1", KUMIYAMA, code))
 

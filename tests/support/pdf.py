@@ -66,9 +66,47 @@ def squeeze(text: str) -> str:
 
 def save(pdf: bytes, name: str) -> Path:
     out = Path("test-output") / name
-    out.parent.mkdir(exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(pdf)
     return out
+
+
+def save_pages(pdf: bytes, name: str, pages: tuple[int, ...] = (1,)) -> list[Path]:
+    """The PDF and PNGs of ``pages`` it has (80 dpi) under test-output/, to look at: NAME-N.png."""
+    out = save(pdf, f"{name}.pdf")
+    pngs = []
+    for page in (p for p in pages if p <= page_count(pdf)):
+        png = out.with_name(f"{out.stem}-{page}")
+        subprocess.run(
+            ["pdftoppm", "-r", "80", "-png", "-f", str(page), "-l", str(page), "-singlefile"]
+            + [str(out), str(png)],
+            check=True,
+        )
+        pngs.append(png.with_suffix(".png"))
+    return pngs
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages, as pdfinfo (poppler) reads it."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        info = subprocess.run(["pdfinfo", handle.name], capture_output=True, check=True).stdout
+    return int(re.search(rb"^Pages:\s+(\d+)", info, re.M).group(1))  # type: ignore[union-attr]
+
+
+def page_text(pdf: bytes, page: int) -> str:
+    """What pdftotext reads on one page (1-based), whitespace removed like ``pdf_text``."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        out = subprocess.run(
+            ["pdftotext", "-layout", "-enc", "UTF-8", "-f", str(page), "-l", str(page)]
+            + [handle.name, "-"],
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+    return "".join(out.split())
 
 
 def qr_payloads(pdf: bytes, dpi: int = 200) -> list[str]:

@@ -67,7 +67,7 @@ def test_names_and_addresses_may_hold_what_ipamj_draws_other_fields_may_not(
     data = copy.deepcopy(example)
     data["residents"][0]["name"] = f"{KICHI}田　一"
     data["households"][0]["address"] = f"京都府{KICHI}町1番"
-    data["koseki"][0]["members"][0]["events"][0]["detail"] = "出生地　京都府葛\U000e0102城"
+    data["koseki"][0]["members"][0]["events"][0]["items"]["出生地"] = "京都府葛\U000e0102城"
     assert validate_extract(data).row_count == _rows(example)
     data["residents"][0]["relationship"] = f"世帯{KICHI}"
     data["tax_assessments"][0]["incomes"][0]["label"] = f"給与{KICHI}"

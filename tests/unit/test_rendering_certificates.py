@@ -12,6 +12,7 @@ from issuance.records import (
     Issuer,
     Koseki,
     KosekiEvent,
+    KosekiItem,
     KosekiMember,
     TaxAssessment,
 )
@@ -32,12 +33,18 @@ def certificate(kind: str, record: object, codes: tuple[str, ...] = ("1",)) -> C
 
 
 def member(index: int) -> KosekiMember:
-    events = (KosekiEvent("出生", date(1990 + index, 1, 2), "出生地　埼玉県草加市"),)
+    born = date(1990 + index, 1, 2)
+    events = (
+        KosekiEvent(
+            "出生", (KosekiItem("出生日", born), KosekiItem("出生地", text="埼玉県草加市"))
+        ),
+    )
     if index == 1:
-        events += (KosekiEvent("婚姻", date(2012, 3, 4), "配偶者氏名　髙﨑一郎"),)
+        wed = (KosekiItem("婚姻日", date(2012, 3, 4)), KosekiItem("配偶者氏名", text="髙﨑一郎"))
+        events += (KosekiEvent("婚姻", wed),)
     return KosekiMember(
         GIVEN[index],
-        date(1990 + index, 1, 2),
+        born,
         "男",
         "髙﨑　太郎",
         "髙﨑　文子",

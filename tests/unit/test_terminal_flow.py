@@ -366,4 +366,4 @@ def test_a_koseki_kojin_for_chosen_people_of_the_register(
     (printed,) = (tmp_path / "printed").glob("*.pdf")
     text = squeeze(pdf_text(printed.read_bytes()))
     assert "戸籍個人事項証明書" in text and "さくら" in text and "一郎" in text
-    assert "花子" not in text  # not chosen, and not the 筆頭者
+    assert "【名】花子" not in text  # not chosen (she is named only as the children's 【母】)
