@@ -18,9 +18,9 @@ from billing.model import (
 )
 from billing.tariffs import COMMISSION, TariffBook, TariffRow
 from issuance.errors import KofuError
-from issuance.kiosks import Kiosk, KioskOperator
 from issuance.ports import IssueFact, UnitOfWork
 from issuance.reference import VersionedCache
+from issuance.sessions.kiosks import Kiosk, KioskOperator
 
 JST = ZoneInfo("Asia/Tokyo")
 MONTH_LOCK = 0x6B6F6675  # advisory lock class for accounting months ("kofu")

@@ -23,8 +23,8 @@ from billing.model import (
 from billing.pdf import html_table, render_pdf
 from billing.rollups import RollupLine, month_lines, store_rollups
 from billing.tariffs import TariffBook, month_start
-from issuance.kiosks import KioskOperator
 from issuance.ports import MunicipalityProfiles, UnitOfWork
+from issuance.sessions.kiosks import KioskOperator
 
 CSV_FIELDS = (
     "month",

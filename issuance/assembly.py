@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from issuance.eligibility import JST
-from issuance.household import member_ref
-from issuance.index_check import RecordsOutOfSyncError, check_record, index_of
+from issuance.binding import bound_record
+from issuance.calendar import JST
+from issuance.index.alarms import raise_alarm
+from issuance.index.check import RecordsOutOfSyncError, check_record, index_of
+from issuance.members import member_ref
 from issuance.model import CertificateKind, CertificateRequest
 from issuance.ports import RecordsBackend, UnitOfWork
 from issuance.records import (
-    BackendAnswer,
     CertificateDocument,
     Fuhyo,
     Issuer,
@@ -25,23 +26,6 @@ from issuance.records import (
 )
 from issuance.refusals import RefusalError
 from issuance.routing import Route
-from issuance.sync_alarms import raise_alarm
-
-R = TypeVar("R")
-
-
-def bound_record(answer: BackendAnswer[R] | None, query: RecordQuery, missing: str) -> R:
-    """The record, only if the answer is for this request, this resident, this municipality."""
-    if answer is None:
-        raise RefusalError(missing)
-    record: Any = answer.record
-    if (
-        not answer.answers(query)
-        or getattr(record, "municipality_code", None) != query.municipality_code
-        or (hasattr(record, "juminhyo_code") and record.juminhyo_code != query.juminhyo_code)
-    ):
-        raise RefusalError("RECORD_MISMATCH")  # an answer for someone else is never rendered
-    return answer.record
 
 
 def _koseki_members(koseki: Koseki, request: CertificateRequest) -> tuple[KosekiMember, ...]:
@@ -109,7 +93,7 @@ PRECHECK_KINDS = frozenset(
 
 
 # Kinds whose named people are known before the options are read: checked against the index
-# at submission too (issuance/index_check.py); the others only when rendering.
+# at submission too (issuance/index/check.py); the others only when rendering.
 NAMED_AT_SUBMISSION = frozenset(
     {
         CertificateKind.INKAN,
@@ -138,7 +122,7 @@ def precheck_record(
 
     Bound to the request like the render's own fetch; the render checks everything again.
     With ``now``, the people the record names are also checked against the national index
-    (issuance/index_check.py) for the kinds in ``NAMED_AT_SUBMISSION``; a disagreement adds
+    (issuance/index/check.py) for the kinds in ``NAMED_AT_SUBMISSION``; a disagreement adds
     an out-of-sync alarm, committed by the caller with its refusal.
     """
     if route.kind not in PRECHECK_KINDS:

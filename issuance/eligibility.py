@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-import jpholiday
-
-from issuance.identity import Resident, ResidentStatus
+from issuance.calendar import JST, age_on, in_new_year_closure, is_business_day
+from issuance.index.model import Resident, ResidentStatus
 from issuance.model import CertificateKind
 from issuance.ports import MunicipalityInfo, Offering
 from issuance.refusals import RefusalError
 
-JST = ZoneInfo("Asia/Tokyo")
 SUPPORTED_KINDS = frozenset(CertificateKind)
 MINIMUM_AGE = 15
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def in_new_year_closure(day: date) -> bool:
-    """29 December to 3 January, every year."""
-    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
-
-
-def is_business_day(day: date) -> bool:
-    """A municipal office day: not a weekend, national holiday or the new-year closure."""
-    return day.weekday() < 5 and not jpholiday.is_holiday(day) and not in_new_year_closure(day)
 
 
 def within_hours(offering: Offering, local: datetime) -> bool:

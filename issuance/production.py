@@ -12,13 +12,15 @@ from sqlalchemy import select
 
 from issuance.assembly import build_certificate
 from issuance.audit import audit_access
-from issuance.authenticity import DocumentClaims, Keyring
+from issuance.authenticity.register import content_digest, register_document
+from issuance.authenticity.tokens import DocumentClaims, Keyring
+from issuance.calendar import JST
 from issuance.codes import mask_juminhyo_code
-from issuance.eligibility import JST
 from issuance.errors import KofuError
-from issuance.household import fetch_household, select_members
-from issuance.identity import Resident
-from issuance.index_check import RecordsOutOfSyncError, check_household, index_of
+from issuance.index.alarms import raise_alarm
+from issuance.index.check import RecordsOutOfSyncError, check_household, index_of
+from issuance.index.model import Resident
+from issuance.members import fetch_household, select_members
 from issuance.model import (
     CertificateKind,
     CertificateRequest,
@@ -29,8 +31,6 @@ from issuance.ports import BackendRegistry, MunicipalityDirectory, Renderer, Uni
 from issuance.records import CertificateDocument, Issuer, JuminhyoDocument, Stamp
 from issuance.refusals import RefusalError
 from issuance.routing import Route, route_request
-from issuance.sync_alarms import raise_alarm
-from issuance.verification import content_digest, register_document
 
 log = logging.getLogger(__name__)
 # What a record of an unexpected shape raises while a document is built from it. Never

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from issuance.eligibility import JST, check_juminhyo, check_offering, check_resident
-from issuance.identity import Resident, ResidentStatus
+from issuance.calendar import JST
+from issuance.eligibility import check_juminhyo, check_offering, check_resident
+from issuance.index.model import Resident, ResidentStatus
 from issuance.model import CertificateKind
 from issuance.ports import MunicipalityDirectory, MunicipalityInfo, Offering, UnitOfWork
 from issuance.refusals import RefusalError

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from issuance.audit import audit_access
-from issuance.card_auth import TrustStore
-from issuance.eligibility import JST
+from issuance.authenticity.register import DocumentStatus, set_status
+from issuance.calendar import JST
 from issuance.errors import KofuError
-from issuance.identity import Resident
+from issuance.index.model import Resident
 from issuance.model import (
     KIND_LABELS,
     CertificateKind,
@@ -34,9 +34,9 @@ from issuance.ports import (
 )
 from issuance.refusals import RefusalError
 from issuance.routing import Route, route_request
-from issuance.session_checks import recheck_request, session_resident
+from issuance.sessions.checks import recheck_request, session_resident
+from issuance.sessions.jpki import TrustStore
 from issuance.use_registration import UseRegistration, register_use
-from issuance.verification import DocumentStatus, set_status
 
 MAX_COPIES = 10
 

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from issuance.authenticity.register import DocumentStatus, set_status
 from issuance.model import CertificateRequest, Document, RequestState
 from issuance.ports import JobQueue, UnitOfWork
-from issuance.verification import DocumentStatus, set_status
 
 
 @dataclass(frozen=True)

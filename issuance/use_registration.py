@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from issuance.calendar import JST, is_business_day
 from issuance.db import Base, UtcDateTime
-from issuance.eligibility import JST, is_business_day
-from issuance.identity import Resident
+from issuance.index.model import Resident
 from issuance.ports import MunicipalityDirectory, UnitOfWork
 from issuance.refusals import RefusalError
 

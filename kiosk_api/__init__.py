@@ -1,1 +1,1 @@
-"""HTTP face of the centre: kiosk protocol, metrics, CLI and the composition root."""
+"""The centre's HTTP face: the kiosk protocol, public verification, metrics, the app factory."""

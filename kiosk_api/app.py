@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 
-from kiosk_api import metrics
+from centre import metrics
+from centre.bootstrap import Platform, bootstrap, install
+from centre.settings import Settings, load_settings
 from kiosk_api.errors import register_error_handlers
 from kiosk_api.kiosk_views import bp as kiosk_bp
 from kiosk_api.kiosk_views import spec
-from kiosk_api.platform import Platform, bootstrap, install
 from kiosk_api.ratelimit import RateLimiter
-from kiosk_api.settings import Settings, load_settings
 from kiosk_api.verify_views import bp as verify_bp
 
 

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from issuance.errors import CardAuthError, KofuError
-from issuance.index_check import RecordsOutOfSyncError
+from issuance.index.check import RecordsOutOfSyncError
 from issuance.refusals import RefusalError
 
 STATUS_BY_CODE: dict[str, int] = {
@@ -82,7 +82,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(KofuError)
     def _domain(error: KofuError) -> tuple[Response, int]:
         if isinstance(error, RefusalError | CardAuthError):
-            from kiosk_api.metrics import RECORDS_OUT_OF_SYNC, REFUSALS
+            from centre.metrics import RECORDS_OUT_OF_SYNC, REFUSALS
 
             REFUSALS.labels(error.code).inc()
             if isinstance(error, RecordsOutOfSyncError):  # refused at submission

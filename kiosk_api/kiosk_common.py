@@ -7,20 +7,20 @@ import binascii
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from issuance.kiosk_credentials import authenticate_kiosk
+from centre.bootstrap import Platform
 from issuance.model import CertificateRequest
 from issuance.ports import UnitOfWork
 from issuance.refusals import REFUSALS
+from issuance.sessions.credentials import authenticate_kiosk
 from kiosk_api import schemas
 from kiosk_api.errors import ApiError
 from kiosk_api.openapi import ApiSpec
-from kiosk_api.platform import Platform
 
 bp = Blueprint("kiosk_v1", __name__, url_prefix="/v1")
 spec = ApiSpec("kofu kiosk protocol", "1.0.0")
 SESSION = "/v1/sessions/{session_id}"
 REQUEST = SESSION + "/requests/{request_id}"
-# What every call after sign-in may be refused with (issuance.session_checks): the kiosk, the
+# What every call after sign-in may be refused with (issuance.sessions.checks): the kiosk, the
 # session, the card's certificate and link, the person. A card or person refusal ends the
 # session: its requests not yet downloaded end failed with that code, at no charge.
 SESSION_CHECKS = (

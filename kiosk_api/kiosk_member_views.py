@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Response
 
-from issuance import household
-from issuance.koseki_members import list_koseki_members
+from centre.bootstrap import current_platform
+from issuance import members as household
+from issuance.members import list_koseki_members
 from kiosk_api import schemas
 from kiosk_api.kiosk_common import SESSION, SESSION_CHECKS, as_json, bp, kiosk_of, spec
-from kiosk_api.platform import current_platform
 
 
 @spec.route(

@@ -6,10 +6,12 @@ import time
 
 from flask import Response
 
+from centre import metrics
+from centre.bootstrap import current_platform
 from issuance import services
 from issuance.errors import KofuError
 from issuance.model import CertificateKind
-from kiosk_api import metrics, schemas
+from kiosk_api import schemas
 from kiosk_api.kiosk_common import (
     REQUEST,
     SESSION,
@@ -21,7 +23,6 @@ from kiosk_api.kiosk_common import (
     spec,
 )
 from kiosk_api.openapi import parse_body, parse_query
-from kiosk_api.platform import current_platform
 
 PENDING_STATES = frozenset({"accepted", "rendering"})
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kiosk_api.queue import LONGEST_WAIT_S
+from centre.queue import LONGEST_WAIT_S
 
 
 class Strict(BaseModel):

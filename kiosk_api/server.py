@@ -7,7 +7,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from kiosk_api.settings import Settings
+from centre.settings import Settings
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -27,10 +27,10 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def _post_worker_init(worker: Any) -> None:
-    from kiosk_api.cli import start_sweeper
-    from kiosk_api.platform import current_platform
+    from centre.background import start_sweeper
+    from centre.bootstrap import current_platform
 
-    start_sweeper(current_platform().settings)
+    start_sweeper(current_platform())
 
 
 def _child_exit(server: Any, worker: Any) -> None:

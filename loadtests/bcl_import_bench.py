@@ -18,12 +18,12 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from centre.bootstrap import bootstrap
+from centre.database import upgrade
+from centre.settings import load_settings
+from demo.places import load_municipalities
 from issuance.codes import with_check_digit
-from issuance.identity import Resident
-from kiosk_api.database import upgrade
-from kiosk_api.demo.places import load_municipalities
-from kiosk_api.platform import bootstrap
-from kiosk_api.settings import load_settings
+from issuance.index.model import Resident
 from municipalities.bcl_import import import_extract, read_extract_file
 
 SOKA = "112216"

@@ -26,16 +26,16 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from billing.cost_structure import fiscal_year_costs  # noqa: E402
-from billing.report import build_schemes, write_report  # noqa: E402
+from billing.reports.cost_report import build_schemes, write_report  # noqa: E402
+from billing.reports.cost_structure import fiscal_year_costs  # noqa: E402
+from billing.reports.usage import usage_by_municipality  # noqa: E402
 from billing.rollups import live_sums  # noqa: E402
 from billing.statements import close_month  # noqa: E402
 from billing.tariffs import fiscal_months, load_tariffs  # noqa: E402
-from billing.usage import usage_by_municipality  # noqa: E402
-from kiosk_api.database import upgrade  # noqa: E402
-from kiosk_api.nation import generate  # noqa: E402
-from kiosk_api.platform import bootstrap  # noqa: E402
-from kiosk_api.settings import load_settings  # noqa: E402
+from centre.bootstrap import bootstrap  # noqa: E402
+from centre.database import upgrade  # noqa: E402
+from centre.settings import load_settings  # noqa: E402
+from demo.nation import generate  # noqa: E402
 from municipalities.profiles import SqlMunicipalityProfiles  # noqa: E402
 
 EVENTS = int(os.environ.get("LEDGER_BENCH_EVENTS") or 32_000_000)

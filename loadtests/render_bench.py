@@ -30,7 +30,7 @@ from issuance.records import (
     SealRegistration,
     TaxAssessment,
 )
-from issuance.rendering import CertificateRenderer
+from rendering import CertificateRenderer
 
 # What was tried, one-page 住民票 of four (min ms per render, one process, same run; the
 # machine was shared, so medians moved ±30 %):
@@ -138,7 +138,7 @@ def load_document() -> JuminhyoDocument:
     from dataclasses import replace
     from pathlib import Path
 
-    from issuance.authenticity import DocumentClaims, Keyring
+    from issuance.authenticity.tokens import DocumentClaims, Keyring
     from issuance.records import Stamp
 
     single = sample_document()

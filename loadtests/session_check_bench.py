@@ -29,16 +29,16 @@ from unittest import mock
 
 from sqlalchemy import event
 
+from centre.bootstrap import Platform, bootstrap
+from centre.database import upgrade
+from centre.settings import load_settings
+from demo.loader import load_demo
 from issuance import services, session_checks
-from issuance.card_auth import verify_card_certificate
-from issuance.identity import Resident
-from issuance.kiosks import KioskSession, SessionError
+from issuance.index.model import Resident
 from issuance.refusals import RefusalError
+from issuance.sessions.jpki import verify_card_certificate
+from issuance.sessions.kiosks import KioskSession, SessionError
 from kiosk_api.app import create_app
-from kiosk_api.database import upgrade
-from kiosk_api.demo.loader import load_demo
-from kiosk_api.platform import Platform, bootstrap
-from kiosk_api.settings import load_settings
 from kiosk_terminal.jpki import JpkiCard
 from kiosk_terminal.virtual_card import VirtualCard
 

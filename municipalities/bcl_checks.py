@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 
-from issuance.identity import Resident
+from issuance.index.model import Resident
 from issuance.ports import UnitOfWork
 from municipalities.bcl import BclHousehold, BclPerson
 from municipalities.bcl_problems import Problem

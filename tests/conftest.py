@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text, update
 
+from centre.bootstrap import Platform, bootstrap
+from centre.database import normalise_url, upgrade
+from centre.settings import Settings, load_settings
+from demo.loader import load_demo
 from kiosk_api.app import create_app
-from kiosk_api.database import normalise_url, upgrade
-from kiosk_api.demo.loader import load_demo
-from kiosk_api.platform import Platform, bootstrap
-from kiosk_api.settings import Settings, load_settings
 from municipalities.model import CertificateOffering
 from tests.support.kiosk import TestKiosk
 

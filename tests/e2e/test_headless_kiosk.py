@@ -11,7 +11,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from kiosk_api.demo.loader import juminhyo_code
+from demo.loader import juminhyo_code
 from tests.support.pdf import pdf_text, squeeze
 from tests.support.services import KOFU, centre_process
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import create_engine, update
 
-from kiosk_api.database import normalise_url
+from centre.database import normalise_url
 from kiosk_terminal.card_slot import CardSlot, VirtualSlot
 from kiosk_terminal.centre_client import CentreClient
 from kiosk_terminal.pcscd import PrivatePcscd

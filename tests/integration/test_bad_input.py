@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from issuance.kiosk_credentials import revoke_kiosk
-from issuance.kiosks import KioskSession
+from centre.bootstrap import Platform
 from issuance.model import CertificateRequest
-from kiosk_api.platform import Platform
+from issuance.sessions.credentials import revoke_kiosk
+from issuance.sessions.kiosks import KioskSession
 from kiosk_terminal.jpki import JpkiCard
 from kiosk_terminal.virtual_card import VirtualCard
 from tests.conftest import FakeClock

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from issuance.identity import Resident
-from kiosk_api.cli import main
-from kiosk_api.platform import Platform, install
-from kiosk_api.settings import Settings
+from centre.bootstrap import Platform, install
+from centre.settings import Settings
+from cli.main import main
+from issuance.index.model import Resident
 from municipalities.bcl import BclHousehold, BclPerson
 from municipalities.bcl_records import BclSealRegistration, BclTaxAssessment
 from tests.support.bcl import KUMIYAMA, code, extract, index_residents, run_import

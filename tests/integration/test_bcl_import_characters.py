@@ -6,8 +6,8 @@ import json
 import zipfile
 from pathlib import Path
 
-from kiosk_api.platform import Platform
-from kiosk_api.settings import Settings
+from centre.bootstrap import Platform
+from centre.settings import Settings
 from tests.integration.test_bcl_import import _csv, counts, extract, indexed, run_import
 
 __all__ = ["indexed"]  # the national index fixture, autouse here too

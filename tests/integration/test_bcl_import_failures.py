@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from centre.bootstrap import Platform
+from centre.settings import Settings
+from cli.main import main
 from issuance.records import RecordQuery
-from kiosk_api.cli import main
-from kiosk_api.platform import Platform
-from kiosk_api.settings import Settings
 from municipalities import bcl_import
 from municipalities.bcl import BclHousehold
 from municipalities.bcl_records import koseki_of

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, update
 
-from kiosk_api.cli import main
-from kiosk_api.platform import Platform, install
-from kiosk_api.settings import Settings
+from centre.bootstrap import Platform, install
+from centre.settings import Settings
+from cli.main import main
 from municipalities.bcl import BclPerson
 from tests.support.items import items_present
 from tests.support.kiosk import TestKiosk

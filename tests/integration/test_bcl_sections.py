@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from centre.bootstrap import Platform
+from centre.settings import Settings
 from issuance.records import RecordQuery
-from kiosk_api.platform import Platform
-from kiosk_api.settings import Settings
 from municipalities.bcl import BclHousehold, BclPerson
 from municipalities.bcl_records import koseki_of
 from municipalities.bcl_rows import SECTIONS

@@ -14,11 +14,11 @@ from billing.model import BillingEvent, PartyKind, StatementFinalError
 from billing.rollups import live_sums, month_lines
 from billing.statements import close_month, statements_of
 from billing.tariffs import TariffBook
+from centre.bootstrap import Platform, bootstrap
+from centre.database import upgrade
+from centre.settings import load_settings
 from issuance.codes import with_check_digit
 from issuance.ports import IssueFact
-from kiosk_api.database import upgrade
-from kiosk_api.platform import Platform, bootstrap
-from kiosk_api.settings import load_settings
 from municipalities.profiles import SqlMunicipalityProfiles
 
 pytestmark = pytest.mark.postgres

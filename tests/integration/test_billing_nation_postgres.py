@@ -7,15 +7,15 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from billing.cost_structure import fiscal_year_costs, metered_scheme
 from billing.model import BillingEvent, Statement
+from billing.reports.cost_structure import fiscal_year_costs, metered_scheme
 from billing.rollups import live_sums, month_lines
 from billing.statements import close_month
 from billing.tariffs import fiscal_months, load_tariffs
-from kiosk_api.database import upgrade
-from kiosk_api.nation import generate
-from kiosk_api.platform import bootstrap
-from kiosk_api.settings import load_settings
+from centre.bootstrap import bootstrap
+from centre.database import upgrade
+from centre.settings import load_settings
+from demo.nation import generate
 from municipalities.profiles import SqlMunicipalityProfiles
 
 pytestmark = pytest.mark.postgres

@@ -8,11 +8,11 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from billing.model import BillingEvent, EventType
+from billing.reports.usage import usage_by, usage_by_hour, usage_by_municipality
 from billing.tariffs import TariffBook, fiscal_months
-from billing.usage import usage_by, usage_by_hour, usage_by_municipality
+from centre.bootstrap import Platform
+from cli.main import main
 from issuance.codes import with_check_digit
-from kiosk_api.cli import main
-from kiosk_api.platform import Platform
 from municipalities.profiles import SqlMunicipalityProfiles
 from tests.support.pdf import pdf_text
 

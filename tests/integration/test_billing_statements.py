@@ -12,8 +12,8 @@ from billing.ledger import Correction, month_of, record_correction
 from billing.model import BillingEvent, EventType, PartyKind, Statement, StatementFinalError
 from billing.statements import close_month, statements_csv, statements_of, statements_pdf
 from billing.tariffs import TariffBook
+from centre.bootstrap import Platform
 from issuance.codes import with_check_digit
-from kiosk_api.platform import Platform
 from municipalities.profiles import SqlMunicipalityProfiles
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import pdf_text
@@ -160,7 +160,7 @@ def test_statements_come_as_csv_and_as_a_pdf(platform: Platform) -> None:
 def billing_cli(settings, *args: str):  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
-    from kiosk_api.cli import main
+    from cli.main import main
 
     env = {"KOFU_DATA_DIR": str(settings.data_dir)}
     return CliRunner().invoke(main, ["billing", *args], env=env)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from sqlalchemy import update
 
-from kiosk_api.platform import Platform
+from centre.bootstrap import Platform
 from municipalities.bcl_records import BclTaxAssessment
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import page_one_png, pdf_text, qr_payloads, save, squeeze

@@ -20,10 +20,10 @@ import pytest
 from sqlalchemy import func, select
 
 from billing.model import BillingEvent, EventType
-from issuance.kiosk_credentials import register_kiosk
+from centre.bootstrap import Platform, bootstrap
+from centre.settings import load_settings
 from issuance.model import CertificateRequest, Document, RequestState
-from kiosk_api.platform import Platform, bootstrap
-from kiosk_api.settings import load_settings
+from issuance.sessions.credentials import register_kiosk
 from kiosk_terminal import headless
 from kiosk_terminal.centre_client import CentreClient
 from tests.conftest import prepare

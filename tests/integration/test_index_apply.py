@@ -11,14 +11,14 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from centre.bootstrap import Platform, bootstrap
+from centre.database import upgrade
+from centre.settings import Settings, load_settings
+from cli.main import main
+from demo.loader import juminhyo_code
 from issuance.codes import with_check_digit
-from issuance.identity import Residence, Resident, ResidentStatus
-from issuance.idou import AppliedIdou
-from kiosk_api.cli import main
-from kiosk_api.database import upgrade
-from kiosk_api.demo.loader import juminhyo_code
-from kiosk_api.platform import Platform, bootstrap
-from kiosk_api.settings import Settings, load_settings
+from issuance.index.idou import AppliedIdou
+from issuance.index.model import Residence, Resident, ResidentStatus
 
 CHIYODA, SOKA, SAPPORO = "131016", "112216", "011002"
 TARO, HANAKO, ICHIRO, SAKURA = (juminhyo_code(n) for n in (1, 2, 3, 4))

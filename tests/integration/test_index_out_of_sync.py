@@ -10,14 +10,14 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
 from billing.model import BillingEvent
-from issuance.identity import Resident, ResidentStatus
+from centre import metrics
+from centre.bootstrap import Platform, install
+from centre.settings import Settings
+from cli.main import main
+from demo.loader import juminhyo_code
+from issuance.index.alarms import OutOfSyncAlarm
+from issuance.index.model import Resident, ResidentStatus
 from issuance.production import produce_document
-from issuance.sync_alarms import OutOfSyncAlarm
-from kiosk_api import metrics
-from kiosk_api.cli import main
-from kiosk_api.demo.loader import juminhyo_code
-from kiosk_api.platform import Platform, install
-from kiosk_api.settings import Settings
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import pdf_text, squeeze
 from tests.support.queues import ManualQueue

@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from billing.model import BillingEvent, EventType
+from centre.bootstrap import Platform
 from issuance.model import Document, RecordAccess
-from kiosk_api.platform import Platform
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import pdf_text, save, squeeze
 from tests.support.queues import ManualQueue

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from centre.bootstrap import Platform
 from issuance.model import CertificateRequest, Document, RequestState
 from issuance.production import produce_document
 from issuance.records import Household
 from issuance.sweeper import SweepPolicy, sweep
-from kiosk_api.platform import Platform
 from tests.conftest import FakeClock
 from tests.support.kiosk import TestKiosk
 from tests.support.queues import ManualQueue
@@ -68,8 +68,8 @@ class WrongPersonBackend:
 def test_a_backend_answering_for_someone_else_is_never_rendered(
     kiosk: TestKiosk, cards: Path, platform: Platform
 ) -> None:
-    from kiosk_api import metrics
-    from kiosk_api.demo.loader import juminhyo_code
+    from centre import metrics
+    from demo.loader import juminhyo_code
 
     real = platform.backends.for_municipality
     suzuki = juminhyo_code(7)  # 鈴木一郎, also in 千代田区 (the demo's seventh person)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 
-from kiosk_api.database import alembic_config
+from centre.database import alembic_config
 from tests.support.services import KOFU
 
 

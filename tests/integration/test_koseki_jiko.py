@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from centre.bootstrap import Platform
 from issuance.records import RecordQuery
-from kiosk_api.platform import Platform
 from municipalities.bcl import BclHousehold, BclPerson
 from municipalities.bcl_import import import_extract
 from municipalities.bcl_records import koseki_of

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from centre.bootstrap import Platform
 from issuance.model import RecordAccess
-from kiosk_api.platform import Platform
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import pdf_text, squeeze
 

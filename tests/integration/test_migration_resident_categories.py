@@ -11,12 +11,12 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
+from centre.database import alembic_config, make_engine
 from issuance.foreign_residents import MidToLongTermResident
 from issuance.ports import UnitOfWork
 from issuance.records import RecordQuery
 from issuance.refusals import RefusalError
 from issuance.unit_of_work import SqlAlchemyUnitOfWork
-from kiosk_api.database import alembic_config, make_engine
 from municipalities.bcl import BclBackend
 
 SOKA = "112216"

@@ -12,17 +12,17 @@ import pytest
 import requests
 from sqlalchemy import update
 
-from kiosk_api import metrics
-from kiosk_api.platform import Platform
-from municipalities.backends import StaticBackendRegistry
-from municipalities.model import Municipality
-from municipalities.own_server import OwnServerPool
-from municipalities.reference_server import (
+from centre import metrics
+from centre.bootstrap import Platform
+from municipal_server.server import (
     create_reference_app,
     load_extract,
     open_database,
     start_server,
 )
+from municipalities.backends import StaticBackendRegistry
+from municipalities.model import Municipality
+from municipalities.own_server import OwnServerPool
 from municipalities.tls import centre_files, make_test_pki, server_files
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import pdf_text, squeeze

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from centre.bootstrap import Platform, bootstrap
+from centre.settings import load_settings
 from issuance.model import CertificateRequest, RequestState
 from issuance.sweeper import SweepPolicy, sweep
 from kiosk_api.app import create_app
-from kiosk_api.platform import Platform, bootstrap
-from kiosk_api.settings import load_settings
 from tests.conftest import EXTRA_RESIDENTS, FakeClock, prepare
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import named_residents
@@ -191,7 +191,7 @@ def test_a_render_that_fails_for_a_moment_is_retried_within_seconds(
     long before the sweeper's 30 s would have requeued it."""
     from rq.registry import ScheduledJobRegistry
 
-    from issuance.authenticity import Keyring
+    from issuance.authenticity.tokens import Keyring
 
     platform, env = shape
     keys = platform.settings.signing_key_dir

@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import Engine, create_engine, insert, select, text, update
 
 from billing.model import BillingEvent, EventType
-from issuance.kiosks import Kiosk
+from centre.bootstrap import Platform, bootstrap
+from centre.database import normalise_url
+from centre.settings import load_settings
+from issuance.sessions.kiosks import Kiosk
 from kiosk_api.app import create_app
-from kiosk_api.database import normalise_url
-from kiosk_api.platform import Platform, bootstrap
-from kiosk_api.settings import load_settings
 from municipalities.model import MaintenanceWindow
 from tests.conftest import FakeClock, prepare
 from tests.support.kiosk import TestKiosk

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
 
-from issuance.eligibility import JST
+from centre.bootstrap import Platform
+from issuance.calendar import JST
 from issuance.model import CertificateRequest, RecordAccess
 from issuance.production import produce_document
 from issuance.routing import latest_tax_year
 from issuance.use_registration import UseRegistration
-from kiosk_api.platform import Platform
 from municipalities.bcl_records import BclSealRegistration
 from municipalities.model import MaintenanceWindow, Municipality
 from tests.support.kiosk import TestKiosk

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlparse
 
 from pypdf import PdfReader, PdfWriter
 
-from issuance.pades import ensure_test_pki, sign_pdf
-from kiosk_api.platform import Platform
+from centre.bootstrap import Platform
+from issuance.authenticity.pades import ensure_test_pki, sign_pdf
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import qr_payloads, save
 from tests.support.services import KOFU

@@ -9,11 +9,11 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
+from centre.bootstrap import Platform
+from centre.settings import Settings
+from cli.main import main
 from issuance.codes import with_check_digit
-from issuance.identity import Resident, ResidentStatus
-from kiosk_api.cli import main
-from kiosk_api.platform import Platform
-from kiosk_api.settings import Settings
+from issuance.index.model import Resident, ResidentStatus
 
 KUMIYAMA = "263222"
 

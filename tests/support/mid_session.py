@@ -8,11 +8,11 @@ from pathlib import Path
 from cryptography import x509
 from sqlalchemy import delete, update
 
-from issuance.card_auth import certificate_fingerprint
-from issuance.identity import CardLink, Resident, ResidentStatus
-from issuance.kiosks import Kiosk, KioskSession
-from kiosk_api.demo.jpki import TestJpki
-from kiosk_api.platform import Platform
+from centre.bootstrap import Platform
+from demo.jpki import TestJpki
+from issuance.index.model import CardLink, Resident, ResidentStatus
+from issuance.sessions.jpki import certificate_fingerprint
+from issuance.sessions.kiosks import Kiosk, KioskSession
 from kiosk_terminal.virtual_card import VirtualCard
 
 

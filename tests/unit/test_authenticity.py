@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from issuance.authenticity import DocumentClaims, Keyring, TokenError
+from issuance.authenticity.tokens import DocumentClaims, Keyring, TokenError
 
 CLAIMS = DocumentClaims("2611221234567890", "juminhyo", "131016", date(2026, 11, 22), "ab" * 32)
 

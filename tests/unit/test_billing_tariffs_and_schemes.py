@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from billing.cost_structure import (
+from billing.reports.cost_structure import (
     MunicipalityCost,
     allocate,
     capped_scheme,

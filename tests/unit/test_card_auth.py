@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from issuance.card_auth import (
+from demo.jpki import TestJpki
+from issuance.errors import CardAuthError
+from issuance.sessions.jpki import (
     TrustStore,
     certificate_fingerprint,
     verify_card_certificate,
     verify_card_signature,
 )
-from issuance.errors import CardAuthError
-from kiosk_api.demo.jpki import TestJpki
 from kiosk_terminal.jpki import JpkiCard
 from kiosk_terminal.virtual_card import VirtualCard
 

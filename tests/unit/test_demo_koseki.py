@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from demo.koseki_data import REGISTERS
+from demo.loader import ALL_HOUSEHOLDS, juminhyo_code
+from demo.records_loader import Placed, demo_extracts, honseki_body
 from issuance.codes import with_check_digit
-from kiosk_api.demo.koseki_data import REGISTERS
-from kiosk_api.demo.loader import ALL_HOUSEHOLDS, juminhyo_code
-from kiosk_api.demo.records_loader import Placed, demo_extracts, honseki_body
 from municipalities.bcl_import import validate_extract
 
 

@@ -4,8 +4,9 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from issuance.eligibility import JST, age_on, check_request, within_hours
-from issuance.identity import Residence, Resident, ResidentStatus
+from issuance.calendar import JST, age_on
+from issuance.eligibility import check_request, within_hours
+from issuance.index.model import Residence, Resident, ResidentStatus
 from issuance.model import CertificateKind
 from issuance.ports import MunicipalityInfo, Offering
 from issuance.refusals import RefusalError

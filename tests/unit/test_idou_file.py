@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from issuance.codes import with_check_digit
-from issuance.idou_file import IdouKind, read_idou
+from issuance.index.idou_file import IdouKind, read_idou
 
 TODAY = date(2026, 11, 29)
 CODE = with_check_digit("0123456789", "juminhyo")  # a leading zero, as Excel would drop it

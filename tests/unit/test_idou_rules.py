@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from issuance.identity import ResidentStatus
-from issuance.idou_file import Idou, IdouKind
-from issuance.idou_rules import Entry, Stay, apply_change, impossible
+from issuance.index.idou_file import Idou, IdouKind
+from issuance.index.idou_rules import Entry, Stay, apply_change, impossible
+from issuance.index.model import ResidentStatus
 
 CHIYODA, SOKA = "131016", "112216"
 CODE = "80000000012"

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from issuance.identity import Residence, Resident, ResidentStatus
-from issuance.index_check import RecordsOutOfSyncError, check_household, check_record
+from issuance.index.check import RecordsOutOfSyncError, check_household, check_record
+from issuance.index.model import Residence, Resident, ResidentStatus
 from issuance.records import (
     Fuhyo,
     FuhyoEntry,

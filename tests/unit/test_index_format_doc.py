@@ -6,7 +6,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from issuance.idou_file import IdouKind, read_idou
+from issuance.index.idou_file import IdouKind, read_idou
 
 DOC = Path(__file__).parents[2] / "docs" / "index-format.md"
 TODAY = date(2026, 11, 29)

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from kiosk_api.demo.jpki import TestJpki
+from demo.jpki import TestJpki
 from kiosk_terminal.jpki import (
     CardStatusError,
     InvalidPinFormatError,

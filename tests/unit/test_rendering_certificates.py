@@ -16,7 +16,7 @@ from issuance.records import (
     KosekiMember,
     TaxAssessment,
 )
-from issuance.rendering import CertificateRenderer
+from rendering import CertificateRenderer
 from tests.support.pdf import pdf_text
 
 SOKA = Issuer("112216", "草加市", "埼玉県", "草加市長", "山川　一郎")

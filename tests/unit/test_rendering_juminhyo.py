@@ -15,11 +15,11 @@ import pytest
 import weasyprint
 from PIL import Image, ImageChops
 
+from issuance.calendar import to_wareki
 from issuance.foreign_residents import MidToLongTermResident
 from issuance.records import Issuer, JuminhyoDocument, Person, Stamp
-from issuance.rendering import JuminhyoRenderer
-from issuance.rendering.qr import qr_png_data_url
-from issuance.wareki import to_wareki
+from rendering import JuminhyoRenderer
+from rendering.qr import qr_png_data_url
 
 OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-output"
 ISSUER = Issuer("131016", "千代田区", "東京都", "千代田区長", "山田　太郎")

@@ -10,7 +10,7 @@ import pytest
 
 from issuance.records import Koseki, KosekiEvent, KosekiItem, KosekiMember
 from issuance.refusals import RefusalError
-from issuance.rendering import CertificateRenderer
+from rendering import CertificateRenderer
 from tests.support.pdf import page_text, pdf_text, save_pages
 from tests.unit.test_rendering_certificates import certificate, member
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from issuance.pades import (
+from issuance.authenticity.pades import (
     FIELD_NAME,
     ElectronicSignature,
     PadesFiles,
@@ -17,7 +17,7 @@ from issuance.pades import (
     read_revisions,
     sign_pdf,
 )
-from issuance.rendering import JuminhyoRenderer
+from rendering import JuminhyoRenderer
 from tests.unit.test_rendering_juminhyo import household_document
 
 

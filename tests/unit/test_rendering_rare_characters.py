@@ -14,7 +14,7 @@ from issuance.characters import IPAMJ_PATH, MINCHO_PATH, CertificateCharset
 from issuance.foreign_residents import MidToLongTermResident
 from issuance.records import JuminhyoDocument
 from issuance.refusals import REFUSALS, RefusalError
-from issuance.rendering import JuminhyoRenderer
+from rendering import JuminhyoRenderer
 from tests.support.pdf import drawn_glyphs, pdf_text, save_page_one
 from tests.unit.test_rendering_juminhyo import household_document, person
 

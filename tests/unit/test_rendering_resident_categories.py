@@ -25,7 +25,7 @@ from issuance.records import (
     Person,
     SealRegistration,
 )
-from issuance.rendering import CertificateRenderer
+from rendering import CertificateRenderer
 from tests.support.items import items_present
 from tests.support.pdf import page_one_png, pdf_items
 

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from issuance.eligibility import JST, within_hours
-from issuance.identity import Residence, Resident, ResidentStatus
+from issuance.calendar import JST
+from issuance.eligibility import within_hours
+from issuance.index.model import Residence, Resident, ResidentStatus
 from issuance.model import CertificateKind
 from issuance.ports import MaintenanceWindow, MunicipalityInfo, Offering
 from issuance.refusals import REFUSALS, RefusalError

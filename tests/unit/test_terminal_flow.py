@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import update
 from werkzeug.serving import make_server
 
-from issuance.identity import Resident, ResidentStatus
-from kiosk_api.demo.loader import juminhyo_code
-from kiosk_api.platform import Platform
+from centre.bootstrap import Platform
+from demo.loader import juminhyo_code
+from issuance.index.model import Resident, ResidentStatus
 from kiosk_terminal.card_slot import VirtualSlot
 from kiosk_terminal.centre_client import CentreClient
 from kiosk_terminal.printing import FolderPrinter, PrintFailedError

@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from kiosk_api.demo.jpki import TestJpki
+from demo.jpki import TestJpki
 from kiosk_terminal.virtual_card import VirtualCard
 
 SELECT_JPKI = bytes.fromhex("00A4040C0AD392F000260100000001")

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from issuance.wareki import WarekiRangeError, era_of, to_fullwidth_digits, to_wareki
+from issuance.calendar import WarekiRangeError, era_of, to_fullwidth_digits, to_wareki
 
 
 @pytest.mark.parametrize(

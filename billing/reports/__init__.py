@@ -1,0 +1,1 @@
+"""Reports for the hub and municipalities: cost structure, usage, their charts and PDFs."""

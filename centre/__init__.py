@@ -1,0 +1,1 @@
+"""The centre's composition root and processes: settings, database, queue, jobs, workers."""

@@ -1,0 +1,178 @@
+"""The composition root: builds the centre's parts from the settings, once per process."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from billing.ledger import SqlLedger
+from centre import metrics
+from centre.database import make_engine
+from centre.settings import Settings
+from issuance.authenticity.tokens import Keyring
+from issuance.production import ProductionDeps
+from issuance.records import CertificateDocument, JuminhyoDocument, RenderedDocument
+from issuance.reference import watch_reference_writes
+from issuance.sessions.authentication import AuthPolicy
+from issuance.sessions.credentials import KioskDirectory
+from issuance.sessions.jpki import TrustStore
+from issuance.unit_of_work import SqlAlchemyUnitOfWork
+from municipalities.backends import StaticBackendRegistry
+from municipalities.directory import SqlMunicipalityDirectory
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ThreadLocalRenderer:
+    """One renderer per thread, built on first use (WeasyPrint's import and fonts are heavy)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def warm(self) -> None:
+        """Build this thread's renderer now (fonts, CSS, templates), not on the first job."""
+        self._renderer()
+
+    def render(self, doc: JuminhyoDocument | CertificateDocument) -> RenderedDocument:
+        return self._renderer().render(doc)
+
+    def _renderer(self) -> Any:
+        renderer = getattr(self._local, "renderer", None)
+        if renderer is None:
+            from rendering import CertificateRenderer
+
+            renderer = self._local.renderer = CertificateRenderer()
+        return renderer
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    queue: Any = None
+    clock: Any = utc_now
+    directory: SqlMunicipalityDirectory = field(default_factory=SqlMunicipalityDirectory)
+    kiosks: KioskDirectory = field(default_factory=KioskDirectory)
+    backends: StaticBackendRegistry = field(default_factory=StaticBackendRegistry)
+    ledger: SqlLedger = field(default_factory=SqlLedger)
+    renderer: Any = field(default_factory=ThreadLocalRenderer)
+    _trust: TrustStore | None = None
+    _keyring: Keyring | None = None
+    # How many kiosk answers this process may hold at once (each holds a server thread).
+    poll_slots: threading.BoundedSemaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Made here, not on first use: two first polls at once must not make two semaphores.
+        self.poll_slots = threading.BoundedSemaphore(max(1, self.settings.long_poll_slots))
+
+    def uow(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.session_factory)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def trust(self) -> TrustStore:
+        if self._trust is None:
+            pki = self.settings.pki_dir
+            self._trust = TrustStore.from_files(pki / "root.pem", pki / "ca.pem", pki / "crl.der")
+        return self._trust
+
+    @property
+    def keyring(self) -> Keyring:
+        """The document-signing keys (made on first use; rotate with `kofu keys rotate`)."""
+        if self._keyring is None:
+            assert self.settings.signing_key_dir is not None
+            self._keyring = Keyring(self.settings.signing_key_dir)
+        return self._keyring
+
+    @property
+    def auth_policy(self) -> AuthPolicy:
+        return AuthPolicy(
+            timedelta(seconds=self.settings.challenge_ttl_seconds),
+            timedelta(seconds=self.settings.session_ttl_seconds),
+        )
+
+    def production_deps(self) -> ProductionDeps:
+        return ProductionDeps(
+            uow_factory=self.uow,
+            directory=self.directory,
+            backends=self.backends,
+            renderer=self.renderer,
+            document_ttl=timedelta(seconds=self.settings.document_ttl_seconds),
+            clock=self.clock,
+            on_mismatch=lambda _request_id: metrics.RECORD_MISMATCH.inc(),
+            on_ready=metrics.REQUEST_TO_READY.observe,
+            on_failed=lambda code: metrics.REFUSALS.labels(code).inc(),
+            on_out_of_sync=lambda municipality: metrics.RECORDS_OUT_OF_SYNC.labels(
+                municipality
+            ).inc(),
+            keyring=self.keyring,
+            verify_url=f"{self.settings.public_url}/verify",
+        )
+
+    def close(self) -> None:
+        if self.queue is not None:
+            self.queue.close()
+        self.engine.dispose()
+
+
+_current: Platform | None = None
+
+
+def bootstrap(
+    settings: Settings, *, queue: Any = None, clock: Any = None, jobs: bool = True
+) -> Platform:
+    """Build (and make current) this process's platform. Connects lazily, never at import.
+
+    ``jobs=False`` builds no queue at all (set-up commands that never enqueue).
+    """
+    from centre.queue import InProcessQueue, RqQueue
+
+    engine = make_engine(settings.database_url)
+    session_factory = sessionmaker(engine, expire_on_commit=False)
+    watch_reference_writes(session_factory)
+    platform = Platform(settings, engine, session_factory)
+    if clock is not None:
+        platform.clock = clock
+    platform.backends = own_server_registry(settings)
+    if queue is None and jobs:
+        if settings.redis_url:
+            queue = RqQueue(settings.redis_url, settings.queue_name, settings.job_timeout_seconds)
+        else:
+            from centre.jobs import render_request
+
+            queue = InProcessQueue(render_request, settings.render_threads)
+    platform.queue = queue
+    install(platform)
+    return platform
+
+
+def own_server_registry(settings: Settings) -> StaticBackendRegistry:
+    """BCL, plus own servers reached with the centre's client certificate (if there is one)."""
+    from municipalities.own_server import OwnServerPool
+    from municipalities.tls import centre_files
+
+    tls = None
+    if settings.municipal_tls_dir is not None and (settings.municipal_tls_dir / "ca.pem").exists():
+        tls = centre_files(settings.municipal_tls_dir)
+    return StaticBackendRegistry(OwnServerPool(tls, metrics.observe_backend))
+
+
+def install(platform: Platform) -> None:
+    global _current
+    _current = platform
+
+
+def current_platform() -> Platform:
+    if _current is None:
+        raise RuntimeError("no platform: call centre.bootstrap.bootstrap(settings) first")
+    return _current

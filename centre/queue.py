@@ -1,0 +1,156 @@
+"""Where render jobs go: rq on Redis in production, a thread pool in the embedded default.
+
+Each queue also carries the "your request changed" signal that lets a kiosk's poll wait at the
+centre (a long poll) instead of asking again and again: the job announces a request id when it
+is done with it, and a waiting poll wakes up and reads the state from the database. The
+signal only wakes; the database stays the one truth, so a lost or stale signal costs at most
+one wait.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+log = logging.getLogger(__name__)
+
+RENDER_JOB = "centre.jobs.render_request"
+ANNOUNCE_TTL_S = 60  # an announcement nobody waited for is forgotten after this
+LONGEST_WAIT_S = 20  # the longest a kiosk may ask the centre to hold an answer (?wait=)
+
+
+class _Announcements:
+    """In-process wake-ups: one Event per request id, kept a minute or until collected."""
+
+    def __init__(self) -> None:
+        self._events: OrderedDict[str, tuple[float, threading.Event]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _event(self, request_id: str) -> threading.Event:
+        with self._lock:
+            now = time.monotonic()
+            while self._events and next(iter(self._events.values()))[0] < now - ANNOUNCE_TTL_S:
+                self._events.popitem(last=False)
+            if request_id not in self._events:
+                self._events[request_id] = (now, threading.Event())
+            return self._events[request_id][1]
+
+    def announce(self, request_id: str) -> None:
+        self._event(request_id).set()
+
+    def wait(self, request_id: str, timeout: float) -> None:
+        if self._event(request_id).wait(timeout):
+            with self._lock:
+                self._events.pop(request_id, None)
+
+
+class InProcessQueue:
+    """Runs the job function in background threads of this process (SQLite, no Redis)."""
+
+    def __init__(self, job: Callable[[str], object], threads: int) -> None:
+        self._job = job
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kofu-render")
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._announcements = _Announcements()
+
+    def enqueue_render(self, request_id: str) -> None:
+        with self._lock:
+            self._pending += 1
+        future = self._executor.submit(self._job, request_id)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Future[object]) -> None:
+        with self._lock:
+            self._pending -= 1
+        if future.exception() is not None:
+            log.error("render job failed", exc_info=future.exception())
+
+    def depth(self) -> int:
+        return max(self._pending, 0)
+
+    def announce(self, request_id: str) -> None:
+        """The job is done with this request (whatever the outcome): wake its waiting poll."""
+        self._announcements.announce(request_id)
+
+    def await_change(self, request_id: str, timeout: float) -> None:
+        """Block until the request is announced or ``timeout`` seconds pass."""
+        self._announcements.wait(request_id, timeout)
+
+    def drain(self) -> None:
+        """Wait for every queued job (tests and shutdown)."""
+        self._executor.shutdown(wait=True)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class RqQueue:
+    """Enqueues by job function name. Each enqueue gets its own job id: the job is idempotent,
+    and a fresh id never collides with a dead worker's entry still in rq's started registry."""
+
+    def __init__(self, redis_url: str, queue_name: str, job_timeout: int) -> None:
+        from redis import Redis
+        from rq import Queue
+
+        self._redis = Redis.from_url(redis_url)
+        # redis-py gives up reading a socket after 5 s by default: a held BLPOP needs longer.
+        self._waits = Redis.from_url(redis_url, socket_timeout=LONGEST_WAIT_S + 5)
+        self._queue = Queue(queue_name, connection=self._redis)
+        self._job_timeout = job_timeout
+
+    def enqueue_render(self, request_id: str) -> None:
+        from rq import Retry
+
+        self._queue.enqueue(
+            RENDER_JOB,
+            request_id,
+            job_id=f"render-{request_id}-{secrets.token_hex(4)}",
+            job_timeout=self._job_timeout,
+            retry=Retry(max=3, interval=[1, 5, 15]),
+            result_ttl=300,
+            failure_ttl=86400,
+        )
+
+    def depth(self) -> int:
+        return self._queue.count
+
+    def announce(self, request_id: str) -> None:
+        """Push a wake-up on the request's list; it expires if no poll collects it."""
+        key = _announce_key(request_id)
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.rpush(key, b"1")
+        pipe.expire(key, ANNOUNCE_TTL_S)
+        pipe.execute()
+
+    def await_change(self, request_id: str, timeout: float) -> None:
+        """BLPOP the request's list: returns when announced, or after ``timeout`` seconds.
+
+        Redis failing mid-wait only ends the wait early: the caller reads the database again.
+        """
+        from redis import RedisError
+
+        if timeout <= 0:
+            return
+        try:
+            self._waits.blpop([_announce_key(request_id)], timeout=min(timeout, LONGEST_WAIT_S))
+        except RedisError as exc:
+            log.warning("waiting for a render to be announced failed: %s", exc)
+            time.sleep(min(timeout, 0.5))  # not a hot loop while Redis is away
+
+    @property
+    def queue(self):  # type: ignore[no-untyped-def]
+        return self._queue
+
+    def close(self) -> None:
+        self._waits.close()
+        self._redis.close()
+
+
+def _announce_key(request_id: str) -> str:
+    return f"kofu:announce:{request_id}"

@@ -1,0 +1,1 @@
+"""The `kofu` command: one module per command group."""

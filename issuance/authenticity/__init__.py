@@ -1,0 +1,1 @@
+"""Authenticity: document tokens, the register of issued documents, PAdES signing and checks."""

@@ -1,0 +1,1 @@
+"""Kiosk sessions: card authentication (JPKI), kiosk credentials, the checks every call makes."""

@@ -1,0 +1,122 @@
+"""Use cases of card authentication: present the certificate, answer the challenge."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from issuance.errors import CardAuthError
+from issuance.ports import UnitOfWork
+from issuance.refusals import RefusalError
+from issuance.sessions.checks import check_holder, linked_resident
+from issuance.sessions.jpki import (
+    TrustStore,
+    certificate_fingerprint,
+    verify_card_certificate,
+    verify_card_signature,
+)
+from issuance.sessions.kiosks import KioskSession, SessionError, SessionState
+
+CHALLENGE_CONTEXT = b"kofu-kiosk-auth/1"
+
+
+@dataclass(frozen=True)
+class Challenge:
+    session_id: str
+    to_be_signed: bytes
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class AuthPolicy:
+    challenge_ttl: timedelta
+    session_ttl: timedelta
+
+
+def challenge_message(kiosk_id: str, session_id: str, nonce: bytes) -> bytes:
+    """What the card signs: the nonce bound to this kiosk and this session."""
+    return b"\n".join(
+        [CHALLENGE_CONTEXT, kiosk_id.encode(), session_id.encode(), nonce.hex().encode()]
+    )
+
+
+def open_session(
+    uow: UnitOfWork,
+    kiosk_id: str,
+    certificate_der: bytes,
+    trust: TrustStore,
+    policy: AuthPolicy,
+    now: datetime,
+) -> Challenge:
+    """Check the card's certificate and hand out a one-time challenge for this kiosk.
+
+    Raises CardAuthError (CERT_REVOKED…) or RefusalError (CARD_NOT_LINKED,
+    CARD_NOT_YET_USABLE). Nothing about the person is checked yet: before the PIN, whoever
+    holds the card must not learn, say, that its owner is under DV protection.
+    """
+    verify_card_certificate(certificate_der, trust, now)
+    fingerprint = certificate_fingerprint(certificate_der)
+    linked_resident(uow, fingerprint, now)
+    session_id = secrets.token_hex(16)
+    nonce = secrets.token_bytes(32)
+    session = KioskSession(
+        id=session_id,
+        kiosk_id=kiosk_id,
+        state=SessionState.CHALLENGED,
+        certificate_der=certificate_der,
+        certificate_fingerprint=fingerprint,
+        challenge=nonce,
+        challenge_expires_at=now + policy.challenge_ttl,
+        created_at=now,
+        expires_at=now + policy.challenge_ttl,
+    )
+    uow.session.add(session)
+    uow.commit()
+    return Challenge(
+        session_id, challenge_message(kiosk_id, session_id, nonce), session.challenge_expires_at
+    )
+
+
+def _load_for_update(uow: UnitOfWork, kiosk_id: str, session_id: str) -> KioskSession:
+    session = uow.session.scalars(
+        select(KioskSession).where(KioskSession.id == session_id).with_for_update()
+    ).one_or_none()
+    if session is None or session.kiosk_id != kiosk_id:
+        raise SessionError("SESSION_NOT_FOUND", "手続きが見つかりません。", "Session not found.")
+    return session
+
+
+def authenticate_session(
+    uow: UnitOfWork,
+    kiosk_id: str,
+    session_id: str,
+    signature: bytes,
+    trust: TrustStore,
+    policy: AuthPolicy,
+    now: datetime,
+) -> KioskSession:
+    """Check the card's answer and bind the session to its resident. The challenge burns on use.
+
+    Then the checks every later call makes again (session_checks.checked_session): a
+    resident who may get nothing at all (DV等支援措置, deceased, under 15) is refused here
+    with that RefusalError. Any failure closes the session.
+    """
+    session = _load_for_update(uow, kiosk_id, session_id)
+    if session.state is not SessionState.CHALLENGED:
+        session.authenticate("", now, policy.session_ttl)  # raises CHALLENGE_USED
+    message = challenge_message(kiosk_id, session_id, session.challenge)
+    try:
+        certificate = verify_card_certificate(session.certificate_der, trust, now)
+        verify_card_signature(certificate, message, signature)
+        resident = linked_resident(uow, session.certificate_fingerprint, now)
+        session.authenticate(resident.juminhyo_code, now, policy.session_ttl)
+        check_holder(resident, now)
+    except (CardAuthError, RefusalError, SessionError):
+        session.close()
+        uow.commit()
+        raise
+    uow.commit()
+    return session

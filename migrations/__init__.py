@@ -1,0 +1,1 @@
+"""Alembic migrations and the one metadata that collects every package's tables."""
