@@ -26,7 +26,7 @@ def sign(settings: Settings, pdf: Path, out: Path) -> None:
     A standard PDF reader shows the centre's signature; /api/verify/pdf answers genuine with
     electronic_signature "valid". Anything the centre did not issue is refused.
     """
-    from issuance.authenticity.tokens.electronic_copy import sign_issued_copy
+    from issuance.authenticity.electronic_copy import sign_issued_copy
 
     from centre.bootstrap import bootstrap
     from issuance.authenticity.pades import PadesFiles

@@ -187,9 +187,9 @@ def load_records(uow: UnitOfWork, people: list[Placed], today: date, out_dir: Pa
                 json.dumps({"municipality_code": code, **records}, ensure_ascii=False, indent=1)
             )
     for placed in people:
-        body = honseki_body(placed)
-        if placed.person.status == "moved_abroad" and body is not None:
-            code = with_check_digit(body, "municipality")
+        honseki = honseki_body(placed)
+        if placed.person.status == "moved_abroad" and honseki is not None:
+            code = with_check_digit(honseki, "municipality")
             if uow.session.get(UseRegistration, (placed.code, code)) is None:
                 uow.session.add(
                     UseRegistration(
