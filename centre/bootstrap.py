@@ -15,8 +15,8 @@ from centre import metrics
 from centre.database import make_engine
 from centre.settings import Settings
 from issuance.authenticity.tokens import Keyring
+from issuance.documents import CertificateDocument, JuminhyoDocument, RenderedDocument
 from issuance.production import ProductionDeps
-from issuance.records import CertificateDocument, JuminhyoDocument, RenderedDocument
 from issuance.reference import watch_reference_writes
 from issuance.sessions.authentication import AuthPolicy
 from issuance.sessions.credentials import KioskDirectory

@@ -9,15 +9,14 @@ from typing import Any
 
 from issuance.binding import bound_record
 from issuance.calendar import JST
+from issuance.documents import CertificateDocument, Issuer
 from issuance.index.alarms import raise_alarm
 from issuance.index.check import RecordsOutOfSyncError, check_record, index_of
 from issuance.members import member_ref
 from issuance.model import CertificateKind, CertificateRequest
 from issuance.ports import RecordsBackend, UnitOfWork
 from issuance.records import (
-    CertificateDocument,
     Fuhyo,
-    Issuer,
     Koseki,
     KosekiMember,
     RecordQuery,

@@ -8,15 +8,13 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from issuance.documents import CertificateDocument, JuminhyoDocument, RenderedDocument
 from issuance.records import (
     BackendAnswer,
-    CertificateDocument,
     Fuhyo,
     Household,
-    JuminhyoDocument,
     Koseki,
     RecordQuery,
-    RenderedDocument,
     SealRegistration,
     TaxAssessment,
 )

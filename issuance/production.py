@@ -16,6 +16,7 @@ from issuance.authenticity.register import content_digest, register_document
 from issuance.authenticity.tokens import DocumentClaims, Keyring
 from issuance.calendar import JST
 from issuance.codes import mask_juminhyo_code
+from issuance.documents import CertificateDocument, Issuer, JuminhyoDocument, Stamp
 from issuance.errors import KofuError
 from issuance.index.alarms import raise_alarm
 from issuance.index.check import RecordsOutOfSyncError, check_household, index_of
@@ -28,7 +29,6 @@ from issuance.model import (
     RequestState,
 )
 from issuance.ports import BackendRegistry, MunicipalityDirectory, Renderer, UnitOfWork
-from issuance.records import CertificateDocument, Issuer, JuminhyoDocument, Stamp
 from issuance.refusals import RefusalError
 from issuance.routing import Route, route_request
 

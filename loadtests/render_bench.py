@@ -16,13 +16,11 @@ from datetime import date
 import weasyprint
 
 from issuance.characters import CertificateCharset
+from issuance.documents import CertificateDocument, Issuer, JuminhyoDocument
 from issuance.records import (
     Amount,
-    CertificateDocument,
     Fuhyo,
     FuhyoEntry,
-    Issuer,
-    JuminhyoDocument,
     Koseki,
     KosekiEvent,
     KosekiMember,
@@ -139,7 +137,7 @@ def load_document() -> JuminhyoDocument:
     from pathlib import Path
 
     from issuance.authenticity.tokens import DocumentClaims, Keyring
-    from issuance.records import Stamp
+    from issuance.documents import Stamp
 
     single = sample_document()
     single = replace(single, members=single.members[:1], show_honseki=False)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from issuance.calendar import to_fullwidth_digits, to_wareki
-from issuance.records import CertificateDocument, Issuer, Koseki, SealRegistration, TaxAssessment
+from issuance.documents import CertificateDocument, Issuer
+from issuance.records import Koseki, SealRegistration, TaxAssessment
 from rendering.koseki_view import FuhyoView, KosekiView, fuhyo_view, koseki_view
 
 TITLES = {

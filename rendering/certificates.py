@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from issuance.characters import CertificateCharset
-from issuance.records import CertificateDocument, JuminhyoDocument, RenderedDocument
+from issuance.documents import CertificateDocument, JuminhyoDocument, RenderedDocument
 from rendering.certificate_view import TEMPLATES as KIND_TEMPLATES
 from rendering.certificate_view import certificate_view
 from rendering.charset import check_printable

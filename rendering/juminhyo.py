@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from issuance.characters import CertificateCharset, certificate_charset
-from issuance.records import JuminhyoDocument, RenderedDocument
+from issuance.documents import JuminhyoDocument, RenderedDocument
 from rendering.charset import check_printable, fallback_sequences
 from rendering.glyphs import GOTHIC_PATH, MINCHO_PATH, GlyphOutliner
 from rendering.juminhyo_view import CONTINUATION_MARK, juminhyo_view

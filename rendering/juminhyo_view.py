@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from issuance.calendar import to_wareki
-from issuance.records import JuminhyoDocument, Person
+from issuance.documents import JuminhyoDocument
+from issuance.records import Person
 from rendering.foreign_view import Item, foreign_rows
 
 OMITTED = "省略"

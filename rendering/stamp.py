@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from issuance.authenticity.register import TOKEN_PREFIX
-from issuance.records import Stamp
+from issuance.documents import Stamp
 from rendering.qr import qr_png_data_url
 
 

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from billing.model import BillingEvent
 from centre.bootstrap import Platform
 from issuance.authenticity.register import IssuedDocument
+from issuance.documents import RenderedDocument
 from issuance.index.model import ResidentStatus
 from issuance.model import CertificateRequest, Document
 from issuance.production import produce_document
-from issuance.records import RenderedDocument
 from issuance.sessions.credentials import revoke_kiosk
 from tests.support.kiosk import TestKiosk
 from tests.support.mid_session import SESSION_WIDE, change_resident, make_change, revoke_card

@@ -6,16 +6,8 @@ from datetime import date
 
 import pytest
 
-from issuance.records import (
-    Amount,
-    CertificateDocument,
-    Issuer,
-    Koseki,
-    KosekiEvent,
-    KosekiItem,
-    KosekiMember,
-    TaxAssessment,
-)
+from issuance.documents import CertificateDocument, Issuer
+from issuance.records import Amount, Koseki, KosekiEvent, KosekiItem, KosekiMember, TaxAssessment
 from rendering import CertificateRenderer
 from tests.support.pdf import pdf_text
 

@@ -16,8 +16,9 @@ import weasyprint
 from PIL import Image, ImageChops
 
 from issuance.calendar import to_wareki
+from issuance.documents import Issuer, JuminhyoDocument, Stamp
 from issuance.foreign_residents import MidToLongTermResident
-from issuance.records import Issuer, JuminhyoDocument, Person, Stamp
+from issuance.records import Person
 from rendering import JuminhyoRenderer
 from rendering.qr import qr_png_data_url
 

@@ -11,8 +11,8 @@ from fontTools.pens.recordingPen import RecordingPen
 from fontTools.ttLib import TTFont
 
 from issuance.characters import IPAMJ_PATH, MINCHO_PATH, CertificateCharset
+from issuance.documents import JuminhyoDocument
 from issuance.foreign_residents import MidToLongTermResident
-from issuance.records import JuminhyoDocument
 from issuance.refusals import REFUSALS, RefusalError
 from rendering import JuminhyoRenderer
 from tests.support.pdf import drawn_glyphs, pdf_text, save_page_one

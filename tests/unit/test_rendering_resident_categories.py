@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from issuance.documents import CertificateDocument, Issuer, JuminhyoDocument
 from issuance.foreign_residents import (
     AliasRecord,
     MidToLongTermResident,
@@ -16,15 +17,7 @@ from issuance.foreign_residents import (
     TransitionalStayByBirth,
     TransitionalStayByLossOfNationality,
 )
-from issuance.records import (
-    CertificateDocument,
-    Fuhyo,
-    FuhyoEntry,
-    Issuer,
-    JuminhyoDocument,
-    Person,
-    SealRegistration,
-)
+from issuance.records import Fuhyo, FuhyoEntry, Person, SealRegistration
 from rendering import CertificateRenderer
 from tests.support.items import items_present
 from tests.support.pdf import page_one_png, pdf_items
