@@ -2,23 +2,66 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+from pydantic import ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from issuance.errors import KofuError
+
+ENV_PREFIX = "KOFU_"
 DEFAULT_DATA_DIR = Path("var")
+DEV_PEPPER = "kofu-dev-pepper"
+MIN_PEPPER_LENGTH = 32
+# The organisation named in every certificate of demo/jpki.py's test authority.
+DEMO_JPKI_ORGANIZATION = "Kofu Test JPKI"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything the centre needs to start; built once and passed down."""
+class SettingsError(KofuError, ValueError):
+    """The environment does not describe a centre that may start; ``problems`` says why."""
 
-    database_url: str
-    redis_url: str | None
-    data_dir: Path
+    code = "SETTINGS_INVALID"
+    message_ja = "設定が正しくないため起動できません。"
+    message_en = "The centre cannot start: its settings are invalid."
+
+    def __init__(self, problems: list[str]) -> None:
+        listed = "; ".join(problems)
+        super().__init__(
+            message_ja=f"{self.message_ja} {listed}",
+            message_en=f"{self.message_en} {listed}",
+            problems=problems,
+        )
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "; ".join(self.problems)
+
+
+class _UnfitForProduction(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class Settings(BaseSettings):
+    """Everything the centre needs to start; built once by ``load_settings`` and passed down."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid")
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str  # default: SQLite under data_dir (see _derive_from_data_dir)
+    redis_url: str | None = None
     pki_dir: Path
-    kiosk_key_pepper: str
+    kiosk_key_pepper: str = DEV_PEPPER
     document_ttl_seconds: int = 600
     challenge_ttl_seconds: int = 120
     session_ttl_seconds: int = 900
@@ -33,45 +76,143 @@ class Settings:
     pades_dir: Path | None = None  # ca.pem, signer.pem, signer-key.pem: PAdES document signing
     long_poll_slots: int = 6  # per server process: polls held at once (keep below --threads)
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Only what the caller passes: load_settings is the one place that reads the environment.
+        return (init_settings,)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_from_data_dir(cls, values: Any) -> Any:
+        if not isinstance(values, dict):
+            return values
+        data_dir = Path(values.get("data_dir") or DEFAULT_DATA_DIR)
+        derived = {
+            "database_url": f"sqlite:///{data_dir / 'kofu.sqlite3'}",
+            "pki_dir": data_dir / "jpki",
+            "signing_key_dir": data_dir / "signing-keys",
+            "municipal_tls_dir": data_dir / "municipal-tls",
+            "pades_dir": data_dir / "pades",
+        }
+        return {**derived, **values}
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _fit_for_production(self) -> Settings:
+        if self.env == "production":
+            problems = production_problems(self)
+            if problems:
+                raise _UnfitForProduction(problems)
+        return self
+
     @property
     def jobs_in_process(self) -> bool:
         return self.redis_url is None
 
     def with_overrides(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
+        """A copy with ``changes`` applied, validated like the original."""
+        return type(self)(**{**self.model_dump(), **changes})
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+class _EnvMapping(PydanticBaseSettingsSource):
+    """``KOFU_<FIELD>`` values from one mapping; an empty string counts as unset."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env: Mapping[str, str]) -> None:
+        super().__init__(settings_cls)
+        self.env = env
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self.env.get(f"{ENV_PREFIX}{field_name.upper()}") or None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        fields = self.settings_cls.model_fields
+        found = {name: self.get_field_value(field, name)[0] for name, field in fields.items()}
+        return {name: value for name, value in found.items() if value is not None}
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Build the settings from ``env`` (default: the process environment)."""
-    env = os.environ if env is None else env
-    data_dir = Path(env.get("KOFU_DATA_DIR") or DEFAULT_DATA_DIR)
-    return Settings(
-        database_url=env.get("KOFU_DATABASE_URL") or f"sqlite:///{data_dir / 'kofu.sqlite3'}",
-        redis_url=env.get("KOFU_REDIS_URL") or None,
-        data_dir=data_dir,
-        pki_dir=Path(env.get("KOFU_PKI_DIR") or data_dir / "jpki"),
-        kiosk_key_pepper=env.get("KOFU_KIOSK_KEY_PEPPER") or "kofu-dev-pepper",
-        document_ttl_seconds=_int(env, "KOFU_DOCUMENT_TTL_SECONDS", 600),
-        challenge_ttl_seconds=_int(env, "KOFU_CHALLENGE_TTL_SECONDS", 120),
-        session_ttl_seconds=_int(env, "KOFU_SESSION_TTL_SECONDS", 900),
-        max_body_bytes=_int(env, "KOFU_MAX_BODY_BYTES", 64 * 1024),
-        render_threads=_int(env, "KOFU_RENDER_THREADS", 2),
-        job_timeout_seconds=_int(env, "KOFU_JOB_TIMEOUT_SECONDS", 120),
-        queue_name=env.get("KOFU_QUEUE_NAME") or "kofu-render",
-        signing_key_dir=Path(env.get("KOFU_SIGNING_KEY_DIR") or data_dir / "signing-keys"),
-        public_url=(env.get("KOFU_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
-        verify_rate_per_minute=_int(env, "KOFU_VERIFY_RATE_PER_MINUTE", 30),
-        municipal_tls_dir=Path(env.get("KOFU_MUNICIPAL_TLS_DIR") or data_dir / "municipal-tls"),
-        pades_dir=Path(env.get("KOFU_PADES_DIR") or data_dir / "pades"),
-        long_poll_slots=_int(env, "KOFU_LONG_POLL_SLOTS", 6),
-    )
+    """Build the settings from ``env`` (default: the process environment).
+
+    Raises ``SettingsError`` naming every variable that is wrong, all at once.
+    """
+    values = _EnvMapping(Settings, os.environ if env is None else env)()
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise SettingsError([p for error in exc.errors() for p in _describe(error)]) from None
+
+
+def _describe(error: Any) -> list[str]:
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, _UnfitForProduction):
+        return cause.problems
+    return [_describe_field(error)]
+
+
+def _describe_field(error: Any) -> str:
+    name = f"{ENV_PREFIX}{str(error['loc'][0]).upper()}"
+    got = error.get("input")
+    if error["type"] == "int_parsing":
+        return f"{name} must be a whole number, got {got!r}"
+    if error["type"] == "literal_error":
+        return f"{name} must be one of {error['ctx']['expected']}, got {got!r}"
+    if error["type"] == "extra_forbidden":
+        return f"{name} is not a setting"
+    return f"{name}: {error['msg']}, got {got!r}"
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """Every reason the settings are fit for development only (empty: fit for production)."""
+    problems = []
+    pepper = settings.kiosk_key_pepper
+    if pepper == DEV_PEPPER or len(pepper) < MIN_PEPPER_LENGTH:
+        problems.append(
+            f"KOFU_KIOSK_KEY_PEPPER must be a secret of at least {MIN_PEPPER_LENGTH} characters, "
+            "not the development default"
+        )
+    if _is_demo_jpki(settings):
+        problems.append(
+            f"KOFU_PKI_DIR ({settings.pki_dir}) holds the demo JPKI: point it at the real "
+            "JPKI trust anchors, outside KOFU_DATA_DIR/jpki where `kofu demo load` writes"
+        )
+    if settings.database_url.startswith("sqlite"):
+        problems.append("KOFU_DATABASE_URL must name PostgreSQL, not SQLite")
+    if _is_loopback(settings.public_url):
+        problems.append(
+            f"KOFU_PUBLIC_URL ({settings.public_url}) must be the address recipients verify "
+            "documents at, not this machine's loopback"
+        )
+    return problems
+
+
+def _is_demo_jpki(settings: Settings) -> bool:
+    """The default directory (`kofu demo load` fills it) or a root made by demo/jpki.py."""
+    if settings.pki_dir.resolve() == (settings.data_dir / "jpki").resolve():
+        return True
+    try:
+        root = x509.load_pem_x509_certificate((settings.pki_dir / "root.pem").read_bytes())
+    except (OSError, ValueError):
+        return False  # missing or unreadable: `kofu check` reports it
+    organizations = root.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    return any(a.value == DEMO_JPKI_ORGANIZATION for a in organizations)
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from centre.settings import Settings, load_settings
+from centre.settings import Settings, SettingsError, load_settings
 from cli.bcl import bcl as municipal_bcl
 from cli.bcl import municipal_server
 from cli.index import index as index_group
@@ -25,7 +25,10 @@ def main(ctx: click.Context) -> None:
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    ctx.obj = load_settings()
+    try:
+        ctx.obj = load_settings()
+    except SettingsError as exc:  # one line naming every wrong variable, not a traceback
+        raise click.ClickException(str(exc)) from None
 
 
 main.add_command(kiosk_group)
