@@ -1,1 +1,1 @@
-"""The fee ledger: one event per printed certificate, voids, statements."""
+"""The fee ledger, tariffs and monthly statements; reports/ for cost structure and usage."""

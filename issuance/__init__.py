@@ -1,1 +1,1 @@
-"""The heart of kofu: kiosk sessions, card authentication, certificate requests, rendering."""
+"""The domain: sessions, certificate requests and their lifecycle, routing, eligibility, proof."""
