@@ -16,23 +16,28 @@ import csv
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.error
-import urllib.request
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
-import redis
+from bench_cpu import CpuWindow
+from bench_processes import (
+    BIN,
+    REDIS_URL,
+    ROOT,
+    create_database,
+    dedicated_redis,
+    kofu,
+    log,
+    start,
+    stop,
+    wait_for_health,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 RENDER_WORKERS = 2
 
 
@@ -48,13 +53,7 @@ SPAWN_RATE = _env_int("BENCH_SPAWN_RATE", 5)
 SECONDS = _env_int("BENCH_SECONDS", 60)
 RENDER_SECONDS = _env_int("BENCH_RENDER_SECONDS", 10)
 PORT = _env_int("BENCH_PORT", 8765)
-PG_URL = os.environ.get("BENCH_PG_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/15"
 EXTRA_RESIDENTS = max(200, USERS)
-
-
-def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
 def import_render_bench():  # type: ignore[no-untyped-def]
@@ -68,177 +67,6 @@ def import_render_bench():  # type: ignore[no-untyped-def]
             f"for the bare render rate ({exc})"
         )
     return bare_rate
-
-
-def dedicated_redis() -> redis.Redis:
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
-    db = client.connection_pool.connection_kwargs.get("db", 0)
-    if int(db) == 0:
-        sys.exit(
-            f"bench: {REDIS_URL} is database 0; give BENCH_REDIS_URL a dedicated "
-            "database number (it is flushed), e.g. redis://127.0.0.1:6379/15"
-        )
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        sys.exit(f"bench: Redis at {REDIS_URL} is not reachable: {exc}")
-    return client
-
-
-def admin_connection() -> psycopg.Connection:
-    try:
-        return psycopg.connect(PG_URL, autocommit=True, connect_timeout=5)
-    except psycopg.Error as exc:
-        sys.exit(f"bench: PostgreSQL at {PG_URL} is not reachable: {exc}")
-
-
-def create_database(stack: ExitStack) -> str:
-    """A fresh database dropped at the end; returns its URL."""
-    name = f"kofu_bench_{os.getpid()}"
-    admin = stack.enter_context(admin_connection())
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.execute(f'CREATE DATABASE "{name}"')
-    log(f"created database {name}")
-
-    def drop() -> None:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        log(f"dropped database {name}")
-
-    stack.callback(drop)
-    return PG_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
-def kofu(env: dict[str, str], *args: str, timeout: float) -> None:
-    """Run a one-shot ``kofu`` command; its output is shown only if it fails."""
-    started = time.perf_counter()
-    done = subprocess.run(
-        [str(BIN / "kofu"), *args],
-        env=env,
-        cwd=ROOT,
-        timeout=timeout,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    if done.returncode != 0:
-        print(done.stdout, file=sys.stderr)
-        raise SystemExit(f"bench: kofu {' '.join(args)} failed (exit {done.returncode})")
-    log(f"kofu {' '.join(args)}: {time.perf_counter() - started:.1f} s")
-
-
-def start(
-    stack: ExitStack, name: str, argv: list[str], env: dict[str, str], logs: Path
-) -> subprocess.Popen[bytes]:
-    """Start a long-running process; it is stopped by its PID when the stack closes."""
-    out = stack.enter_context(open(logs / f"{name}.log", "wb"))
-    proc = subprocess.Popen(
-        argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    log(f"started {name} (pid {proc.pid})")
-    stack.callback(stop, name, proc)
-    return proc
-
-
-def stop(name: str, proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)  # gunicorn's master and rq's worker stop their children
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # its own session: only what it started
-        proc.wait(timeout=5)
-    log(f"stopped {name} (pid {proc.pid})")
-
-
-def wait_for_health(url: str, procs: list[subprocess.Popen[bytes]], logs: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if any(p.poll() is not None for p in procs):
-            sys.exit(f"bench: a server process exited early; see {logs}/*.log")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    log(f"{url} answers")
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.3)
-    sys.exit(f"bench: {url} did not answer within 30 s; see {logs}/serve.log")
-
-
-ROLES = ("web", "workers", "postgres", "redis", "locust")
-
-
-def _role(stat: str, pid: str, sessions: dict[int, str]) -> str | None:
-    """Which part of the bench a process belongs to (None: not ours)."""
-    comm = stat[stat.find("(") + 1 : stat.rfind(")")]
-    session = int(stat[stat.rfind(")") + 2 :].split()[3])
-    if session in sessions:
-        return sessions[session]
-    if comm in ("postgres", "redis-server"):
-        return comm.replace("-server", "")
-    try:
-        if b"locust" in Path(f"/proc/{pid}/cmdline").read_bytes():
-            return "locust"
-    except OSError:
-        pass
-    return None
-
-
-def cpu_seconds(sessions: dict[int, str]) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by each role's live processes, from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
-    used = dict.fromkeys(ROLES, 0.0)
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            continue
-        role = _role(stat, pid, sessions)
-        if role is not None:
-            fields = stat.rsplit(")", 1)[1].split()
-            used[role] += (int(fields[11]) + int(fields[12])) / tick
-    return used
-
-
-class CpuWindow:
-    """CPU used by each role between two moments of the Locust run (after the ramp-up)."""
-
-    def __init__(self, sessions: dict[int, str], skip: float, length: float) -> None:
-        self.sessions, self.skip, self.length = sessions, skip, length
-        self.used: dict[str, float] = {}
-        self.wall = 0.0
-        self.began_at = self.ended_at = datetime.now(UTC)
-        self._thread = threading.Thread(target=self._measure, daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def _measure(self) -> None:
-        time.sleep(self.skip)
-        before, began = cpu_seconds(self.sessions), time.monotonic()
-        self.began_at = datetime.now(UTC)
-        time.sleep(self.length)
-        after = cpu_seconds(self.sessions)
-        self.ended_at = datetime.now(UTC)
-        self.wall = time.monotonic() - began
-        self.used = {role: round(after[role] - before[role], 2) for role in ROLES}
-
-    def result(self, database_url: str) -> dict:
-        """The CPU, and the issuances printed inside the same window (from the database)."""
-        self._thread.join(timeout=self.skip + self.length + 5)
-        with psycopg.connect(database_url.replace("+psycopg", "")) as db:
-            row = db.execute(
-                "SELECT count(*) FROM issuance_certificate_request"
-                " WHERE state = 'printed' AND confirmed_at >= %s AND confirmed_at < %s",
-                (self.began_at, self.ended_at),
-            ).fetchone()
-        return {
-            "wall_seconds": round(self.wall, 1),
-            "cpu_seconds": self.used,
-            "printed": int(row[0]) if row else 0,
-        }
 
 
 def run_locust(env: dict[str, str], run_dir: Path) -> dict[str, dict[str, str]]:
