@@ -82,7 +82,7 @@ class RecordsOutOfSyncError(RefusalError):
 
 def index_of(uow: UnitOfWork) -> Index:
     """Look-ups in the national index through the unit of work's transaction."""
-    return lambda code: uow.session.get(Resident, code)
+    return uow.residents.get
 
 
 def _known(index: Index, code: str, issuer: str) -> Resident:
