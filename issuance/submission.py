@@ -103,6 +103,7 @@ def new_request(
         idempotency_key=new.idempotency_key,
         body_digest=new.digest(),
         state=RequestState.ACCEPTED,
+        attempts=0,
         fee_per_copy=route.offering.fee,
         serial=new_serial(now),
         created_at=now,
