@@ -21,6 +21,7 @@ from issuance.errors import KofuError
 from issuance.ports import IssueFact, UnitOfWork
 from issuance.reference import VersionedCache
 from issuance.sessions.kiosks import Kiosk, KioskOperator
+from issuance.unit_of_work import SqlUnitOfWork, sql_unit_of_work
 
 JST = ZoneInfo("Asia/Tokyo")
 MONTH_LOCK = 0x6B6F6675  # advisory lock class for accounting months ("kofu")
@@ -35,7 +36,7 @@ def next_month(month: str) -> str:
     return f"{year + mon // 12}-{mon % 12 + 1:02d}"
 
 
-def hold_month(uow: UnitOfWork, month: str, exclusive: bool) -> None:
+def hold_month(uow: SqlUnitOfWork, month: str, exclusive: bool) -> None:
     """A transaction-long lock on ``month`` (PostgreSQL): shared by writers, exclusive to a close.
 
     The period row alone is not enough: before a month's first close it does not exist, so
@@ -48,7 +49,7 @@ def hold_month(uow: UnitOfWork, month: str, exclusive: bool) -> None:
     uow.session.execute(select(lock(MONTH_LOCK, int(month.replace("-", "")))))
 
 
-def open_month_from(uow: UnitOfWork, month: str) -> str:
+def open_month_from(uow: SqlUnitOfWork, month: str) -> str:
     """``month`` itself if still open, else the first later month that is not final.
 
     Each month looked at is held shared (``hold_month``) and its period row read FOR SHARE: a
@@ -81,7 +82,7 @@ class _Seller:
         return self.book.commission(self.operator_id, day, self.commission_per_issue)
 
 
-def _read_seller(uow: UnitOfWork, kiosk_id: str) -> _Seller | None:
+def _read_seller(uow: SqlUnitOfWork, kiosk_id: str) -> _Seller | None:
     kiosk = uow.session.get(Kiosk, kiosk_id)
     operator = uow.session.get(KioskOperator, kiosk.operator_id) if kiosk else None
     if operator is None:
@@ -102,7 +103,7 @@ class SqlLedger:
     def __init__(self) -> None:
         self._sellers: VersionedCache[str, _Seller] = VersionedCache()
 
-    def _event(self, uow: UnitOfWork, fact: IssueFact, event_type: EventType) -> BillingEvent:
+    def _event(self, uow: SqlUnitOfWork, fact: IssueFact, event_type: EventType) -> BillingEvent:
         seller = self._sellers.get(uow, fact.kiosk_id, lambda: _read_seller(uow, fact.kiosk_id))
         charged = event_type is EventType.ISSUE
         commission = seller.commission(fact.occurred_at) if seller else 0
@@ -122,10 +123,12 @@ class SqlLedger:
         )
 
     def record_issue(self, uow: UnitOfWork, fact: IssueFact) -> None:
-        uow.session.add(self._event(uow, fact, EventType.ISSUE))
+        sql = sql_unit_of_work(uow)
+        sql.session.add(self._event(sql, fact, EventType.ISSUE))
 
     def record_void(self, uow: UnitOfWork, fact: IssueFact) -> None:
-        uow.session.add(self._event(uow, fact, EventType.VOID))
+        sql = sql_unit_of_work(uow)
+        sql.session.add(self._event(sql, fact, EventType.VOID))
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ class Correction:
     concerns_month: str | None = None  # the month the error happened in, if known
 
 
-def record_correction(uow: UnitOfWork, correction: Correction, now: datetime) -> str:
+def record_correction(uow: SqlUnitOfWork, correction: Correction, now: datetime) -> str:
     """Record an adjusting entry in the first open month; returns that month. Commits."""
     month = open_month_from(uow, correction.concerns_month or month_of(now))
     uow.session.add(
@@ -175,7 +178,7 @@ class CorrectionError(KofuError):
 
 
 def correction_for(
-    uow: UnitOfWork, request_id: str, reason: str, amount: int | None = None
+    uow: SqlUnitOfWork, request_id: str, reason: str, amount: int | None = None
 ) -> Correction:
     """The adjusting entry for one printed request: a whole reversal, or ``amount`` yen of fee.
 
@@ -213,7 +216,7 @@ def correction_for(
     )
 
 
-def _reversed(uow: UnitOfWork, request_id: str) -> bool:
+def _reversed(uow: SqlUnitOfWork, request_id: str) -> bool:
     return (
         uow.session.scalar(
             select(func.count(BillingAdjustment.id)).where(
@@ -224,7 +227,7 @@ def _reversed(uow: UnitOfWork, request_id: str) -> bool:
     ) > 0
 
 
-def charged_total(uow: UnitOfWork, municipality_code: str | None = None) -> tuple[int, int]:
+def charged_total(uow: SqlUnitOfWork, municipality_code: str | None = None) -> tuple[int, int]:
     """(number of issue events, fees charged), optionally for one municipality."""
     query = select(
         func.count(BillingEvent.id), func.coalesce(func.sum(BillingEvent.fee_total), 0)

@@ -23,7 +23,7 @@ from billing.model import (
     EventType,
     PeriodStatus,
 )
-from issuance.ports import UnitOfWork
+from issuance.unit_of_work import SqlUnitOfWork
 
 KEYS = ("accounting_month", "municipality_code", "operator_id", "channel", "certificate_kind")
 SUMS = ("issues", "copies", "fee_total", "commission_total")
@@ -61,7 +61,7 @@ def live_sums(months: Sequence[str]) -> Select:  # type: ignore[type-arg]
     ).group_by(*(rows.c[k] for k in KEYS))
 
 
-def final_months(uow: UnitOfWork, months: Sequence[str]) -> set[str]:
+def final_months(uow: SqlUnitOfWork, months: Sequence[str]) -> set[str]:
     return set(
         uow.session.scalars(
             select(BillingPeriod.month).where(
@@ -71,13 +71,13 @@ def final_months(uow: UnitOfWork, months: Sequence[str]) -> set[str]:
     )
 
 
-def store_rollups(uow: UnitOfWork, months: Sequence[str]) -> None:
+def store_rollups(uow: SqlUnitOfWork, months: Sequence[str]) -> None:
     """Replace the stored sums of ``months`` (callers never pass a final month)."""
     uow.session.execute(delete(BillingRollup).where(BillingRollup.accounting_month.in_(months)))
     uow.session.execute(insert(BillingRollup).from_select(list(KEYS + SUMS), live_sums(months)))
 
 
-def month_lines(uow: UnitOfWork, months: Sequence[str]) -> list[RollupLine]:
+def month_lines(uow: SqlUnitOfWork, months: Sequence[str]) -> list[RollupLine]:
     """The sums of ``months``: stored for final months, live for the others."""
     final = sorted(final_months(uow, months))
     lines: list[RollupLine] = []

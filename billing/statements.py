@@ -23,8 +23,9 @@ from billing.model import (
 from billing.pdf import html_table, render_pdf
 from billing.rollups import RollupLine, month_lines, store_rollups
 from billing.tariffs import TariffBook, month_start
-from issuance.ports import MunicipalityProfiles, UnitOfWork
+from issuance.ports import MunicipalityProfiles
 from issuance.sessions.kiosks import KioskOperator
+from issuance.unit_of_work import SqlUnitOfWork
 
 CSV_FIELDS = (
     "month",
@@ -42,7 +43,7 @@ CSV_FIELDS = (
 )
 
 
-def _lock_period(uow: UnitOfWork, month: str, now: datetime, final: bool) -> BillingPeriod:
+def _lock_period(uow: SqlUnitOfWork, month: str, now: datetime, final: bool) -> BillingPeriod:
     """The month's period row, created (and committed) first so that writers can share it.
 
     A finalising close also waits for every writer still adding to the month (``hold_month``).
@@ -78,7 +79,7 @@ def _sum(lines: Iterable[RollupLine], key: str) -> dict[str, list[int]]:
 
 
 def _municipality_statements(
-    uow: UnitOfWork,
+    uow: SqlUnitOfWork,
     month: str,
     lines: list[RollupLine],
     profiles: MunicipalityProfiles,
@@ -115,7 +116,7 @@ def _municipality_statements(
 
 
 def _operator_statements(
-    uow: UnitOfWork, month: str, lines: list[RollupLine], now: datetime
+    uow: SqlUnitOfWork, month: str, lines: list[RollupLine], now: datetime
 ) -> list[Statement]:
     names = dict(uow.session.execute(select(KioskOperator.id, KioskOperator.name)).all())
     return [
@@ -139,7 +140,7 @@ def _operator_statements(
 
 
 def close_month(
-    uow: UnitOfWork,
+    uow: SqlUnitOfWork,
     month: str,
     profiles: MunicipalityProfiles,
     tariffs: TariffBook,
@@ -164,7 +165,7 @@ def close_month(
 
 
 def statements_of(
-    uow: UnitOfWork, month: str, party_kind: PartyKind | None = None, party_id: str | None = None
+    uow: SqlUnitOfWork, month: str, party_kind: PartyKind | None = None, party_id: str | None = None
 ) -> list[Statement]:
     query = select(Statement).where(Statement.month == month)
     if party_kind is not None:

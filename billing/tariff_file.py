@@ -19,7 +19,7 @@ from billing.tariffs import (
     add_tariff,
 )
 from issuance.errors import KofuError
-from issuance.ports import UnitOfWork
+from issuance.unit_of_work import SqlUnitOfWork
 
 TARIFF_FIELDS = (
     "tariff",
@@ -113,7 +113,7 @@ def parse_tariffs(text: str) -> list[tuple[TariffRow, str]]:
     return rows
 
 
-def load_tariff_file(uow: UnitOfWork, text: str, source: str) -> int:
+def load_tariff_file(uow: SqlUnitOfWork, text: str, source: str) -> int:
     """Add every row of a valid file in one transaction; returns how many. Commits."""
     rows = parse_tariffs(text)
     for tariff, note in rows:

@@ -9,7 +9,8 @@ from datetime import date
 from sqlalchemy import select
 
 from billing.model import Tariff
-from issuance.ports import MunicipalityProfile, UnitOfWork
+from issuance.ports import MunicipalityProfile
+from issuance.unit_of_work import SqlUnitOfWork
 
 # What each row's ``tariff`` column may say.
 KIOSK_FEE = "kiosk_fee"  # resident fee at a kiosk, per municipality and kind (campaigns too)
@@ -141,7 +142,7 @@ class TariffBook:
         return total
 
 
-def load_tariffs(uow: UnitOfWork) -> TariffBook:
+def load_tariffs(uow: SqlUnitOfWork) -> TariffBook:
     rows = uow.session.scalars(select(Tariff))
     return TariffBook(
         TariffRow(
@@ -157,7 +158,7 @@ def load_tariffs(uow: UnitOfWork) -> TariffBook:
     )
 
 
-def add_tariff(uow: UnitOfWork, row: TariffRow, note: str = "") -> None:
+def add_tariff(uow: SqlUnitOfWork, row: TariffRow, note: str = "") -> None:
     """Tariffs are only ever added; a new price is a new row with a later ``valid_from``."""
     uow.session.add(
         Tariff(

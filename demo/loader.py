@@ -14,8 +14,8 @@ from demo.records_loader import Placed, load_records, write_own_server_residents
 from issuance.calendar import JST
 from issuance.codes import with_check_digit
 from issuance.index.model import CardLink, Residence, Resident, ResidentStatus
-from issuance.ports import UnitOfWork
 from issuance.sessions.jpki import certificate_fingerprint
+from issuance.unit_of_work import SqlUnitOfWork
 from kiosk_terminal.virtual_card import VirtualCard
 from municipalities.bcl import BclHousehold, BclPerson
 from municipalities.bcl_rows import FOREIGN
@@ -108,7 +108,7 @@ def _issue_card(jpki: TestJpki, path: Path, person: DemoPerson) -> VirtualCard:
     return card
 
 
-def _link_card(uow: UnitOfWork, card: VirtualCard, code: str, usable_from: date) -> None:
+def _link_card(uow: SqlUnitOfWork, card: VirtualCard, code: str, usable_from: date) -> None:
     fingerprint = certificate_fingerprint(card.certificate)
     link = uow.session.get(CardLink, fingerprint)
     if link is None:
@@ -123,7 +123,7 @@ def _link_card(uow: UnitOfWork, card: VirtualCard, code: str, usable_from: date)
 
 
 def _load_household(
-    uow: UnitOfWork,
+    uow: SqlUnitOfWork,
     jpki: TestJpki,
     paths: DemoPaths,
     household: DemoHousehold,
@@ -160,7 +160,7 @@ def _load_household(
 
 
 def load_demo(
-    uow: UnitOfWork, data_dir: Path, pki_dir: Path, pepper: str, extra_residents: int = 0
+    uow: SqlUnitOfWork, data_dir: Path, pki_dir: Path, pepper: str, extra_residents: int = 0
 ) -> DemoPaths:
     """Idempotent: what exists stays (cards keep keys and PIN counters); the rest is added."""
     paths = DemoPaths(data_dir)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from demo.data import KIOSKS, MUNICIPALITIES, OPERATORS
 from issuance.model import CertificateKind
-from issuance.ports import UnitOfWork
 from issuance.sessions.credentials import register_kiosk
 from issuance.sessions.kiosks import Channel, KioskOperator
+from issuance.unit_of_work import SqlUnitOfWork
 from municipalities.model import BackendKind, CertificateOffering, Municipality, MunicipalityClass
 
 FEES = {
@@ -37,7 +37,7 @@ class DemoPaths:
         return self.root / "demo" / "kiosks.json"
 
 
-def load_municipalities(uow: UnitOfWork) -> None:
+def load_municipalities(uow: SqlUnitOfWork) -> None:
     for m in MUNICIPALITIES:
         row = uow.session.get(Municipality, m.code) or Municipality(code=m.code)
         row.name, row.prefecture, row.population = m.name, m.prefecture, m.population
@@ -69,7 +69,7 @@ def load_municipalities(uow: UnitOfWork) -> None:
             )
 
 
-def load_kiosks(uow: UnitOfWork, pepper: str, paths: DemoPaths) -> None:
+def load_kiosks(uow: SqlUnitOfWork, pepper: str, paths: DemoPaths) -> None:
     for op_id, name, channel, commission in OPERATORS:
         uow.session.merge(
             KioskOperator(

@@ -13,8 +13,8 @@ from demo.data import MUNICIPALITIES, DemoHousehold, DemoPerson
 from demo.koseki_data import REGISTERS, DemoKosekiMember, event
 from demo.records import PENDING_KOSEKI, SEALED, UNTAXED, seal_impression, tax_rows
 from issuance.codes import with_check_digit
-from issuance.ports import UnitOfWork
 from issuance.routing import latest_tax_year
+from issuance.unit_of_work import SqlUnitOfWork
 from issuance.use_registration import UseRegistration
 from municipalities.bcl_import import Extract, replace_records
 
@@ -174,7 +174,7 @@ def demo_extracts(people: list[Placed], today: date) -> dict[str, dict[str, list
     return extracts
 
 
-def load_records(uow: UnitOfWork, people: list[Placed], today: date, out_dir: Path) -> None:
+def load_records(uow: SqlUnitOfWork, people: list[Placed], today: date, out_dir: Path) -> None:
     """BCL municipalities' records into the BCL tables; own-server ones into extract files."""
     for body, records in demo_extracts(people, today).items():
         code = with_check_digit(body, "municipality")

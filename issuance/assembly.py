@@ -12,17 +12,11 @@ from issuance.calendar import JST
 from issuance.documents import CertificateDocument, Issuer
 from issuance.index.alarms import raise_alarm
 from issuance.index.check import RecordsOutOfSyncError, check_record, index_of
+from issuance.koseki_records import Fuhyo, Koseki, KosekiMember
 from issuance.members import member_ref
 from issuance.model import CertificateKind, CertificateRequest
 from issuance.ports import RecordsBackend, UnitOfWork
-from issuance.records import (
-    Fuhyo,
-    Koseki,
-    KosekiMember,
-    RecordQuery,
-    SealRegistration,
-    TaxAssessment,
-)
+from issuance.records import RecordQuery, SealRegistration, TaxAssessment
 from issuance.refusals import RefusalError
 from issuance.routing import Route
 

@@ -20,7 +20,7 @@ def audit_access(
 ) -> None:
     """One audit row per person read; committed with the use case that read them."""
     for code in juminhyo_codes:
-        uow.session.add(
+        uow.audit.add(
             RecordAccess(
                 at=now,
                 juminhyo_code=code,

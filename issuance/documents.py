@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from issuance.records import Fuhyo, Koseki, Person, SealRegistration, TaxAssessment
+from issuance.koseki_records import Fuhyo, Koseki
+from issuance.records import Person, SealRegistration, TaxAssessment
 
 
 @dataclass(frozen=True)

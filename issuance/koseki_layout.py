@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Literal
 
-from issuance.records import KosekiEvent, KosekiItem
+from issuance.koseki_records import KosekiEvent, KosekiItem
 
 ItemKind = Literal["date", "text"]
 

@@ -11,9 +11,10 @@ from issuance.audit import audit_access
 from issuance.binding import bound_record
 from issuance.calendar import JST
 from issuance.index.model import Resident
+from issuance.koseki_records import Koseki
 from issuance.model import CertificateKind
 from issuance.ports import BackendRegistry, MunicipalityDirectory, UnitOfWork
-from issuance.records import Household, Koseki, Person, RecordQuery
+from issuance.records import Household, Person, RecordQuery
 from issuance.refusals import RefusalError
 from issuance.routing import check_resident_for, route_request
 from issuance.sessions.checks import session_resident

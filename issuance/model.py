@@ -1,12 +1,12 @@
-"""Certificate requests and their lifecycle; the rendered document; the record-access audit."""
+"""Certificate requests and their lifecycle; the rendered document; audit; 利用登録 rows."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.db import Base, UtcDateTime, str_enum
@@ -182,3 +182,14 @@ class RecordAccess(Base):
     kiosk_id: Mapped[str] = mapped_column(String(32))
     request_id: Mapped[str | None] = mapped_column(String(32))
     purpose: Mapped[str] = mapped_column(String(40))
+
+
+class UseRegistration(Base):
+    """Filed at a kiosk (or counter); usable once the 本籍地 has processed it."""
+
+    __tablename__ = "issuance_use_registration"
+
+    juminhyo_code: Mapped[str] = mapped_column(String(11), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    usable_from: Mapped[date] = mapped_column(Date)

@@ -6,29 +6,50 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any, Protocol
 
-from sqlalchemy.orm import Session
-
 from issuance.documents import CertificateDocument, JuminhyoDocument, RenderedDocument
-from issuance.records import (
-    BackendAnswer,
-    Fuhyo,
-    Household,
-    Koseki,
-    RecordQuery,
-    SealRegistration,
-    TaxAssessment,
+from issuance.koseki_records import Fuhyo, Koseki
+from issuance.records import BackendAnswer, Household, RecordQuery, SealRegistration, TaxAssessment
+from issuance.repositories import (
+    Alarms,
+    AppliedIdous,
+    AuditTrail,
+    CertificateRequests,
+    DocumentRegister,
+    HeldDocuments,
+    Kiosks,
+    KioskSessions,
+    ResidentIndex,
+    UseRegistrations,
 )
 
 
 class UnitOfWork(Protocol):
-    """One transaction. ``commit`` makes every change of the use case durable at once."""
+    """One transaction and the repositories that work in it.
 
-    session: Session
+    ``commit`` makes every change of the use case durable at once; leaving the ``with`` block
+    without it discards them. A commit that breaks a unique constraint (an idempotent retry
+    racing the first call) raises ``sqlalchemy.exc.IntegrityError``.
+    """
+
+    requests: CertificateRequests
+    held_documents: HeldDocuments
+    documents: DocumentRegister
+    residents: ResidentIndex
+    kiosk_sessions: KioskSessions
+    kiosks: Kiosks
+    audit: AuditTrail
+    alarms: Alarms
+    use_registrations: UseRegistrations
+    applied_idous: AppliedIdous
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
+
+    def reference_version(self) -> int:
+        """The reference-data counter as this transaction sees it (issuance/reference.py)."""
+        ...
 
 
 @dataclass(frozen=True)

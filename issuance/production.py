@@ -8,8 +8,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from issuance.assembly import build_certificate
 from issuance.audit import audit_access
 from issuance.authenticity.register import content_digest, register_document
@@ -63,7 +61,7 @@ def _build(
     uow: UnitOfWork, deps: ProductionDeps, request: CertificateRequest, now: datetime
 ) -> JuminhyoDocument | CertificateDocument:
     """Route again (hours, refusals, 利用登録 may have changed), then fetch and check records."""
-    resident = uow.session.get(Resident, request.juminhyo_code)
+    resident = uow.residents.get(request.juminhyo_code)
     if resident is None:
         raise RefusalError("NO_RECORD")
     tax_year = request.options.get("tax_year")
@@ -121,9 +119,7 @@ def _build_juminhyo(
 
 
 def _claim(uow: UnitOfWork, request_id: str, now: datetime) -> CertificateRequest | None:
-    request = uow.session.scalars(
-        select(CertificateRequest).where(CertificateRequest.id == request_id).with_for_update()
-    ).one_or_none()
+    request = uow.requests.get(request_id, for_update=True)
     if request is None or request.state not in (RequestState.ACCEPTED, RequestState.RENDERING):
         return None  # already done, or gone: running the job twice changes nothing
     request.start_rendering(now)
@@ -227,16 +223,14 @@ def _store(
 ) -> RequestState | None:
     now = deps.clock()
     with deps.uow_factory() as uow:
-        request = uow.session.scalars(
-            select(CertificateRequest).where(CertificateRequest.id == request_id).with_for_update()
-        ).one_or_none()
+        request = uow.requests.get(request_id, for_update=True)
         if request is None or request.state is not RequestState.RENDERING:
             return None  # another run of this job got there first
         request.mark_ready(digest, pages, now)
         if claims is not None and doc.stamp is not None and deps.keyring is not None:
             kid = deps.keyring.verify(doc.stamp.token)[0]
             register_document(uow, claims, kid, digest, pages, now)
-        uow.session.add(
+        uow.held_documents.add(
             Document(
                 request_id=request_id, pdf=pdf, created_at=now, expires_at=now + deps.document_ttl
             )

@@ -96,7 +96,7 @@ class VersionedCache(Generic[K, V]):
         self._lock = threading.Lock()
 
     def get(self, uow: UnitOfWork, key: K, load: Callable[[], V | None]) -> V | None:
-        version = reference_version(uow.session)
+        version = uow.reference_version()
         with self._lock:
             if self._version != version:
                 self._entries.clear()

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from issuance.audit import audit_access
-from issuance.authenticity.register import DocumentStatus, set_status
-from issuance.calendar import JST
+from issuance.authenticity.model import DocumentStatus
 from issuance.errors import KofuError
-from issuance.index.model import Resident
-from issuance.model import (
-    KIND_LABELS,
-    CertificateKind,
-    CertificateRequest,
-    Document,
-    RequestState,
-)
+from issuance.model import KIND_LABELS, CertificateKind, CertificateRequest
 from issuance.ports import (
     BackendRegistry,
     IssueFact,
@@ -33,18 +20,27 @@ from issuance.ports import (
     UnitOfWork,
 )
 from issuance.refusals import RefusalError
-from issuance.routing import Route, route_request
+from issuance.routing import route_request
 from issuance.sessions.checks import recheck_request, session_resident
 from issuance.sessions.jpki import TrustStore
+from issuance.submission import IdempotencyConflictError, NewRequest, new_request, precheck, replay
 from issuance.use_registration import UseRegistration, register_use
 
+__all__ = [
+    "IdempotencyConflictError",
+    "MenuItem",
+    "NewRequest",
+    "RequestNotFoundError",
+    "confirm_print",
+    "download_document",
+    "file_use_registration",
+    "get_menu",
+    "load_request",
+    "poll_request",
+    "submit_request",
+]
+
 MAX_COPIES = 10
-
-
-class IdempotencyConflictError(KofuError):
-    code = "IDEMPOTENCY_KEY_REUSED"
-    message_ja = "同じ受付番号で別の内容が送られました。"
-    message_en = "The idempotency key was already used for a different request."
 
 
 class RequestNotFoundError(KofuError):
@@ -61,18 +57,6 @@ class MenuItem:
     available: bool
     fee: int | None
     refusal: KofuError | None
-
-
-@dataclass(frozen=True)
-class NewRequest:
-    kind: CertificateKind
-    options: dict[str, Any]
-    copies: int
-    idempotency_key: str
-
-    def digest(self) -> str:
-        body = {"kind": self.kind.value, "options": self.options, "copies": self.copies}
-        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
 def get_menu(
@@ -96,89 +80,6 @@ def get_menu(
     return items
 
 
-def _new_serial(now: datetime) -> str:
-    return f"{now.astimezone(JST):%y%m%d}{secrets.randbelow(10**10):010d}"
-
-
-def _existing(uow: UnitOfWork, session_id: str, key: str) -> CertificateRequest | None:
-    return uow.session.scalars(
-        select(CertificateRequest).where(
-            CertificateRequest.session_id == session_id, CertificateRequest.idempotency_key == key
-        )
-    ).one_or_none()
-
-
-def _replay(existing: CertificateRequest, new: NewRequest) -> CertificateRequest:
-    if existing.body_digest != new.digest():
-        raise IdempotencyConflictError()
-    return existing
-
-
-def _precheck(
-    uow: UnitOfWork,
-    backends: BackendRegistry,
-    route: Route,
-    request_id: str,
-    kiosk_id: str,
-    resident: Resident,
-    now: datetime,
-) -> None:
-    """Ask the answering backend now (within its timeout), so the kiosk refuses at once.
-
-    The look-up is audited as a record access even when it ends in a refusal.
-    """
-    from issuance.assembly import PRECHECK_KINDS, precheck_record  # assembly imports household
-
-    if route.kind not in PRECHECK_KINDS:
-        return
-    audit_access(
-        uow, [resident.juminhyo_code], route.info.code, kiosk_id, request_id, "precheck", now
-    )
-    try:
-        precheck_record(
-            uow,
-            backends.for_municipality(route.info),
-            route,
-            request_id,
-            resident.juminhyo_code,
-            now,
-        )
-    except KofuError:
-        uow.commit()
-        raise
-
-
-def _new_request(
-    request_id: str,
-    kiosk_id: str,
-    session_id: str,
-    resident: Resident,
-    route: Route,
-    new: NewRequest,
-    now: datetime,
-) -> CertificateRequest:
-    options = dict(new.options)
-    if route.tax_year is not None:
-        options["tax_year"] = route.tax_year
-    return CertificateRequest(
-        id=request_id,
-        session_id=session_id,
-        kiosk_id=kiosk_id,
-        juminhyo_code=resident.juminhyo_code,
-        municipality_code=route.info.code,
-        kind=new.kind,
-        options=options,
-        copies=new.copies,
-        idempotency_key=new.idempotency_key,
-        body_digest=new.digest(),
-        state=RequestState.ACCEPTED,
-        fee_per_copy=route.offering.fee,
-        serial=_new_serial(now),
-        created_at=now,
-        updated_at=now,
-    )
-
-
 def submit_request(
     uow: UnitOfWork,
     directory: MunicipalityDirectory,
@@ -192,23 +93,23 @@ def submit_request(
 ) -> tuple[CertificateRequest, bool]:
     """Accept a request (or return the one this idempotency key already made) and enqueue it."""
     resident = session_resident(uow, trust, kiosk_id, session_id, now)
-    existing = _existing(uow, session_id, new.idempotency_key)
+    existing = uow.requests.by_idempotency_key(session_id, new.idempotency_key)
     if existing is not None:
-        return _replay(existing, new), False
+        return replay(existing, new), False
     route = route_request(uow, directory, resident, new.kind, now, new.options.get("tax_year"))
     request_id = secrets.token_hex(16)
-    _precheck(uow, backends, route, request_id, kiosk_id, resident, now)
-    request = _new_request(request_id, kiosk_id, session_id, resident, route, new, now)
-    uow.session.add(request)
+    precheck(uow, backends, route, request_id, kiosk_id, resident, now)
+    request = new_request(request_id, kiosk_id, session_id, resident, route, new, now)
+    uow.requests.add(request)
     try:
         uow.commit()
     except IntegrityError:
         # The same key raced in from a retry: the first one wins, this one replays it.
         uow.rollback()
-        existing = _existing(uow, session_id, new.idempotency_key)
+        existing = uow.requests.by_idempotency_key(session_id, new.idempotency_key)
         if existing is None:
             raise
-        return _replay(existing, new), False
+        return replay(existing, new), False
     queue.enqueue_render(request.id)
     return request, True
 
@@ -217,10 +118,7 @@ def load_request(
     uow: UnitOfWork, kiosk_id: str, session_id: str, request_id: str, *, for_update: bool = False
 ) -> CertificateRequest:
     """A request, only for the kiosk and session that made it; anyone else sees 'not found'."""
-    query = select(CertificateRequest).where(CertificateRequest.id == request_id)
-    if for_update:
-        query = query.with_for_update()
-    request = uow.session.scalars(query).one_or_none()
+    request = uow.requests.get(request_id, for_update=for_update)
     if request is None or request.kiosk_id != kiosk_id or request.session_id != session_id:
         raise RequestNotFoundError()
     return request
@@ -266,13 +164,13 @@ def download_document(
     if refusal is not None:
         raise refusal
     request.deliver(now)
-    document = uow.session.get(Document, request.id)
+    document = uow.held_documents.get(request.id)
     if document is None:
         raise RequestNotFoundError(
             "DOCUMENT_GONE", "証明書の保存期間が過ぎました。", "The document has expired."
         )
     pdf = document.pdf
-    uow.session.delete(document)
+    uow.held_documents.remove(document)
     uow.commit()
     return request, pdf
 
@@ -305,13 +203,13 @@ def confirm_print(
     )
     if printed:
         ledger.record_issue(uow, fact)
-        set_status(uow, request.serial, DocumentStatus.ISSUED)
+        uow.documents.set_status(request.serial, DocumentStatus.ISSUED)
     else:
         ledger.record_void(uow, fact)
-        set_status(uow, request.serial, DocumentStatus.VOID)
-        document = uow.session.get(Document, request.id)
+        uow.documents.set_status(request.serial, DocumentStatus.VOID)
+        document = uow.held_documents.get(request.id)
         if document is not None:
-            uow.session.delete(document)
+            uow.held_documents.remove(document)
     uow.commit()
     return request, True
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
-
-from issuance.authenticity.register import DocumentStatus, set_status
-from issuance.model import CertificateRequest, Document, RequestState
+from issuance.authenticity.model import DocumentStatus
+from issuance.model import RequestState
 from issuance.ports import JobQueue, UnitOfWork
 
 
@@ -26,46 +24,27 @@ class SweepPolicy:
     give_up_after: timedelta = timedelta(minutes=5)
 
 
-def _stuck(uow: UnitOfWork, older_than: datetime) -> list[CertificateRequest]:
-    return list(
-        uow.session.scalars(
-            select(CertificateRequest)
-            .where(
-                CertificateRequest.state.in_([RequestState.ACCEPTED, RequestState.RENDERING]),
-                CertificateRequest.updated_at < older_than,
-            )
-            .with_for_update(skip_locked=True)
-        )
-    )
-
-
 def sweep(uow: UnitOfWork, queue: JobQueue, policy: SweepPolicy, now: datetime) -> SweepResult:
     """One pass; safe to run from several processes at once (locked rows are skipped)."""
     requeue: list[str] = []
     timed_out = 0
-    for request in _stuck(uow, now - policy.requeue_after):
+    for request in uow.requests.stuck(now - policy.requeue_after):
         if request.created_at < now - policy.give_up_after:
             request.fail("RENDER_TIMEOUT", now)
             timed_out += 1
         else:
             request.updated_at = now  # back off before the next requeue
             requeue.append(request.id)
-    expired_docs = list(
-        uow.session.scalars(
-            select(Document).where(Document.expires_at <= now).with_for_update(skip_locked=True)
-        )
-    )
+    expired_docs = uow.held_documents.expired(now)
     expired = 0
     for document in expired_docs:
-        held = uow.session.get(CertificateRequest, document.request_id)
+        held = uow.requests.get(document.request_id)
         if held is not None and held.state is RequestState.READY:
             held.expire(now)
-            set_status(uow, held.serial, DocumentStatus.VOID)
+            uow.documents.set_status(held.serial, DocumentStatus.VOID)
             expired += 1
     if expired_docs:
-        uow.session.execute(
-            delete(Document).where(Document.request_id.in_([d.request_id for d in expired_docs]))
-        )
+        uow.held_documents.delete(d.request_id for d in expired_docs)
     uow.commit()
     for request_id in requeue:
         queue.enqueue_render(request_id)

@@ -4,25 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, String
-from sqlalchemy.orm import Mapped, mapped_column
-
 from issuance.calendar import JST, is_business_day
-from issuance.db import Base, UtcDateTime
 from issuance.index.model import Resident
+from issuance.model import UseRegistration
 from issuance.ports import MunicipalityDirectory, UnitOfWork
 from issuance.refusals import RefusalError
-
-
-class UseRegistration(Base):
-    """Filed at a kiosk (or counter); usable once the 本籍地 has processed it."""
-
-    __tablename__ = "issuance_use_registration"
-
-    juminhyo_code: Mapped[str] = mapped_column(String(11), primary_key=True)
-    municipality_code: Mapped[str] = mapped_column(String(6), primary_key=True)
-    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    usable_from: Mapped[date] = mapped_column(Date)
 
 
 def after_business_days(day: date, count: int) -> date:
@@ -37,7 +23,7 @@ def after_business_days(day: date, count: int) -> date:
 
 def check_use_registration(uow: UnitOfWork, resident: Resident, honseki: str, today: date) -> None:
     """Refuses unless the resident's 利用登録 with the 本籍地 is in effect today."""
-    registration = uow.session.get(UseRegistration, (resident.juminhyo_code, honseki))
+    registration = uow.use_registrations.get(resident.juminhyo_code, honseki)
     if registration is None:
         raise RefusalError("USE_REGISTRATION_REQUIRED")
     if today < registration.usable_from:
@@ -58,7 +44,7 @@ def register_use(
     info = directory.get(uow, honseki)
     if info is None or not info.participating:
         raise RefusalError("MUNICIPALITY_NOT_PARTICIPATING")
-    existing = uow.session.get(UseRegistration, (resident.juminhyo_code, honseki))
+    existing = uow.use_registrations.get(resident.juminhyo_code, honseki)
     if existing is not None:
         return existing
     today = now.astimezone(JST).date()
@@ -68,6 +54,9 @@ def register_use(
         requested_at=now,
         usable_from=after_business_days(today, info.koseki_registration_days),
     )
-    uow.session.add(registration)
+    uow.use_registrations.add(registration)
     uow.commit()
     return registration
+
+
+__all__ = ["UseRegistration", "after_business_days", "check_use_registration", "register_use"]

@@ -5,18 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from issuance.documents import CertificateDocument, Issuer, JuminhyoDocument
-from issuance.records import (
-    Amount,
-    Fuhyo,
-    FuhyoEntry,
-    Koseki,
-    KosekiEvent,
-    KosekiItem,
-    KosekiMember,
-    Person,
-    SealRegistration,
-    TaxAssessment,
-)
+from issuance.koseki_records import Fuhyo, FuhyoEntry, Koseki, KosekiEvent, KosekiItem, KosekiMember
+from issuance.records import Amount, Person, SealRegistration, TaxAssessment
 
 ISSUER = Issuer("131016", "千代田区", "東京都", "千代田区長", "山田　太郎")
 ADDRESS = "東京都千代田区千代田一丁目1番1号　コーポ千代田101"

@@ -9,18 +9,18 @@ from sqlalchemy import JSON, Date, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.db import Base
+from issuance.koseki_records import Fuhyo, Koseki
 from issuance.ports import UnitOfWork
 from issuance.records import (
     BackendAnswer,
-    Fuhyo,
     Household,
-    Koseki,
     Person,
     RecordQuery,
     SealRegistration,
     TaxAssessment,
 )
 from issuance.refusals import RefusalError
+from issuance.unit_of_work import sql_unit_of_work
 from municipalities.bcl_records import fuhyo_of, koseki_of, seal_of, tax_of
 from municipalities.bcl_rows import FOREIGN
 
@@ -106,13 +106,14 @@ class BclBackend:
         juminhyo_code: str,
         request_id: str | None = None,  # held in our own tables: nothing to bind
     ) -> Household | None:
+        session = sql_unit_of_work(uow).session
         # The person's household and all its members, in one query.
         households_of_person = (
             select(BclPerson.household_id)
             .where(BclPerson.juminhyo_code == juminhyo_code)
             .scalar_subquery()
         )
-        rows = uow.session.execute(
+        rows = session.execute(
             select(BclPerson, BclHousehold)
             .join(BclHousehold, BclHousehold.id == BclPerson.household_id)
             .where(BclPerson.household_id == households_of_person)
@@ -137,22 +138,23 @@ class BclBackend:
     def seal_registration(
         self, uow: UnitOfWork, query: RecordQuery
     ) -> BackendAnswer[SealRegistration] | None:
-        person = uow.session.get(BclPerson, query.juminhyo_code)
-        household = uow.session.get(BclHousehold, person.household_id) if person else None
+        sql = sql_unit_of_work(uow)
+        person = sql.session.get(BclPerson, query.juminhyo_code)
+        household = sql.session.get(BclHousehold, person.household_id) if person else None
         if person is None or household is None:
             return None
         if household.municipality_code != query.municipality_code:
             return None
-        seal = seal_of(uow, query, _person(person), household.address)
+        seal = seal_of(sql, query, _person(person), household.address)
         return self._answer(query, seal)
 
     def tax_assessment(
         self, uow: UnitOfWork, query: RecordQuery
     ) -> BackendAnswer[TaxAssessment] | None:
-        return self._answer(query, tax_of(uow, query))
+        return self._answer(query, tax_of(sql_unit_of_work(uow), query))
 
     def koseki(self, uow: UnitOfWork, query: RecordQuery) -> BackendAnswer[Koseki] | None:
-        return self._answer(query, koseki_of(uow, query))
+        return self._answer(query, koseki_of(sql_unit_of_work(uow), query))
 
     def fuhyo(self, uow: UnitOfWork, query: RecordQuery) -> BackendAnswer[Fuhyo] | None:
-        return self._answer(query, fuhyo_of(uow, query))
+        return self._answer(query, fuhyo_of(sql_unit_of_work(uow), query))

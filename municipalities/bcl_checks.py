@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 
 from issuance.index.model import Resident
-from issuance.ports import UnitOfWork
+from issuance.unit_of_work import SqlUnitOfWork
 from municipalities.bcl import BclHousehold, BclPerson
 from municipalities.bcl_problems import Problem
 from municipalities.bcl_records import BclFuhyo, BclKoseki, BclSealRegistration
@@ -94,7 +94,7 @@ def _unknown(
     ]
 
 
-def _existing(uow: UnitOfWork, column: Any, values: Iterable[str], *where: Any) -> set[str]:
+def _existing(uow: SqlUnitOfWork, column: Any, values: Iterable[str], *where: Any) -> set[str]:
     wanted, found = sorted(set(values)), set()
     for start in range(0, len(wanted), IN_CHUNK):
         chunk = wanted[start : start + IN_CHUNK]
@@ -106,7 +106,7 @@ def _values(rows: list[Row], field: str) -> set[str]:
     return {getattr(r, field) for r in rows}
 
 
-def _held_elsewhere(uow: UnitOfWork, extract: Sections) -> list[Problem]:
+def _held_elsewhere(uow: SqlUnitOfWork, extract: Sections) -> list[Problem]:
     """Keys unique across municipalities that another one's data holds: the database would
     refuse them (a household or 戸籍 id, a resident still in another municipality's data)."""
     code, rows = extract.municipality_code, extract.rows
@@ -132,7 +132,7 @@ def _held_elsewhere(uow: UnitOfWork, extract: Sections) -> list[Problem]:
     ]
 
 
-def _kept_references(uow: UnitOfWork, extract: Sections) -> list[Problem]:
+def _kept_references(uow: SqlUnitOfWork, extract: Sections) -> list[Problem]:
     """A section kept must still fit the sections replaced beside it, and the other way round."""
     code, rows, problems = extract.municipality_code, extract.rows, []
     here = select(BclHousehold.id).where(BclHousehold.municipality_code == code)
@@ -170,7 +170,7 @@ def _kept_references(uow: UnitOfWork, extract: Sections) -> list[Problem]:
     return problems
 
 
-def _index_check(uow: UnitOfWork, extract: Sections) -> list[Problem]:
+def _index_check(uow: SqlUnitOfWork, extract: Sections) -> list[Problem]:
     """Every resident in the file is registered in this municipality in the national index.
 
     The index stands in for 住基ネット and is never written by an import (docs/bcl-format.md).
@@ -195,7 +195,7 @@ def _index_check(uow: UnitOfWork, extract: Sections) -> list[Problem]:
     ]
 
 
-def database_check(uow: UnitOfWork, extract: Sections) -> list[Problem]:
+def database_check(uow: SqlUnitOfWork, extract: Sections) -> list[Problem]:
     """Against the data in use: what the database would refuse, what a kept section needs,
     and the national index. Reads only; the problems are reported with the file's own."""
     return (

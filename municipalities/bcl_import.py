@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from issuance.ports import UnitOfWork
+from issuance.unit_of_work import SqlUnitOfWork
 from municipalities.bcl_checks import cross_check, database_check
 from municipalities.bcl_file import read_extract_file
 from municipalities.bcl_problems import ExtractRejectedError, ImportFailedError, Problem
@@ -142,7 +142,7 @@ def validate_extract(data: dict[str, Any]) -> Extract:
     return extract
 
 
-def _replace(uow: UnitOfWork, extract: Extract, progress: Progress) -> ImportReport:
+def _replace(uow: SqlUnitOfWork, extract: Extract, progress: Progress) -> ImportReport:
     code = extract.municipality_code
     before = {s: count_rows(uow, code, s) for s in SECTIONS}
     ordered = [s for s in SECTIONS if extract.replaces(s)]
@@ -163,7 +163,7 @@ def _failed(exc: SQLAlchemyError) -> ImportFailedError:
 
 
 def replace_records(
-    uow: UnitOfWork, extract: Extract, progress: Progress = lambda n: None
+    uow: SqlUnitOfWork, extract: Extract, progress: Progress = lambda n: None
 ) -> ImportReport:
     """Replace the sections the extract replaces, in one transaction; keep the others.
 
@@ -191,7 +191,7 @@ def _database_refusals() -> Iterator[None]:
 
 
 def import_extract(
-    uow: UnitOfWork,
+    uow: SqlUnitOfWork,
     municipality_code: str,
     data: dict[str, Any],
     progress: Progress = lambda n: None,

@@ -10,20 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.db import Base
 from issuance.koseki_layout import event_from_items
-from issuance.ports import UnitOfWork
-from issuance.records import (
-    Amount,
-    Fuhyo,
-    FuhyoEntry,
-    Koseki,
-    KosekiEvent,
-    KosekiMember,
-    Person,
-    RecordQuery,
-    SealRegistration,
-    TaxAssessment,
-)
+from issuance.koseki_records import Fuhyo, FuhyoEntry, Koseki, KosekiEvent, KosekiMember
+from issuance.records import Amount, Person, RecordQuery, SealRegistration, TaxAssessment
 from issuance.refusals import RefusalError
+from issuance.unit_of_work import SqlUnitOfWork
 
 
 class BclSealRegistration(Base):
@@ -136,7 +126,7 @@ def koseki_member(data: dict[str, Any]) -> KosekiMember:
 
 
 def seal_of(
-    uow: UnitOfWork, query: RecordQuery, person: Person, address: str
+    uow: SqlUnitOfWork, query: RecordQuery, person: Person, address: str
 ) -> SealRegistration | None:
     """The registration, naming the person as their 住民票 does (氏名, 旧氏, 通称).
 
@@ -165,7 +155,7 @@ def seal_of(
         raise RefusalError("RECORD_UNPRINTABLE") from exc
 
 
-def tax_of(uow: UnitOfWork, query: RecordQuery) -> TaxAssessment | None:
+def tax_of(uow: SqlUnitOfWork, query: RecordQuery) -> TaxAssessment | None:
     key = (query.municipality_code, query.juminhyo_code, query.tax_year)
     row = uow.session.get(BclTaxAssessment, key)
     if row is None:
@@ -184,7 +174,7 @@ def tax_of(uow: UnitOfWork, query: RecordQuery) -> TaxAssessment | None:
     )
 
 
-def koseki_of(uow: UnitOfWork, query: RecordQuery) -> Koseki | None:
+def koseki_of(uow: SqlUnitOfWork, query: RecordQuery) -> Koseki | None:
     """The 戸籍 in which the resident is a current member (not 除籍) at this 本籍地, if any."""
     link = uow.session.scalars(
         select(BclKosekiMembership).where(
@@ -208,7 +198,7 @@ def koseki_of(uow: UnitOfWork, query: RecordQuery) -> Koseki | None:
     )
 
 
-def fuhyo_of(uow: UnitOfWork, query: RecordQuery) -> Fuhyo | None:
+def fuhyo_of(uow: SqlUnitOfWork, query: RecordQuery) -> Fuhyo | None:
     row = uow.session.get(BclFuhyo, (query.municipality_code, query.juminhyo_code))
     koseki = uow.session.get(BclKoseki, row.koseki_id) if row else None
     if row is None or koseki is None:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.sql import Select
 
-from issuance.ports import UnitOfWork
+from issuance.unit_of_work import SqlUnitOfWork
 from municipalities.bcl import BclHousehold, BclPerson
 from municipalities.bcl_records import (
     BclFuhyo,
@@ -34,7 +34,7 @@ def _households(code: str) -> Select[Any]:
     return select(BclHousehold.id).where(BclHousehold.municipality_code == code)
 
 
-def count_rows(uow: UnitOfWork, code: str, section: str) -> int:
+def count_rows(uow: SqlUnitOfWork, code: str, section: str) -> int:
     """How many rows of ``section`` the municipality ``code`` holds now."""
     if section == "households":
         query = select(func.count()).select_from(_households(code).subquery())
@@ -46,7 +46,7 @@ def count_rows(uow: UnitOfWork, code: str, section: str) -> int:
     return uow.session.scalar(query) or 0
 
 
-def delete_section(uow: UnitOfWork, code: str, section: str) -> None:
+def delete_section(uow: SqlUnitOfWork, code: str, section: str) -> None:
     """Remove the municipality's rows of ``section`` (residents before their households)."""
     if section == "residents":
         uow.session.execute(delete(BclPerson).where(BclPerson.household_id.in_(_households(code))))
@@ -103,7 +103,7 @@ def section_rows(
 
 
 def insert_rows(
-    uow: UnitOfWork, table: Any, rows: list[dict[str, Any]], progress: Progress
+    uow: SqlUnitOfWork, table: Any, rows: list[dict[str, Any]], progress: Progress
 ) -> None:
     """Insert ``rows`` into ``table`` in chunks, reporting each chunk's size to ``progress``."""
     for start in range(0, len(rows), CHUNK):

@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from issuance.ports import MaintenanceWindow as Window
 from issuance.ports import MunicipalityInfo, Offering, UnitOfWork
 from issuance.reference import VersionedCache
+from issuance.unit_of_work import SqlUnitOfWork, sql_unit_of_work
 from municipalities.model import MaintenanceWindow, Municipality
 
 
@@ -42,9 +43,10 @@ class SqlMunicipalityDirectory:
         self._cache: VersionedCache[str, MunicipalityInfo] = VersionedCache()
 
     def get(self, uow: UnitOfWork, code: str) -> MunicipalityInfo | None:
-        return self._cache.get(uow, code, lambda: self._read(uow, code))
+        sql = sql_unit_of_work(uow)
+        return self._cache.get(uow, code, lambda: self._read(sql, code))
 
-    def _read(self, uow: UnitOfWork, code: str) -> MunicipalityInfo | None:
+    def _read(self, uow: SqlUnitOfWork, code: str) -> MunicipalityInfo | None:
         municipality = uow.session.get(Municipality, code)
         if municipality is None:
             return None

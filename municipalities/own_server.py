@@ -13,16 +13,9 @@ import requests
 from pydantic import TypeAdapter, ValidationError
 
 from issuance.errors import KofuError
+from issuance.koseki_records import Fuhyo, Koseki
 from issuance.ports import UnitOfWork
-from issuance.records import (
-    BackendAnswer,
-    Fuhyo,
-    Household,
-    Koseki,
-    RecordQuery,
-    SealRegistration,
-    TaxAssessment,
-)
+from issuance.records import BackendAnswer, Household, RecordQuery, SealRegistration, TaxAssessment
 from municipalities.protocol import PREFIX
 from municipalities.tls import TlsFiles
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from issuance.ports import MunicipalityProfile, UnitOfWork
+from issuance.unit_of_work import sql_unit_of_work
 from municipalities.model import Municipality
 
 
@@ -21,7 +22,7 @@ def to_profile(municipality: Municipality) -> MunicipalityProfile:
 
 class SqlMunicipalityProfiles:
     def all(self, uow: UnitOfWork) -> list[MunicipalityProfile]:
-        rows = uow.session.execute(
+        rows = sql_unit_of_work(uow).session.execute(
             select(
                 Municipality.code,
                 Municipality.name,
@@ -37,7 +38,7 @@ class SqlMunicipalityProfiles:
         ]
 
     def get(self, uow: UnitOfWork, code: str) -> MunicipalityProfile | None:
-        municipality = uow.session.get(Municipality, code)
+        municipality = sql_unit_of_work(uow).session.get(Municipality, code)
         return None if municipality is None else to_profile(municipality)
 
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from issuance.records import Fuhyo, Household, Koseki, SealRegistration, TaxAssessment
+from issuance.koseki_records import Fuhyo, Koseki
+from issuance.records import Household, SealRegistration, TaxAssessment
 
 KINDS: dict[str, Any] = {
     "household": Household,

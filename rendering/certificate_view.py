@@ -7,7 +7,8 @@ from datetime import date
 
 from issuance.calendar import to_fullwidth_digits, to_wareki
 from issuance.documents import CertificateDocument, Issuer
-from issuance.records import Koseki, SealRegistration, TaxAssessment
+from issuance.koseki_records import Koseki
+from issuance.records import SealRegistration, TaxAssessment
 from rendering.koseki_view import FuhyoView, KosekiView, fuhyo_view, koseki_view
 
 TITLES = {

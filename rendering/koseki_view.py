@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from issuance.calendar import to_fullwidth_digits, to_wareki
 from issuance.koseki_layout import EVENT_ITEMS, RELATIONSHIP, SPOUSE_ROLES, is_lawful, spaced_kind
-from issuance.records import Fuhyo, Koseki, KosekiEvent, KosekiMember
+from issuance.koseki_records import Fuhyo, Koseki, KosekiEvent, KosekiMember
 from issuance.refusals import RefusalError
 
 Entry = tuple[str, str]  # (項目名, 内容): printed as 【項目名】内容

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from billing.rollups import month_lines
 from billing.tariffs import TariffBook, contribution_class, fiscal_months, month_start
-from issuance.ports import MunicipalityProfiles, UnitOfWork
+from issuance.ports import MunicipalityProfiles
+from issuance.unit_of_work import SqlUnitOfWork
 
 BANDS = (
     (10_000, "<1万"),
@@ -66,7 +67,7 @@ class MunicipalityCost:
 
 
 def fiscal_year_costs(
-    uow: UnitOfWork, fy: int, profiles: MunicipalityProfiles, tariffs: TariffBook
+    uow: SqlUnitOfWork, fy: int, profiles: MunicipalityProfiles, tariffs: TariffBook
 ) -> list[MunicipalityCost]:
     """Every municipality that took part in (or issued during) fiscal year ``fy``."""
     months = fiscal_months(fy)

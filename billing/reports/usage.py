@@ -17,7 +17,8 @@ from billing.rollups import month_lines
 from billing.tariffs import TariffBook, fiscal_months, month_start
 from issuance.codes import validate_municipality_code
 from issuance.errors import KofuError
-from issuance.ports import MunicipalityProfiles, UnitOfWork
+from issuance.ports import MunicipalityProfiles
+from issuance.unit_of_work import SqlUnitOfWork
 
 NATIONAL_USAGE_RATE = 27.6  # % of all 住民票 issued at kiosks, FY2023 (DOMAIN.md §5)
 COUNTER_FIELDS = ("municipality_code", "month", "certificate_kind", "count")
@@ -48,7 +49,7 @@ def _parse(text: str) -> dict[tuple[str, str, str], int]:
     return counts
 
 
-def upload_counter_counts(uow: UnitOfWork, text: str, source: str, now: datetime) -> int:
+def upload_counter_counts(uow: SqlUnitOfWork, text: str, source: str, now: datetime) -> int:
     """Record the file's counts. A changed count is appended as the difference, never edited.
 
     Returns how many rows were appended (0 when the file repeats what is known). Commits.
@@ -107,7 +108,7 @@ class Usage:
 
 
 def usage_by_municipality(
-    uow: UnitOfWork, fy: int, profiles: MunicipalityProfiles, tariffs: TariffBook
+    uow: SqlUnitOfWork, fy: int, profiles: MunicipalityProfiles, tariffs: TariffBook
 ) -> list[Usage]:
     months = fiscal_months(fy)
     kiosk: dict[str, int] = defaultdict(int)
@@ -136,7 +137,7 @@ def usage_by_municipality(
     ]
 
 
-def usage_by(uow: UnitOfWork, months: Sequence[str], dimension: str) -> dict[str, int]:
+def usage_by(uow: SqlUnitOfWork, months: Sequence[str], dimension: str) -> dict[str, int]:
     """Certificates issued at kiosks per ``certificate_kind``, ``operator_id`` or month."""
     key = "accounting_month" if dimension == "month" else dimension
     out: dict[str, int] = defaultdict(int)
@@ -145,7 +146,7 @@ def usage_by(uow: UnitOfWork, months: Sequence[str], dimension: str) -> dict[str
     return dict(sorted(out.items()))
 
 
-def usage_by_hour(uow: UnitOfWork, months: Sequence[str]) -> dict[int, int]:
+def usage_by_hour(uow: SqlUnitOfWork, months: Sequence[str]) -> dict[int, int]:
     """Certificates per hour of the day (JST), from the ledger itself."""
     at = BillingEvent.occurred_at
     hour: ColumnElement[Any]

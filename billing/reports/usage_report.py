@@ -17,7 +17,8 @@ from billing.reports.usage import (
     usage_by_municipality,
 )
 from billing.tariffs import TariffBook, fiscal_months
-from issuance.ports import MunicipalityProfiles, UnitOfWork
+from issuance.ports import MunicipalityProfiles
+from issuance.unit_of_work import SqlUnitOfWork
 
 MUNICIPALITY_HEADER = ["code", "name", "population", "kiosk", "counter", "usage_rate", "per_1000"]
 
@@ -49,7 +50,7 @@ class UsageReport:
 
 
 def usage_report(
-    uow: UnitOfWork, fy: int, profiles: MunicipalityProfiles, tariffs: TariffBook
+    uow: SqlUnitOfWork, fy: int, profiles: MunicipalityProfiles, tariffs: TariffBook
 ) -> UsageReport:
     months = fiscal_months(fy)
     by_month = dict.fromkeys(months, 0) | usage_by(uow, months, "month")

@@ -2,42 +2,15 @@
 
 from __future__ import annotations
 
-import enum
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import Date, String, update
-from sqlalchemy.orm import Mapped, mapped_column
-
+from issuance.authenticity.model import DocumentStatus, IssuedDocument
 from issuance.authenticity.pades import ElectronicSignature, read_revisions
 from issuance.authenticity.tokens import DocumentClaims, Keyring, TokenError
-from issuance.db import Base, UtcDateTime, str_enum
 from issuance.ports import UnitOfWork
-
-
-class DocumentStatus(enum.StrEnum):
-    PENDING = "pending"  # rendered, not yet printed
-    ISSUED = "issued"  # printed and charged: genuine
-    VOID = "void"  # never printed, or withdrawn: not a valid document
-
-
-class IssuedDocument(Base):
-    """One rendered document's identity: no personal data, so it can be kept for years."""
-
-    __tablename__ = "issuance_issued_document"
-
-    serial: Mapped[str] = mapped_column(String(20), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    municipality_code: Mapped[str] = mapped_column(String(6))
-    issued_on: Mapped[date] = mapped_column(Date)
-    key_id: Mapped[str] = mapped_column(String(20))
-    content_digest: Mapped[str] = mapped_column(String(64))
-    pdf_digest: Mapped[str] = mapped_column(String(64))
-    pages: Mapped[int]
-    status: Mapped[DocumentStatus] = mapped_column(str_enum(DocumentStatus, 10))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 @dataclass(frozen=True)
@@ -59,7 +32,7 @@ def register_document(
     uow: UnitOfWork, claims: DocumentClaims, key_id: str, pdf_digest: str, pages: int, now: datetime
 ) -> None:
     """Record a rendered document as pending; the caller commits with the request's change."""
-    uow.session.merge(
+    uow.documents.put(
         IssuedDocument(
             serial=claims.serial,
             kind=claims.kind,
@@ -76,9 +49,7 @@ def register_document(
 
 
 def set_status(uow: UnitOfWork, serial: str, status: DocumentStatus) -> None:
-    uow.session.execute(
-        update(IssuedDocument).where(IssuedDocument.serial == serial).values(status=status)
-    )
+    uow.documents.set_status(serial, status)
 
 
 def verify_token(uow: UnitOfWork, keyring: Keyring, token: str) -> Verification:
@@ -87,7 +58,7 @@ def verify_token(uow: UnitOfWork, keyring: Keyring, token: str) -> Verification:
         kid, claims = keyring.verify(token)
     except TokenError:
         return Verification(False, "forged")
-    record = uow.session.get(IssuedDocument, claims.serial)
+    record = uow.documents.get(claims.serial)
     if record is None or record.key_id != kid or record.content_digest != claims.content_digest:
         return Verification(False, "unknown")
     return Verification(
@@ -122,7 +93,7 @@ def verify_pdf(
 
 def _record(uow: UnitOfWork, keyring: Keyring, token: str) -> IssuedDocument:
     _, claims = keyring.verify(token)
-    record = uow.session.get(IssuedDocument, claims.serial)
+    record = uow.documents.get(claims.serial)
     assert record is not None
     return record
 
@@ -145,3 +116,16 @@ def token_in_pdf(pdf: bytes) -> str | None:
         if word.startswith(TOKEN_PREFIX):
             return word[len(TOKEN_PREFIX) :]
     return None
+
+
+__all__ = [
+    "DocumentStatus",
+    "IssuedDocument",
+    "Verification",
+    "content_digest",
+    "register_document",
+    "set_status",
+    "token_in_pdf",
+    "verify_pdf",
+    "verify_token",
+]

@@ -5,36 +5,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import Index, String, select
-from sqlalchemy.orm import Mapped, mapped_column
-
-from issuance.db import Base, UtcDateTime
 from issuance.index.check import RecordsOutOfSyncError
+from issuance.index.model import OutOfSyncAlarm
 from issuance.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-
-class OutOfSyncAlarm(Base):
-    """One refusal because the issuer's records disagreed with the national index.
-
-    The portal lists these per municipality so it learns that its records are stale. The
-    person's 住民票コード stays in this centre-only table: never logged, never shown to a kiosk.
-    """
-
-    __tablename__ = "issuance_out_of_sync_alarm"
-    __table_args__ = (
-        Index("ix_issuance_out_of_sync_alarm_municipality_at", "municipality_code", "at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UtcDateTime())
-    municipality_code: Mapped[str] = mapped_column(String(6))
-    certificate_kind: Mapped[str] = mapped_column(String(20))
-    failed_check: Mapped[str] = mapped_column(String(40))  # a name from issuance/index/check.py
-    stage: Mapped[str] = mapped_column(String(20))  # "submission" or "render"
-    request_id: Mapped[str | None] = mapped_column(String(32))
-    juminhyo_code: Mapped[str | None] = mapped_column(String(11))
 
 
 def raise_alarm(
@@ -46,7 +21,7 @@ def raise_alarm(
     now: datetime,
 ) -> None:
     """Add the alarm row; it is committed with the use case's own state change."""
-    uow.session.add(
+    uow.alarms.add(
         OutOfSyncAlarm(
             at=now,
             municipality_code=error.municipality_code,
@@ -68,12 +43,7 @@ def raise_alarm(
 
 def alarms_of(uow: UnitOfWork, municipality_code: str, since: datetime) -> list[OutOfSyncAlarm]:
     """The municipality's alarms since ``since`` (UTC), newest first: what the portal lists."""
-    return list(
-        uow.session.scalars(
-            select(OutOfSyncAlarm)
-            .where(
-                OutOfSyncAlarm.municipality_code == municipality_code, OutOfSyncAlarm.at >= since
-            )
-            .order_by(OutOfSyncAlarm.at.desc(), OutOfSyncAlarm.id.desc())
-        )
-    )
+    return uow.alarms.of_municipality(municipality_code, since)
+
+
+__all__ = ["OutOfSyncAlarm", "alarms_of", "raise_alarm"]

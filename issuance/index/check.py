@@ -44,8 +44,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from issuance.index.model import Resident, ResidentStatus
+from issuance.koseki_records import Fuhyo, Koseki
 from issuance.ports import UnitOfWork
-from issuance.records import Fuhyo, Household, Koseki, Person, SealRegistration, TaxAssessment
+from issuance.records import Household, Person, SealRegistration, TaxAssessment
 from issuance.refusals import RefusalError
 
 OUT_OF_SYNC = "RECORDS_OUT_OF_SYNC"
@@ -82,7 +83,7 @@ class RecordsOutOfSyncError(RefusalError):
 
 def index_of(uow: UnitOfWork) -> Index:
     """Look-ups in the national index through the unit of work's transaction."""
-    return lambda code: uow.session.get(Resident, code)
+    return uow.residents.get
 
 
 def _known(index: Index, code: str, issuer: str) -> Resident:

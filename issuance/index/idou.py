@@ -4,35 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import Date, String, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
 
-from issuance.db import Base, UtcDateTime
 from issuance.index.idou_file import Idou, IdouFile, IdouRejectedError, Problem
 from issuance.index.idou_rules import Entry, Stay, apply_change, impossible
-from issuance.index.model import Residence, Resident
+from issuance.index.model import AppliedIdou, Residence, Resident
 from issuance.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
-CHUNK = 500  # codes per IN (…) query
-
-
-class AppliedIdou(Base):
-    """A 異動 already applied, by its id: the same file twice changes nothing the second time."""
-
-    __tablename__ = "issuance_applied_idou"
-
-    idou_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    digest: Mapped[str] = mapped_column(String(64))  # Idou.digest(): what the 異動 said
-    juminhyo_code: Mapped[str] = mapped_column(String(11), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
-    idou_date: Mapped[date] = mapped_column(Date)
-    applied_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 @dataclass
@@ -53,22 +35,6 @@ class ApplySummary:
         ]
 
 
-def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
-    items = sorted(values)
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
-
-
-def _applied(uow: UnitOfWork, ids: Iterable[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for chunk in _chunks(ids):
-        rows = uow.session.execute(
-            select(AppliedIdou.idou_id, AppliedIdou.digest).where(AppliedIdou.idou_id.in_(chunk))
-        )
-        found.update({idou_id: digest for idou_id, digest in rows})
-    return found
-
-
 def _entry(resident: Resident) -> Entry:
     return Entry(
         juminhyo_code=resident.juminhyo_code,
@@ -84,25 +50,11 @@ def _entry(resident: Resident) -> Entry:
     )
 
 
-def _load(uow: UnitOfWork, codes: Iterable[str]) -> dict[str, Resident]:
-    """The people the file touches, locked until the commit (PostgreSQL; SQLite locks it all)."""
-    found: dict[str, Resident] = {}
-    for chunk in _chunks(codes):
-        query = (
-            select(Resident)
-            .where(Resident.juminhyo_code.in_(chunk))
-            .with_for_update(of=Resident)
-            .execution_options(populate_existing=True)
-        )
-        found.update({r.juminhyo_code: r for r in uow.session.scalars(query).unique()})
-    return found
-
-
 def _write(uow: UnitOfWork, entry: Entry, resident: Resident | None) -> None:
     assert entry.status is not None and entry.birth_date is not None
     if resident is None:
         resident = Resident(juminhyo_code=entry.juminhyo_code, residences=[])
-        uow.session.add(resident)
+        uow.residents.add(resident)
     resident.status, resident.birth_date = entry.status, entry.birth_date
     resident.municipality_code = entry.municipality_code
     resident.honseki_municipality_code = entry.honseki_municipality_code
@@ -126,7 +78,7 @@ def _plan(
 ) -> tuple[list[Idou], dict[str, Entry], dict[str, Resident], list[Problem]]:
     """Every row against the index and the rows before it; nothing is written."""
     problems = list(idou_file.problems)
-    done = _applied(uow, (row.idou_id for row in idou_file.rows))
+    done = uow.applied_idous.digests(row.idou_id for row in idou_file.rows)
     new: list[Idou] = []
     for row in idou_file.rows:
         digest = done.get(row.idou_id)
@@ -136,7 +88,8 @@ def _plan(
             summary.already[row.kind.value] += 1
         else:
             problems.append(Problem(row.row, "idou_id", "ID_CONFLICT"))
-    residents = _load(uow, {row.juminhyo_code for row in new})
+    # Locked until the commit: two applies at once see each other's changes.
+    residents = uow.residents.lock({row.juminhyo_code for row in new})
     entries = {code: _entry(resident) for code, resident in residents.items()}
     # Same-day 異動 of one person keep their order in the file.
     for row in sorted(new, key=lambda r: (r.idou_date, r.row)):
@@ -159,17 +112,17 @@ def _apply_once(uow: UnitOfWork, idou_file: IdouFile, now: datetime) -> ApplySum
     for code, entry in entries.items():
         if entry.changed:
             _write(uow, entry, residents.get(code))
-    uow.session.add_all(
-        AppliedIdou(
-            idou_id=row.idou_id,
-            digest=row.digest(),
-            juminhyo_code=row.juminhyo_code,
-            kind=row.kind.value,
-            idou_date=row.idou_date,
-            applied_at=now,
+    for row in new:
+        uow.applied_idous.add(
+            AppliedIdou(
+                idou_id=row.idou_id,
+                digest=row.digest(),
+                juminhyo_code=row.juminhyo_code,
+                kind=row.kind.value,
+                idou_date=row.idou_date,
+                applied_at=now,
+            )
         )
-        for row in new
-    )
     uow.commit()
     return summary
 
@@ -191,3 +144,6 @@ def apply_idou(uow: UnitOfWork, idou_file: IdouFile, now: datetime) -> ApplySumm
         uow.rollback()  # another apply recorded some of these ids first: they are now done
         log.info("a concurrent apply recorded some 異動 first; checking the file again")
         return _apply_once(uow, idou_file, now)
+
+
+__all__ = ["AppliedIdou", "ApplySummary", "apply_idou"]

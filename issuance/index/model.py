@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from issuance.db import Base, UtcDateTime, str_enum
@@ -77,3 +77,38 @@ class CardLink(Base):
     )
     usable_from: Mapped[date] = mapped_column(Date)
     linked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AppliedIdou(Base):
+    """A 異動 already applied, by its id: the same file twice changes nothing the second time."""
+
+    __tablename__ = "issuance_applied_idou"
+
+    idou_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))  # Idou.digest(): what the 異動 said
+    juminhyo_code: Mapped[str] = mapped_column(String(11), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    idou_date: Mapped[date] = mapped_column(Date)
+    applied_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class OutOfSyncAlarm(Base):
+    """One refusal because the issuer's records disagreed with the national index.
+
+    The portal lists these per municipality so it learns that its records are stale. The
+    person's 住民票コード stays in this centre-only table: never logged, never shown to a kiosk.
+    """
+
+    __tablename__ = "issuance_out_of_sync_alarm"
+    __table_args__ = (
+        Index("ix_issuance_out_of_sync_alarm_municipality_at", "municipality_code", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    municipality_code: Mapped[str] = mapped_column(String(6))
+    certificate_kind: Mapped[str] = mapped_column(String(20))
+    failed_check: Mapped[str] = mapped_column(String(40))  # a name from issuance/index/check.py
+    stage: Mapped[str] = mapped_column(String(20))  # "submission" or "render"
+    request_id: Mapped[str | None] = mapped_column(String(32))
+    juminhyo_code: Mapped[str | None] = mapped_column(String(11))

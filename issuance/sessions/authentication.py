@@ -6,8 +6,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from issuance.errors import CardAuthError
 from issuance.ports import UnitOfWork
 from issuance.refusals import RefusalError
@@ -73,7 +71,7 @@ def open_session(
         created_at=now,
         expires_at=now + policy.challenge_ttl,
     )
-    uow.session.add(session)
+    uow.kiosk_sessions.add(session)
     uow.commit()
     return Challenge(
         session_id, challenge_message(kiosk_id, session_id, nonce), session.challenge_expires_at
@@ -81,9 +79,7 @@ def open_session(
 
 
 def _load_for_update(uow: UnitOfWork, kiosk_id: str, session_id: str) -> KioskSession:
-    session = uow.session.scalars(
-        select(KioskSession).where(KioskSession.id == session_id).with_for_update()
-    ).one_or_none()
+    session = uow.kiosk_sessions.get(session_id, for_update=True)
     if session is None or session.kiosk_id != kiosk_id:
         raise SessionError("SESSION_NOT_FOUND", "手続きが見つかりません。", "Session not found.")
     return session

@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, bindparam, delete, select, update
-
-from issuance.authenticity.register import DocumentStatus, set_status
+from issuance.authenticity.model import DocumentStatus
 from issuance.calendar import JST
 from issuance.eligibility import check_resident
 from issuance.errors import CardAuthError
-from issuance.index.model import CardLink, Resident
-from issuance.model import OPEN_STATES, CertificateRequest, Document, RequestState
+from issuance.index.model import Resident
+from issuance.model import OPEN_STATES, CertificateRequest, RequestState
 from issuance.ports import UnitOfWork
 from issuance.refusals import RefusalError
 from issuance.routing import check_resident_for
@@ -37,15 +35,7 @@ def linked_resident(uow: UnitOfWork, fingerprint: str, now: datetime) -> Residen
     (no link, e.g. the card was withdrawn) or CARD_NOT_YET_USABLE (usable from the day after
     it was issued, its PIN changed or the resident moved in: DOMAIN §2).
     """
-    row = (
-        uow.session.execute(
-            select(Resident, CardLink.usable_from)
-            .join(CardLink, CardLink.juminhyo_code == Resident.juminhyo_code)
-            .where(CardLink.certificate_fingerprint == fingerprint)
-        )
-        .unique()
-        .one_or_none()
-    )
+    row = uow.residents.linked_to_card(fingerprint)
     if row is None:
         raise RefusalError("CARD_NOT_LINKED")
     resident, usable_from = row
@@ -80,19 +70,9 @@ class _Holder:
         return self.resident
 
 
-# Built once: composing a select costs more CPU than running this one on a warm connection.
-_SESSION_AND_HOLDER = (
-    select(KioskSession, CardLink.juminhyo_code, CardLink.usable_from, Resident)
-    .outerjoin(CardLink, CardLink.certificate_fingerprint == KioskSession.certificate_fingerprint)
-    .outerjoin(Resident, Resident.juminhyo_code == CardLink.juminhyo_code)
-    .where(KioskSession.id == bindparam("session_id"))
-)
-
-
 def _load(uow: UnitOfWork, session_id: str) -> _Holder | None:
     """The session, its card's link and the linked resident (with residences): one query."""
-    result = uow.session.execute(_SESSION_AND_HOLDER, {"session_id": session_id})
-    row = result.unique().one_or_none()
+    row = uow.kiosk_sessions.with_holder(session_id)
     return None if row is None else _Holder(*row)
 
 
@@ -139,38 +119,39 @@ def session_resident(
 
 
 def withdraw_requests(
-    uow: UnitOfWork, where: ColumnElement[bool], code: str, now: datetime
+    uow: UnitOfWork,
+    code: str,
+    now: datetime,
+    *,
+    request_id: str | None = None,
+    session_id: str | None = None,
+    kiosk_id: str | None = None,
 ) -> list[CertificateRequest]:
-    """End every request matching ``where`` that has not left the centre: no charge, no data.
+    """End the requests of one request, session or kiosk that have not left the centre.
 
-    Accepted or rendering requests end ``failed`` with ``code`` (a render job still running
-    finds them so and stores nothing); a ready one also, its document deleted now rather than
-    at its TTL and its serial void for verification. Delivered requests are left alone: the
-    paper may exist, and its confirmation is recorded (and charged once) as ever. The caller
-    commits.
+    No charge, no data: accepted or rendering requests end ``failed`` with ``code`` (a
+    render job still running finds them so and stores nothing); a ready one also, its
+    document deleted now rather than at its TTL and its serial void for verification.
+    Delivered requests are left alone: the paper may exist, and its confirmation is recorded
+    (and charged once) as ever. The caller commits.
     """
-    withdrawn = list(
-        uow.session.scalars(
-            select(CertificateRequest)
-            .where(where, CertificateRequest.state.in_(OPEN_STATES))
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+    withdrawn = uow.requests.open_for_update(
+        request_id=request_id, session_id=session_id, kiosk_id=kiosk_id
     )
     ready = [r for r in withdrawn if r.state is RequestState.READY]
     for request in withdrawn:
         request.withdraw(code, now)
     for request in ready:
-        set_status(uow, request.serial, DocumentStatus.VOID)
+        uow.documents.set_status(request.serial, DocumentStatus.VOID)
     if ready:
-        uow.session.execute(delete(Document).where(Document.request_id.in_([r.id for r in ready])))
+        uow.held_documents.delete(r.id for r in ready)
     return withdrawn
 
 
 def end_session(uow: UnitOfWork, session: KioskSession, code: str, now: datetime) -> None:
     """Close ``session`` and withdraw its open requests with ``code``; the caller commits."""
     session.close()
-    withdraw_requests(uow, CertificateRequest.session_id == session.id, code, now)
+    withdraw_requests(uow, code, now, session_id=session.id)
 
 
 def end_kiosk_sessions(uow: UnitOfWork, kiosk_id: str, now: datetime) -> None:
@@ -178,13 +159,8 @@ def end_kiosk_sessions(uow: UnitOfWork, kiosk_id: str, now: datetime) -> None:
 
     Closed, they stay closed if the kiosk is later given a new credential. The caller commits.
     """
-    uow.session.execute(
-        update(KioskSession)
-        .where(KioskSession.kiosk_id == kiosk_id, KioskSession.state != SessionState.CLOSED)
-        .values(state=SessionState.CLOSED)
-        .execution_options(synchronize_session=False)
-    )
-    withdraw_requests(uow, CertificateRequest.kiosk_id == kiosk_id, KIOSK_REVOKED_CODE, now)
+    uow.kiosk_sessions.close_all_of_kiosk(kiosk_id)
+    withdraw_requests(uow, KIOSK_REVOKED_CODE, now, kiosk_id=kiosk_id)
 
 
 def recheck_request(
@@ -201,7 +177,7 @@ def recheck_request(
     try:
         check_resident_for(resident, request.kind, now.astimezone(JST).date())
     except RefusalError as refusal:
-        withdraw_requests(uow, CertificateRequest.id == request.id, refusal.code, now)
+        withdraw_requests(uow, refusal.code, now, request_id=request.id)
         uow.commit()
         return refusal
     return None

@@ -35,10 +35,10 @@ def register_kiosk(
 ) -> str:
     """Create (or re-key) a kiosk; returns the bearer token ``KIOSK_ID.SECRET`` shown once."""
     secret = secret or secrets.token_urlsafe(32)
-    kiosk = uow.session.get(Kiosk, kiosk_id)
+    kiosk = uow.kiosks.get(kiosk_id)
     if kiosk is None:
         kiosk = Kiosk(id=kiosk_id, operator_id=operator_id, location=location, credential_hash="")
-        uow.session.add(kiosk)
+        uow.kiosks.add(kiosk)
     kiosk.credential_hash = credential_hash(pepper, secret)
     kiosk.revoked_at = None
     uow.commit()
@@ -49,7 +49,7 @@ def revoke_kiosk(uow: UnitOfWork, kiosk_id: str, now: datetime) -> None:
     """Revoke a kiosk's credential; in the same commit its sessions end and their requests
     not yet downloaded are withdrawn, ready documents deleted (session_checks). KioskAuthError
     for an unknown kiosk."""
-    kiosk = uow.session.get(Kiosk, kiosk_id)
+    kiosk = uow.kiosks.get(kiosk_id)
     if kiosk is None:
         raise KioskAuthError()
     kiosk.revoked_at = now
@@ -78,7 +78,7 @@ class KioskDirectory:
 
     @staticmethod
     def _read(uow: UnitOfWork, kiosk_id: str) -> KioskEntry | None:
-        kiosk = uow.session.get(Kiosk, kiosk_id)
+        kiosk = uow.kiosks.get(kiosk_id)
         if kiosk is None:
             return None
         return KioskEntry(kiosk.id, kiosk.operator_id, kiosk.credential_hash, kiosk.active)

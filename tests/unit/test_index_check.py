@@ -8,16 +8,8 @@ import pytest
 
 from issuance.index.check import RecordsOutOfSyncError, check_household, check_record
 from issuance.index.model import Residence, Resident, ResidentStatus
-from issuance.records import (
-    Fuhyo,
-    FuhyoEntry,
-    Household,
-    Koseki,
-    KosekiMember,
-    Person,
-    SealRegistration,
-    TaxAssessment,
-)
+from issuance.koseki_records import Fuhyo, FuhyoEntry, Koseki, KosekiMember
+from issuance.records import Household, Person, SealRegistration, TaxAssessment
 from issuance.refusals import RefusalError
 
 CHIYODA, SOKA = "131016", "112216"

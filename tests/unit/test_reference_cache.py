@@ -10,7 +10,7 @@ from issuance.reference import VersionedCache
 
 def uow_at(version: int) -> Any:
     """A unit of work whose transaction has already read the reference counter."""
-    return SimpleNamespace(session=SimpleNamespace(info={"kofu.reference_version": version}))
+    return SimpleNamespace(reference_version=lambda: version)
 
 
 def test_a_value_is_read_once_while_the_counter_stays_the_same() -> None:

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from issuance.documents import CertificateDocument, Issuer
-from issuance.records import Amount, Koseki, KosekiEvent, KosekiItem, KosekiMember, TaxAssessment
+from issuance.koseki_records import Koseki, KosekiEvent, KosekiItem, KosekiMember
+from issuance.records import Amount, TaxAssessment
 from rendering import CertificateRenderer
 from tests.support.pdf import pdf_text
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from issuance.records import Koseki
+from issuance.koseki_records import Koseki
 from rendering import CertificateRenderer
 from tests.support.pdf import pdf_text
 from tests.unit.test_rendering_certificates import certificate, member

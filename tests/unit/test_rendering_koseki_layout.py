@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from issuance.records import Koseki, KosekiEvent, KosekiItem, KosekiMember
+from issuance.koseki_records import Koseki, KosekiEvent, KosekiItem, KosekiMember
 from issuance.refusals import RefusalError
 from rendering import CertificateRenderer
 from tests.support.pdf import page_text, pdf_text, save_pages

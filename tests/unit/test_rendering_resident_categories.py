@@ -17,7 +17,8 @@ from issuance.foreign_residents import (
     TransitionalStayByBirth,
     TransitionalStayByLossOfNationality,
 )
-from issuance.records import Fuhyo, FuhyoEntry, Person, SealRegistration
+from issuance.koseki_records import Fuhyo, FuhyoEntry
+from issuance.records import Person, SealRegistration
 from rendering import CertificateRenderer
 from tests.support.items import items_present
 from tests.support.pdf import page_one_png, pdf_items

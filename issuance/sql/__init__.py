@@ -1,0 +1,1 @@
+"""SQLAlchemy adapters of the repositories in issuance/repositories.py."""
