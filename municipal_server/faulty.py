@@ -22,6 +22,7 @@ FLOOD_CHUNK = b" " * (1024 * 1024)
 
 class FaultyServer(ThreadingHTTPServer):
     """``mode``: "none"; "trickle" (each byte of the answer ``gap`` seconds after the last);
+    "trickle-head" (the same from the status line on, so the headers never end in time);
     "slow" (the answer in four pieces, ``gap`` seconds apart); "huge" (``flood_bytes`` bytes
     of blanks after the answer, with no Content-Length)."""
 
@@ -49,6 +50,7 @@ class FaultyServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
+    disable_nagle_algorithm = True  # head and body are separate writes
     server: FaultyServer
 
     def setup(self) -> None:
@@ -68,6 +70,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.counted("calls")
         status, headers, body = self._call_app()
         mode, gap = self.server.mode, self.server.gap
+        if mode == "trickle-head":
+            self._trickle_head(status, headers, body, gap)
+            return
         self.send_response(int(status.split()[0]))
         for name, value in headers:
             if name.lower() not in ("content-length", "connection"):
@@ -84,6 +89,19 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         except OSError:
             self.close_connection = True  # the caller gave up
+
+    def _trickle_head(
+        self, status: str, headers: list[tuple[str, str]], body: bytes, gap: float
+    ) -> None:
+        lines = [f"HTTP/1.1 {status}", *(f"{k}: {v}" for k, v in headers)]
+        head = "\r\n".join([*lines, f"Content-Length: {len(body)}", "", ""]).encode()
+        try:
+            for piece in _pieces("trickle", head + body, gap, 0):
+                self.wfile.write(piece)
+                self.wfile.flush()
+        except OSError:
+            pass
+        self.close_connection = True
 
     def _call_app(self) -> tuple[str, list[tuple[str, str]], bytes]:
         length = int(self.headers.get("Content-Length") or 0)

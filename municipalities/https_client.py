@@ -10,7 +10,7 @@ from typing import Any
 
 from urllib3 import HTTPSConnectionPool, Timeout
 from urllib3.connection import HTTPSConnection
-from urllib3.exceptions import HTTPError, ReadTimeoutError, SSLError
+from urllib3.exceptions import HTTPError, ProtocolError, ReadTimeoutError, SSLError
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 from urllib3.util import parse_url
 
@@ -105,9 +105,10 @@ class ServerClient:
         """POST ``payload`` as JSON and read the whole answer within ``deadline_seconds``.
 
         The deadline (seconds) covers every attempt: connecting, the TLS handshake, sending,
-        waiting and reading every byte. ``connect_seconds`` bounds one connection attempt;
-        ``retries`` more attempts are made only when no connection could be set up, never once
-        the request may have reached the server. An answer over ``max_bytes`` bytes is refused
+        waiting and reading every byte. ``connect_seconds`` bounds one connection attempt.
+        ``retries`` more attempts are made when no connection could be set up or it broke
+        (e.g. a kept-alive one the server had just closed), never after a read timed out:
+        a slow server is not asked twice. An answer over ``max_bytes`` bytes is refused
         unread past the cap. Raises ``OutboundError`` ("timeout", "connect" or "too_large").
         """
         alarm = self.watchdog.arm(deadline_seconds)
@@ -133,12 +134,12 @@ class ServerClient:
         while True:
             try:
                 return self._attempt(path, payload, alarm, connect_seconds, max_bytes)
-            except (SSLError, Urllib3TimeoutError) as exc:
+            except (SSLError, Urllib3TimeoutError, ProtocolError) as exc:
                 if alarm.fired or alarm.remaining() == 0.0 or isinstance(exc, ReadTimeoutError):
                     raise OutboundError("timeout") from exc  # sent, no answer: never resent
                 if attempt == retries:
                     raise OutboundError("connect") from exc
-                attempt += 1
+                attempt += 1  # e.g. a kept-alive connection the server had just closed
 
     def _attempt(
         self,

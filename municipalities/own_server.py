@@ -93,7 +93,7 @@ class ServerConfig:
     # the whole call, connect + TLS + sending + every byte of the answer, retries included
     timeout_seconds: float = 3.0
     connect_timeout_seconds: float = 1.0  # one connection attempt, within timeout_seconds
-    retries: int = 1  # only for failures before the request reached the server
+    retries: int = 1  # for broken connections only: a read timeout is never retried
     max_answer_bytes: int = 4 * 1024 * 1024  # a longer answer is refused, never read whole
     keep_connections: int = 8  # kept-alive connections per server and process
     breaker_threshold: int = 3  # consecutive failures that open the circuit

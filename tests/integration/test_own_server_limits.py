@@ -92,6 +92,15 @@ def test_a_trickling_server_is_given_up_on_at_the_deadline_and_opens_the_circuit
     assert outcomes == ["timeout", "timeout", "circuit_open"]
 
 
+def test_a_server_trickling_its_headers_is_given_up_on_at_the_deadline(
+    server: FaultyServer, backend: OwnServerBackend, outcomes: list[str]
+) -> None:
+    server.mode, server.gap = "trickle-head", TRICKLE_GAP  # the status line never ends in time
+    reason, seconds = refusal(backend)
+    assert reason == "timeout" and outcomes == ["timeout"]
+    assert DEADLINE * 0.9 < seconds < DEADLINE + MARGIN
+
+
 def test_a_slow_server_answering_inside_its_deadline_is_still_heard(
     server: FaultyServer, backend: OwnServerBackend, outcomes: list[str]
 ) -> None:
