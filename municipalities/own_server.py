@@ -3,6 +3,7 @@ connections, safe retries, circuit breakers."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 import time
@@ -236,13 +237,20 @@ class OwnServerPool:
     def __init__(self, tls: TlsFiles | None, observer: Observer = lambda *a: None) -> None:
         self.tls, self.observer = tls, observer
         self._breakers: dict[str, CircuitBreaker] = {}
-        self._clients: dict[str, ServerClient] = {}
-        self._watchdog = Watchdog()
+        self._clients: dict[str, ServerClient]
         self._lock = threading.Lock()
+        self._for_this_process()
+
+    def _for_this_process(self) -> None:
+        # a parent's connections and watchdog thread are not ours: the sockets are shared
+        # with the parent, the thread did not survive the fork
+        self._pid, self._clients, self._watchdog = os.getpid(), {}, Watchdog()
 
     def backend(self, code: str, settings: dict[str, Any]) -> OwnServerBackend:
         config = ServerConfig.from_settings(settings)
         with self._lock:
+            if self._pid != os.getpid():  # forked (e.g. a preloaded gunicorn worker)
+                self._for_this_process()
             breaker = self._breakers.get(code)
             if breaker is None:
                 breaker = self._breakers[code] = CircuitBreaker(

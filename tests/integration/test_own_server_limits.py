@@ -53,17 +53,26 @@ def outcomes() -> list[str]:
 
 
 @pytest.fixture
-def backend(server: FaultyServer, pki: Path, outcomes: list[str]) -> Iterator[OwnServerBackend]:
+def pool(pki: Path, outcomes: list[str]) -> Iterator[OwnServerPool]:
     pool = OwnServerPool(centre_files(pki), lambda code, seconds, outcome: outcomes.append(outcome))
-    settings = {
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def settings(server: FaultyServer) -> dict[str, Any]:
+    return {
         "url": server.url,
         "timeout_seconds": DEADLINE,
         "max_answer_bytes": CAP,
         "breaker_threshold": 2,
         "breaker_cooldown_seconds": 60.0,
     }
-    yield pool.backend(YOKOHAMA, settings)
-    pool.close()
+
+
+@pytest.fixture
+def backend(pool: OwnServerPool, settings: dict[str, Any]) -> OwnServerBackend:
+    return pool.backend(YOKOHAMA, settings)
 
 
 def fetch(backend: OwnServerBackend) -> Any:
@@ -146,3 +155,19 @@ def test_fetches_share_kept_alive_connections_instead_of_a_handshake_each(
     with ThreadPoolExecutor(4) as threads:
         assert list(threads.map(lambda _: fetch(backend), range(40))) == [None] * 40
     assert server.connections <= 4  # at most one per thread calling at once
+
+
+def test_a_forked_process_opens_connections_of_its_own(
+    server: FaultyServer, pool: OwnServerPool, settings: dict[str, Any]
+) -> None:
+    assert fetch(pool.backend(YOKOHAMA, settings)) is None
+    child = os.fork()
+    if child == 0:  # e.g. a gunicorn worker forked after the app was loaded
+        try:
+            os._exit(0 if fetch(pool.backend(YOKOHAMA, settings)) is None else 1)
+        finally:
+            os._exit(2)
+    assert os.waitpid(child, 0)[1] == 0
+    assert server.connections == 2  # the parent's connection was left to the parent
+    assert fetch(pool.backend(YOKOHAMA, settings)) is None
+    assert server.connections == 2
