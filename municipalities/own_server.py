@@ -1,7 +1,9 @@
-"""Own municipal servers over HTTPS (mutual TLS): bounded waits, safe retries, circuit breakers."""
+"""Own municipal servers over HTTPS (mutual TLS): total deadlines, size caps, kept-alive
+connections, safe retries, circuit breakers."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 import time
@@ -9,13 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import requests
 from pydantic import TypeAdapter, ValidationError
 
 from issuance.errors import KofuError
 from issuance.koseki_records import Fuhyo, Koseki
 from issuance.ports import UnitOfWork
 from issuance.records import BackendAnswer, Household, RecordQuery, SealRegistration, TaxAssessment
+from municipalities.deadline import Watchdog
+from municipalities.https_client import Answer, OutboundError, ServerClient
 from municipalities.protocol import PREFIX
 from municipalities.tls import TlsFiles
 
@@ -81,9 +84,12 @@ class ServerConfig:
     """One municipality's server, from its ``backend_settings``."""
 
     url: str
+    # the whole call, connect + TLS + sending + every byte of the answer, retries included
     timeout_seconds: float = 3.0
-    connect_timeout_seconds: float = 1.0
-    retries: int = 1  # only for failures before the request reached the server
+    connect_timeout_seconds: float = 1.0  # one connection attempt, within timeout_seconds
+    retries: int = 1  # for broken connections only: a read timeout is never retried
+    max_answer_bytes: int = 4 * 1024 * 1024  # a longer answer is refused, never read whole
+    keep_connections: int = 8  # kept-alive connections per server and process
     breaker_threshold: int = 3  # consecutive failures that open the circuit
     breaker_cooldown_seconds: float = 30.0  # then one half-open probe is let through
 
@@ -95,10 +101,10 @@ class ServerConfig:
         return cls(**known)
 
 
-def _says_not_found(response: requests.Response) -> bool:
+def _says_not_found(answer: Answer) -> bool:
     """A 404 means "no such record" only with the protocol's body {"error": "NOT_FOUND"}."""
     try:
-        body = response.json()
+        body = answer.json()
     except ValueError:
         return False
     return isinstance(body, dict) and body.get("error") == "NOT_FOUND"
@@ -111,15 +117,21 @@ class OwnServerBackend:
         self,
         code: str,
         config: ServerConfig,
-        tls: TlsFiles | None,
+        client: ServerClient | None,
         breaker: CircuitBreaker,
         observer: Observer,
     ) -> None:
-        self.code, self.config, self.tls = code, config, tls
+        self.code, self.config, self.client = code, config, client
         self.breaker, self.observer = breaker, observer
 
     def _post(self, kind: str, query: RecordQuery) -> dict[str, Any] | None:
-        if self.tls is None:
+        """The answer's body, or None for the protocol's NOT_FOUND.
+
+        Raises ``BackendUnavailableError`` (counted by the breaker) when the circuit is open,
+        the deadline (``timeout_seconds``) passes, the answer exceeds ``max_answer_bytes``, or
+        the answer is no protocol answer.
+        """
+        if self.client is None:
             raise BackendUnavailableError(reason="no centre TLS certificate configured")
         if not self.breaker.allow(time.monotonic()):
             self.observer(self.code, 0.0, "circuit_open")
@@ -136,35 +148,26 @@ class OwnServerBackend:
         return body
 
     def _send(self, kind: str, query: RecordQuery) -> dict[str, Any] | None:
-        assert self.tls is not None
+        assert self.client is not None
         payload = {k: v for k, v in vars(query).items() if v is not None}
-        timeouts = (self.config.connect_timeout_seconds, self.config.timeout_seconds)
-        for attempt in range(self.config.retries + 1):
-            try:
-                response = requests.post(
-                    f"{self.config.url.rstrip('/')}{PREFIX}/records/{kind}",
-                    json=payload,
-                    timeout=timeouts,
-                    cert=(str(self.tls.cert), str(self.tls.key)),
-                    verify=str(self.tls.ca),
-                )
-                break
-            except (requests.ConnectTimeout, requests.exceptions.SSLError) as exc:
-                reason = "connect"
-                if attempt == self.config.retries:
-                    raise BackendUnavailableError(reason=reason) from exc
-            except requests.Timeout as exc:  # sent, no answer in time: never resent
-                raise BackendUnavailableError(reason="timeout") from exc
-            except requests.ConnectionError as exc:
-                if attempt == self.config.retries:
-                    raise BackendUnavailableError(reason="connect") from exc
-        if response.status_code == 404:
+        try:
+            response = self.client.post_json(
+                f"{PREFIX}/records/{kind}",
+                payload,
+                deadline_seconds=self.config.timeout_seconds,
+                connect_seconds=self.config.connect_timeout_seconds,
+                max_bytes=self.config.max_answer_bytes,
+                retries=self.config.retries,
+            )
+        except OutboundError as exc:
+            raise BackendUnavailableError(reason=exc.reason) from exc
+        if response.status == 404:
             if _says_not_found(response):
                 return None
             # a proxy's, or a server of another protocol version: not "no such record"
             raise BackendUnavailableError(reason="http_404")
-        if response.status_code != 200:
-            raise BackendUnavailableError(reason=f"http_{response.status_code}")
+        if response.status != 200:
+            raise BackendUnavailableError(reason=f"http_{response.status}")
         try:
             body = response.json()
         except ValueError as exc:
@@ -220,19 +223,52 @@ class OwnServerBackend:
 
 
 class OwnServerPool:
-    """One backend (and one circuit breaker) per own-server municipality, kept for the process."""
+    """Per own-server municipality, kept for the process: one circuit breaker and one set of
+    kept-alive connections (a TLS handshake per connection, not per fetch), all deadlines
+    enforced by one watchdog thread."""
 
     def __init__(self, tls: TlsFiles | None, observer: Observer = lambda *a: None) -> None:
         self.tls, self.observer = tls, observer
         self._breakers: dict[str, CircuitBreaker] = {}
+        self._clients: dict[str, ServerClient]
         self._lock = threading.Lock()
+        self._for_this_process()
+
+    def _for_this_process(self) -> None:
+        # a parent's connections and watchdog thread are not ours: the sockets are shared
+        # with the parent, the thread did not survive the fork
+        self._pid, self._clients, self._watchdog = os.getpid(), {}, Watchdog()
 
     def backend(self, code: str, settings: dict[str, Any]) -> OwnServerBackend:
         config = ServerConfig.from_settings(settings)
         with self._lock:
+            if self._pid != os.getpid():  # forked (e.g. a preloaded gunicorn worker)
+                self._for_this_process()
             breaker = self._breakers.get(code)
             if breaker is None:
                 breaker = self._breakers[code] = CircuitBreaker(
                     config.breaker_threshold, config.breaker_cooldown_seconds
                 )
-        return OwnServerBackend(code, config, self.tls, breaker, self.observer)
+            client = self._client(code, config)
+        return OwnServerBackend(code, config, client, breaker, self.observer)
+
+    def _client(self, code: str, config: ServerConfig) -> ServerClient | None:
+        if self.tls is None:
+            return None
+        client = self._clients.get(code)
+        if client is None or client.url != config.url:  # moved: the old connections go
+            if client is not None:
+                self._clients.pop(code).close()
+            try:
+                client = ServerClient(config.url, self.tls, self._watchdog, config.keep_connections)
+            except ValueError as exc:
+                raise BackendUnavailableError(reason="no https url configured") from exc
+            self._clients[code] = client
+        return client
+
+    def close(self) -> None:
+        """Close every kept-alive connection."""
+        with self._lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()

@@ -96,13 +96,17 @@ def protocol_document() -> dict[str, Any]:
             "version": VERSION,
             "description": "HTTPS with mutual TLS: the centre presents its client certificate, "
             "the server its server certificate, both issued by the LGWAN CA. Every call is a "
-            "read and safe to retry; the centre waits a bounded time (per-server timeout). "
+            "read and safe to retry. The centre gives each call timeout_seconds in all "
+            "(connecting, TLS, sending and reading the whole answer, not per read), refuses "
+            "an answer over max_answer_bytes unread past that size, and keeps connections "
+            "alive (HTTP/1.1 keep-alive: up to keep_connections per centre process). "
             "Every query carries the request_id it serves (listings: a fresh one); an answer "
             "that does not echo it, the resident and the municipality is rejected as "
             "RECORD_MISMATCH and raises an alarm. After breaker_threshold consecutive failures "
             "the centre stops calling the server for breaker_cooldown_seconds, then lets one "
             "probe through. backend_settings: url, timeout_seconds, connect_timeout_seconds, "
-            "retries, breaker_threshold, breaker_cooldown_seconds. " + CHANGES,
+            "retries, max_answer_bytes, keep_connections, breaker_threshold, "
+            "breaker_cooldown_seconds. " + CHANGES,
         },
         "paths": paths,
     }
