@@ -26,9 +26,8 @@ def sign(settings: Settings, pdf: Path, out: Path) -> None:
     A standard PDF reader shows the centre's signature; /api/verify/pdf answers genuine with
     electronic_signature "valid". Anything the centre did not issue is refused.
     """
-    from issuance.authenticity.electronic_copy import sign_issued_copy
-
     from centre.bootstrap import bootstrap
+    from issuance.authenticity.electronic_copy import sign_issued_copy
     from issuance.authenticity.pades import PadesFiles
 
     assert settings.pades_dir is not None
