@@ -54,7 +54,7 @@ class ThreadLocalRenderer:
             from rendering import CertificateRenderer
 
             renderer = self._local.renderer = CertificateRenderer()
-        return renderer  # type: ignore[no-any-return]
+        return renderer
 
 
 @dataclass
