@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from rq import Queue, SimpleWorker
-from rq.executions import Execution
 from rq.job import Job
 
 from centre.background import Sweeper
@@ -48,10 +47,11 @@ class RenderWorker(SimpleWorker):
         super().__init__(queues, **kwargs)
         self._deps = deps
 
-    def perform_job(self, job: Job, queue: Queue, execution: Execution) -> bool:
+    def perform_job(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> bool:
+        # rq 2 passes (job, queue), rq 3 adds the execution: hand the rest on unchanged.
         if isinstance(job, DepsJob):
             job.deps = self._deps()
-        return super().perform_job(job, queue, execution)
+        return super().perform_job(job, queue, *args, **kwargs)
 
 
 def run_worker(settings: Settings, burst: bool = False) -> None:
