@@ -134,6 +134,7 @@ class Platform:
 
     def close(self) -> None:
         self.queue.close()
+        self.backends.close()
         self.engine.dispose()
 
 
