@@ -179,6 +179,8 @@ def _held(
         *SESSION_CHECKS,
         "MOVING_OUT",
         "MOVED_ABROAD",
+        "RECORDS_OUT_OF_SYNC",
+        "HOUSEHOLD_MEMBER_MOVING_OUT",
         "REQUEST_NOT_FOUND",
         "DOCUMENT_ALREADY_DELIVERED",
         "DOCUMENT_GONE",
