@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from billing.model import BillingEvent
 from centre import metrics
-from centre.bootstrap import Platform, install
+from centre.bootstrap import Platform
 from centre.settings import Settings
 from cli.main import main
 from demo.loader import juminhyo_code
@@ -38,7 +38,6 @@ def apply_idou(platform: Platform, settings: Settings, tmp_path: Path, row: dict
     path.write_text(json.dumps({"idou": [row]}, ensure_ascii=False))
     env = {"KOFU_DATA_DIR": str(settings.data_dir)}
     result = CliRunner().invoke(main, ["index", "apply", str(path)], env=env)
-    install(platform)  # the command built a platform of its own in this process
     assert result.exit_code == 0, result.output
 
 
