@@ -33,6 +33,7 @@ from bench_processes import (
     dedicated_redis,
     kofu,
     log,
+    open_all_hours,
     start,
     stop,
     wait_for_health,
@@ -217,6 +218,7 @@ def main() -> int:
         env.pop("KOFU_PKI_DIR", None)
         kofu(env, "db", "upgrade", timeout=60)
         kofu(env, "demo", "load", "--extra-residents", str(EXTRA_RESIDENTS), timeout=120)
+        open_all_hours(env["KOFU_DATABASE_URL"])
         serve = ["serve", "--port", str(PORT), "--workers", "2", "--threads", "8"]
         procs = {"serve": start(stack, "serve", [str(BIN / "kofu"), *serve], env, logs)}
         for i in range(1, RENDER_WORKERS + 1):

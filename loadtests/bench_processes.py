@@ -120,3 +120,18 @@ def wait_for_health(url: str, procs: list[subprocess.Popen[bytes]], logs: Path) 
             pass
         time.sleep(0.3)
     sys.exit(f"bench: {url} did not answer within 30 s; see {logs}/serve.log")
+
+
+def open_all_hours(database_url: str) -> None:
+    """Open every demo offering 00:00–23:59:59 on every day, in the bench's own database.
+
+    The bench measures throughput, not service hours: a run at night JST (outside the demo's
+    06:30–23:00) would otherwise measure only OUT_OF_HOURS refusals. The new-year closure
+    (29 December – 3 January) still refuses every request: do not bench on those days.
+    """
+    with psycopg.connect(database_url.replace("+psycopg", "")) as db:
+        changed = db.execute(
+            "UPDATE municipalities_certificate_offering"
+            " SET opens = '00:00', closes = '23:59:59', weekdays_only = false"
+        ).rowcount
+    log(f"opened {changed} offerings all day")
