@@ -12,6 +12,7 @@ from centre.settings import Settings, SettingsError, load_settings
 from cli.bcl import bcl as municipal_bcl
 from cli.bcl import municipal_server
 from cli.index import index as index_group
+from cli.reconcile import reconcile as reconcile_group
 from kiosk_terminal.cli import kiosk as kiosk_group
 
 
@@ -35,6 +36,7 @@ main.add_command(kiosk_group)
 main.add_command(municipal_bcl)
 main.add_command(municipal_server)
 main.add_command(index_group)
+main.add_command(reconcile_group)
 
 
 @main.group()
