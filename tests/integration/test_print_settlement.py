@@ -202,3 +202,21 @@ def test_migration_0011_goes_down_and_up_again(centre: Platform) -> None:
     config = alembic_config(centre.settings.database_url)
     command.downgrade(config, "0010_koseki_layout")
     command.upgrade(config, "head")
+
+
+def test_a_confirmation_in_progress_is_not_marked_unconfirmed_under_it(
+    centre: Platform, desk: TestKiosk, clock: FakeClock
+) -> None:
+    if not centre.settings.database_url.startswith("postgresql"):
+        pytest.skip("row locks: PostgreSQL")
+    request_id = ready(desk, centre.settings.data_dir / "demo" / "cards")
+    assert desk.call("GET", desk.path(request_id, "/document")).status_code == 200
+    clock.advance(31 * 60)
+    with centre.uow() as confirming:  # a confirmation holding the row, not yet committed
+        assert confirming.requests.get(request_id, for_update=True) is not None
+        with centre.uow() as uow:
+            assert sweep(uow, centre.queue, SweepPolicy(), centre.now()).unconfirmed == 0
+    with centre.uow() as uow:  # released: the next pass takes it
+        assert sweep(uow, centre.queue, SweepPolicy(), centre.now()).unconfirmed == 1
+    late = desk.call("POST", desk.path(request_id, "/confirmation"), {"result": "printed"})
+    assert late.json["state"] == "printed" and len(issues(centre)) == 1
