@@ -7,6 +7,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 KOFU := $(BIN)/kofu
+KIOSK := $(BIN)/kofu-kiosk
 DATA_DIR := $(or $(KOFU_DATA_DIR),var)
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -47,14 +48,14 @@ run: setup
 	printf '%s\n' "$$cards"; \
 	echo; \
 	echo "== Try, from another terminal in $(CURDIR) =="; \
-	echo "  $(KOFU) kiosk issue --card $${first:-$(DATA_DIR)/demo/cards/yamada-taro.json} --pin $${pin:-1234} --certificate juminhyo --members all --centre http://$(HOST):$(PORT) --out out.pdf"; \
+	echo "  $(KIOSK) issue --card $${first:-$(DATA_DIR)/demo/cards/yamada-taro.json} --pin $${pin:-1234} --certificate juminhyo --members all --centre http://$(HOST):$(PORT) --out out.pdf"; \
 	echo "  pdftotext out.pdf -"; \
 	echo "  curl -s http://$(HOST):$(PORT)/openapi.json"; \
 	echo "  curl -s http://$(HOST):$(PORT)/metrics"; \
 	echo; \
 	echo "== Demo kiosk terminal (virtual card $${first:-$(DATA_DIR)/demo/cards/yamada-taro.json}): http://127.0.0.1:$(TERMINAL_PORT) =="; \
 	echo "== Serving on http://$(HOST):$(PORT) (Ctrl-C stops both) =="; \
-	$(KOFU) terminal --centre http://$(HOST):$(PORT) --port $(TERMINAL_PORT) \
+	$(KIOSK) terminal --centre http://$(HOST):$(PORT) --port $(TERMINAL_PORT) \
 	    --virtual-card $${first:-$(DATA_DIR)/demo/cards/yamada-taro.json} & terminal=$$!; \
 	trap 'kill $$terminal 2>/dev/null; wait $$terminal 2>/dev/null' EXIT; \
 	$(KOFU) serve --host $(HOST) --port $(PORT)

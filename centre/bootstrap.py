@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,9 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from billing.ledger import SqlLedger
 from centre import metrics
 from centre.database import make_engine
+from centre.jobs import RenderDeps, render_request
+from centre.queue import InProcessQueue, NoJobs, RenderQueue, RqQueue
 from centre.settings import Settings
 from issuance.authenticity.tokens import Keyring
 from issuance.documents import CertificateDocument, JuminhyoDocument, RenderedDocument
+from issuance.ports import Clock, Renderer
 from issuance.production import ProductionDeps
 from issuance.reference import watch_reference_writes
 from issuance.sessions.authentication import AuthPolicy
@@ -26,8 +28,11 @@ from municipalities.backends import StaticBackendRegistry
 from municipalities.directory import SqlMunicipalityDirectory
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+class SystemClock:
+    """The wall clock, in UTC (tests pass a clock they move forward)."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
 
 
 class ThreadLocalRenderer:
@@ -43,7 +48,7 @@ class ThreadLocalRenderer:
     def render(self, doc: JuminhyoDocument | CertificateDocument) -> RenderedDocument:
         return self._renderer().render(doc)
 
-    def _renderer(self) -> Any:
+    def _renderer(self) -> Renderer:
         renderer = getattr(self._local, "renderer", None)
         if renderer is None:
             from rendering import CertificateRenderer
@@ -57,13 +62,13 @@ class Platform:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
-    queue: Any = None
-    clock: Any = utc_now
+    queue: RenderQueue = field(default_factory=NoJobs)
+    clock: Clock = field(default_factory=SystemClock)
     directory: SqlMunicipalityDirectory = field(default_factory=SqlMunicipalityDirectory)
     kiosks: KioskDirectory = field(default_factory=KioskDirectory)
     backends: StaticBackendRegistry = field(default_factory=StaticBackendRegistry)
     ledger: SqlLedger = field(default_factory=SqlLedger)
-    renderer: Any = field(default_factory=ThreadLocalRenderer)
+    renderer: Renderer = field(default_factory=ThreadLocalRenderer)
     _trust: TrustStore | None = None
     _keyring: Keyring | None = None
     # How many kiosk answers this process may hold at once (each holds a server thread).
@@ -77,7 +82,7 @@ class Platform:
         return SqlAlchemyUnitOfWork(self.session_factory)
 
     def now(self) -> datetime:
-        return self.clock()
+        return self.clock.now()
 
     @property
     def trust(self) -> TrustStore:
@@ -108,7 +113,7 @@ class Platform:
             backends=self.backends,
             renderer=self.renderer,
             document_ttl=timedelta(seconds=self.settings.document_ttl_seconds),
-            clock=self.clock,
+            clock=self.clock.now,
             on_mismatch=lambda _request_id: metrics.RECORD_MISMATCH.inc(),
             on_ready=metrics.REQUEST_TO_READY.observe,
             on_failed=lambda code: metrics.REFUSALS.labels(code).inc(),
@@ -119,24 +124,31 @@ class Platform:
             verify_url=f"{self.settings.public_url}/verify",
         )
 
+    def job_deps(self) -> RenderDeps:
+        """What a render job needs from this process: built per job, so a swapped part counts."""
+        return RenderDeps(self.production_deps(), self.queue.announce)
+
+    def run_render(self, request_id: str) -> str | None:
+        """The in-process queue's job: `render_request` bound to this platform."""
+        return render_request(request_id, deps=self.job_deps())
+
     def close(self) -> None:
-        if self.queue is not None:
-            self.queue.close()
+        self.queue.close()
+        self.backends.close()
         self.engine.dispose()
 
 
-_current: Platform | None = None
-
-
 def bootstrap(
-    settings: Settings, *, queue: Any = None, clock: Any = None, jobs: bool = True
+    settings: Settings,
+    *,
+    queue: RenderQueue | None = None,
+    clock: Clock | None = None,
+    jobs: bool = True,
 ) -> Platform:
-    """Build (and make current) this process's platform. Connects lazily, never at import.
+    """Build this process's platform. Connects lazily, never at import.
 
-    ``jobs=False`` builds no queue at all (set-up commands that never enqueue).
+    ``jobs=False`` builds no queue (set-up commands that never enqueue): enqueueing raises.
     """
-    from centre.queue import InProcessQueue, RqQueue
-
     engine = make_engine(settings.database_url)
     session_factory = sessionmaker(engine, expire_on_commit=False)
     watch_reference_writes(session_factory)
@@ -144,15 +156,14 @@ def bootstrap(
     if clock is not None:
         platform.clock = clock
     platform.backends = own_server_registry(settings)
-    if queue is None and jobs:
-        if settings.redis_url:
-            queue = RqQueue(settings.redis_url, settings.queue_name, settings.job_timeout_seconds)
-        else:
-            from centre.jobs import render_request
-
-            queue = InProcessQueue(render_request, settings.render_threads)
-    platform.queue = queue
-    install(platform)
+    if queue is not None:
+        platform.queue = queue
+    elif jobs and settings.redis_url:
+        platform.queue = RqQueue(
+            settings.redis_url, settings.queue_name, settings.job_timeout_seconds
+        )
+    elif jobs:
+        platform.queue = InProcessQueue(platform.run_render, settings.render_threads)
     return platform
 
 
@@ -165,14 +176,3 @@ def own_server_registry(settings: Settings) -> StaticBackendRegistry:
     if settings.municipal_tls_dir is not None and (settings.municipal_tls_dir / "ca.pem").exists():
         tls = centre_files(settings.municipal_tls_dir)
     return StaticBackendRegistry(OwnServerPool(tls, metrics.observe_backend))
-
-
-def install(platform: Platform) -> None:
-    global _current
-    _current = platform
-
-
-def current_platform() -> Platform:
-    if _current is None:
-        raise RuntimeError("no platform: call centre.bootstrap.bootstrap(settings) first")
-    return _current

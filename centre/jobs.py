@@ -1,21 +1,33 @@
-"""Job functions: importable, take IDs, and run the same code under rq or in-process."""
+"""Job functions: importable, take IDs, and get their dependencies from the worker that runs them.
+
+Only the function's name and the request id travel through Redis; the worker process (or the
+in-process queue) passes ``deps`` when it calls the function.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from centre import metrics
-from centre.bootstrap import current_platform
-from issuance.production import produce_document
+from issuance.production import ProductionDeps, produce_document
 
 
-def render_request(request_id: str) -> str | None:
+@dataclass(frozen=True)
+class RenderDeps:
+    """What a render job needs from the process running it."""
+
+    production: ProductionDeps
+    announce: Callable[[str], None]  # wakes the kiosk poll waiting on a request id
+
+
+def render_request(request_id: str, *, deps: RenderDeps) -> str | None:
     """Produce the document for one request; running it twice changes nothing."""
-    platform = current_platform()
     started = time.perf_counter()
     try:
-        state = produce_document(platform.production_deps(), request_id)
+        state = produce_document(deps.production, request_id)
     finally:
-        platform.queue.announce(request_id)  # wakes the kiosk's waiting poll, whatever happened
+        deps.announce(request_id)  # wakes the kiosk's waiting poll, whatever happened
     metrics.RENDER_SECONDS.observe(time.perf_counter() - started)
     return state.value if state else None

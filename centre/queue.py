@@ -16,12 +16,47 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Protocol
+
+from issuance.ports import JobQueue
+
+if TYPE_CHECKING:
+    from redis import Redis
+    from rq import Queue
 
 log = logging.getLogger(__name__)
 
 RENDER_JOB = "centre.jobs.render_request"
 ANNOUNCE_TTL_S = 60  # an announcement nobody waited for is forgotten after this
 LONGEST_WAIT_S = 20  # the longest a kiosk may ask the centre to hold an answer (?wait=)
+
+
+class RenderQueue(JobQueue, Protocol):
+    """The issuance JobQueue port, plus what the centre's processes need of it."""
+
+    def depth(self) -> int: ...
+    def announce(self, request_id: str) -> None: ...
+    def await_change(self, request_id: str, timeout: float) -> None: ...
+    def close(self) -> None: ...
+
+
+class NoJobs:
+    """The queue of a process that runs no jobs (set-up commands): enqueueing is a bug."""
+
+    def enqueue_render(self, request_id: str) -> None:
+        raise RuntimeError(f"this process runs no jobs: cannot render {request_id}")
+
+    def depth(self) -> int:
+        return 0
+
+    def announce(self, request_id: str) -> None:
+        pass
+
+    def await_change(self, request_id: str, timeout: float) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 class _Announcements:
@@ -50,7 +85,11 @@ class _Announcements:
 
 
 class InProcessQueue:
-    """Runs the job function in background threads of this process (SQLite, no Redis)."""
+    """Runs ``job`` (the render job bound to this process's platform) on background threads.
+
+    The embedded default (SQLite, no Redis): nothing leaves the process, so the job may be a
+    closure holding its dependencies.
+    """
 
     def __init__(self, job: Callable[[str], object], threads: int) -> None:
         self._job = job
@@ -144,8 +183,12 @@ class RqQueue:
             time.sleep(min(timeout, 0.5))  # not a hot loop while Redis is away
 
     @property
-    def queue(self):  # type: ignore[no-untyped-def]
+    def queue(self) -> Queue:
         return self._queue
+
+    @property
+    def connection(self) -> Redis:
+        return self._redis
 
     def close(self) -> None:
         self._waits.close()

@@ -5,32 +5,79 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from collections.abc import Callable
+from typing import Any
 
-from centre.background import start_sweeper
-from centre.bootstrap import bootstrap
+from rq import Queue, SimpleWorker
+from rq.job import Job
+
+from centre.background import Sweeper
+from centre.bootstrap import ThreadLocalRenderer, bootstrap
+from centre.jobs import RenderDeps
+from centre.queue import RqQueue
 from centre.settings import Settings
 
 log = logging.getLogger("kofu.worker")
 
 
-def run_worker(settings: Settings, burst: bool = False) -> None:
-    from rq import SimpleWorker
+class DepsJob(Job):
+    """An rq job whose function is called with ``deps=``, handed over by the worker.
 
+    What Redis holds is unchanged (the function's name and the request id): the dependencies
+    live in the worker process and are attached to the job just before it runs.
+    """
+
+    deps: RenderDeps | None = None
+
+    def _execute(self) -> Any:
+        # rq's one call of the job function (Job.perform -> _execute); a job without deps (not
+        # run by a RenderWorker) runs as rq would run it.
+        if self.deps is None:
+            return super()._execute()
+        return self.func(*self.args, deps=self.deps, **self.kwargs)
+
+
+class RenderWorker(SimpleWorker):
+    """Runs jobs in this process (no fork per job: fonts and connections stay warm), each with
+    the dependencies ``deps()`` builds from this process's platform."""
+
+    job_class = DepsJob
+
+    def __init__(self, queues: list[Queue], deps: Callable[[], RenderDeps], **kwargs: Any):
+        super().__init__(queues, **kwargs)
+        self._deps = deps
+
+    def perform_job(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> bool:
+        # rq 2 passes (job, queue), rq 3 adds the execution: hand the rest on unchanged.
+        if isinstance(job, DepsJob):
+            job.deps = self._deps()
+        return super().perform_job(job, queue, *args, **kwargs)
+
+
+def run_worker(settings: Settings, burst: bool = False) -> None:
     platform = bootstrap(settings)
-    # Warm the renderer the jobs will use (SimpleWorker runs them on this thread) before the
-    # first resident waits for it.
-    platform.renderer.warm()
-    # What is loaded now (modules, fonts, templates) lives as long as the process: keep the
-    # garbage collector from scanning it again after every render.
-    gc.collect()
-    gc.freeze()
-    queue = platform.queue.queue
-    # SimpleWorker runs jobs in this process: no fork per job, so fonts and connections stay warm.
-    worker = SimpleWorker([queue], connection=queue.connection)
-    if burst:
-        worker.work(burst=True, with_scheduler=False)
-        return
-    start_sweeper(platform)
+    try:
+        assert isinstance(platform.queue, RqQueue), "kofu worker needs KOFU_REDIS_URL"
+        # Warm the renderer the jobs will use (they run on this thread) before the first
+        # resident waits for it.
+        if isinstance(platform.renderer, ThreadLocalRenderer):
+            platform.renderer.warm()
+        # What is loaded now (modules, fonts, templates) lives as long as the process: keep
+        # the garbage collector from scanning it again after every render.
+        gc.collect()
+        gc.freeze()
+        queue = platform.queue.queue
+        worker = RenderWorker([queue], platform.job_deps, connection=queue.connection)
+        if burst:
+            worker.work(burst=True, with_scheduler=False)
+            return
+        _work_with_housekeeping(worker, queue, Sweeper(platform))
+    finally:
+        platform.close()
+
+
+def _work_with_housekeeping(worker: RenderWorker, queue: Queue, sweeper: Sweeper) -> None:
+    sweeper.start()
     stop = threading.Event()
     retries = threading.Thread(
         target=_requeue_due_retries, args=(queue, stop), daemon=True, name="kofu-retries"
@@ -40,10 +87,11 @@ def run_worker(settings: Settings, burst: bool = False) -> None:
         worker.work(with_scheduler=False)
     finally:
         stop.set()
+        sweeper.stop()
         retries.join(timeout=5)
 
 
-def _requeue_due_retries(queue, stop: threading.Event) -> None:  # type: ignore[no-untyped-def]
+def _requeue_due_retries(queue: Queue, stop: threading.Event) -> None:
     """Put failed renders whose retry interval has passed back on the queue, every second.
 
     A render that failed on something passing (the database restarting, a key being rotated)

@@ -1,4 +1,4 @@
-"""`kofu report …`, `kofu billing …` and `kofu nation …`: fees, statements, the cost structure."""
+"""`kofu report …` and `kofu billing …`: fees, statements, the cost structure."""
 
 from __future__ import annotations
 
@@ -7,15 +7,9 @@ from pathlib import Path
 
 import click
 
-from centre.settings import Settings
+from cli import context
 
 SCHEME_NAMES = ("metered", "hybrid", "capped")
-
-
-def _platform(settings: Settings):  # type: ignore[no-untyped-def]
-    from centre.bootstrap import bootstrap
-
-    return bootstrap(settings, jobs=False)
 
 
 def _profiles():  # type: ignore[no-untyped-def]
@@ -41,9 +35,9 @@ def report() -> None:
 @click.option("--base-share", default=0.5, show_default=True, help="hybrid: share kept as base")
 @click.option("--cap", default=300, show_default=True, help="capped: yen per certificate")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
-@click.pass_obj
+@click.pass_context
 def cost_structure(
-    settings: Settings,
+    ctx: click.Context,
     fy: int,
     schemes: tuple[str, ...],
     base_share: float,
@@ -61,7 +55,7 @@ def cost_structure(
     def progress(step: str) -> None:
         click.echo(f"[{time.monotonic() - started:6.1f} s] {step}", err=True)
 
-    platform = _platform(settings)
+    platform = context.platform(ctx)
     with platform.uow() as uow:
         progress("reading tariffs and municipalities")
         tariffs = load_tariffs(uow)
@@ -75,22 +69,20 @@ def cost_structure(
     for line in files.summary:
         click.echo(line)
     click.echo(f"report: {files.pdf}")
-    platform.close()
 
 
 @report.command("usage")
 @click.option("--fy", type=int, required=True, help="fiscal year (年度), April to March")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
-@click.pass_obj
-def usage(settings: Settings, fy: int, out_dir: Path) -> None:
+@click.pass_context
+def usage(ctx: click.Context, fy: int, out_dir: Path) -> None:
     """Usage rate (kiosk share, with uploaded counter counts), per capita, by kind/operator/time."""
     from billing.reports.usage_report import usage_report, write_usage_report
     from billing.tariffs import load_tariffs
 
-    platform = _platform(settings)
+    platform = context.platform(ctx)
     with platform.uow() as uow:
         found = usage_report(uow, fy, _profiles(), load_tariffs(uow))
-    platform.close()
     _files, pdf, summary = write_usage_report(out_dir, found)
     for line in summary:
         click.echo(line)
@@ -105,14 +97,14 @@ def billing() -> None:
 @billing.command("close")
 @click.option("--month", required=True, help="YYYY-MM (JST)")
 @click.option("--final", is_flag=True, help="make the statements final (immutable)")
-@click.pass_obj
-def close(settings: Settings, month: str, final: bool) -> None:
+@click.pass_context
+def close(ctx: click.Context, month: str, final: bool) -> None:
     """Close MONTH: statements per municipality and per operator (draft unless --final)."""
     from billing.statements import close_month
     from billing.tariffs import load_tariffs
     from issuance.errors import KofuError
 
-    platform = _platform(settings)
+    platform = context.platform(ctx)
     with platform.uow() as uow:
         try:
             statements = close_month(
@@ -125,7 +117,6 @@ def close(settings: Settings, month: str, final: bool) -> None:
             f"{month}: {len(statements)} statements ({'final' if final else 'draft'}), "
             f"fees collected ¥{fees:,}"
         )
-    platform.close()
 
 
 @billing.command("statement")
@@ -134,9 +125,9 @@ def close(settings: Settings, month: str, final: bool) -> None:
 @click.option("--operator", default=None, help="kiosk operator id")
 @click.option("--format", "fmt", type=click.Choice(["csv", "pdf"]), default="csv")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.pass_obj
+@click.pass_context
 def statement(
-    settings: Settings,
+    ctx: click.Context,
     month: str,
     municipality: str | None,
     operator: str | None,
@@ -148,13 +139,12 @@ def statement(
     from billing.statements import statements_csv, statements_of, statements_pdf
 
     kind = PartyKind.MUNICIPALITY if municipality else PartyKind.OPERATOR if operator else None
-    platform = _platform(settings)
+    platform = context.platform(ctx)
     with platform.uow() as uow:
         found = statements_of(uow, month, kind, municipality or operator)
         if not found:
             raise click.ClickException(f"no statements for {month}: run `kofu billing close`")
         data = statements_pdf(found) if fmt == "pdf" else statements_csv(found).encode()
-    platform.close()
     if out is None and fmt == "csv":
         click.echo(data.decode(), nl=False)
         return
@@ -165,13 +155,13 @@ def statement(
 
 @billing.command("counter-counts")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.pass_obj
-def counter_counts(settings: Settings, file: Path) -> None:
+@click.pass_context
+def counter_counts(ctx: click.Context, file: Path) -> None:
     """Upload counter counts (municipality_code,month,certificate_kind,count) as CSV."""
     from billing.reports.usage import upload_counter_counts
     from issuance.errors import KofuError
 
-    platform = _platform(settings)
+    platform = context.platform(ctx)
     with platform.uow() as uow:
         try:
             added = upload_counter_counts(
@@ -179,7 +169,6 @@ def counter_counts(settings: Settings, file: Path) -> None:
             )
         except KofuError as exc:
             raise click.ClickException(f"{exc.code}: {exc.message_en}") from exc
-    platform.close()
     click.echo(f"{added} counts recorded (changes appended as differences)")
 
 
@@ -192,20 +181,19 @@ def counter_counts(settings: Settings, file: Path) -> None:
     default=None,
     help="signed yen of fee to adjust (e.g. -190); without it the certificate is reversed",
 )
-@click.pass_obj
-def correct(settings: Settings, request_id: str, reason: str, amount: int | None) -> None:
+@click.pass_context
+def correct(ctx: click.Context, request_id: str, reason: str, amount: int | None) -> None:
     """Record an adjusting entry for REQUEST in the first open month; nothing is edited."""
     from billing.ledger import correction_for, record_correction
     from issuance.errors import KofuError
 
-    platform = _platform(settings)
+    platform = context.platform(ctx)
     with platform.uow() as uow:
         try:
             correction = correction_for(uow, request_id, reason, amount)
             month = record_correction(uow, correction, platform.now())
         except KofuError as exc:
             raise click.ClickException(f"{exc.code}: {exc.message_en}") from exc
-    platform.close()
     click.echo(
         f"adjusting entry for {request_id} in {month}: issues {correction.issues:+d}, "
         f"fees ¥{correction.fee_total:+,}, commission ¥{correction.commission_total:+,}"
@@ -219,8 +207,8 @@ def tariffs() -> None:
 
 @tariffs.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.pass_obj
-def tariffs_load(settings: Settings, file: Path) -> None:
+@click.pass_context
+def tariffs_load(ctx: click.Context, file: Path) -> None:
     """Add the tariffs of a CSV file (tariff,subject,certificate_kind,amount,valid_from,…).
 
     The whole file is checked first: when any row is bad, nothing is loaded and every bad row
@@ -228,7 +216,7 @@ def tariffs_load(settings: Settings, file: Path) -> None:
     """
     from billing.tariff_file import TariffFileError, load_tariff_file
 
-    platform = _platform(settings)
+    platform = context.platform(ctx)
     try:
         with platform.uow() as uow:
             added = load_tariff_file(uow, file.read_text(encoding="utf-8"), file.name)
@@ -236,34 +224,4 @@ def tariffs_load(settings: Settings, file: Path) -> None:
         for problem in exc.details.get("problems") or [exc.message_en]:  # type: ignore[attr-defined]
             click.echo(problem, err=True)
         raise click.ClickException(f"{exc.code}: nothing was loaded") from exc
-    finally:
-        platform.close()
     click.echo(f"{added} tariffs loaded from {file.name}")
-
-
-@click.group()
-def nation() -> None:
-    """The synthetic nation for analyses and benchmarks (PostgreSQL)."""
-
-
-@nation.command("generate")
-@click.option("--fy", default=2023, show_default=True)
-@click.option("--events", default=32_000_000, show_default=True, help="issuance events in the year")
-@click.option("--seed", default=1, show_default=True)
-@click.pass_obj
-def nation_generate(settings: Settings, fy: int, events: int, seed: int) -> None:
-    """Generate 1,741 municipalities and a fiscal year of events, loaded with COPY."""
-    from demo.nation import generate
-
-    if not settings.database_url.startswith("postgres"):
-        raise click.ClickException("the nation is bulk-loaded with COPY: use PostgreSQL")
-    started = time.monotonic()
-
-    def progress(step: str) -> None:
-        click.echo(f"[{time.monotonic() - started:6.1f} s] {step}", err=True)
-
-    result = generate(settings.database_url, fy, events, seed, progress)
-    click.echo(
-        f"{result.municipalities} municipalities, {result.events:,} events "
-        f"in {result.seconds:.1f} s ({result.events / result.seconds:,.0f} rows/s)"
-    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from centre.settings import Settings
+from cli import context
 from issuance.errors import KofuError
 
 
@@ -19,17 +19,17 @@ def document() -> None:
 @document.command("sign")
 @click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.pass_obj
-def sign(settings: Settings, pdf: Path, out: Path) -> None:
+@click.pass_context
+def sign(ctx: click.Context, pdf: Path, out: Path) -> None:
     """Sign PDF (a certificate exactly as issued) with the centre's PAdES key into --out.
 
     A standard PDF reader shows the centre's signature; /api/verify/pdf answers genuine with
     electronic_signature "valid". Anything the centre did not issue is refused.
     """
-    from centre.bootstrap import bootstrap
     from issuance.authenticity.electronic_copy import sign_issued_copy
     from issuance.authenticity.pades import PadesFiles
 
+    settings = context.settings(ctx)
     assert settings.pades_dir is not None
     files = PadesFiles(settings.pades_dir)
     missing = [p.name for p in (files.ca, files.cert, files.key) if not p.exists()]
@@ -40,14 +40,12 @@ def sign(settings: Settings, pdf: Path, out: Path) -> None:
             err=True,
         )
         sys.exit(2)
-    platform = bootstrap(settings, jobs=False)
+    platform = context.platform(ctx)
     try:
         with platform.uow() as uow:
             signed = sign_issued_copy(uow, platform.keyring, files, pdf.read_bytes())
     except KofuError as refusal:
         click.echo(f"{refusal.code}: {refusal.message_ja} / {refusal.message_en}", err=True)
         sys.exit(2)
-    finally:
-        platform.close()
     out.write_bytes(signed)
     click.echo(f"signed copy written to {out}")

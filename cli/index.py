@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from centre.settings import Settings
+from cli import context
 
 MAX_LINES = 500  # of a rejected file's report; the count says how many there were
 
@@ -19,19 +19,18 @@ def index() -> None:
 
 @index.command("apply")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.pass_obj
-def index_apply(settings: Settings, file: Path) -> None:
+@click.pass_context
+def index_apply(ctx: click.Context, file: Path) -> None:
     """Check every 異動 in FILE (JSON or CSV), then apply them all at once in 異動日 order.
 
     Exits 2 with one line per problem when anything is wrong; then nothing changes. Applying
     the same file again changes nothing. Format: docs/index-format.md.
     """
-    from centre.bootstrap import bootstrap
     from issuance.calendar import JST
     from issuance.index.idou import apply_idou
     from issuance.index.idou_file import IdouRejectedError, read_idou
 
-    platform = bootstrap(settings, jobs=False)
+    platform = context.platform(ctx)
     now = platform.now()
     try:
         idou_file = read_idou(file.read_bytes(), file.suffix, now.astimezone(JST).date())
@@ -46,7 +45,5 @@ def index_apply(settings: Settings, file: Path) -> None:
         for problem in rejected.problems[:MAX_LINES]:
             click.echo(f"  {problem.line()}", err=True)
         sys.exit(2)
-    finally:
-        platform.close()
     for line in summary.lines():
         click.echo(line)

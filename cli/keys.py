@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from centre.settings import Settings
+from cli import context
 from issuance.authenticity.tokens import Keyring
 
 
@@ -14,9 +14,10 @@ def keys() -> None:
 
 
 @keys.command("list")
-@click.pass_obj
-def list_keys(settings: Settings) -> None:
+@click.pass_context
+def list_keys(ctx: click.Context) -> None:
     """Every key that still verifies, and which one signs now."""
+    settings = context.settings(ctx)
     assert settings.signing_key_dir is not None
     keyring = Keyring(settings.signing_key_dir)
     current = keyring.current_kid()
@@ -25,8 +26,9 @@ def list_keys(settings: Settings) -> None:
 
 
 @keys.command("rotate")
-@click.pass_obj
-def rotate(settings: Settings) -> None:
+@click.pass_context
+def rotate(ctx: click.Context) -> None:
     """Sign new documents with a new key; old documents keep verifying with theirs."""
+    settings = context.settings(ctx)
     assert settings.signing_key_dir is not None
     click.echo(f"now signing with {Keyring(settings.signing_key_dir).rotate()}")

@@ -182,6 +182,10 @@ class Document(Base):
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    # Who the PDF names (住民票コード), checked against the index again at download; of them,
+    # the 戸籍 members printed as 除籍. None only for documents held before they were stored.
+    subject_codes: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    removed_codes: Mapped[list[str] | None] = mapped_column(JSON, default=None)
 
 
 class RecordAccess(Base):

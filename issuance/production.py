@@ -17,8 +17,14 @@ from issuance.codes import mask_juminhyo_code
 from issuance.documents import CertificateDocument, Issuer, JuminhyoDocument, Stamp
 from issuance.errors import KofuError
 from issuance.index.alarms import raise_alarm
-from issuance.index.check import RecordsOutOfSyncError, check_household, index_of
+from issuance.index.check import (
+    RecordsOutOfSyncError,
+    check_household,
+    index_of,
+    removed_members,
+)
 from issuance.index.model import Resident
+from issuance.koseki_records import Koseki
 from issuance.members import fetch_household, select_members
 from issuance.model import (
     CertificateKind,
@@ -167,11 +173,7 @@ def produce_document(deps: ProductionDeps, request_id: str) -> RequestState | No
             uow.rollback()
             return _fail(deps, request_id, "RECORD_UNPRINTABLE")
         doc, claims = _stamp(deps, request, doc)
-        expected = (
-            doc.subject_codes
-            if isinstance(doc, CertificateDocument)
-            else tuple(m.juminhyo_code for m in doc.members)
-        )
+        expected = _subjects(doc)
         uow.commit()  # the claim and the audit trail; nothing is locked while rendering
     try:
         rendered = deps.renderer.render(doc)
@@ -193,6 +195,20 @@ def produce_document(deps: ProductionDeps, request_id: str) -> RequestState | No
 
 
 Doc = JuminhyoDocument | CertificateDocument
+
+
+def _subjects(doc: Doc) -> tuple[str, ...]:
+    """Who the document names: what the renderer must confirm, and the download checks again."""
+    if isinstance(doc, CertificateDocument):
+        return doc.subject_codes
+    return tuple(m.juminhyo_code for m in doc.members)
+
+
+def _removed(doc: Doc) -> list[str]:
+    """The 戸籍 members the document prints as 除籍 (their codes)."""
+    if isinstance(doc, CertificateDocument) and isinstance(doc.record, Koseki):
+        return sorted(removed_members(doc.record) & set(doc.subject_codes))
+    return []
 
 
 def _stamp(
@@ -232,7 +248,12 @@ def _store(
             register_document(uow, claims, kid, digest, pages, now)
         uow.held_documents.add(
             Document(
-                request_id=request_id, pdf=pdf, created_at=now, expires_at=now + deps.document_ttl
+                request_id=request_id,
+                pdf=pdf,
+                created_at=now,
+                expires_at=now + deps.document_ttl,
+                subject_codes=list(_subjects(doc)),
+                removed_codes=_removed(doc),
             )
         )
         uow.commit()

@@ -27,7 +27,7 @@ from issuance.ports import (
 )
 from issuance.refusals import RefusalError
 from issuance.routing import route_request
-from issuance.sessions.checks import recheck_request, session_resident
+from issuance.sessions.checks import recheck_named, recheck_request, session_resident
 from issuance.sessions.jpki import TrustStore
 from issuance.submission import IdempotencyConflictError, NewRequest, new_request, precheck, replay
 from issuance.use_registration import UseRegistration, register_use
@@ -198,16 +198,17 @@ def download_document(
 ) -> tuple[CertificateRequest, bytes]:
     """The one download: the document leaves the centre and is deleted in the same commit.
 
-    Sign-in's checks and the kind's refusals are made again first; a refusal (raised, with
-    its code) has withdrawn the request and deleted its document. A document past its TTL is
-    refused (DocumentExpiredError), the request ends ``expired`` and the PDF is deleted.
-    The register marks the serial ``unconfirmed`` until the print result comes in. Raises
-    RequestNotFoundError, RequestStateError (not ready, or already delivered) and what
-    ``session_resident`` raises (SESSION_EXPIRED past the session's deadline).
+    Sign-in's checks, the kind's refusals and the index checks of everyone the document
+    names are made again first; a refusal (raised, with its code) has withdrawn the request
+    and deleted its document. A document past its TTL is refused (DocumentExpiredError),
+    the request ends ``expired`` and the PDF is deleted. The register marks the serial
+    ``unconfirmed`` until the print result comes in. Raises RequestNotFoundError,
+    RequestStateError (not ready, or already delivered) and what ``session_resident``
+    raises (SESSION_EXPIRED past the session's deadline).
     """
     resident = session_resident(uow, trust, kiosk_id, session_id, now)
     request = load_request(uow, kiosk_id, session_id, request_id, for_update=True)
-    refusal = recheck_request(uow, request, resident, now)
+    refusal = recheck_request(uow, request, resident, now) or recheck_named(uow, request, now)
     if refusal is not None:
         raise refusal
     if expire_if_uncollected(uow, request, now):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, request
 
 from centre import metrics
-from centre.bootstrap import Platform, bootstrap, install
+from centre.bootstrap import Platform, bootstrap
+from centre.queue import RqQueue
 from centre.settings import Settings, load_settings
+from kiosk_api import extension
 from kiosk_api.errors import register_error_handlers
 from kiosk_api.kiosk_views import bp as kiosk_bp
 from kiosk_api.kiosk_views import spec
@@ -19,19 +21,17 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     settings = settings or (platform.settings if platform else load_settings())
     if platform is None:
         platform = bootstrap(settings)
-    else:
-        install(platform)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["kofu"] = platform
+    extension.init_app(app, platform)
     register_error_handlers(app)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(verify_bp)
     app.extensions["kofu_verify_limiter"] = RateLimiter(
         settings.verify_rate_per_minute,
-        platform.queue.queue.connection if settings.redis_url and platform.queue else None,
+        platform.queue.connection if isinstance(platform.queue, RqQueue) else None,
     )
 
     @app.after_request

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Response
 
-from centre.bootstrap import current_platform
 from issuance import members as household
 from issuance.members import list_koseki_members
 from kiosk_api import schemas
+from kiosk_api.extension import current_platform
 from kiosk_api.kiosk_common import SESSION, SESSION_CHECKS, as_json, bp, kiosk_of, spec
 
 

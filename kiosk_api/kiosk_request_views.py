@@ -7,11 +7,11 @@ import time
 from flask import Response
 
 from centre import metrics
-from centre.bootstrap import current_platform
 from issuance import services
 from issuance.errors import KofuError
 from issuance.model import CertificateKind
 from kiosk_api import schemas
+from kiosk_api.extension import current_platform
 from kiosk_api.kiosk_common import (
     REQUEST,
     SESSION,
@@ -179,6 +179,8 @@ def _held(
         *SESSION_CHECKS,
         "MOVING_OUT",
         "MOVED_ABROAD",
+        "RECORDS_OUT_OF_SYNC",
+        "HOUSEHOLD_MEMBER_MOVING_OUT",
         "REQUEST_NOT_FOUND",
         "DOCUMENT_ALREADY_DELIVERED",
         "DOCUMENT_GONE",

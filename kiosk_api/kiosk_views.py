@@ -9,11 +9,12 @@ import base64
 
 from flask import Response
 
-from centre.bootstrap import Platform, current_platform
+from centre.bootstrap import Platform
 from issuance import services
 from issuance.ports import UnitOfWork
 from issuance.sessions import authentication
 from kiosk_api import schemas
+from kiosk_api.extension import current_platform
 from kiosk_api.kiosk_common import SESSION, SESSION_CHECKS, as_json, b64, bp, kiosk_of, spec
 from kiosk_api.openapi import parse_body
 

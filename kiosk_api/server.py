@@ -27,10 +27,14 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def _post_worker_init(worker: Any) -> None:
-    from centre.background import start_sweeper
-    from centre.bootstrap import current_platform
+    """Start this worker's sweeper on the platform of the app it loaded (one sweeps at a time)."""
+    from flask import Flask
 
-    start_sweeper(current_platform())
+    from centre.background import Sweeper
+    from kiosk_api.extension import platform_of
+
+    if isinstance(worker.wsgi, Flask):  # else gunicorn serves its error app: nothing to sweep
+        Sweeper(platform_of(worker.wsgi)).start()
 
 
 def _child_exit(server: Any, worker: Any) -> None:

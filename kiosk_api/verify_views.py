@@ -7,11 +7,11 @@ import base64
 from cryptography.hazmat.primitives import serialization
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from centre.bootstrap import current_platform
 from issuance.authenticity.pades import PadesFiles, read_revisions
 from issuance.authenticity.register import Verification, token_in_pdf, verify_pdf, verify_token
 from issuance.model import KIND_LABELS, CertificateKind
 from kiosk_api.errors import ApiError
+from kiosk_api.extension import current_platform
 from municipalities.model import Municipality
 
 bp = Blueprint("verify", __name__)

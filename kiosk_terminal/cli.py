@@ -1,8 +1,9 @@
-"""`kofu kiosk …`: the kiosk program's commands."""
+"""`kofu-kiosk`: the kiosk program (`issue` headless, `terminal` with its touch screen)."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import sys
@@ -54,9 +55,12 @@ def kind_options(
     return {}
 
 
-@click.group("kiosk")
+@click.group("kofu-kiosk")
 def kiosk() -> None:
     """A kiosk talking to the centre over HTTP, like any vendor's."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 @kiosk.command("issue")
@@ -143,7 +147,7 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-@click.command("terminal")
+@kiosk.command("terminal")
 @click.option("--centre", default="http://127.0.0.1:8000", show_default=True)
 @click.option("--kiosk", "kiosk_id", default="K0001", show_default=True)
 @click.option("--reader", default=None, help="PC/SC reader name (prefix); default the first")

@@ -22,3 +22,8 @@ class StaticBackendRegistry:
         if self._own is None:
             raise BackendUnavailableError(backend=info.backend_kind)
         return self._own.backend(info.code, info.backend_settings)
+
+    def close(self) -> None:
+        """Close the kept-alive connections to own servers (the process is shutting down)."""
+        if self._own is not None:
+            self._own.close()

@@ -84,7 +84,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def platform(settings: Settings, clock: FakeClock) -> Iterator[Platform]:
-    built = bootstrap(settings, clock=clock.now)
+    built = bootstrap(settings, clock=clock)
     yield built
     built.queue.drain()
     built.close()

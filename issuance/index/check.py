@@ -36,15 +36,20 @@ printed, and the caller raises the municipality's out-of-sync alarm.
 For every kind, DV等支援措置 on anyone named refuses ``DV_PROTECTED`` first, and anyone named
 with a 住民票コード the index does not know is out of sync (``NO_RECORD`` stays the requester's
 own refusal). 戸籍 members without a 住民票コード cannot be looked up and are not checked.
+
+The same rules hold at download (``check_named_again``) for the people stored with the held
+document: a change in the index between render and download stops the document too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 
+from issuance.calendar import JST
 from issuance.index.model import Resident, ResidentStatus
 from issuance.koseki_records import Fuhyo, Koseki
+from issuance.model import CertificateKind, CertificateRequest
 from issuance.ports import UnitOfWork
 from issuance.records import Household, Person, SealRegistration, TaxAssessment
 from issuance.refusals import RefusalError
@@ -117,6 +122,17 @@ def _head(household: Household) -> Person | None:
     )
 
 
+def _check_juminhyo(
+    index: Index, issuer: str, everyone: Sequence[str], named: Sequence[str]
+) -> None:
+    _refuse_dv(index, everyone)
+    for code in named:
+        _registered_in(_known(index, code, issuer), issuer)
+    members = [_known(index, code, issuer) for code in everyone]
+    if any(member.moving_out for member in members):
+        raise RefusalError("HOUSEHOLD_MEMBER_MOVING_OUT")
+
+
 def check_household(
     index: Index, household: Household, printed: Sequence[Person], shows_head: bool
 ) -> None:
@@ -126,18 +142,12 @@ def check_household(
     Raises ``RefusalError`` DV_PROTECTED or HOUSEHOLD_MEMBER_MOVING_OUT (any member, printed
     or not), or ``RecordsOutOfSyncError``. Rules and their sources: the module docstring.
     """
-    issuer = household.municipality_code
     everyone = [m.juminhyo_code for m in household.members]
-    _refuse_dv(index, everyone)
     named = [m.juminhyo_code for m in printed]
     head = _head(household) if shows_head else None
     if head is not None and head.juminhyo_code not in named:
         named.append(head.juminhyo_code)
-    for code in named:
-        _registered_in(_known(index, code, issuer), issuer)
-    members = [_known(index, code, issuer) for code in everyone]
-    if any(member.moving_out for member in members):
-        raise RefusalError("HOUSEHOLD_MEMBER_MOVING_OUT")
+    _check_juminhyo(index, household.municipality_code, everyone, named)
 
 
 def _residence_start(resident: Resident, issuer: str) -> date | None:
@@ -147,24 +157,24 @@ def _residence_start(resident: Resident, issuer: str) -> date | None:
     return max((r.from_date for r in current), default=None)
 
 
-def _check_seal(index: Index, issuer: str, seal: SealRegistration, today: date) -> None:
-    resident = _known(index, seal.juminhyo_code, issuer)
+def _check_seal(index: Index, issuer: str, code: str, registered_on: date, today: date) -> None:
+    resident = _known(index, code, issuer)
     _registered_in(resident, issuer)
     start = _residence_start(resident, issuer)
     if start is None:
-        raise RecordsOutOfSyncError(RESIDENCE_UNKNOWN, issuer, seal.juminhyo_code)
-    if seal.registered_on < start:
-        raise RecordsOutOfSyncError(SEAL_PREDATES_RESIDENCE, issuer, seal.juminhyo_code)
-    if seal.registered_on > today:
-        raise RecordsOutOfSyncError(SEAL_IN_FUTURE, issuer, seal.juminhyo_code)
+        raise RecordsOutOfSyncError(RESIDENCE_UNKNOWN, issuer, code)
+    if registered_on < start:
+        raise RecordsOutOfSyncError(SEAL_PREDATES_RESIDENCE, issuer, code)
+    if registered_on > today:
+        raise RecordsOutOfSyncError(SEAL_IN_FUTURE, issuer, code)
 
 
-def _check_tax(index: Index, issuer: str, tax: TaxAssessment) -> None:
-    resident = _known(index, tax.juminhyo_code, issuer)
+def _check_tax(index: Index, issuer: str, code: str, tax_year: int) -> None:
+    resident = _known(index, code, issuer)
     if resident.status is ResidentStatus.DECEASED:
-        raise RecordsOutOfSyncError(DECEASED, issuer, tax.juminhyo_code)
-    if resident.municipality_on(date(tax.tax_year, 1, 1)) != issuer:
-        raise RecordsOutOfSyncError(NOT_RESIDENT_ON_JANUARY_1, issuer, tax.juminhyo_code)
+        raise RecordsOutOfSyncError(DECEASED, issuer, code)
+    if resident.municipality_on(date(tax_year, 1, 1)) != issuer:
+        raise RecordsOutOfSyncError(NOT_RESIDENT_ON_JANUARY_1, issuer, code)
 
 
 def _check_honseki_person(index: Index, issuer: str, code: str) -> None:
@@ -175,15 +185,20 @@ def _check_honseki_person(index: Index, issuer: str, code: str) -> None:
         raise RecordsOutOfSyncError(HONSEKI_ELSEWHERE, issuer, code)
 
 
-def _check_koseki(index: Index, issuer: str, koseki: Koseki, named: Sequence[str]) -> None:
-    for member in koseki.members:
-        code = member.juminhyo_code
-        if code is None or code not in named:
-            continue
-        if member.removed:
+def _check_koseki(
+    index: Index, issuer: str, named: Sequence[str], removed: Collection[str]
+) -> None:
+    """戸籍 members named: those printed as 除籍 (``removed``) need only be known."""
+    for code in named:
+        if code in removed:
             _known(index, code, issuer)
         else:
             _check_honseki_person(index, issuer, code)
+
+
+def removed_members(koseki: Koseki) -> frozenset[str]:
+    """The 住民票コード of the members a 戸籍 records as 除籍."""
+    return frozenset(m.juminhyo_code for m in koseki.members if m.removed and m.juminhyo_code)
 
 
 def check_record(
@@ -197,10 +212,48 @@ def check_record(
     """
     _refuse_dv(index, named)
     if isinstance(record, SealRegistration):
-        _check_seal(index, issuer, record, today)
+        _check_seal(index, issuer, record.juminhyo_code, record.registered_on, today)
     elif isinstance(record, TaxAssessment):
-        _check_tax(index, issuer, record)
+        _check_tax(index, issuer, record.juminhyo_code, record.tax_year)
     elif isinstance(record, Koseki):
-        _check_koseki(index, issuer, record, named)
+        on_record = {m.juminhyo_code for m in record.members if m.juminhyo_code}
+        printed = [code for code in named if code in on_record]
+        _check_koseki(index, issuer, printed, removed_members(record))
     else:
         _check_honseki_person(index, issuer, record.juminhyo_code)
+
+
+def check_named_again(
+    index: Index,
+    request: CertificateRequest,
+    named: Sequence[str],
+    removed: Collection[str],
+    today: date,
+) -> None:
+    """At download: the people a held document names, against the index by render's rules.
+
+    ``named`` and ``removed`` (戸籍 members printed as 除籍) are what the render stored with
+    the document; the issuer is the request's municipality. The 住民票 kinds hold every person
+    named to the household rules; the others to their kind's rules, the record's own facts
+    taken from the request (the tax year) or bounded by the render (a seal registered no later
+    than the day it was rendered: a residence begun since abolished it). Raises what
+    ``check_household`` and ``check_record`` raise.
+    """
+    issuer = request.municipality_code
+    kind = request.kind
+    if kind in (CertificateKind.JUMINHYO, CertificateKind.JUMINHYO_KISAI):
+        _check_juminhyo(index, issuer, named, named)
+        return
+    _refuse_dv(index, named)
+    if kind in (CertificateKind.KOSEKI_ZENBU, CertificateKind.KOSEKI_KOJIN):
+        _check_koseki(index, issuer, named, removed)
+    elif kind is CertificateKind.INKAN:
+        rendered_on = (request.ready_at or request.updated_at).astimezone(JST).date()
+        for code in named:
+            _check_seal(index, issuer, code, rendered_on, today)
+    elif kind in (CertificateKind.KAZEI, CertificateKind.SHOTOKU):
+        for code in named:
+            _check_tax(index, issuer, code, int(request.options["tax_year"]))
+    else:
+        for code in named:
+            _check_honseki_person(index, issuer, code)

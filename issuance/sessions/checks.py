@@ -9,6 +9,8 @@ from issuance.authenticity.model import DocumentStatus
 from issuance.calendar import JST
 from issuance.eligibility import check_resident
 from issuance.errors import CardAuthError
+from issuance.index.alarms import raise_alarm
+from issuance.index.check import OUT_OF_SYNC, RecordsOutOfSyncError, check_named_again, index_of
 from issuance.index.model import Resident
 from issuance.model import OPEN_STATES, CertificateRequest, RequestState
 from issuance.ports import UnitOfWork
@@ -190,12 +192,47 @@ def recheck_request(
     return None
 
 
+def recheck_named(
+    uow: UnitOfWork, request: CertificateRequest, now: datetime
+) -> RefusalError | None:
+    """Everyone a ready document names, against the national index again (DOMAIN §3, §7).
+
+    Render's rules (``check_named_again``) on the people stored with the held document. A
+    failure withdraws the request (no charge, the document deleted) and commits; returns the
+    refusal, the session going on. Out of sync: RECORDS_OUT_OF_SYNC with its alarm row. DV等
+    支援措置 on anyone named is answered RECORDS_OUT_OF_SYNC too, without an alarm, so the
+    resident learns nothing of a member's protection; the holder's own is caught before, by
+    the session's checks. A document stored without its subjects is refused (fail closed).
+    """
+    document = uow.held_documents.get(request.id)
+    if request.state is not RequestState.READY or document is None:
+        return None
+    refusal: RefusalError | None = None
+    try:
+        if document.subject_codes is None:
+            raise RefusalError(OUT_OF_SYNC)
+        removed = document.removed_codes or []
+        today = now.astimezone(JST).date()
+        check_named_again(index_of(uow), request, document.subject_codes, removed, today)
+    except RecordsOutOfSyncError as stale:
+        raise_alarm(uow, stale, request.kind.value, request.id, "download", now)
+        refusal = stale  # counted per municipality where refusals are answered
+    except RefusalError as refused:
+        refusal = RefusalError(OUT_OF_SYNC) if refused.code == "DV_PROTECTED" else refused
+    if refusal is None:
+        return None
+    withdraw_requests(uow, refusal.code, now, request_id=request.id)
+    uow.commit()
+    return refusal
+
+
 __all__ = [
     "checked_session",
     "check_holder",
     "end_kiosk_sessions",
     "end_session",
     "linked_resident",
+    "recheck_named",
     "recheck_request",
     "session_resident",
     "withdraw_requests",

@@ -1,4 +1,4 @@
-"""The README's promise: `kofu serve` on the embedded default, `kofu kiosk issue` against it."""
+"""The README's promise: `kofu serve` on the embedded default, `kofu-kiosk issue` against it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from demo.loader import juminhyo_code
 from tests.support.pdf import pdf_text, squeeze
-from tests.support.services import KOFU, centre_process
+from tests.support.services import KOFU_KIOSK, centre_process
 
 
 @pytest.fixture
@@ -31,8 +31,7 @@ def kiosk_issue(
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
-            KOFU,
-            "kiosk",
+            KOFU_KIOSK,
             "issue",
             "--card",
             str(card),

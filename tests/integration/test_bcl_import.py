@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from centre.bootstrap import Platform, install
+from centre.bootstrap import Platform
 from centre.settings import Settings
 from cli.main import main
 from issuance.index.model import Resident
@@ -122,7 +122,6 @@ def test_a_csv_extract_imports_and_its_residents_get_certificates(
         for section in ("households", "residents", "seals", "tax_assessments"):
             archive.writestr(f"{section}.csv", _csv(data[section]))
     result = run_import(settings, path)
-    install(platform)  # the command built a platform of its own in this process
     assert result.exit_code == 0, result.output
     assert counts(platform)[:2] == (3, 1)
     # 田中 was replaced: the extract is the municipality's data now.
@@ -163,7 +162,6 @@ def test_an_import_never_lifts_the_centres_own_dv_protection(
     path = tmp_path / "kumiyama.json"
     path.write_text(json.dumps(extract(10), ensure_ascii=False))
     assert run_import(settings, path).exit_code == 0
-    install(platform)
     with platform.uow() as uow:
         protected = uow.session.get(Resident, code(9))
         assert protected is not None and protected.dv_protected

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, update
 
-from centre.bootstrap import Platform, install
+from centre.bootstrap import Platform
 from centre.settings import Settings
 from cli.main import main
 from municipalities.bcl import BclPerson
@@ -139,7 +139,6 @@ def test_each_category_imports_and_prints_its_items_only(
         [resident(code, "NGUYEN VAN AN", foreign)], [seal(code, "通称" if alias else "氏名")]
     )
     result = run_import(settings, tmp_path, data)
-    install(platform)  # the command built a platform of its own in this process
     assert result.exit_code == 0, result.output
     expected = {
         "外国人住民となった年月日": "平成31年4月1日",
@@ -188,7 +187,6 @@ def test_a_malformed_foreign_resident_is_refused_naming_row_and_field(
     ):
         assert line in result.output
     assert "Traceback" not in result.output
-    install(platform)
     _, pdf = TestKiosk(kiosk.client, kiosk.token).issue(cards / "nguyen-van-an.json")
     assert "在留期間5年" in pdf_items(pdf)  # the data in use did not change
 

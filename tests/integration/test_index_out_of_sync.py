@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from billing.model import BillingEvent
 from centre import metrics
-from centre.bootstrap import Platform, install
+from centre.bootstrap import Platform
 from centre.settings import Settings
 from cli.main import main
 from demo.loader import juminhyo_code
@@ -51,7 +51,6 @@ def apply_idou(
     path.write_text(json.dumps({"idou": list(rows)}, ensure_ascii=False))
     env = {"KOFU_DATA_DIR": str(settings.data_dir)}
     result = CliRunner().invoke(main, ["index", "apply", str(path)], env=env)
-    install(platform)  # the command built a platform of its own in this process
     assert result.exit_code == 0, result.output
 
 

@@ -47,7 +47,7 @@ def centre(
         copy_cards(demo_template, data_dir)
         env["KOFU_DATABASE_URL"] = request.getfixturevalue("postgres_url")
         prepare(load_settings(env), extra=4)
-    platform = bootstrap(load_settings(env), clock=clock.now)
+    platform = bootstrap(load_settings(env), clock=clock)
     yield platform
     platform.queue.drain()
     platform.close()
@@ -198,9 +198,9 @@ def test_the_operators_print_log_settles_it_once_whatever_its_encoding(
     assert verified(desk, pdf)["status"] == "issued"
 
 
-def test_migration_0011_goes_down_and_up_again(centre: Platform) -> None:
+def test_migration_0012_goes_down_and_up_again(centre: Platform) -> None:
     config = alembic_config(centre.settings.database_url)
-    command.downgrade(config, "0010_koseki_layout")
+    command.downgrade(config, "0011_held_document_subjects")
     command.upgrade(config, "head")
 
 

@@ -37,7 +37,7 @@ def shape(
     env = production_env(data_dir, postgres_url, redis_url)
     settings = load_settings(env)
     prepare(settings, EXTRA_RESIDENTS)
-    platform = bootstrap(settings, clock=clock.now)
+    platform = bootstrap(settings, clock=clock)
     yield platform, env
     platform.queue.queue.empty()
     platform.close()

@@ -43,7 +43,7 @@ def centre(
         copy_cards(demo_template, data_dir)
         env["KOFU_DATABASE_URL"] = request.getfixturevalue("postgres_url")
         prepare(load_settings(env), extra=4)
-    platform = bootstrap(load_settings(env), clock=clock.now)
+    platform = bootstrap(load_settings(env), clock=clock)
     yield platform
     platform.queue.drain()
     platform.close()

@@ -17,6 +17,7 @@ from pathlib import Path
 import requests
 
 KOFU = str(Path(sys.executable).parent / "kofu")
+KOFU_KIOSK = str(Path(sys.executable).parent / "kofu-kiosk")
 
 
 def production_env(data_dir: Path, postgres_url: str, redis_url: str) -> dict[str, str]:

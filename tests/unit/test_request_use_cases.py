@@ -41,6 +41,7 @@ def ready(world: World, request_id: str) -> None:
             pdf=b"%PDF",
             created_at=world.now,
             expires_at=world.now + timedelta(minutes=30),
+            subject_codes=["12345678901", "12345678902"],
         )
     )
     world.uow.documents.put(

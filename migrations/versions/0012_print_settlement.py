@@ -7,8 +7,8 @@ to 20 characters for ``unconfirmed`` (a paper downloaded whose print is not conf
 SQLite does not enforce VARCHAR lengths, so only PostgreSQL's column changes. The request's
 new ``unconfirmed`` state fits its VARCHAR(20) as it is.
 
-Revision ID: 0011_print_settlement
-Revises: 0010_koseki_layout
+Revision ID: 0012_print_settlement
+Revises: 0011_held_document_subjects
 Create Date: 2026-12-06
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 import issuance.db
 
-revision = "0011_print_settlement"
-down_revision = "0010_koseki_layout"
+revision = "0012_print_settlement"
+down_revision = "0011_held_document_subjects"
 branch_labels = None
 depends_on = None
 

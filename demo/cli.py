@@ -1,0 +1,77 @@
+"""`kofu demo …` and `kofu nation …`: the demo's commands, kept out of the production packages.
+
+`kofu` registers these groups by import string, so no production package imports `demo`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from cli import context
+
+
+@click.group("demo")
+def demo() -> None:
+    """Demo data: municipalities, residents with virtual cards, kiosks."""
+
+
+@demo.command("load")
+@click.option("--extra-residents", default=0, help="one-person households for load tests")
+@click.pass_context
+def demo_load(ctx: click.Context, extra_residents: int) -> None:
+    """Load the demo nation (idempotent) and issue the demo residents their virtual cards."""
+    from demo.loader import load_demo
+    from issuance.authenticity.pades import ensure_test_pki
+
+    settings = context.settings(ctx)
+    with context.platform(ctx).uow() as uow:
+        paths = load_demo(
+            uow, settings.data_dir, settings.pki_dir, settings.kiosk_key_pepper, extra_residents
+        )
+    if settings.pades_dir is not None:  # the test CA that signs electronic copies
+        ensure_test_pki(settings.pades_dir)
+    click.echo(f"demo data loaded; cards in {paths.cards}, kiosk credentials in {paths.kiosks}")
+
+
+@demo.command("cards")
+@click.pass_context
+def demo_cards_command(ctx: click.Context) -> None:
+    """List the demo cards with their PIN, municipality and what makes each interesting."""
+    from demo.loader import demo_cards
+
+    for row in demo_cards(context.settings(ctx).data_dir):
+        click.echo(
+            f"{row['card']:<40} PIN {row['pin']}  {row['municipality']:<6} "
+            f"{row['name']:<16} {row['note']}"
+        )
+
+
+@click.group("nation")
+def nation() -> None:
+    """The synthetic nation for analyses and benchmarks (PostgreSQL)."""
+
+
+@nation.command("generate")
+@click.option("--fy", default=2023, show_default=True)
+@click.option("--events", default=32_000_000, show_default=True, help="issuance events in the year")
+@click.option("--seed", default=1, show_default=True)
+@click.pass_context
+def nation_generate(ctx: click.Context, fy: int, events: int, seed: int) -> None:
+    """Generate 1,741 municipalities and a fiscal year of events, loaded with COPY."""
+    from demo.nation import generate
+
+    settings = context.settings(ctx)
+    if not settings.database_url.startswith("postgres"):
+        raise click.ClickException("the nation is bulk-loaded with COPY: use PostgreSQL")
+    started = time.monotonic()
+
+    def progress(step: str) -> None:
+        click.echo(f"[{time.monotonic() - started:6.1f} s] {step}", err=True)
+
+    result = generate(settings.database_url, fy, events, seed, progress)
+    click.echo(
+        f"{result.municipalities} municipalities, {result.events:,} events "
+        f"in {result.seconds:.1f} s ({result.events / result.seconds:,.0f} rows/s)"
+    )
