@@ -30,6 +30,7 @@ COMMANDS = {
         "Serve the municipal server protocol over HTTPS (mutual TLS).",
     ),
     "nation": ("demo.cli.nation", "The synthetic nation for analyses and benchmarks."),
+    "reconcile": ("cli.reconcile.reconcile", "照合: downloads whose print was never confirmed."),
     "report": ("cli.billing.report", "Analyses of the ledger."),
     "serve": ("cli.processes.serve", "Serve the centre with gunicorn."),
     "sweep": (

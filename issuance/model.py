@@ -44,6 +44,9 @@ class RequestState(enum.StrEnum):
     RENDERING = "rendering"
     READY = "ready"  # document waiting for its one download
     DELIVERED = "delivered"  # downloaded by the kiosk that asked; awaiting print result
+    # Delivered, and no print result came in time (the kiosk crashed?): settled later by the
+    # kiosk's late report or the operator's print log (照合); not billed until then.
+    UNCONFIRMED = "unconfirmed"
     PRINTED = "printed"  # charged: exactly one billing event
     VOIDED = "voided"  # print failed: no charge
     FAILED = "failed"  # refused or could not be rendered: no charge
@@ -56,6 +59,9 @@ FINAL_STATES = frozenset(
 
 # Not yet out of the centre: what a failed check later in the session withdraws.
 OPEN_STATES = frozenset({RequestState.ACCEPTED, RequestState.RENDERING, RequestState.READY})
+
+# Out of the centre, print result not recorded: the paper may exist.
+UNSETTLED_STATES = frozenset({RequestState.DELIVERED, RequestState.UNCONFIRMED})
 
 
 class RequestStateError(KofuError):
@@ -93,6 +99,7 @@ class CertificateRequest(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ready_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     @property
@@ -140,18 +147,25 @@ class CertificateRequest(Base):
                 "This document has already been downloaded.",
             )
         self._move(RequestState.DELIVERED, {RequestState.READY}, now)
+        self.delivered_at = now
 
     def confirm(self, printed: bool, now: datetime) -> bool:
-        """Record the print result; returns False when the same result was already recorded."""
+        """Record the print result; returns False when the same result was already recorded.
+
+        A delivered or unconfirmed request takes either result; a ready one only ``failed``
+        (nothing left the centre). A different result after one was recorded is refused.
+        """
         target = RequestState.PRINTED if printed else RequestState.VOIDED
         if self.state is target:
             return False
-        allowed = (
-            {RequestState.DELIVERED} if printed else {RequestState.READY, RequestState.DELIVERED}
-        )
+        allowed = set(UNSETTLED_STATES) if printed else {RequestState.READY, *UNSETTLED_STATES}
         self._move(target, allowed, now)
         self.confirmed_at = now
         return True
+
+    def mark_unconfirmed(self, now: datetime) -> None:
+        """No print result within the wait after delivery: the operator's print log decides."""
+        self._move(RequestState.UNCONFIRMED, {RequestState.DELIVERED}, now)
 
     def expire(self, now: datetime) -> None:
         self._move(RequestState.EXPIRED, {RequestState.READY}, now)

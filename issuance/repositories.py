@@ -33,6 +33,19 @@ class CertificateRequests(Protocol):
         another process holds are skipped (the sweeper runs in several processes)."""
         ...
 
+    def delivered_before(self, before: datetime) -> list[CertificateRequest]:
+        """Delivered requests downloaded before ``before``, locked; rows another process
+        holds are skipped (a confirmation in progress, another sweeper)."""
+        ...
+
+    def by_serials(self, serials: Iterable[str]) -> dict[str, CertificateRequest]:
+        """The requests of these document serials (those that exist), by serial, locked."""
+        ...
+
+    def unsettled(self, operator_id: str | None = None) -> list[CertificateRequest]:
+        """Delivered or unconfirmed requests (of one operator's kiosks), oldest first."""
+        ...
+
     def open_for_update(
         self,
         *,

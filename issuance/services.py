@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
 from issuance.authenticity.model import DocumentStatus
 from issuance.errors import KofuError
-from issuance.model import KIND_LABELS, CertificateKind, CertificateRequest
+from issuance.model import (
+    KIND_LABELS,
+    UNSETTLED_STATES,
+    CertificateKind,
+    CertificateRequest,
+    RequestState,
+)
 from issuance.ports import (
     BackendRegistry,
     IssueFact,
@@ -27,6 +33,9 @@ from issuance.submission import IdempotencyConflictError, NewRequest, new_reques
 from issuance.use_registration import UseRegistration, register_use
 
 __all__ = [
+    "CONFIRMATION_GRACE",
+    "ConfirmationTooLateError",
+    "DocumentExpiredError",
     "IdempotencyConflictError",
     "MenuItem",
     "NewRequest",
@@ -42,11 +51,27 @@ __all__ = [
 
 MAX_COPIES = 10
 
+# How long after its download a kiosk may still report a print result (a late report from
+# its journal after a crash included). Later, only the operator's print log settles it.
+CONFIRMATION_GRACE = timedelta(hours=72)
+
 
 class RequestNotFoundError(KofuError):
     code = "REQUEST_NOT_FOUND"
     message_ja = "証明書の手続きが見つかりません。"
     message_en = "Request not found."
+
+
+class DocumentExpiredError(KofuError):
+    code = "DOCUMENT_EXPIRED"
+    message_ja = "証明書の受け取り期限が過ぎました。もう一度お申し込みください。"
+    message_en = "The document was not collected in time. Please request it again."
+
+
+class ConfirmationTooLateError(KofuError):
+    code = "CONFIRMATION_TOO_LATE"
+    message_ja = "印刷結果の報告期限が過ぎました。事業者の印刷記録で照合します。"
+    message_en = "Too late to report this print; it is settled from the operator's print log."
 
 
 @dataclass(frozen=True)
@@ -140,8 +165,27 @@ def poll_request(
     """
     resident = session_resident(uow, trust, kiosk_id, session_id, now)
     request = load_request(uow, kiosk_id, session_id, request_id)
-    recheck_request(uow, request, resident, now)
+    if recheck_request(uow, request, resident, now) is None:
+        expire_if_uncollected(uow, request, now)
     return request
+
+
+def expire_if_uncollected(uow: UnitOfWork, request: CertificateRequest, now: datetime) -> bool:
+    """A ready request whose document's TTL has passed ends ``expired`` now (commits).
+
+    The sweeper does the same for documents nobody asks about; this is the deadline kept
+    where it is used, so no call can see (or download) a document past its TTL.
+    """
+    if request.state is not RequestState.READY:
+        return False
+    document = uow.held_documents.get(request.id)
+    if document is not None and now < document.expires_at:
+        return False
+    request.expire(now)
+    uow.documents.set_status(request.serial, DocumentStatus.VOID)
+    uow.held_documents.delete([request.id])
+    uow.commit()
+    return True
 
 
 def download_document(
@@ -156,14 +200,19 @@ def download_document(
 
     Sign-in's checks, the kind's refusals and the index checks of everyone the document
     names are made again first; a refusal (raised, with its code) has withdrawn the request
-    and deleted its document. Raises RequestNotFoundError,
-    RequestStateError (not ready, or already delivered) and what ``session_resident`` raises.
+    and deleted its document. A document past its TTL is refused (DocumentExpiredError),
+    the request ends ``expired`` and the PDF is deleted. The register marks the serial
+    ``unconfirmed`` until the print result comes in. Raises RequestNotFoundError,
+    RequestStateError (not ready, or already delivered) and what ``session_resident``
+    raises (SESSION_EXPIRED past the session's deadline).
     """
     resident = session_resident(uow, trust, kiosk_id, session_id, now)
     request = load_request(uow, kiosk_id, session_id, request_id, for_update=True)
     refusal = recheck_request(uow, request, resident, now) or recheck_named(uow, request, now)
     if refusal is not None:
         raise refusal
+    if expire_if_uncollected(uow, request, now):
+        raise DocumentExpiredError()
     request.deliver(now)
     document = uow.held_documents.get(request.id)
     if document is None:
@@ -172,6 +221,7 @@ def download_document(
         )
     pdf = document.pdf
     uow.held_documents.remove(document)
+    uow.documents.set_status(request.serial, DocumentStatus.UNCONFIRMED)
     uow.commit()
     return request, pdf
 
@@ -188,19 +238,41 @@ def confirm_print(
     """Printed: exactly one billing event. Failed: voided at no charge. Retries change nothing.
 
     Not re-checked like the other calls: a delivered document may be on paper already, so
-    its print is recorded and charged once even if the session has ended since.
+    its print is recorded and charged once even if the session has ended since, and also
+    when the request is ``unconfirmed`` (a kiosk reporting from its journal after a
+    restart), up to CONFIRMATION_GRACE after the download (later: ConfirmationTooLateError;
+    the operator's print log settles it). A late print is billed at the download's time,
+    the month the paper came out in.
     """
     request = load_request(uow, kiosk_id, session_id, request_id, for_update=True)
+    if request.state in UNSETTLED_STATES and request.delivered_at is not None:
+        if now >= request.delivered_at + CONFIRMATION_GRACE:
+            raise ConfirmationTooLateError(delivered_at=request.delivered_at.isoformat())
+    late = request.state is RequestState.UNCONFIRMED
     if not request.confirm(printed, now):
         return request, False
+    at = request.delivered_at if late and request.delivered_at is not None else now
+    settle(uow, ledger, request, printed, at)
+    uow.commit()
+    return request, True
+
+
+def settle(
+    uow: UnitOfWork, ledger: Ledger, request: CertificateRequest, printed: bool, at: datetime
+) -> None:
+    """The billing event and register status of a print result just recorded (no commit).
+
+    Printed: one issue event dated ``at`` and the serial genuine. Failed: a void event, the
+    serial void and a document still held deleted.
+    """
     fact = IssueFact(
         request_id=request.id,
         municipality_code=request.municipality_code,
-        kiosk_id=kiosk_id,
+        kiosk_id=request.kiosk_id,
         certificate_kind=request.kind.value,
         copies=request.copies,
         fee_total=request.fee_total,
-        occurred_at=now,
+        occurred_at=at,
     )
     if printed:
         ledger.record_issue(uow, fact)
@@ -208,11 +280,7 @@ def confirm_print(
     else:
         ledger.record_void(uow, fact)
         uow.documents.set_status(request.serial, DocumentStatus.VOID)
-        document = uow.held_documents.get(request.id)
-        if document is not None:
-            uow.held_documents.remove(document)
-    uow.commit()
-    return request, True
+        uow.held_documents.delete([request.id])
 
 
 def file_use_registration(

@@ -1,4 +1,5 @@
-"""Housekeeping that keeps every request in a known state: retry, time out, expire, delete."""
+"""Housekeeping that keeps every request in a known state: retry, time out, expire, delete,
+and mark downloads nobody confirmed ``unconfirmed`` for the operator's reconciliation."""
 
 from __future__ import annotations
 
@@ -16,12 +17,16 @@ class SweepResult:
     timed_out: int = 0
     expired: int = 0
     documents_deleted: int = 0
+    unconfirmed: int = 0
 
 
 @dataclass(frozen=True)
 class SweepPolicy:
     requeue_after: timedelta = timedelta(seconds=30)
     give_up_after: timedelta = timedelta(minutes=5)
+    # A print takes minutes (over 2 for long documents): a delivered request with no result
+    # this long after its download is taken as a kiosk that crashed.
+    confirm_within: timedelta = timedelta(minutes=30)
 
 
 def sweep(uow: UnitOfWork, queue: JobQueue, policy: SweepPolicy, now: datetime) -> SweepResult:
@@ -45,7 +50,10 @@ def sweep(uow: UnitOfWork, queue: JobQueue, policy: SweepPolicy, now: datetime) 
             expired += 1
     if expired_docs:
         uow.held_documents.delete(d.request_id for d in expired_docs)
+    unconfirmed = uow.requests.delivered_before(now - policy.confirm_within)
+    for request in unconfirmed:
+        request.mark_unconfirmed(now)
     uow.commit()
     for request_id in requeue:
         queue.enqueue_render(request_id)
-    return SweepResult(len(requeue), timed_out, expired, len(expired_docs))
+    return SweepResult(len(requeue), timed_out, expired, len(expired_docs), len(unconfirmed))

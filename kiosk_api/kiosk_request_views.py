@@ -184,6 +184,7 @@ def _held(
         "REQUEST_NOT_FOUND",
         "DOCUMENT_ALREADY_DELIVERED",
         "DOCUMENT_GONE",
+        "DOCUMENT_EXPIRED",
         "REQUEST_STATE_CONFLICT",
     ),
 )
@@ -206,10 +207,11 @@ def download(session_id: str, request_id: str) -> Response:
     "POST",
     REQUEST + "/confirmation",
     "Report the print result: printed is charged once, failed is void (even once the session "
-    "has ended: the paper may exist)",
+    "has ended, or the request is unconfirmed: the paper may exist), up to 72 h after the "
+    "download",
     body=schemas.ConfirmBody,
     response=schemas.RequestOut,
-    errors=("REQUEST_NOT_FOUND", "REQUEST_STATE_CONFLICT"),
+    errors=("REQUEST_NOT_FOUND", "REQUEST_STATE_CONFLICT", "CONFIRMATION_TOO_LATE"),
 )
 @bp.post("/sessions/<session_id>/requests/<request_id>/confirmation")
 def confirm(session_id: str, request_id: str) -> tuple[Response, int]:

@@ -174,6 +174,7 @@ def terminal_command(
     """Serve the kiosk's touch screen on 127.0.0.1 (show it in a browser in kiosk mode)."""
     from werkzeug.serving import make_server
 
+    from kiosk_terminal.journal import PrintJournal
     from kiosk_terminal.printing import make_printer
     from kiosk_terminal.terminal import Terminal
     from kiosk_terminal.web import create_app
@@ -181,7 +182,10 @@ def terminal_command(
     data = data_dir or Path("var")
     client = CentreClient(centre, _token(kiosk_id, data))
     slot, daemon = _card_slot(reader, virtual_card, data / "terminal")
-    app = create_app(Terminal(slot, client, make_printer(printer, output)))
+    journal = PrintJournal(data / "terminal" / "print-journal.json")
+    for request_id, reported in journal.report(client):  # what a crash left unconfirmed
+        click.echo(f"print of request {request_id} reported late: {reported}", err=True)
+    app = create_app(Terminal(slot, client, make_printer(printer, output), journal=journal))
     server = make_server("127.0.0.1", port, app, threaded=True)
     click.echo(f"kiosk terminal on http://127.0.0.1:{server.server_port}", err=True)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # `make run` stops us by PID: clean up

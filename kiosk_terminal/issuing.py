@@ -10,6 +10,7 @@ from typing import Any
 import requests
 
 from kiosk_terminal.centre_client import CentreClient, CentreError
+from kiosk_terminal.journal import PrintJournal
 from kiosk_terminal.messages import Notice, notice_for, uncharged
 from kiosk_terminal.printing import Printer, PrintFailedError
 from kiosk_terminal.screens import JUMINHYO, KOSEKI_PICKS, Choice
@@ -23,7 +24,8 @@ class Issuer:
     ``accepted(request_id)`` when the centre takes the request, ``printing()`` once the PDF is
     here, ``refused(notice)`` for any refusal or failure (the resident accepted the fee: the
     notice says nothing was charged), and ``printed(serial)`` once the papers are out and the
-    centre is told.
+    centre is told. With a ``journal``, every print is written down before it starts and
+    forgotten only once the centre has its result (reported after a restart otherwise).
     """
 
     def __init__(
@@ -34,8 +36,9 @@ class Issuer:
         refused: Callable[[Notice], None],
         printed: Callable[[Any], None],
         accepted: Callable[[str], None],
+        journal: PrintJournal | None = None,
     ) -> None:
-        self.centre, self.printer = centre, printer
+        self.centre, self.printer, self.journal = centre, printer, journal
         self.printing, self.printed = printing, printed
         self.refused: Callable[[Notice], None] = lambda notice: refused(uncharged(notice))
         self.accepted = accepted
@@ -58,6 +61,8 @@ class Issuer:
                 self.refused(notice_for_refusal({"refusal": state.get("failure")}))
                 return
             pdf = self.centre.download(session_id, request_id)
+            if self.journal is not None:
+                self.journal.begin(session_id, request_id, state.get("serial"))
             self.printing()
             self._print(session_id, request_id, pdf, choice.copies, state.get("serial"))
         except CentreError as error:
@@ -72,11 +77,18 @@ class Issuer:
             self.printer.print_pdf(pdf, copies)
         except PrintFailedError as error:
             log.warning("print failed for request %s: %s", request_id, error)
-            self.centre.confirm(session_id, request_id, printed=False)
+            self._confirm(session_id, request_id, printed=False)
             self.refused(notice_for("PRINT_FAILED"))
             return
-        self.centre.confirm(session_id, request_id, printed=True)
+        self._confirm(session_id, request_id, printed=True)
         self.printed(serial)
+
+    def _confirm(self, session_id: str, request_id: str, printed: bool) -> None:
+        if self.journal is not None:
+            self.journal.record(request_id, printed)
+        self.centre.confirm(session_id, request_id, printed=printed)
+        if self.journal is not None:
+            self.journal.forget(request_id)
 
 
 def household_of(centre: CentreClient, session_id: str, choice: Choice) -> list[dict[str, Any]]:

@@ -65,6 +65,8 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
     # the resident to the counter; say that nothing was charged.
     "RECORDS_OUT_OF_SYNC": NO_CHARGE,
     "SESSION_INVALID": AGAIN,
+    "SESSION_EXPIRED": AGAIN,
+    "DOCUMENT_EXPIRED": AGAIN,
     "NO_MEMBER_CHOSEN": (
         "記載する方を1人以上選んでください。",
         "Please choose at least one person.",

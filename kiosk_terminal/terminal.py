@@ -15,6 +15,7 @@ import requests
 from kiosk_terminal.card_slot import CardPresence, CardSlot, Connection
 from kiosk_terminal.centre_client import CentreClient, CentreError
 from kiosk_terminal.issuing import Issuer, household_names, household_of, notice_for_refusal
+from kiosk_terminal.journal import PrintJournal
 from kiosk_terminal.jpki import CardError, JpkiCard, PinLockedError, WrongPinError
 from kiosk_terminal.messages import CERTIFICATES, Notice, notice_for
 from kiosk_terminal.printing import Printer
@@ -46,8 +47,10 @@ class Terminal:
         timeouts: Timeouts | None = None,
         clock: Callable[[], float] = time.monotonic,
         today: Callable[[], date] = jst_today,
+        journal: PrintJournal | None = None,
     ) -> None:
         self.slot, self.centre, self.printer = slot, centre, printer
+        self.journal = journal
         self.timeouts = timeouts or Timeouts()
         self.clock, self.today = clock, today
         self.view = View()
@@ -234,6 +237,7 @@ class Terminal:
             refused=self._on_refused,
             printed=self._on_printed,
             accepted=self._on_accepted,
+            journal=self.journal,
         )
         issuer.issue(session_id, self.view.choice, self.timeouts.ready)
 

@@ -14,6 +14,9 @@ from issuance.db import Base, UtcDateTime, str_enum
 class DocumentStatus(enum.StrEnum):
     PENDING = "pending"  # rendered, not yet printed
     ISSUED = "issued"  # printed and charged: genuine
+    # Downloaded by the kiosk, print not (yet) confirmed: the content is the centre's, the
+    # issuance is settled by the kiosk's confirmation or the operator's print log (照合).
+    UNCONFIRMED = "unconfirmed"
     VOID = "void"  # never printed, or withdrawn: not a valid document
 
 
@@ -30,5 +33,5 @@ class IssuedDocument(Base):
     content_digest: Mapped[str] = mapped_column(String(64))
     pdf_digest: Mapped[str] = mapped_column(String(64))
     pages: Mapped[int]
-    status: Mapped[DocumentStatus] = mapped_column(str_enum(DocumentStatus, 10))
+    status: Mapped[DocumentStatus] = mapped_column(str_enum(DocumentStatus, 20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -17,7 +17,7 @@ from issuance.ports import UnitOfWork
 from issuance.refusals import RefusalError
 from issuance.routing import check_resident_for
 from issuance.sessions.jpki import TrustStore, verify_card_certificate
-from issuance.sessions.kiosks import KioskSession, SessionError, SessionState
+from issuance.sessions.kiosks import KioskSession, SessionError, SessionState, session_expired
 
 # A kiosk whose credential was revoked: its sessions' open requests end with this code.
 KIOSK_REVOKED_CODE = "KIOSK_UNAUTHORIZED"
@@ -90,7 +90,9 @@ def checked_session(
     (CERT_REVOKED, CERT_EXPIRED, REVOCATION_UNAVAILABLE…) or RefusalError (CARD_NOT_LINKED,
     DV_PROTECTED, DECEASED…). A session so ended answers later calls with the same code
     while the cause lasts, then SESSION_INVALID. SessionError for a session not found, not
-    authenticated or expired. Cost: one query (the session with its card's link and
+    authenticated. Past the session's deadline SESSION_EXPIRED: the session ends then, in its
+    own transaction, and its requests not yet downloaded are withdrawn with that code (a
+    ready document deleted at once). Cost: one query (the session with its card's link and
     resident; before the re-check there were two) and the certificate's check in memory,
     the CRL being re-read only when its file changes.
     """
@@ -99,10 +101,15 @@ def checked_session(
         raise SessionError("SESSION_NOT_FOUND", "手続きが見つかりません。", "Session not found.")
     session = holder.session
     if session.state is SessionState.CLOSED and session.juminhyo_code is not None:
+        if now >= session.expires_at:
+            raise session_expired()
         # Ended by a failed check (nothing stored says which): say why again if it still holds.
-        if now < session.expires_at:
-            holder.recheck(trust, now)
+        holder.recheck(trust, now)
         raise SessionError()
+    if session.state is SessionState.AUTHENTICATED and now >= session.expires_at:
+        end_session(uow, session, "SESSION_EXPIRED", now)
+        uow.commit()
+        raise session_expired()
     session.require_resident(kiosk_id, now)
     try:
         resident = holder.recheck(trust, now)

@@ -30,6 +30,15 @@ class SessionError(KofuError):
     message_en = "This session is no longer valid. Please start again."
 
 
+def session_expired() -> SessionError:
+    """The session's deadline has passed: refused where it is used, on every later call."""
+    return SessionError(
+        "SESSION_EXPIRED",
+        "お手続きの時間が過ぎました。最初からやり直してください。",
+        "The session has expired. Please start again.",
+    )
+
+
 class KioskOperator(Base):
     __tablename__ = "issuance_kiosk_operator"
 
@@ -105,7 +114,7 @@ class KioskSession(Base):
                 "The card has not been verified in this session.",
             )
         if now >= self.expires_at:
-            raise SessionError()
+            raise session_expired()
         return self.juminhyo_code
 
     def close(self) -> None:

@@ -9,7 +9,14 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from issuance.authenticity.model import DocumentStatus, IssuedDocument
-from issuance.model import OPEN_STATES, CertificateRequest, Document, RequestState
+from issuance.model import (
+    OPEN_STATES,
+    UNSETTLED_STATES,
+    CertificateRequest,
+    Document,
+    RequestState,
+)
+from issuance.sessions.kiosks import Kiosk
 
 
 class SqlCertificateRequests:
@@ -44,6 +51,39 @@ class SqlCertificateRequests:
                 .with_for_update(skip_locked=True)
             )
         )
+
+    def delivered_before(self, before: datetime) -> list[CertificateRequest]:
+        return list(
+            self.session.scalars(
+                select(CertificateRequest)
+                .where(
+                    CertificateRequest.state == RequestState.DELIVERED,
+                    CertificateRequest.delivered_at < before,
+                )
+                .with_for_update(skip_locked=True)
+            )
+        )
+
+    def by_serials(self, serials: Iterable[str]) -> dict[str, CertificateRequest]:
+        wanted = sorted(set(serials))
+        if not wanted:
+            return {}
+        found = self.session.scalars(
+            select(CertificateRequest)
+            .where(CertificateRequest.serial.in_(wanted))
+            .order_by(CertificateRequest.serial)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return {r.serial: r for r in found}
+
+    def unsettled(self, operator_id: str | None = None) -> list[CertificateRequest]:
+        query = select(CertificateRequest).where(CertificateRequest.state.in_(UNSETTLED_STATES))
+        if operator_id is not None:
+            query = query.join(Kiosk, Kiosk.id == CertificateRequest.kiosk_id).where(
+                Kiosk.operator_id == operator_id
+            )
+        return list(self.session.scalars(query.order_by(CertificateRequest.delivered_at)))
 
     def open_for_update(
         self,

@@ -154,7 +154,7 @@ def test_an_expired_session_cannot_request(kiosk: TestKiosk, cards: Path, clock:
     assert kiosk.sign_in(cards / "yamada-taro.json").status_code == 200
     clock.advance(901)
     response = kiosk.request()
-    assert response.status_code == 410 and error_of(response) == "SESSION_INVALID"
+    assert response.status_code == 410 and error_of(response) == "SESSION_EXPIRED"
 
 
 @pytest.mark.parametrize(

@@ -54,10 +54,13 @@ def test_the_public_page_says_genuine_in_both_languages(kiosk: TestKiosk, cards:
 
 
 def test_a_document_never_printed_or_voided_is_not_genuine(kiosk: TestKiosk, cards: Path) -> None:
-    _, pending = printed(kiosk, cards / "yamada-taro.json", confirm=None)
+    # Downloaded, print not reported: the truth is "unconfirmed", not "never issued".
+    _, unconfirmed = printed(kiosk, cards / "yamada-taro.json", confirm=None)
     assert (
-        kiosk.client.get("/api/verify", query_string={"t": scanned_token(pending)}).json["status"]
-        == "pending"
+        kiosk.client.get("/api/verify", query_string={"t": scanned_token(unconfirmed)}).json[
+            "status"
+        ]
+        == "unconfirmed"
     )
     other = TestKiosk(kiosk.client, kiosk.token)
     _, voided = printed(other, cards / "yamada-hanako.json", confirm="failed")

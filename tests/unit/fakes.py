@@ -11,6 +11,7 @@ from issuance.authenticity.model import DocumentStatus, IssuedDocument
 from issuance.index.model import AppliedIdou, OutOfSyncAlarm, Resident
 from issuance.model import (
     OPEN_STATES,
+    UNSETTLED_STATES,
     CertificateRequest,
     Document,
     RecordAccess,
@@ -44,6 +45,24 @@ class FakeCertificateRequests:
     def stuck(self, older_than: datetime) -> list[CertificateRequest]:
         states = (RequestState.ACCEPTED, RequestState.RENDERING)
         return [r for r in self.rows.values() if r.state in states and r.updated_at < older_than]
+
+    def delivered_before(self, before: datetime) -> list[CertificateRequest]:
+        return [
+            r
+            for r in self.rows.values()
+            if r.state is RequestState.DELIVERED
+            and r.delivered_at is not None
+            and r.delivered_at < before
+        ]
+
+    def by_serials(self, serials: Iterable[str]) -> dict[str, CertificateRequest]:
+        wanted = set(serials)
+        return {r.serial: r for r in self.rows.values() if r.serial in wanted}
+
+    def unsettled(self, operator_id: str | None = None) -> list[CertificateRequest]:
+        # Every fake kiosk belongs to the operator asked about.
+        found = [r for r in self.rows.values() if r.state in UNSETTLED_STATES]
+        return sorted(found, key=lambda r: r.delivered_at or r.created_at)
 
     def open_for_update(
         self,
