@@ -10,6 +10,7 @@ from flask import request
 from pydantic import BaseModel, ValidationError
 
 from kiosk_api.errors import ApiError, invalid_request
+from kiosk_api.limits import read_body
 from kiosk_api.schemas import ErrorOut
 
 
@@ -135,7 +136,7 @@ def parse_body(model: type[M]) -> M:
             "JSONで送信してください。",
             "Send the body as application/json.",
         )
-    raw = request.get_data(cache=False)
+    raw = read_body()
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:

@@ -9,13 +9,15 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from centre.bootstrap import current_platform
 from issuance.authenticity.pades import PadesFiles, read_revisions
+from issuance.authenticity.pdf_input import MAX_PDF_BYTES, PdfUnreadableError
 from issuance.authenticity.register import Verification, token_in_pdf, verify_pdf, verify_token
+from issuance.authenticity.tokens import check_shape
 from issuance.model import KIND_LABELS, CertificateKind
 from kiosk_api.errors import ApiError
+from kiosk_api.limits import read_body
 from municipalities.model import Municipality
 
 bp = Blueprint("verify", __name__)
-MAX_PDF_BYTES = 5 * 1024 * 1024
 
 
 def _limit() -> None:
@@ -60,7 +62,10 @@ def page() -> str:
 @bp.get("/api/verify")
 def api() -> Response:
     _limit()
-    return jsonify(_check(request.args.get("t", "")))
+    token = request.args.get("t", "")
+    if token:
+        check_shape(token)  # not even shaped like a token: 400, before any work
+    return jsonify(_check(token))
 
 
 @bp.post("/api/verify/pdf")
@@ -69,7 +74,7 @@ def api_pdf() -> Response:
     with the centre's PAdES signature appended (``electronic_signature`` says which)."""
     _limit()
     request.max_content_length = MAX_PDF_BYTES  # a long 住民票 is larger than a kiosk call
-    return jsonify(_check_pdf(request.get_data(cache=False)))
+    return jsonify(_check_pdf(read_body()))
 
 
 @bp.post("/verify")
@@ -81,7 +86,7 @@ def page_pdf() -> str:
     upload = request.files.get("pdf")
     try:
         result = _check_pdf(upload.read() if upload is not None else b"")
-    except ApiError as error:
+    except (ApiError, PdfUnreadableError) as error:
         return render_template("verify.html", result=None, upload_error=error)
     return render_template("verify.html", result=result)
 

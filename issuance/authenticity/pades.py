@@ -21,6 +21,10 @@ SIGNER_KEY = "signer-key.pem"
 _CA_KEY = "ca-key.pem"
 FIELD_NAME = "CentreSignature"
 PADES_SUBFILTER = "/ETSI.CAdES.detached"
+# The centre signs a copy once, perhaps again on re-delivery; a file with more signatures
+# than this is not one of ours, and each would cost a full validation to say so.
+MAX_SIGNATURES = 8
+MAX_REVISIONS = 32  # each may be hashed whole when a copy is matched to the issued file
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,8 @@ def read_revisions(pdf: bytes, ca: Path | None) -> Revisions:
         ends = _revision_ends(pdf, reader)
     except Exception:  # noqa: BLE001 - hostile input: what cannot be read carries no signature
         return Revisions()
+    if len(signatures) > MAX_SIGNATURES or len(ends) > MAX_REVISIONS:
+        return Revisions(ends, frozenset(), len(signatures), False)
     if ca is None or not ca.exists():
         return Revisions(ends, frozenset(), len(signatures), False)
     from pyhanko.keys import load_cert_from_pemder
@@ -233,9 +239,9 @@ def _centre_coverage(signature: Any, ca_cert: x509.Certificate, root: Any) -> st
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    if signature.sig_object.get("/SubFilter") != PADES_SUBFILTER:
-        return None
     try:
+        if signature.sig_object.get("/SubFilter") != PADES_SUBFILTER:
+            return None
         # Checked first so that a stranger's certificate (a person's name) never reaches
         # the validator, which logs the subject of every certificate it rejects.
         signer = x509.load_der_x509_certificate(signature.signer_cert.dump())

@@ -12,6 +12,7 @@ from sqlalchemy import Date, String, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.authenticity.pades import ElectronicSignature, read_revisions
+from issuance.authenticity.pdf_input import MAX_PDF_BYTES, PdfUnreadableError, untrusted_pdf
 from issuance.authenticity.tokens import DocumentClaims, Keyring, TokenError
 from issuance.db import Base, UtcDateTime, str_enum
 from issuance.ports import UnitOfWork
@@ -131,17 +132,20 @@ TOKEN_PREFIX = "kofu-token:"
 
 
 def token_in_pdf(pdf: bytes) -> str | None:
-    """The token the renderer put in the PDF's keywords, or None."""
+    """The token the renderer put in the PDF's keywords, or None if it has none.
+
+    A file that is too large or cannot be read raises PdfUnreadableError.
+    """
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
-    try:
-        keywords = PdfReader(io.BytesIO(pdf)).metadata.get("/Keywords", "")  # type: ignore[union-attr]
-    except (PdfReadError, AttributeError, ValueError):
-        return None
-    for word in str(keywords).replace(",", " ").split():
+    if len(pdf) > MAX_PDF_BYTES:
+        raise PdfUnreadableError()
+    with untrusted_pdf():
+        metadata = PdfReader(io.BytesIO(pdf)).metadata
+        keywords = str(metadata.get("/Keywords", "")) if metadata is not None else ""
+    for word in keywords.replace(",", " ").split():
         if word.startswith(TOKEN_PREFIX):
             return word[len(TOKEN_PREFIX) :]
     return None

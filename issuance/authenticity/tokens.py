@@ -147,8 +147,7 @@ class Keyring:
         The payload is parsed only once its signature holds: what an attacker sends is
         never handed to the JSON parser (1,200 ``[`` used to exhaust the recursion limit).
         """
-        if len(token) > MAX_TOKEN_CHARS or not _TOKEN_SHAPE.fullmatch(token):
-            raise TokenError("TOKEN_MALFORMED")
+        check_shape(token)
         payload_part, signature_part = token.split(".")
         try:
             payload = _unb64(payload_part)
@@ -164,6 +163,12 @@ class Keyring:
         except InvalidSignature as exc:
             raise TokenError("TOKEN_SIGNATURE_INVALID") from exc
         return kid, _claims(kid, payload)
+
+
+def check_shape(token: str) -> None:
+    """Refuse (TOKEN_MALFORMED) what cannot be a token: too long, or not two base64url parts."""
+    if len(token) > MAX_TOKEN_CHARS or not _TOKEN_SHAPE.fullmatch(token):
+        raise TokenError("TOKEN_MALFORMED")
 
 
 def _claims(kid: str, payload: bytes) -> DocumentClaims:
