@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -12,6 +13,23 @@ from pydantic import BaseModel, ValidationError
 from kiosk_api.errors import ApiError, invalid_request
 from kiosk_api.limits import read_body
 from kiosk_api.schemas import ErrorOut
+
+# Session and request ids are 32 hex digits; anything outside this names nothing, and must
+# not reach the database (PostgreSQL refuses a NUL byte with an error, not an empty result).
+PATH_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+def path_parameters(path: str) -> list[dict[str, Any]]:
+    """Every ``{name}`` of a path, declared: clients and fuzzers know what an id looks like."""
+    return [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": PATH_ID_PATTERN, "maxLength": 64},
+        }
+        for name in re.findall(r"\{(\w+)\}", path)
+    ]
 
 
 @dataclass
@@ -70,8 +88,9 @@ class ApiSpec:
                         }
                     },
                 }
+            entry["parameters"] = path_parameters(op.path)
             if op.query is not None:
-                entry["parameters"] = [
+                entry["parameters"] += [
                     {
                         "name": name,
                         "in": "query",
