@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from centre.queue import LONGEST_WAIT_S
 
@@ -14,9 +14,21 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+def _whole_number(value: object) -> object:
+    """JSON has one number type: 9.0 is 9 (as JSON Schema's "integer" says); "9" stays refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+JsonInt = Annotated[int, BeforeValidator(_whole_number)]
+# Standard base64 with its padding: the schema says what the view will decode.
+BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+
+
 class OpenSessionBody(Strict):
     certificate: str = Field(
-        description="The card's user-authentication certificate, DER, base64", max_length=8000
+        description="The card's user-authentication certificate, DER, base64",
+        max_length=8000,
+        pattern=BASE64,
     )
 
 
@@ -28,7 +40,9 @@ class ChallengeOut(BaseModel):
 
 class AuthenticateBody(Strict):
     signature: str = Field(
-        description="The card's signature over the challenge, base64", max_length=2000
+        description="The card's signature over the challenge, base64",
+        max_length=2000,
+        pattern=BASE64,
     )
 
 
@@ -93,7 +107,7 @@ class NoOptions(Strict):
 class TaxOptions(Strict):
     """課税証明書 / 所得証明書: the tax year (年度); default the latest with data."""
 
-    tax_year: int | None = Field(default=None, ge=2000, le=2100)
+    tax_year: JsonInt | None = Field(default=None, ge=2000, le=2100)
 
 
 class KosekiOptions(Strict):
@@ -133,20 +147,28 @@ CertificateName = Literal[
 ]
 
 
+def _options_by_kind(schema: dict[str, Any]) -> None:
+    """Which options each certificate takes, as JSON Schema conditionals: a client (or a
+    fuzzer) sees the pairing the view checks, not just every shape of options at once."""
+    schema["allOf"] = [
+        {
+            "if": {"properties": {"certificate": {"const": kind}}, "required": ["certificate"]},
+            "then": {"properties": {"options": model.model_json_schema()}},
+        }
+        for kind, model in OPTIONS_BY_KIND.items()
+    ]
+
+
 class RequestBody(Strict):
+    model_config = ConfigDict(json_schema_extra=_options_by_kind)
+
     certificate: CertificateName
     options: dict[str, Any] = Field(
         default_factory=dict,
         description="Per certificate: juminhyo(_kisai) JuminhyoOptions; kazei/shotoku "
         "TaxOptions; koseki_kojin KosekiOptions; koseki_fuhyo FuhyoOptions; the others none",
-        json_schema_extra={
-            "anyOf": [
-                m.model_json_schema()
-                for m in (JuminhyoOptions, TaxOptions, KosekiOptions, FuhyoOptions, NoOptions)
-            ]
-        },
     )
-    copies: int = Field(default=1, ge=1, le=10)
+    copies: JsonInt = Field(default=1, ge=1, le=10)
     idempotency_key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
 
     @model_validator(mode="after")

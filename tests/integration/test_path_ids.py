@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
-from centre.bootstrap import bootstrap
-from centre.settings import load_settings
-from kiosk_api.app import create_app
-from tests.conftest import FakeClock, prepare
-from tests.support.services import copy_cards
+from tests.conftest import FakeClock
+from tests.support.centres import centre_app
 
 OK_ID = "0" * 32
 BAD_IDS = ["%00", "a%00b", "x" * 65, "%E8%A8%BC", "..%2F..", "a%20b"]
@@ -37,19 +32,9 @@ def centre(
     request: pytest.FixtureRequest, demo_template: Path, tmp_path: Path, clock: FakeClock
 ) -> Iterator[tuple[FlaskClient, str]]:
     """A test client and K0001's credential, on each database kofu runs on."""
-    data_dir = tmp_path / "centre"
-    env = {"KOFU_DATA_DIR": str(data_dir)}
-    if request.param == "sqlite":
-        shutil.copytree(demo_template, data_dir)
-    else:
-        copy_cards(demo_template, data_dir)
-        env["KOFU_DATABASE_URL"] = request.getfixturevalue("postgres_url")
-        prepare(load_settings(env), extra=4)
-    platform = bootstrap(load_settings(env), clock=clock.now)
-    token = json.loads((data_dir / "demo" / "kiosks.json").read_text())["K0001"]
-    yield create_app(platform=platform).test_client(), token
-    platform.queue.drain()
-    platform.close()
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    with centre_app(demo_template, tmp_path / "centre", url, clock.now) as (app, token):
+        yield app.test_client(), token
 
 
 def _call(client: FlaskClient, method: str, path: str, body: object, token: str | None):  # type: ignore[no-untyped-def]
