@@ -15,6 +15,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from issuance.authenticity.pdf_input import pyhanko_reader
+
 CA_CERT = "ca.pem"
 SIGNER_CERT = "signer.pem"
 SIGNER_KEY = "signer-key.pem"
@@ -209,10 +211,8 @@ def read_revisions(pdf: bytes, ca: Path | None) -> Revisions:
     certificate that ``ca`` (the centre's document CA, which certifies nothing else) issued,
     and covers its whole revision. With no ``ca``, no signature is the centre's.
     """
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     try:
-        reader = PdfFileReader(io.BytesIO(pdf))
+        reader = pyhanko_reader(pdf)
         signatures = reader.embedded_signatures
         ends = _revision_ends(pdf, reader)
     except Exception:  # noqa: BLE001 - hostile input: what cannot be read carries no signature

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from issuance.errors import KofuError
 
-MAX_PDF_BYTES = 5 * 1024 * 1024  # a long 住民票 with the centre's signature is far smaller
+MiB = 1024 * 1024
+MAX_PDF_BYTES = 5 * MiB  # a long 住民票 with the centre's signature is far smaller
+# The renderer's streams decode to a few hundred kB; the parsers' own defaults (75 MB a
+# stream in pypdf, 256 MB a document in pyHanko) are meant for any PDF, not ours.
+MAX_DECODED_STREAM = 16 * MiB
+MAX_DECODED_DOCUMENT = 32 * MiB
+MAX_ELEMENTS = 10_000  # in one array or dictionary
+MAX_XREF_ENTRIES = 100_000
 
 
 class PdfUnreadableError(KofuError):
@@ -25,9 +34,52 @@ def untrusted_pdf() -> Iterator[None]:
     OverflowError from a huge count, a zlib error or pypdf's LimitReachedError from a
     bomb, a NotImplementedError from an unknown filter. Each is one refusal, not a 500.
     """
+    from pypdf import apply_configuration, get_configuration
+
+    limits = {
+        name: MAX_DECODED_STREAM
+        for name in (
+            "maximum_declared_stream_length",
+            "array_based_stream_maximum_output_length",
+            "jbig2_maximum_output_length",
+            "lzw_maximum_output_length",
+            "run_length_maximum_output_length",
+            "zlib_maximum_output_length",
+            "brotli_maximum_output_length",
+        )
+    }
     try:
-        yield
+        bounded = get_configuration().with_overwrites(
+            array_maximum_element_count=MAX_ELEMENTS,
+            dictionary_maximum_element_count=MAX_ELEMENTS,
+            **limits,
+        )
+        with apply_configuration(bounded):  # a context variable: this thread's parsing only
+            yield
     except PdfUnreadableError:
         raise
     except Exception as exc:  # noqa: BLE001 - see above: the input's fault, whatever its kind
         raise PdfUnreadableError() from exc
+
+
+def pypdf_reader(pdf: bytes) -> Any:
+    """A pypdf reader for ``pdf``; use it (it parses lazily) inside ``untrusted_pdf()``."""
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(pdf), xref_stream_maximum_entries=MAX_XREF_ENTRIES)
+
+
+def pyhanko_reader(pdf: bytes) -> Any:
+    """A pyHanko reader for ``pdf`` that decodes at most what a certificate could need."""
+    from pyhanko.pdf_utils.decode_limits import (
+        DecodeLimits,
+        DocumentDecodeBudget,
+        StreamDecodeLimits,
+    )
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    limits = DecodeLimits(
+        per_stream=StreamDecodeLimits(max_output_size=MAX_DECODED_STREAM),
+        document_budget=DocumentDecodeBudget(base_allowance=MAX_DECODED_DOCUMENT, max_ratio=10),
+    )
+    return PdfFileReader(io.BytesIO(pdf), decode_limits=limits)

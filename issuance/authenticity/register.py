@@ -12,7 +12,12 @@ from sqlalchemy import Date, String, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.authenticity.pades import ElectronicSignature, read_revisions
-from issuance.authenticity.pdf_input import MAX_PDF_BYTES, PdfUnreadableError, untrusted_pdf
+from issuance.authenticity.pdf_input import (
+    MAX_PDF_BYTES,
+    PdfUnreadableError,
+    pypdf_reader,
+    untrusted_pdf,
+)
 from issuance.authenticity.tokens import DocumentClaims, Keyring, TokenError
 from issuance.db import Base, UtcDateTime, str_enum
 from issuance.ports import UnitOfWork
@@ -136,14 +141,10 @@ def token_in_pdf(pdf: bytes) -> str | None:
 
     A file that is too large or cannot be read raises PdfUnreadableError.
     """
-    import io
-
-    from pypdf import PdfReader
-
     if len(pdf) > MAX_PDF_BYTES:
         raise PdfUnreadableError()
     with untrusted_pdf():
-        metadata = PdfReader(io.BytesIO(pdf)).metadata
+        metadata = pypdf_reader(pdf).metadata
         keywords = str(metadata.get("/Keywords", "")) if metadata is not None else ""
     for word in keywords.replace(",", " ").split():
         if word.startswith(TOKEN_PREFIX):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_verification import printed, scanned_token
-from tests.support.hostile import crafted, hostile_tokens, mutants
+from tests.support.hostile import crafted, hostile_tokens, mutants, objstm_bomb
 from tests.support.kiosk import TestKiosk
 
 FIXTURES = Path("/work/shared/fixtures/hostile-pdfs")
@@ -42,6 +42,15 @@ def test_the_reported_pdfs_are_unreadable_not_a_crash(
     kiosk: TestKiosk, client_app, name: str
 ) -> None:  # type: ignore[no-untyped-def]
     response = post_pdf(kiosk, (FIXTURES / name).read_bytes())
+    assert response.status_code == 422
+    assert response.json["error"]["code"] == "PDF_UNREADABLE"
+
+
+def test_a_stream_decoding_past_what_a_certificate_needs_is_refused(  # type: ignore[no-untyped-def]
+    kiosk: TestKiosk, client_app
+) -> None:
+    """40 MiB passes pypdf's own limit (75 MB); a certificate's streams are far smaller."""
+    response = post_pdf(kiosk, objstm_bomb(40))
     assert response.status_code == 422
     assert response.json["error"]["code"] == "PDF_UNREADABLE"
 

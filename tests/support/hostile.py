@@ -70,7 +70,12 @@ def _objstm_info(filter_entry: bytes, data: bytes) -> bytes:
 
 
 def _bomb(megabytes: int) -> bytes:
-    return zlib.compress(b"3 0 " + b" " * (megabytes * 1024 * 1024), 9)
+    return zlib.compress(b"3 0 << /Keywords (x) >>" + b" " * (megabytes * 1024 * 1024), 9)
+
+
+def objstm_bomb(megabytes: int) -> bytes:
+    """/Info in an object stream that decodes to ``megabytes`` MiB."""
+    return _objstm_info(b"/Filter /FlateDecode", _bomb(megabytes))
 
 
 def crafted() -> Iterator[tuple[str, bytes]]:
@@ -115,6 +120,7 @@ def crafted() -> Iterator[tuple[str, bytes]]:
         ),
     )
     yield "objstm_bomb", _objstm_info(b"/Filter /FlateDecode", _bomb(120))
+    yield "objstm_bomb_40mb", objstm_bomb(40)
     yield "objstm_count_huge", _objstm_info(b"", b"3 0 << >>").replace(b"/N 1", b"/N 999999999")
 
 
