@@ -43,6 +43,8 @@ class Operation:
     errors: tuple[str, ...]
     content_type: str = "application/json"
     query: type[BaseModel] | None = None
+    body_type: str = "application/json"  # or e.g. application/pdf: the body as bytes
+    public: bool = False  # no kiosk credential
 
 
 @dataclass
@@ -63,9 +65,23 @@ class ApiSpec:
         errors: tuple[str, ...] = (),
         content_type: str = "application/json",
         query: type[BaseModel] | None = None,
+        body_type: str = "application/json",
+        public: bool = False,
     ) -> Callable:
         self.operations.append(
-            Operation(method, path, summary, body, response, status, errors, content_type, query)
+            Operation(
+                method,
+                path,
+                summary,
+                body,
+                response,
+                status,
+                errors,
+                content_type,
+                query,
+                body_type,
+                public,
+            )
         )
         return lambda view: view
 
@@ -76,6 +92,13 @@ class ApiSpec:
         }
         for op in self.operations:
             entry: dict[str, Any] = {"summary": op.summary, "responses": {}}
+            if op.public:
+                entry["security"] = []
+            if op.body is None and op.body_type != "application/json":
+                entry["requestBody"] = {
+                    "required": True,
+                    "content": {op.body_type: {"schema": {"type": "string", "format": "binary"}}},
+                }
             if op.body is not None:
                 schemas[op.body.__name__] = op.body.model_json_schema(
                     ref_template="#/components/schemas/{model}"
@@ -90,15 +113,16 @@ class ApiSpec:
                 }
             entry["parameters"] = path_parameters(op.path)
             if op.query is not None:
+                query = op.query.model_json_schema()
                 entry["parameters"] += [
                     {
                         "name": name,
                         "in": "query",
-                        "required": False,
+                        "required": name in query.get("required", ()),
                         "schema": prop,
                         "description": prop.get("description", ""),
                     }
-                    for name, prop in op.query.model_json_schema()["properties"].items()
+                    for name, prop in query["properties"].items()
                 ]
             ok: dict[str, Any] = {"description": "OK"}
             if op.response is not None:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from centre.queue import LONGEST_WAIT_S
+from issuance.authenticity.tokens import MAX_TOKEN_CHARS, TOKEN_PATTERN
 
 
 class Strict(BaseModel):
@@ -207,6 +208,37 @@ class PollQuery(BaseModel):
         description="Seconds the centre may hold the answer until the request changes state "
         "(a long poll); 0 answers at once",
     )
+
+
+class TokenQuery(BaseModel):
+    t: str = Field(
+        description="The token from the document's QR code (payload.signature, base64url)",
+        pattern=TOKEN_PATTERN,
+        max_length=MAX_TOKEN_CHARS,
+    )
+
+
+class CertificateOut(BaseModel):
+    kind: str
+    ja: str
+    en: str
+
+
+class MunicipalityOut(BaseModel):
+    code: str | None
+    name: str | None
+
+
+class VerificationOut(BaseModel):
+    """What anyone checking a document learns: nothing personal."""
+
+    genuine: bool
+    status: str = Field(description="issued, pending, void, unknown, forged or altered")
+    electronic_signature: str | None = Field(None, description="valid, invalid or absent")
+    certificate: CertificateOut | None = None
+    municipality: MunicipalityOut | None = None
+    issued_on: date | None = None
+    pages: int | None = None
 
 
 class ConfirmBody(Strict):

@@ -13,7 +13,9 @@ from issuance.authenticity.pdf_input import MAX_PDF_BYTES, PdfUnreadableError
 from issuance.authenticity.register import Verification, token_in_pdf, verify_pdf, verify_token
 from issuance.authenticity.tokens import check_shape
 from issuance.model import KIND_LABELS, CertificateKind
+from kiosk_api import schemas
 from kiosk_api.errors import ApiError
+from kiosk_api.kiosk_common import spec
 from kiosk_api.limits import read_body
 from municipalities.model import Municipality
 
@@ -59,15 +61,32 @@ def page() -> str:
     return render_template("verify.html", result=_check(token) if token else None)
 
 
+@spec.route(
+    "GET",
+    "/api/verify",
+    "Check a document's QR code token (public: no credential, nothing personal)",
+    query=schemas.TokenQuery,
+    response=schemas.VerificationOut,
+    errors=("TOKEN_MALFORMED", "RATE_LIMITED"),
+    public=True,
+)
 @bp.get("/api/verify")
 def api() -> Response:
     _limit()
     token = request.args.get("t", "")
-    if token:
-        check_shape(token)  # not even shaped like a token: 400, before any work
+    check_shape(token)  # missing, or not even shaped like a token: 400, before any work
     return jsonify(_check(token))
 
 
+@spec.route(
+    "POST",
+    "/api/verify/pdf",
+    "Check an electronic copy (the PDF as the body, at most 5 MiB)",
+    response=schemas.VerificationOut,
+    errors=("INVALID_REQUEST", "PDF_UNREADABLE", "BODY_TOO_LARGE", "RATE_LIMITED"),
+    body_type="application/pdf",
+    public=True,
+)
 @bp.post("/api/verify/pdf")
 def api_pdf() -> Response:
     """An electronic copy: genuine if the file is byte for byte the one issued, or that file

@@ -21,7 +21,8 @@ from issuance.errors import KofuError
 TOKEN_VERSION = 1
 # A genuine token is about 300 characters (it fits a QR code); anything longer is not one.
 MAX_TOKEN_CHARS = 512
-_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,400}\.[A-Za-z0-9_-]{86}")
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,400}\.[A-Za-z0-9_-]{86}$"  # payload.signature, base64url
+_TOKEN_SHAPE = re.compile(TOKEN_PATTERN)
 _KID_IN_PAYLOAD = re.compile(rb'"kid"\s{0,4}:\s{0,4}"([A-Za-z0-9]{1,20})"')
 
 
