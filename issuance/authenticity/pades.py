@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from issuance.authenticity.pdf_input import pyhanko_reader
+from issuance.authenticity.pdf_input import MAX_REVISIONS, pyhanko_reader
 
 CA_CERT = "ca.pem"
 SIGNER_CERT = "signer.pem"
@@ -26,7 +26,6 @@ PADES_SUBFILTER = "/ETSI.CAdES.detached"
 # The centre signs a copy once, perhaps again on re-delivery; a file with more signatures
 # than this is not one of ours, and each would cost a full validation to say so.
 MAX_SIGNATURES = 8
-MAX_REVISIONS = 32  # each may be hashed whole when a copy is matched to the issued file
 
 
 @dataclass(frozen=True)

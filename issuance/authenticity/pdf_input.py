@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import re
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,6 +19,13 @@ MAX_DECODED_STREAM = 16 * MiB
 MAX_DECODED_DOCUMENT = 32 * MiB
 MAX_ELEMENTS = 10_000  # in one array or dictionary
 MAX_XREF_ENTRIES = 100_000
+# Each revision a reader follows (/Prev) and each object it resolves costs time; a real
+# certificate has one or two revisions and resolves a few hundred objects in milliseconds.
+MAX_REVISIONS = 32
+PARSE_SECONDS = 1.5  # per reader: a check reads with pypdf, then perhaps pyHanko
+# /Prev, also spelt with #xx escapes (a name may escape any character); case-insensitive,
+# so it over-counts if anything: it is a bound.
+_PREV = re.compile(rb"/(?:P|#50)(?:r|#72)(?:e|#65)(?:v|#76)", re.IGNORECASE)
 
 
 class PdfUnreadableError(KofuError):
@@ -62,15 +71,44 @@ def untrusted_pdf() -> Iterator[None]:
         raise PdfUnreadableError() from exc
 
 
-def pypdf_reader(pdf: bytes) -> Any:
-    """A pypdf reader for ``pdf``; use it (it parses lazily) inside ``untrusted_pdf()``."""
+def _check_revisions(pdf: bytes) -> None:
+    """Refuse before parsing a chain of more revisions than the readers should follow."""
+    if len(_PREV.findall(pdf)) > MAX_REVISIONS:
+        raise PdfUnreadableError()
+
+
+def _deadline(seconds: float) -> Callable[[], None]:
+    """A check that raises PdfUnreadableError once ``seconds`` have passed."""
+    end = time.monotonic() + seconds
+
+    def check() -> None:
+        if time.monotonic() > end:
+            raise PdfUnreadableError()
+
+    return check
+
+
+def pypdf_reader(pdf: bytes, seconds: float = PARSE_SECONDS) -> Any:
+    """A pypdf reader for ``pdf``; use it (it parses lazily) inside ``untrusted_pdf()``.
+
+    Every object it resolves checks the time first: past ``seconds`` the file is refused.
+    """
     from pypdf import PdfReader
 
-    return PdfReader(io.BytesIO(pdf), xref_stream_maximum_entries=MAX_XREF_ENTRIES)
+    _check_revisions(pdf)
+    check = _deadline(seconds)
+
+    class BoundedReader(PdfReader):
+        def get_object(self, *args: Any, **kwargs: Any) -> Any:
+            check()
+            return super().get_object(*args, **kwargs)
+
+    return BoundedReader(io.BytesIO(pdf), xref_stream_maximum_entries=MAX_XREF_ENTRIES)
 
 
-def pyhanko_reader(pdf: bytes) -> Any:
-    """A pyHanko reader for ``pdf`` that decodes at most what a certificate could need."""
+def pyhanko_reader(pdf: bytes, seconds: float = PARSE_SECONDS) -> Any:
+    """A pyHanko reader for ``pdf`` that decodes at most what a certificate could need,
+    and refuses (PdfUnreadableError) to resolve objects past ``seconds``."""
     from pyhanko.pdf_utils.decode_limits import (
         DecodeLimits,
         DocumentDecodeBudget,
@@ -82,4 +120,12 @@ def pyhanko_reader(pdf: bytes) -> Any:
         per_stream=StreamDecodeLimits(max_output_size=MAX_DECODED_STREAM),
         document_budget=DocumentDecodeBudget(base_allowance=MAX_DECODED_DOCUMENT, max_ratio=10),
     )
-    return PdfFileReader(io.BytesIO(pdf), decode_limits=limits)
+    _check_revisions(pdf)
+    check = _deadline(seconds)
+
+    class BoundedReader(PdfFileReader):  # type: ignore[misc]
+        def get_object(self, *args: Any, **kwargs: Any) -> Any:
+            check()
+            return super().get_object(*args, **kwargs)
+
+    return BoundedReader(io.BytesIO(pdf), decode_limits=limits)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_verification import printed, scanned_token
-from tests.support.hostile import crafted, hostile_tokens, mutants, objstm_bomb
+from tests.support.hostile import costly, crafted, hostile_tokens, mutants, objstm_bomb
 from tests.support.kiosk import TestKiosk
 
 FIXTURES = Path("/work/shared/fixtures/hostile-pdfs")
@@ -58,6 +58,12 @@ def test_a_stream_decoding_past_what_a_certificate_needs_is_refused(  # type: ig
 def test_crafted_pdfs_get_a_clean_answer(kiosk: TestKiosk, client_app) -> None:  # type: ignore[no-untyped-def]
     for name, pdf in crafted():
         assert_clean(post_pdf(kiosk, pdf), name)
+
+
+def test_pdfs_that_would_cost_seconds_are_cut_short(kiosk: TestKiosk, client_app) -> None:  # type: ignore[no-untyped-def]
+    for name, pdf in costly():
+        assert len(pdf) < 5 * 1024 * 1024, name
+        assert_clean(post_pdf(kiosk, pdf), name)  # post_pdf asserts the time
 
 
 def test_mutated_certificates_get_a_clean_answer(kiosk: TestKiosk, client_app, cards: Path) -> None:  # type: ignore[no-untyped-def]

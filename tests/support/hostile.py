@@ -20,16 +20,17 @@ def build(
     objects: dict[int, bytes], trailer_extra: bytes = b"", startxref: bytes | None = None
 ) -> bytes:
     """A classic-xref PDF of ``objects`` (number → body), /Info 3 0 R unless overridden."""
-    out = HEADER
+    parts, length = [HEADER], len(HEADER)
     offsets: dict[int, int] = {}
     for number, body in sorted(objects.items()):
-        offsets[number] = len(out)
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+        offsets[number] = length
+        parts.append(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+        length += len(parts[-1])
+    out = b"".join(parts)
     xref_at = len(out)
     size = max(objects) + 1
     out += b"xref\n0 %d\n0000000000 65535 f \n" % size
-    for number in range(1, size):
-        out += b"%010d 00000 n \n" % offsets.get(number, 0)
+    out += b"".join(b"%010d 00000 n \n" % offsets.get(number, 0) for number in range(1, size))
     trailer = b"/Size %d /Root 1 0 R /Info 3 0 R " % size + trailer_extra
     out += b"trailer\n<< " + trailer.replace(b"{xref}", b"%d" % xref_at) + b" >>\n"
     out += b"startxref\n" + (startxref or b"%d" % xref_at) + b"\n%%EOF\n"
@@ -122,6 +123,28 @@ def crafted() -> Iterator[tuple[str, bytes]]:
     yield "objstm_bomb", _objstm_info(b"/Filter /FlateDecode", _bomb(120))
     yield "objstm_bomb_40mb", objstm_bomb(40)
     yield "objstm_count_huge", _objstm_info(b"", b"3 0 << >>").replace(b"/N 1", b"/N 999999999")
+
+
+def costly() -> Iterator[tuple[str, bytes]]:
+    """Files within the size limit that cost a reader seconds: many revisions, many fields."""
+    first = build({1: CATALOG, 2: PAGES, 3: b"<< /Keywords (x) >>"})
+    parts, size = [first], len(first)
+    previous = int(first[first.rindex(b"startxref\n") + 10 :].split(b"\n")[0])
+    while size < 4_000_000:  # each revision an empty xref section, /Prev to the last
+        part = b"xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 4 /Root 1 0 R /Info 3 0 R"
+        part += b" /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (previous, size)
+        parts.append(part)
+        previous, size = size, size + len(part)
+    pdf = b"".join(parts)
+    yield "revisions_40k", pdf
+    fields = range(4, 36_000)
+    signature = b"<< /FT /Sig /V << /Type /Sig /Contents <00> /ByteRange [0 1 2 3] >> >>"
+    catalog = b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields ["
+    catalog += b" ".join(b"%d 0 R" % i for i in fields) + b"] >> >>"
+    yield (
+        "fields_36k",
+        build({1: catalog, 2: PAGES, 3: b"<< >>", **dict.fromkeys(fields, signature)}),
+    )
 
 
 def mutants(pdf: bytes, count: int, seed: int = 13) -> Iterator[tuple[str, bytes]]:
