@@ -12,6 +12,7 @@ from kiosk_api import extension
 from kiosk_api.errors import register_error_handlers
 from kiosk_api.kiosk_views import bp as kiosk_bp
 from kiosk_api.kiosk_views import spec
+from kiosk_api.limits import register_limits
 from kiosk_api.ratelimit import RateLimiter
 from kiosk_api.verify_views import bp as verify_bp
 
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     extension.init_app(app, platform)
     register_error_handlers(app)
+    register_limits(app)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(verify_bp)
     app.extensions["kofu_verify_limiter"] = RateLimiter(

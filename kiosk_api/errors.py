@@ -31,10 +31,14 @@ STATUS_BY_CODE: dict[str, int] = {
     "MALFORMED_JSON": 400,
     "UNSUPPORTED_MEDIA_TYPE": 415,
     "BODY_TOO_LARGE": 413,
+    "URI_TOO_LONG": 414,
+    "HEADERS_TOO_LARGE": 431,
     "NOT_FOUND": 404,
     "METHOD_NOT_ALLOWED": 405,
     "INVALID_CODE": 400,
     "RATE_LIMITED": 429,
+    "TOKEN_MALFORMED": 400,
+    "PDF_UNREADABLE": 422,
 }
 
 
@@ -73,6 +77,12 @@ HTTP_CODES = {
     404: ("NOT_FOUND", "見つかりません。", "Not found."),
     405: ("METHOD_NOT_ALLOWED", "この操作はできません。", "Method not allowed."),
     413: ("BODY_TOO_LARGE", "送信された内容が大きすぎます。", "The request body is too large."),
+    414: ("URI_TOO_LONG", "アドレスが長すぎます。", "The request URI is too long."),
+    431: (
+        "HEADERS_TOO_LARGE",
+        "リクエストのヘッダーが大きすぎます。",
+        "The request headers are too large.",
+    ),
     415: (
         "UNSUPPORTED_MEDIA_TYPE",
         "JSONで送信してください。",
@@ -98,6 +108,9 @@ def register_error_handlers(app: Flask) -> None:
             error.code or 500, ("HTTP_ERROR", "エラーが発生しました。", str(error.name))
         )
         response, _ = error_response(ApiError(code, ja, en))
+        for name, value in error.get_headers():  # Allow on a 405, Retry-After, ...
+            if name.lower() != "content-type":
+                response.headers[name] = value
         return response, error.code or 500
 
     @app.errorhandler(Exception)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
@@ -14,10 +15,15 @@ from issuance.refusals import REFUSALS
 from issuance.sessions.credentials import authenticate_kiosk
 from kiosk_api import schemas
 from kiosk_api.errors import ApiError
-from kiosk_api.openapi import ApiSpec
+from kiosk_api.openapi import PATH_ID_PATTERN, ApiSpec
 
 bp = Blueprint("kiosk_v1", __name__, url_prefix="/v1")
 spec = ApiSpec("kofu kiosk protocol", "1.0.0")
+_PATH_ID = re.compile(PATH_ID_PATTERN)
+_NOT_FOUND = {
+    "session_id": ("SESSION_NOT_FOUND", "手続きが見つかりません。", "Session not found."),
+    "request_id": ("REQUEST_NOT_FOUND", "証明書の手続きが見つかりません。", "Request not found."),
+}
 SESSION = "/v1/sessions/{session_id}"
 REQUEST = SESSION + "/requests/{request_id}"
 # What every call after sign-in may be refused with (issuance.sessions.checks): the kiosk, the
@@ -57,9 +63,17 @@ def kiosk_of(platform: Platform, uow: UnitOfWork) -> str:
     """The calling kiosk, checked in the view's own transaction (one round of queries less)."""
     header = request.headers.get("Authorization", "")
     token = header[7:] if header.startswith("Bearer ") else None
-    return authenticate_kiosk(
+    kiosk_id = authenticate_kiosk(
         uow, platform.kiosks, platform.settings.kiosk_key_pepper, token, platform.now()
     )
+    _check_path_ids()  # after the credential: a stranger learns nothing from the answer
+    return kiosk_id
+
+
+def _check_path_ids() -> None:
+    for name, value in (request.view_args or {}).items():
+        if name in _NOT_FOUND and not _PATH_ID.fullmatch(str(value)):
+            raise ApiError(*_NOT_FOUND[name])
 
 
 def as_json(model: object, status: int = 200) -> tuple[Response, int]:

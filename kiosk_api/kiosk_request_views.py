@@ -62,9 +62,9 @@ PENDING_STATES = frozenset({"accepted", "rendering"})
 @bp.post("/sessions/<session_id>/requests")
 def submit(session_id: str) -> tuple[Response, int]:
     platform = current_platform()
-    deadline = time.monotonic() + parse_query(schemas.PollQuery).wait
     with platform.uow() as uow:
         kiosk_id = kiosk_of(platform, uow)
+        deadline = time.monotonic() + parse_query(schemas.PollQuery).wait
         body = parse_body(schemas.RequestBody)
         new = services.NewRequest(
             CertificateKind(body.certificate),
@@ -135,9 +135,9 @@ def use_registration(session_id: str) -> tuple[Response, int]:
 @bp.get("/sessions/<session_id>/requests/<request_id>")
 def poll(session_id: str, request_id: str) -> tuple[Response, int]:
     platform = current_platform()
-    deadline = time.monotonic() + parse_query(schemas.PollQuery).wait
     with platform.uow() as uow:
         kiosk_id = kiosk_of(platform, uow)
+        deadline = time.monotonic() + parse_query(schemas.PollQuery).wait
         req = services.poll_request(
             uow, platform.trust, kiosk_id, session_id, request_id, platform.now()
         )

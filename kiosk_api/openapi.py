@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -10,7 +11,25 @@ from flask import request
 from pydantic import BaseModel, ValidationError
 
 from kiosk_api.errors import ApiError, invalid_request
+from kiosk_api.limits import read_body
 from kiosk_api.schemas import ErrorOut
+
+# Session and request ids are 32 hex digits; anything outside this names nothing, and must
+# not reach the database (PostgreSQL refuses a NUL byte with an error, not an empty result).
+PATH_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+def path_parameters(path: str) -> list[dict[str, Any]]:
+    """Every ``{name}`` of a path, declared: clients and fuzzers know what an id looks like."""
+    return [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": PATH_ID_PATTERN, "maxLength": 64},
+        }
+        for name in re.findall(r"\{(\w+)\}", path)
+    ]
 
 
 @dataclass
@@ -24,6 +43,8 @@ class Operation:
     errors: tuple[str, ...]
     content_type: str = "application/json"
     query: type[BaseModel] | None = None
+    body_type: str = "application/json"  # or e.g. application/pdf: the body as bytes
+    public: bool = False  # no kiosk credential
 
 
 @dataclass
@@ -44,9 +65,23 @@ class ApiSpec:
         errors: tuple[str, ...] = (),
         content_type: str = "application/json",
         query: type[BaseModel] | None = None,
+        body_type: str = "application/json",
+        public: bool = False,
     ) -> Callable:
         self.operations.append(
-            Operation(method, path, summary, body, response, status, errors, content_type, query)
+            Operation(
+                method,
+                path,
+                summary,
+                body,
+                response,
+                status,
+                errors,
+                content_type,
+                query,
+                body_type,
+                public,
+            )
         )
         return lambda view: view
 
@@ -57,6 +92,13 @@ class ApiSpec:
         }
         for op in self.operations:
             entry: dict[str, Any] = {"summary": op.summary, "responses": {}}
+            if op.public:
+                entry["security"] = []
+            if op.body is None and op.body_type != "application/json":
+                entry["requestBody"] = {
+                    "required": True,
+                    "content": {op.body_type: {"schema": {"type": "string", "format": "binary"}}},
+                }
             if op.body is not None:
                 schemas[op.body.__name__] = op.body.model_json_schema(
                     ref_template="#/components/schemas/{model}"
@@ -69,16 +111,18 @@ class ApiSpec:
                         }
                     },
                 }
+            entry["parameters"] = path_parameters(op.path)
             if op.query is not None:
-                entry["parameters"] = [
+                query = op.query.model_json_schema()
+                entry["parameters"] += [
                     {
                         "name": name,
                         "in": "query",
-                        "required": False,
+                        "required": name in query.get("required", ()),
                         "schema": prop,
                         "description": prop.get("description", ""),
                     }
-                    for name, prop in op.query.model_json_schema()["properties"].items()
+                    for name, prop in query["properties"].items()
                 ]
             ok: dict[str, Any] = {"description": "OK"}
             if op.response is not None:
@@ -135,7 +179,7 @@ def parse_body(model: type[M]) -> M:
             "JSONで送信してください。",
             "Send the body as application/json.",
         )
-    raw = request.get_data(cache=False)
+    raw = read_body()
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:

@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from centre.queue import LONGEST_WAIT_S
+from issuance.authenticity.tokens import MAX_TOKEN_CHARS, TOKEN_PATTERN
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+def _whole_number(value: object) -> object:
+    """JSON has one number type: 9.0 is 9 (as JSON Schema's "integer" says); "9" stays refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+JsonInt = Annotated[int, BeforeValidator(_whole_number)]
+# Standard base64 with its padding: the schema says what the view will decode.
+BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+
+
 class OpenSessionBody(Strict):
     certificate: str = Field(
-        description="The card's user-authentication certificate, DER, base64", max_length=8000
+        description="The card's user-authentication certificate, DER, base64",
+        max_length=8000,
+        pattern=BASE64,
     )
 
 
@@ -28,7 +41,9 @@ class ChallengeOut(BaseModel):
 
 class AuthenticateBody(Strict):
     signature: str = Field(
-        description="The card's signature over the challenge, base64", max_length=2000
+        description="The card's signature over the challenge, base64",
+        max_length=2000,
+        pattern=BASE64,
     )
 
 
@@ -93,7 +108,7 @@ class NoOptions(Strict):
 class TaxOptions(Strict):
     """課税証明書 / 所得証明書: the tax year (年度); default the latest with data."""
 
-    tax_year: int | None = Field(default=None, ge=2000, le=2100)
+    tax_year: JsonInt | None = Field(default=None, ge=2000, le=2100)
 
 
 class KosekiOptions(Strict):
@@ -133,20 +148,28 @@ CertificateName = Literal[
 ]
 
 
+def _options_by_kind(schema: dict[str, Any]) -> None:
+    """Which options each certificate takes, as JSON Schema conditionals: a client (or a
+    fuzzer) sees the pairing the view checks, not just every shape of options at once."""
+    schema["allOf"] = [
+        {
+            "if": {"properties": {"certificate": {"const": kind}}, "required": ["certificate"]},
+            "then": {"properties": {"options": model.model_json_schema()}},
+        }
+        for kind, model in OPTIONS_BY_KIND.items()
+    ]
+
+
 class RequestBody(Strict):
+    model_config = ConfigDict(json_schema_extra=_options_by_kind)
+
     certificate: CertificateName
     options: dict[str, Any] = Field(
         default_factory=dict,
         description="Per certificate: juminhyo(_kisai) JuminhyoOptions; kazei/shotoku "
         "TaxOptions; koseki_kojin KosekiOptions; koseki_fuhyo FuhyoOptions; the others none",
-        json_schema_extra={
-            "anyOf": [
-                m.model_json_schema()
-                for m in (JuminhyoOptions, TaxOptions, KosekiOptions, FuhyoOptions, NoOptions)
-            ]
-        },
     )
-    copies: int = Field(default=1, ge=1, le=10)
+    copies: JsonInt = Field(default=1, ge=1, le=10)
     idempotency_key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
 
     @model_validator(mode="after")
@@ -185,6 +208,37 @@ class PollQuery(BaseModel):
         description="Seconds the centre may hold the answer until the request changes state "
         "(a long poll); 0 answers at once",
     )
+
+
+class TokenQuery(BaseModel):
+    t: str = Field(
+        description="The token from the document's QR code (payload.signature, base64url)",
+        pattern=TOKEN_PATTERN,
+        max_length=MAX_TOKEN_CHARS,
+    )
+
+
+class CertificateOut(BaseModel):
+    kind: str
+    ja: str
+    en: str
+
+
+class MunicipalityOut(BaseModel):
+    code: str | None
+    name: str | None
+
+
+class VerificationOut(BaseModel):
+    """What anyone checking a document learns: nothing personal."""
+
+    genuine: bool
+    status: str = Field(description="issued, pending, void, unknown, forged or altered")
+    electronic_signature: str | None = Field(None, description="valid, invalid or absent")
+    certificate: CertificateOut | None = None
+    municipality: MunicipalityOut | None = None
+    issued_on: date | None = None
+    pages: int | None = None
 
 
 class ConfirmBody(Strict):

@@ -8,14 +8,18 @@ from cryptography.hazmat.primitives import serialization
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from issuance.authenticity.pades import PadesFiles, read_revisions
+from issuance.authenticity.pdf_input import MAX_PDF_BYTES, PdfUnreadableError
 from issuance.authenticity.register import Verification, token_in_pdf, verify_pdf, verify_token
+from issuance.authenticity.tokens import check_shape
 from issuance.model import KIND_LABELS, CertificateKind
+from kiosk_api import schemas
 from kiosk_api.errors import ApiError
 from kiosk_api.extension import current_platform
+from kiosk_api.kiosk_common import spec
+from kiosk_api.limits import read_body
 from municipalities.model import Municipality
 
 bp = Blueprint("verify", __name__)
-MAX_PDF_BYTES = 5 * 1024 * 1024
 
 
 def _limit() -> None:
@@ -57,19 +61,39 @@ def page() -> str:
     return render_template("verify.html", result=_check(token) if token else None)
 
 
+@spec.route(
+    "GET",
+    "/api/verify",
+    "Check a document's QR code token (public: no credential, nothing personal)",
+    query=schemas.TokenQuery,
+    response=schemas.VerificationOut,
+    errors=("TOKEN_MALFORMED", "RATE_LIMITED"),
+    public=True,
+)
 @bp.get("/api/verify")
 def api() -> Response:
     _limit()
-    return jsonify(_check(request.args.get("t", "")))
+    token = request.args.get("t", "")
+    check_shape(token)  # missing, or not even shaped like a token: 400, before any work
+    return jsonify(_check(token))
 
 
+@spec.route(
+    "POST",
+    "/api/verify/pdf",
+    "Check an electronic copy (the PDF as the body, at most 5 MiB)",
+    response=schemas.VerificationOut,
+    errors=("INVALID_REQUEST", "PDF_UNREADABLE", "BODY_TOO_LARGE", "RATE_LIMITED"),
+    body_type="application/pdf",
+    public=True,
+)
 @bp.post("/api/verify/pdf")
 def api_pdf() -> Response:
     """An electronic copy: genuine if the file is byte for byte the one issued, or that file
     with the centre's PAdES signature appended (``electronic_signature`` says which)."""
     _limit()
     request.max_content_length = MAX_PDF_BYTES  # a long 住民票 is larger than a kiosk call
-    return jsonify(_check_pdf(request.get_data(cache=False)))
+    return jsonify(_check_pdf(read_body()))
 
 
 @bp.post("/verify")
@@ -81,7 +105,7 @@ def page_pdf() -> str:
     upload = request.files.get("pdf")
     try:
         result = _check_pdf(upload.read() if upload is not None else b"")
-    except ApiError as error:
+    except (ApiError, PdfUnreadableError) as error:
         return render_template("verify.html", result=None, upload_error=error)
     return render_template("verify.html", result=result)
 

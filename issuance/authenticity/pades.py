@@ -15,12 +15,17 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from issuance.authenticity.pdf_input import MAX_REVISIONS, pyhanko_reader
+
 CA_CERT = "ca.pem"
 SIGNER_CERT = "signer.pem"
 SIGNER_KEY = "signer-key.pem"
 _CA_KEY = "ca-key.pem"
 FIELD_NAME = "CentreSignature"
 PADES_SUBFILTER = "/ETSI.CAdES.detached"
+# The centre signs a copy once, perhaps again on re-delivery; a file with more signatures
+# than this is not one of ours, and each would cost a full validation to say so.
+MAX_SIGNATURES = 8
 
 
 @dataclass(frozen=True)
@@ -205,14 +210,14 @@ def read_revisions(pdf: bytes, ca: Path | None) -> Revisions:
     certificate that ``ca`` (the centre's document CA, which certifies nothing else) issued,
     and covers its whole revision. With no ``ca``, no signature is the centre's.
     """
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     try:
-        reader = PdfFileReader(io.BytesIO(pdf))
+        reader = pyhanko_reader(pdf)
         signatures = reader.embedded_signatures
         ends = _revision_ends(pdf, reader)
     except Exception:  # noqa: BLE001 - hostile input: what cannot be read carries no signature
         return Revisions()
+    if len(signatures) > MAX_SIGNATURES or len(ends) > MAX_REVISIONS:
+        return Revisions(ends, frozenset(), len(signatures), False)
     if ca is None or not ca.exists():
         return Revisions(ends, frozenset(), len(signatures), False)
     from pyhanko.keys import load_cert_from_pemder
@@ -233,9 +238,9 @@ def _centre_coverage(signature: Any, ca_cert: x509.Certificate, root: Any) -> st
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    if signature.sig_object.get("/SubFilter") != PADES_SUBFILTER:
-        return None
     try:
+        if signature.sig_object.get("/SubFilter") != PADES_SUBFILTER:
+            return None
         # Checked first so that a stranger's certificate (a person's name) never reaches
         # the validator, which logs the subject of every certificate it rejects.
         signer = x509.load_der_x509_certificate(signature.signer_cert.dump())

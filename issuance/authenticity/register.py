@@ -9,6 +9,12 @@ from pathlib import Path
 
 from issuance.authenticity.model import DocumentStatus, IssuedDocument
 from issuance.authenticity.pades import ElectronicSignature, read_revisions
+from issuance.authenticity.pdf_input import (
+    MAX_PDF_BYTES,
+    PdfUnreadableError,
+    pypdf_reader,
+    untrusted_pdf,
+)
 from issuance.authenticity.tokens import DocumentClaims, Keyring, TokenError
 from issuance.ports import UnitOfWork
 
@@ -102,17 +108,16 @@ TOKEN_PREFIX = "kofu-token:"
 
 
 def token_in_pdf(pdf: bytes) -> str | None:
-    """The token the renderer put in the PDF's keywords, or None."""
-    import io
+    """The token the renderer put in the PDF's keywords, or None if it has none.
 
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        keywords = PdfReader(io.BytesIO(pdf)).metadata.get("/Keywords", "")  # type: ignore[union-attr]
-    except (PdfReadError, AttributeError, ValueError):
-        return None
-    for word in str(keywords).replace(",", " ").split():
+    A file that is too large or cannot be read raises PdfUnreadableError.
+    """
+    if len(pdf) > MAX_PDF_BYTES:
+        raise PdfUnreadableError()
+    with untrusted_pdf():
+        metadata = pypdf_reader(pdf).metadata
+        keywords = str(metadata.get("/Keywords", "")) if metadata is not None else ""
+    for word in keywords.replace(",", " ").split():
         if word.startswith(TOKEN_PREFIX):
             return word[len(TOKEN_PREFIX) :]
     return None

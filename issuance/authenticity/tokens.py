@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import secrets
 import threading
 from dataclasses import dataclass
@@ -18,6 +19,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from issuance.errors import KofuError
 
 TOKEN_VERSION = 1
+# A genuine token is about 300 characters (it fits a QR code); anything longer is not one.
+MAX_TOKEN_CHARS = 512
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,400}\.[A-Za-z0-9_-]{86}$"  # payload.signature, base64url
+_TOKEN_SHAPE = re.compile(TOKEN_PATTERN)
+_KID_IN_PAYLOAD = re.compile(rb'"kid"\s{0,4}:\s{0,4}"([A-Za-z0-9]{1,20})"')
 
 
 class TokenError(KofuError):
@@ -137,25 +143,47 @@ class Keyring:
         return f"{_b64(payload)}.{_b64(self._load(kid).sign(payload))}"
 
     def verify(self, token: str) -> tuple[str, DocumentClaims]:
-        """The key id and claims of a genuine token; anything else raises TokenError."""
+        """The key id and claims of a genuine token; anything else raises TokenError.
+
+        The payload is parsed only once its signature holds: what an attacker sends is
+        never handed to the JSON parser (1,200 ``[`` used to exhaust the recursion limit).
+        """
+        check_shape(token)
+        payload_part, signature_part = token.split(".")
         try:
-            payload_part, signature_part = token.split(".")
             payload = _unb64(payload_part)
             signature = _unb64(signature_part)
-            body = json.loads(payload)
-            kid = str(body["kid"])
-        except (ValueError, KeyError, TypeError) as exc:
+        except ValueError as exc:  # binascii.Error: a length no encoder produces
             raise TokenError("TOKEN_MALFORMED") from exc
+        found = _KID_IN_PAYLOAD.search(payload)
+        if found is None:
+            raise TokenError("TOKEN_MALFORMED")
+        kid = found.group(1).decode()
         try:
             self.public_key(kid).verify(signature, payload)
         except InvalidSignature as exc:
             raise TokenError("TOKEN_SIGNATURE_INVALID") from exc
-        if body.get("v") != TOKEN_VERSION:
+        return kid, _claims(kid, payload)
+
+
+def check_shape(token: str) -> None:
+    """Refuse (TOKEN_MALFORMED) what cannot be a token: too long, or not two base64url parts."""
+    if len(token) > MAX_TOKEN_CHARS or not _TOKEN_SHAPE.fullmatch(token):
+        raise TokenError("TOKEN_MALFORMED")
+
+
+def _claims(kid: str, payload: bytes) -> DocumentClaims:
+    """The claims of a payload the centre signed (so small and flat, but checked anyway)."""
+    try:
+        body = json.loads(payload)
+        if body.get("v") != TOKEN_VERSION or body.get("kid") != kid:
             raise TokenError("TOKEN_MALFORMED")
-        return kid, DocumentClaims(
+        return DocumentClaims(
             str(body["s"]),
             str(body["k"]),
             str(body["m"]),
             date.fromisoformat(body["d"]),
             str(body["h"]),
         )
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise TokenError("TOKEN_MALFORMED") from exc

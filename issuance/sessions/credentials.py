@@ -92,7 +92,8 @@ def authenticate_kiosk(
     A revoked kiosk that still presents its secret (revoked elsewhere, e.g. by plain SQL, and
     calling again) has its sessions ended first, as ``revoke_kiosk`` would (committed).
     """
-    if not token or "." not in token:
+    # Printable ASCII only: a NUL byte in the kiosk id would make PostgreSQL raise, not miss.
+    if not token or "." not in token or not (token.isascii() and token.isprintable()):
         raise KioskAuthError()
     kiosk_id, _, secret = token.partition(".")
     kiosk = kiosks.get(uow, kiosk_id[:32])

@@ -90,6 +90,35 @@ def test_garbage_is_malformed_not_a_crash(tmp_path: Path, garbage: str) -> None:
         Keyring(tmp_path).verify(garbage)
 
 
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"[" * 1_200,  # exhausted the JSON parser's recursion: a 500 on /api/verify
+        b'{"kid":"k1","x":' + b"[" * 1_200 + b"]" * 1_200 + b"}",
+        b"{" * 300,
+        b'{"kid":"' + b"A" * 300 + b'"}',
+    ],
+)
+def test_a_hostile_payload_is_refused_before_it_is_parsed(tmp_path: Path, payload: bytes) -> None:
+    keyring = Keyring(tmp_path)
+    keyring.current_kid()
+    with pytest.raises(TokenError) as refused:
+        keyring.verify(f"{_b64url(payload)}.{_b64url(bytes(64))}")
+    assert refused.value.code in {"TOKEN_MALFORMED", "TOKEN_UNKNOWN_KEY"}
+
+
+def test_a_genuine_kid_with_a_wrong_signature_never_reaches_the_parser(tmp_path: Path) -> None:
+    keyring = Keyring(tmp_path)
+    payload = b'{"kid":"' + keyring.current_kid().encode() + b'","s":' + b"[" * 250 + b"}"
+    with pytest.raises(TokenError) as refused:
+        keyring.verify(f"{_b64url(payload)}.{_b64url(bytes(64))}")
+    assert refused.value.code == "TOKEN_SIGNATURE_INVALID"
+
+
 def test_key_ids_cannot_reach_outside_the_key_folder(tmp_path: Path) -> None:
     keyring = Keyring(tmp_path / "keys")
     token = _tamper(keyring.sign(CLAIMS), kid="../../etc/passwd")
