@@ -38,7 +38,7 @@ def centre(
     postgres_url: str, demo_template: Path, tmp_path: Path, clock: FakeClock
 ) -> Iterator[tuple[Flask, str]]:
     """On PostgreSQL, the database kofu runs on and the one stricter about bytes (NUL)."""
-    with centre_app(demo_template, tmp_path / "centre", postgres_url, clock.now) as built:
+    with centre_app(demo_template, tmp_path / "centre", postgres_url, clock) as built:
         yield built
 
 

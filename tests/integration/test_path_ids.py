@@ -33,7 +33,7 @@ def centre(
 ) -> Iterator[tuple[FlaskClient, str]]:
     """A test client and K0001's credential, on each database kofu runs on."""
     url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
-    with centre_app(demo_template, tmp_path / "centre", url, clock.now) as (app, token):
+    with centre_app(demo_template, tmp_path / "centre", url, clock) as (app, token):
         yield app.test_client(), token
 
 
