@@ -155,6 +155,11 @@ def test_cut_connections_and_a_killed_worker_leave_no_personal_data_in_any_log(
         "steady.log",
     ]
     assert "Traceback" in (tmp_path / "serve.log").read_text(), "no fault reached the server"
+    # The masking filter would hide the codes; statement parameters must not get that far.
+    with_parameters = [
+        log.name for log in logs if "[parameters:" in log.read_text(errors="replace")
+    ]
+    assert with_parameters == [], "statement parameters logged"
     leaks = _leaks(logs, personal_data(EXTRA))
     assert leaks == [], f"{len(leaks)} leaks; kiosks saw {outcomes}:\n" + "\n".join(leaks[:20])
 
