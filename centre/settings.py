@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
-from pydantic import ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     signing_key_dir: Path | None = None  # Ed25519 keys for document tokens (<kid>.pem, current)
     public_url: str = "http://127.0.0.1:8000"  # where recipients verify: printed in the QR code
     verify_rate_per_minute: int = 30
+    trusted_proxies: int = Field(default=0, ge=0)  # proxies in front whose X-Forwarded-For counts
     municipal_tls_dir: Path | None = None  # ca.pem, centre.pem, centre-key.pem (own servers)
     pades_dir: Path | None = None  # ca.pem, signer.pem, signer-key.pem: PAdES document signing
     long_poll_slots: int = 6  # per server process: polls held at once (keep below --threads)

@@ -292,3 +292,10 @@ def test_kofu_serve_on_postgresql_refuses_the_development_pepper(tmp_path: Path)
     assert result.exit_code == 1
     assert result.output.startswith("Error: KOFU_KIOSK_KEY_PEPPER is the development default")
 
+
+def test_trusted_proxies_is_a_count_of_none_or_more() -> None:
+    assert load_settings({}).trusted_proxies == 0
+    assert load_settings({"KOFU_TRUSTED_PROXIES": "2"}).trusted_proxies == 2
+    assert [p.split()[0] for p in _problems({"KOFU_TRUSTED_PROXIES": "-1"})] == [
+        "KOFU_TRUSTED_PROXIES:"
+    ]
