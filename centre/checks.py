@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from centre.database import alembic_config, make_engine
-from centre.settings import Settings
+from centre.settings import DEV_PEPPER, Settings, development_pepper_problem
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,13 @@ def _pki(settings: Settings) -> Check:
     )
 
 
+def _pepper(settings: Settings) -> Check:
+    problem = development_pepper_problem(settings)
+    dev = settings.kiosk_key_pepper == DEV_PEPPER
+    detail = "the development default: fit for a demo only" if dev else "set"
+    return Check("kiosk key pepper", problem is None, problem or detail)
+
+
 def run_checks(settings: Settings) -> list[Check]:
     return [
         _font("IPAexMincho", "fonts-ipaexfont"),
@@ -117,4 +124,5 @@ def run_checks(settings: Settings) -> list[Check]:
         _schema(settings),
         _redis(settings),
         _pki(settings),
+        _pepper(settings),
     ]

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
-from pydantic import ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     pki_dir: Path
     kiosk_key_pepper: str = DEV_PEPPER
+    demo: bool = False  # the development pepper is allowed on PostgreSQL too (bench, tests)
     document_ttl_seconds: int = 600
     challenge_ttl_seconds: int = 120
     session_ttl_seconds: int = 900
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
     signing_key_dir: Path | None = None  # Ed25519 keys for document tokens (<kid>.pem, current)
     public_url: str = "http://127.0.0.1:8000"  # where recipients verify: printed in the QR code
     verify_rate_per_minute: int = 30
+    trusted_proxies: int = Field(default=0, ge=0)  # proxies in front whose X-Forwarded-For counts
     municipal_tls_dir: Path | None = None  # ca.pem, centre.pem, centre-key.pem (own servers)
     pades_dir: Path | None = None  # ca.pem, signer.pem, signer-key.pem: PAdES document signing
     long_poll_slots: int = 6  # per server process: polls held at once (keep below --threads)
@@ -194,6 +196,23 @@ def production_problems(settings: Settings) -> list[str]:
             "documents at, not this machine's loopback"
         )
     return problems
+
+
+def development_pepper_problem(settings: Settings) -> str | None:
+    """Why ``kofu serve`` must not start with the development pepper, if it must not.
+
+    The rule: the development pepper goes with the embedded SQLite database (one machine,
+    `make run`). A centre on PostgreSQL is shared, so it needs a pepper of its own unless it
+    says it is a demo (``KOFU_DEMO=1``). Production refuses the pepper in any case.
+    """
+    if settings.kiosk_key_pepper != DEV_PEPPER or settings.demo:
+        return None
+    if settings.database_url.startswith("sqlite"):
+        return None
+    return (
+        "KOFU_KIOSK_KEY_PEPPER is the development default on a shared database: set a secret "
+        f"of at least {MIN_PEPPER_LENGTH} characters, or KOFU_DEMO=1 for a demo"
+    )
 
 
 def _is_demo_jpki(settings: Settings) -> bool:

@@ -10,6 +10,7 @@ import logging
 
 import click
 
+from centre import redaction
 from centre.settings import SettingsError, load_settings
 from cli.lazy import LazyGroup
 
@@ -54,6 +55,12 @@ def main(ctx: click.Context) -> None:
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # Their warnings about a malformed uploaded PDF (verification) may quote its bytes: a
+    # resident's document. A broken upload is answered to its sender, not logged.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    logging.getLogger("pyhanko").setLevel(logging.ERROR)
+    logging.captureWarnings(True)  # warnings.warn output passes the filter below too
+    redaction.install([logging.getLogger()])
     try:
         ctx.obj = load_settings()
     except SettingsError as exc:  # one line naming every wrong variable, not a traceback

@@ -18,10 +18,14 @@ from cli.context import platform, settings
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads: int) -> None:
     """Serve the centre with gunicorn (and, without Redis, its in-process render jobs)."""
+    from centre.settings import development_pepper_problem
     from kiosk_api.server import serve as run_server
 
     # Each gunicorn worker builds its own platform (create_app): none is built here.
     configured = settings(ctx)
+    problem = development_pepper_problem(configured)
+    if problem:
+        raise click.ClickException(problem)
     if workers is None:
         workers = 1 if configured.database_url.startswith("sqlite") else 2
     run_server(configured, host, port, workers, threads)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from centre import metrics
 from centre.bootstrap import Platform, bootstrap
@@ -24,6 +25,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         platform = bootstrap(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    if settings.trusted_proxies:
+        # Only the last N X-Forwarded-For entries, the ones our own proxies appended, are
+        # believed: a client can write anything into the header's start.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     extension.init_app(app, platform)

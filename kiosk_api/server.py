@@ -6,7 +6,9 @@ import os
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
+from centre import redaction
 from centre.settings import Settings
 
 
@@ -24,6 +26,14 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         from kiosk_api.app import create_app
 
         return create_app(self._settings)
+
+
+class _MaskingLogger(Logger):  # type: ignore[misc]
+    """gunicorn's own loggers do not propagate to the root: give their handlers the backstop."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        redaction.install([self.error_log, self.access_log])
 
 
 def _post_worker_init(worker: Any) -> None:
@@ -55,7 +65,8 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int) 
         # An idle kiosk connection is closed after this; 2 s (gunicorn's default) is about
         # how long a card takes to sign, so the sign-in often raced the close.
         "keepalive": 5,
-        "accesslog": None,
+        "accesslog": None,  # off: a verification URL carries a document token
+        "logger_class": _MaskingLogger,
         "post_worker_init": _post_worker_init,
         "child_exit": _child_exit,
     }

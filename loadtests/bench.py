@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -214,6 +215,8 @@ def main() -> int:
             KOFU_REDIS_URL=REDIS_URL,
             KOFU_DATA_DIR=str(run_dir / "data"),
             PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
+            # `kofu serve` on PostgreSQL refuses the development pepper; the run's own will do.
+            KOFU_KIOSK_KEY_PEPPER=secrets.token_hex(32),
         )
         env.pop("KOFU_PKI_DIR", None)
         kofu(env, "db", "upgrade", timeout=60)

@@ -13,7 +13,7 @@ config = context.config
 def run_migrations() -> None:
     url = config.get_main_option("sqlalchemy.url")
     assert url is not None
-    connectable = create_engine(url, poolclass=pool.NullPool)
+    connectable = create_engine(url, poolclass=pool.NullPool, hide_parameters=True)
     with connectable.connect() as connection:
         context.configure(
             connection=connection,

@@ -56,7 +56,9 @@ def _outdated(engine: Engine) -> list[Table]:
 
 def open_database(path: Path, municipality_code: str) -> Engine:
     """The server's own database (created if new) with its one municipality."""
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    engine = create_engine(
+        f"sqlite:///{path}", connect_args={"check_same_thread": False}, hide_parameters=True
+    )
     Base.metadata.drop_all(engine, tables=_outdated(engine))
     Base.metadata.create_all(engine, tables=TABLES)  # type: ignore[arg-type]
     with SqlAlchemyUnitOfWork(sessionmaker(engine)) as uow:

@@ -170,6 +170,44 @@ def test_verification_is_rate_limited_per_client(kiosk: TestKiosk, platform: Pla
     assert answers[-1].json["error"]["code"] == "RATE_LIMITED"
 
 
+def _verifier_calls(
+    platform: Platform, trusted_proxies: int, forwarded_for: list[str]
+) -> list[int]:
+    """Status of one verification per entry, each through the balancer at 10.0.0.1 and
+    forwarded for that entry's client; the limit is one check per client and minute."""
+    from dataclasses import replace
+
+    from kiosk_api.app import create_app
+
+    settings = platform.settings.with_overrides(
+        trusted_proxies=trusted_proxies, verify_rate_per_minute=1
+    )
+    client = create_app(platform=replace(platform, settings=settings)).test_client()
+    forged = "eA." + "A" * 86
+    return [
+        client.get(
+            "/api/verify",
+            query_string={"t": forged},
+            headers={"X-Forwarded-For": address},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},
+        ).status_code
+        for address in forwarded_for
+    ]
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(platform: Platform) -> None:
+    # Two verifiers, one balancer: keyed on the balancer, the second is limited.
+    assert _verifier_calls(platform, 0, ["203.0.113.1", "203.0.113.2"]) == [200, 429]
+
+
+def test_behind_a_trusted_proxy_each_verifier_is_limited_on_its_own_address(
+    platform: Platform,
+) -> None:
+    assert _verifier_calls(platform, 1, ["203.0.113.1", "203.0.113.2"]) == [200, 200]
+    # Only the entry our proxy appended counts: a client's own prefix changes nothing.
+    assert _verifier_calls(platform, 1, ["203.0.113.1", "198.51.100.9, 203.0.113.1"]) == [200, 429]
+
+
 def _kofu(settings_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "KOFU_DATA_DIR": str(settings_dir)}
     env.pop("KOFU_DATABASE_URL", None)

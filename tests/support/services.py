@@ -26,6 +26,8 @@ def production_env(data_dir: Path, postgres_url: str, redis_url: str) -> dict[st
         "KOFU_DATABASE_URL": postgres_url,
         "KOFU_REDIS_URL": redis_url,
         "KOFU_QUEUE_NAME": f"kofu-test-{uuid.uuid4().hex[:8]}",
+        # `kofu serve` on PostgreSQL refuses the development pepper, as a deployment would.
+        "KOFU_KIOSK_KEY_PEPPER": f"test-pepper-{uuid.uuid4().hex}",
     }
 
 

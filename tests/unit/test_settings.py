@@ -255,3 +255,47 @@ def test_the_kofu_command_reports_bad_settings_in_one_line() -> None:
 
     assert result.exit_code == 1
     assert result.output == "Error: KOFU_RENDER_THREADS must be a whole number, got 'x'\n"
+
+
+POSTGRES = "postgresql://kofu@db.example.jp/kofu"
+
+
+def test_the_development_pepper_goes_with_the_embedded_sqlite_database(tmp_path: Path) -> None:
+    from centre.settings import development_pepper_problem
+
+    assert development_pepper_problem(load_settings({"KOFU_DATA_DIR": str(tmp_path)})) is None
+
+
+def test_the_development_pepper_on_postgresql_is_a_problem_outside_a_demo(tmp_path: Path) -> None:
+    from centre.settings import development_pepper_problem
+
+    env = {"KOFU_DATA_DIR": str(tmp_path), "KOFU_DATABASE_URL": POSTGRES}
+    problem = development_pepper_problem(load_settings(env))
+
+    assert problem is not None and problem.startswith("KOFU_KIOSK_KEY_PEPPER")
+    assert development_pepper_problem(load_settings({**env, "KOFU_DEMO": "1"})) is None
+    assert (
+        development_pepper_problem(load_settings({**env, "KOFU_KIOSK_KEY_PEPPER": GOOD_PEPPER}))
+        is None
+    )
+
+
+def test_kofu_serve_on_postgresql_refuses_the_development_pepper(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    env = {"KOFU_DATA_DIR": str(tmp_path), "KOFU_DATABASE_URL": POSTGRES}
+    env |= {"KOFU_DEMO": "", "KOFU_ENV": "", "KOFU_KIOSK_KEY_PEPPER": ""}
+    result = CliRunner().invoke(main, ["serve"], env=env)
+
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: KOFU_KIOSK_KEY_PEPPER is the development default")
+
+
+def test_trusted_proxies_is_a_count_of_none_or_more() -> None:
+    assert load_settings({}).trusted_proxies == 0
+    assert load_settings({"KOFU_TRUSTED_PROXIES": "2"}).trusted_proxies == 2
+    assert [p.split()[0] for p in _problems({"KOFU_TRUSTED_PROXIES": "-1"})] == [
+        "KOFU_TRUSTED_PROXIES:"
+    ]
