@@ -9,14 +9,19 @@ BCL issuances/s against the baseline. Written to ``var/chaos/latest.json``.
 
 Environment: CHAOS_KIOSKS (20), CHAOS_SECONDS_PER_FAULT (30), CHAOS_REDIS_SECONDS (15),
 CHAOS_POSTGRES_SECONDS (10), CHAOS_WARMUP_SECONDS (20), CHAOS_BASELINE_SECONDS (30),
-CHAOS_RECOVERY_SECONDS (30), CHAOS_SETTLE_SECONDS (15), CHAOS_STUCK_SECONDS (60),
-CHAOS_FLOOD_MB (200), CHAOS_FAULTS (comma-separated names; all), CHAOS_OUT (the JSON file).
+CHAOS_RECOVERY_SECONDS (30), CHAOS_SETTLE_SECONDS (15; at least the stuck deadline less the
+recovery window), CHAOS_STUCK_SECONDS (60),
+CHAOS_FLOOD_MB (200), CHAOS_DOCUMENT_TTL_SECONDS (60: KOFU_DOCUMENT_TTL_SECONDS for the run),
+CHAOS_DRAIN_SECONDS (120: the longest wait, after each recovery window, for the render backlog
+to drain before the next fault), CHAOS_FAULTS (comma-separated names, in that order; all),
+CHAOS_OUT (the JSON file).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,6 +37,10 @@ from chaos_faults import Fault, catalogue, chosen, sleep_until
 from chaos_measure import Ledger, LogMark, Window, read_5xx, read_journal
 from chaos_report import rows_for, table
 from chaos_services import PrivatePostgres, PrivateRedis, free_port, remove_tree, start_own_server
+
+# Requests made this long before a fault count against it: a flow under way (a download, a
+# confirmation) is what the fault breaks, not the quiet window before.
+LEAD_S = 3.0
 
 
 def _env_int(name: str, default: int) -> int:
@@ -53,6 +62,8 @@ class Config:
     settle_s: int
     stuck_s: int
     flood_mb: int
+    document_ttl_s: int
+    drain_s: int
     faults: str
     out: Path
 
@@ -69,6 +80,8 @@ class Config:
             settle_s=_env_int("CHAOS_SETTLE_SECONDS", 15),
             stuck_s=_env_int("CHAOS_STUCK_SECONDS", 60),
             flood_mb=_env_int("CHAOS_FLOOD_MB", 200),
+            document_ttl_s=_env_int("CHAOS_DOCUMENT_TTL_SECONDS", 60),
+            drain_s=_env_int("CHAOS_DRAIN_SECONDS", 120),
             faults=os.environ.get("CHAOS_FAULTS", ""),
             out=Path(os.environ.get("CHAOS_OUT") or ROOT / "var" / "chaos" / "latest.json"),
         )
@@ -105,7 +118,8 @@ class Rig:
             KOFU_DATABASE_URL=self.postgres.url,
             KOFU_REDIS_URL=self.redis.url,
             KOFU_DATA_DIR=str(self.root / "data"),
-            KOFU_DOCUMENT_TTL_SECONDS="60",  # an abandoned document expires within the run
+            # an abandoned document expires within the run
+            KOFU_DOCUMENT_TTL_SECONDS=str(self.config.document_ttl_s),
             PROMETHEUS_MULTIPROC_DIR=str(self.root / "prometheus"),
             CHAOS_JOURNAL=str(self.root / "journal.txt"),
             CHAOS_5XX=str(self.root / "5xx.txt"),
@@ -166,14 +180,26 @@ class Rig:
         return start(self.stack, "locust", argv, self.env, self.logs)
 
 
+def drain(ledger: Ledger, kiosks: int, bound: int) -> float | None:
+    """Wait (at most ``bound`` s) until no more renders wait than kiosks ask for at once;
+    returns the seconds it took, None if it did not drain."""
+    began = time.monotonic()
+    while ledger.backlog() > kiosks:
+        if time.monotonic() - began > bound:
+            log(f"the render backlog did not drain in {bound} s; going on")
+            return None
+        time.sleep(1.0)
+    return round(time.monotonic() - began, 1)
+
+
 def campaign(rig: Rig, faults: list[Fault]) -> tuple[Window, list[tuple[Fault, Window]], float]:
     """Runs the load and the faults; returns the baseline, each fault's window, the end."""
     c = rig.config
-    plan = sum(f.seconds + c.recovery_s for f in faults)
+    plan = sum(f.seconds + c.recovery_s + c.drain_s for f in faults)
     locust = rig.locust(c.warmup_s + c.baseline_s + plan + 30 * len(faults) + 60)  # a bound
     began = time.time()
     baseline = Window("baseline", began + c.warmup_s, began + c.warmup_s + c.baseline_s, 0)
-    baseline.until = baseline.end
+    baseline.until, baseline.injected = baseline.end, baseline.start
     sleep_until(baseline.end)
     log("baseline window done")
     windows: list[tuple[Fault, Window]] = []
@@ -181,6 +207,8 @@ def campaign(rig: Rig, faults: list[Fault]) -> tuple[Window, list[tuple[Fault, W
     for fault in faults:
         offset = serve_log.offset()
         window = Window(fault.name, time.time(), 0, 0)
+        time.sleep(LEAD_S)
+        window.injected = time.time()
         log(f"fault {fault.name}: injected for {fault.seconds:g} s")
         fault.inject(rig)
         time.sleep(fault.seconds)  # from when the fault is in place (a shutdown takes a while)
@@ -188,22 +216,30 @@ def campaign(rig: Rig, faults: list[Fault]) -> tuple[Window, list[tuple[Fault, W
         window.end = time.time()
         log(f"fault {fault.name}: cleared")
         sleep_until(window.end + c.recovery_s)
-        window.until = time.time()
+        window.worker_exits = rig.revive_workers()
+        if fault is not faults[-1]:  # the next fault meets a drained queue
+            window.drain_s = drain(Ledger(rig.postgres.url), c.kiosks, c.drain_s)
+        window.until = time.time()  # the next window starts here: every request is counted once
         window.serve_log_5xx = serve_log.count(offset)
         if fault.name == "hostile_burst":
             window.burst_5xx, window.burst_unanswered = (
                 rig.burst.server_errors,
                 rig.burst.unanswered,
             )
-        window.worker_exits = rig.revive_workers()
         windows.append((fault, window))
     stop("locust", locust)  # it stops its kiosks on SIGTERM
-    log(f"load stopped; settling {c.settle_s} s")
-    time.sleep(c.settle_s)
+    # Long enough that every request made while the last fault was in place can be judged.
+    settle = max(c.settle_s, c.stuck_s - c.recovery_s)
+    log(f"load stopped; settling {settle} s")
+    time.sleep(settle)
     return baseline, windows, time.time()
 
 
 def main() -> int:
+    # A stop (SIGTERM, or SIGINT even when started in the background) unwinds the stack, so
+    # every process started is stopped by its PID and the temporary directory removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     config = Config.from_env()
     faults = chosen(
         catalogue(config.fault_s, config.redis_s, config.postgres_s, config.flood_mb),

@@ -168,13 +168,14 @@ def catalogue(seconds: float, redis_s: float, postgres_s: float, flood_mb: int) 
 
 
 def chosen(faults: list[Fault], names: str) -> list[Fault]:
-    """The faults named in ``names`` (comma-separated; empty: all), in catalogue order."""
-    wanted = {n.strip() for n in names.split(",") if n.strip()}
-    unknown = wanted - {f.name for f in faults}
+    """The faults named in ``names`` (comma-separated, in that order; empty: all)."""
+    wanted = [n.strip() for n in names.split(",") if n.strip()]
+    unknown = set(wanted) - {f.name for f in faults}
     if unknown:
         raise SystemExit(f"chaos: unknown fault(s) {sorted(unknown)}; known: "
                          f"{[f.name for f in faults]}")  # fmt: skip
-    return [f for f in faults if not wanted or f.name in wanted]
+    by_name = {f.name: f for f in faults}
+    return [by_name[name] for name in wanted] if wanted else faults
 
 
 def sleep_until(moment: float) -> None:

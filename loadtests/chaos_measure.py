@@ -6,6 +6,7 @@ import bisect
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -15,17 +16,20 @@ BCL_MUNICIPALITIES = ("131016", "112216")  # 千代田区, 草加市: the extra 
 
 @dataclass
 class Window:
-    """One fault's part of the run: injected at ``start``, cleared at ``end``, and everything
-    submitted until ``until`` (the next fault's start) counted against it."""
+    """One fault's part of the run: everything submitted from ``start`` until ``until`` (the
+    next window's start) is counted against it; the fault is in place from ``injected`` to
+    ``end``."""
 
     name: str
     start: float
     end: float
     until: float
+    injected: float = 0.0  # a few seconds after ``start``: flows begun just before count too
     serve_log_5xx: int = 0  # unhandled exceptions the server logged
     burst_5xx: int = 0  # 5xx answered to the hostile burst
     burst_unanswered: int = 0  # hostile calls that got no answer within 10 s
     worker_exits: int = 0  # workers that exited without being told (restarted after the window)
+    drain_s: float | None = 0.0  # after the recovery window, until the render backlog was gone
 
 
 def _ts(epoch: float) -> datetime:
@@ -53,7 +57,7 @@ class Ledger:
             rows = db.execute(sql + " ORDER BY confirmed_at", params).fetchall()
         return [row[0].timestamp() for row in rows if row[0] is not None]
 
-    def outcomes(self, window: Window, stuck_before: float) -> dict[str, int]:
+    def outcomes(self, window: Window, stuck_before: float) -> dict[str, Any]:
         """Requests created in the window: final, unconfirmed, stuck (non-final and older than
         ``stuck_before``), still young, and double-billed (more than one ``issue`` event)."""
         with _connect(self.url) as db:
@@ -67,6 +71,7 @@ class Ledger:
             ).fetchall()
         counts = dict.fromkeys(("requests", "terminal", "unconfirmed", "stuck", "young"), 0)
         counts["double_billed"] = 0
+        stuck_states: dict[str, int] = {}
         for state, created_at, issues in rows:
             counts["requests"] += 1
             counts["double_billed"] += int(issues > 1)
@@ -76,9 +81,10 @@ class Ledger:
                 counts["unconfirmed"] += 1
             elif created_at.timestamp() < stuck_before:
                 counts["stuck"] += 1
+                stuck_states[state] = stuck_states.get(state, 0) + 1
             else:
                 counts["young"] += 1
-        return counts
+        return {**counts, "stuck_states": stuck_states}
 
     def unknown(self, request_ids: list[str]) -> set[str]:
         """Those of ``request_ids`` the database has never heard of."""
@@ -89,6 +95,15 @@ class Ledger:
                 "SELECT id FROM issuance_certificate_request WHERE id = ANY(%s)", (request_ids,)
             ).fetchall()
         return set(request_ids) - {row[0] for row in rows}
+
+    def backlog(self) -> int:
+        """Requests waiting for a render (live kiosks' and abandoned ones alike)."""
+        with _connect(self.url) as db:
+            row = db.execute(
+                "SELECT count(*) FROM issuance_certificate_request"
+                " WHERE state IN ('accepted', 'rendering')"
+            ).fetchone()
+        return int(row[0]) if row else 0
 
     def states(self) -> dict[str, int]:
         with _connect(self.url) as db:

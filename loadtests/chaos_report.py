@@ -20,6 +20,7 @@ COLUMNS = (
     ("bcl_per_s", 9),
     ("bcl_ratio", 9),
     ("w_exits", 7),
+    ("drain_s", 7),
 )
 
 
@@ -35,11 +36,12 @@ def _row(
     inside = [rid for at, rid, _ in journal if window.start <= at < window.until]
     return {
         "fault": window.name,
-        "started": round(window.start, 1),
+        "started": round(window.injected, 1),
         "cleared": round(window.end, 1),
         "requests": counts["requests"],
         "terminal": counts["terminal"],
         "stuck": counts["stuck"],
+        "stuck_states": counts["stuck_states"],
         "unconfirmed": counts["unconfirmed"],
         "young": counts["young"],
         "lost": sum(1 for rid in inside if rid in unknown),
@@ -50,6 +52,7 @@ def _row(
         "hostile_5xx": window.burst_5xx,
         "hostile_unanswered": window.burst_unanswered,
         "worker_exits": window.worker_exits,
+        "drain_s": window.drain_s,
     }
 
 
@@ -69,16 +72,16 @@ def rows_for(
     bcl_base = rate(bcl, baseline.start, baseline.end)
     unknown = ledger.unknown([rid for _, rid, _ in journal])
     first = _row(ledger, baseline, journal, unknown, fivexx, stuck_before)
-    first.update(recovery_s=None, bcl_per_s=round(bcl_base, 2), bcl_ratio=None)
+    first.update(recovery_s=None, bcl_per_s=round(bcl_base, 2), bcl_ratio=None, drain_s=None)
     rows = [first]
     for fault, window in windows:
         row = _row(ledger, window, journal, unknown, fivexx, stuck_before)
         recovery = recovery_seconds(printed, window.end, base_rate, window.until - window.end)
         row["recovery_s"] = recovery
-        row["issuances_per_s_during"] = round(rate(printed, window.start, window.end), 2)
+        row["issuances_per_s_during"] = round(rate(printed, window.injected, window.end), 2)
         row["bcl_per_s"] = row["bcl_ratio"] = None
         if fault.own_server:
-            during = rate(bcl, window.start, window.end)
+            during = rate(bcl, window.injected, window.end)
             row["bcl_per_s"] = round(during, 2)
             row["bcl_ratio"] = round(during / bcl_base, 2) if bcl_base else None
         rows.append(row)
@@ -99,7 +102,9 @@ def _cell(row: dict[str, Any], column: str) -> str:
     )
     value = row.get(key)
     if value is None:
-        return "-" if column != "recovery_s" or row["fault"] == "baseline" else "never"
+        if row["fault"] == "baseline" or column not in ("recovery_s", "drain_s"):
+            return "-"
+        return "never" if column == "recovery_s" else "no"
     return str(value)
 
 
@@ -111,7 +116,8 @@ def table(rows: list[dict[str, Any]], summary: dict[str, Any]) -> str:
         f"acknowledged, {summary['lost_total']} lost",
         "5xx = seen by kiosks / unhandled in the server log / answered to the hostile burst;"
         " stuck = non-final (not unconfirmed) past the deadline;"
-        " w_exits = workers that exited by themselves (restarted after the window)",
+        " w_exits = workers that exited by themselves (restarted after the window);"
+        " drain_s = wait after the recovery window for the render backlog to drain",
         head,
         "-" * len(head),
     ]
