@@ -78,3 +78,8 @@ lint: setup
 # The synthetic nation (LEDGER_BENCH_EVENTS, default 32M) on PostgreSQL: load rate, report time.
 bench-ledger: setup
 	$(BIN)/python loadtests/ledger_bench.py
+
+.PHONY: chaos
+# Fault campaign (issue 13) on private PostgreSQL and Redis: one table row per fault.
+chaos: setup
+	$(BIN)/python loadtests/chaos.py
