@@ -5,11 +5,14 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
+from redis import RedisError
 from rq import Queue, SimpleWorker
 from rq.job import Job
+from rq.worker.base import StopRequested
 
 from centre.background import Sweeper
 from centre.bootstrap import ThreadLocalRenderer, bootstrap
@@ -67,16 +70,21 @@ def run_worker(settings: Settings, burst: bool = False) -> None:
         gc.collect()
         gc.freeze()
         queue = platform.queue.queue
-        worker = RenderWorker([queue], platform.job_deps, connection=queue.connection)
+
+        def new_worker() -> RenderWorker:
+            return RenderWorker([queue], platform.job_deps, connection=queue.connection)
+
         if burst:
-            worker.work(burst=True, with_scheduler=False)
+            new_worker().work(burst=True, with_scheduler=False)
             return
-        _work_with_housekeeping(worker, queue, Sweeper(platform))
+        _work_with_housekeeping(new_worker, queue, Sweeper(platform))
     finally:
         platform.close()
 
 
-def _work_with_housekeeping(worker: RenderWorker, queue: Queue, sweeper: Sweeper) -> None:
+def _work_with_housekeeping(
+    new_worker: Callable[[], RenderWorker], queue: Queue, sweeper: Sweeper
+) -> None:
     sweeper.start()
     stop = threading.Event()
     retries = threading.Thread(
@@ -84,11 +92,56 @@ def _work_with_housekeeping(worker: RenderWorker, queue: Queue, sweeper: Sweeper
     )
     retries.start()
     try:
-        worker.work(with_scheduler=False)
+        work_supervised(new_worker)
     finally:
         stop.set()
         sweeper.stop()
         retries.join(timeout=5)
+
+
+def work_supervised(
+    new_worker: Callable[[], RenderWorker], backoff: float = 1.0, longest: float = 30.0
+) -> None:
+    """Run rq workers one after another until one is asked to stop (SIGTERM, SIGINT).
+
+    rq's ``work()`` returns (or raises, from its teardown) when Redis fails anywhere but in its
+    wait for a job: recording a result, a heartbeat, registering. That must not end the
+    process: wait (1 s, doubling to ``longest``) until Redis answers, declare the old worker
+    dead, and start a new one. What the job did is in PostgreSQL either way (a result rq
+    could not record is not needed); the sweeper requeues a request that is still not done.
+    """
+    worker: RenderWorker | None = None
+    delay = backoff
+    try:
+        while True:
+            if worker is not None and not _bury(worker):
+                time.sleep(delay)
+                delay = min(delay * 2, longest)
+                continue
+            worker, started = new_worker(), time.monotonic()
+            try:
+                worker.work(with_scheduler=False)
+            except RedisError as exc:
+                log.warning("worker %s lost Redis: %s", worker.name, exc)
+            if worker._stop_requested or worker._shutdown_requested_date is not None:
+                return  # asked to stop (rq sets these in its signal handler)
+            if time.monotonic() - started > 60:
+                delay = backoff  # it ran a while: this is a new outage
+            log.warning("worker %s stopped; starting another in %.0f s", worker.name, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, longest)
+    except StopRequested:  # a signal while waiting between workers
+        return
+
+
+def _bury(worker: RenderWorker) -> bool:
+    """Declare ``worker`` dead in Redis (not left listed for minutes); False if Redis is still
+    away."""
+    try:
+        worker.register_death()
+    except RedisError:
+        return False
+    return True
 
 
 def _requeue_due_retries(queue: Queue, stop: threading.Event) -> None:
