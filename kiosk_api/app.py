@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.register_blueprint(verify_bp)
     app.extensions["kofu_verify_limiter"] = RateLimiter(
         settings.verify_rate_per_minute,
-        platform.queue.connection if isinstance(platform.queue, RqQueue) else None,
+        platform.queue.quick_connection if isinstance(platform.queue, RqQueue) else None,
     )
 
     @app.after_request
