@@ -17,6 +17,7 @@ from rq.worker.base import StopRequested
 from centre.background import Sweeper
 from centre.bootstrap import ThreadLocalRenderer, bootstrap
 from centre.jobs import RenderDeps
+from centre.outage import OutageLog
 from centre.queue import RqQueue
 from centre.settings import Settings
 
@@ -141,7 +142,17 @@ def _bury(worker: RenderWorker) -> bool:
         worker.register_death()
     except RedisError:
         return False
+    # Its teardown failed before unsubscribing: stop its pub/sub thread, which would retry
+    # for ever. Not on this thread: redis-py joins it, up to its 60 s read.
+    threading.Thread(target=_unsubscribe, args=(worker,), daemon=True).start()
     return True
+
+
+def _unsubscribe(worker: RenderWorker) -> None:
+    try:
+        worker.unsubscribe()
+    except RedisError:
+        pass  # a daemon thread: it ends with the process
 
 
 def _requeue_due_retries(queue: Queue, stop: threading.Event) -> None:
@@ -156,12 +167,20 @@ def _requeue_due_retries(queue: Queue, stop: threading.Event) -> None:
     from rq.scheduler import RQScheduler
 
     scheduler = RQScheduler([queue], connection=queue.connection, interval=1)
+    outage = OutageLog("Redis (moving due retries)", log)
     try:
         while not stop.wait(1.0):
             try:
                 if scheduler.acquire_locks():
                     scheduler.enqueue_scheduled_jobs()
-            except Exception:  # noqa: BLE001 - Redis away for a moment: try next second
+            except RedisError as exc:  # away for a moment: try next second, say so once
+                outage.failed(exc)
+            except Exception:  # noqa: BLE001 - anything else: logged, tried next second
                 log.exception("moving due retries failed")
+            else:
+                outage.succeeded()
     finally:
-        scheduler.release_locks()
+        try:
+            scheduler.release_locks()
+        except RedisError:
+            pass  # they lapse by themselves

@@ -28,11 +28,12 @@ from kiosk_api.app import create_app
 from tests.conftest import FakeClock, prepare
 from tests.support.kiosk import TestKiosk
 from tests.support.private_services import PrivateRedis, bounded, private_redis
-from tests.support.services import copy_cards, production_env
+from tests.support.services import copy_cards, production_env, wait_for_workers, worker_process
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 KIOSKS = 3
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -48,14 +49,21 @@ def redis() -> Iterator[PrivateRedis]:
 
 
 @pytest.fixture
-def platform(
-    demo_template: Path, tmp_path: Path, postgres_url: str, redis: PrivateRedis, clock: FakeClock
-) -> Iterator[Platform]:
+def env(
+    demo_template: Path, tmp_path: Path, postgres_url: str, redis: PrivateRedis
+) -> dict[str, str]:
     data_dir = tmp_path / "data"
     copy_cards(demo_template, data_dir)
-    settings = load_settings(
-        {**production_env(data_dir, postgres_url, redis.url), "KOFU_VERIFY_RATE_PER_MINUTE": "5"}
-    )
+    return {
+        **production_env(data_dir, postgres_url, redis.url),
+        "KOFU_VERIFY_RATE_PER_MINUTE": "5",
+        "PYTHONPATH": str(ROOT),  # a `kofu worker` may run tests.support.jobs
+    }
+
+
+@pytest.fixture
+def platform(env: dict[str, str], clock: FakeClock) -> Iterator[Platform]:
+    settings = load_settings(env)
     prepare(settings, KIOSKS)
     built = bootstrap(settings, clock=clock)
     yield built
@@ -100,6 +108,9 @@ class ThreadWorker(RenderWorker):
     def _install_signal_handlers(self) -> None:
         pass
 
+    def subscribe(self) -> None:
+        pass  # no rq commands here; and redis-py joins a pub/sub thread up to 60 s on teardown
+
     def work(self, *args: Any, **kwargs: Any) -> bool:
         return super().work(*args, max_idle_time=1, **kwargs)
 
@@ -128,6 +139,12 @@ def supervised(platform: Platform) -> Iterator[tuple[threading.Thread, list[str]
     yield thread, crashes
     stop.set()
     thread.join(timeout=15)
+    if thread.is_alive():
+        import sys
+        import traceback
+
+        stack = "".join(traceback.format_stack(sys._current_frames()[thread.ident]))  # type: ignore[index]
+        raise AssertionError(f"the supervised worker did not stop:\n{stack}")
 
 
 def fee_events(platform: Platform, request_id: str) -> int:
@@ -166,6 +183,27 @@ def test_a_worker_busy_while_redis_stops_keeps_running_and_works_after_it_return
         assert confirmed.status_code == 200, confirmed.json
         assert fee_events(platform, request_id) == 1
     assert renderer.renders == 2
+
+
+def test_a_kofu_worker_busy_while_redis_stops_lives_on_and_renders_after_it_returns(
+    platform: Platform, redis: PrivateRedis, env: dict[str, str], tmp_path: Path
+) -> None:
+    """The observed case, as deployed: the process, not only its loop."""
+    queue = platform.queue.queue  # type: ignore[attr-defined]
+    with worker_process(env, tmp_path / "worker.log") as worker:
+        wait_for_workers(queue, 1)
+        busy = queue.enqueue("tests.support.jobs.pause", 3)
+        deadline = time.monotonic() + 30
+        while busy.get_status() != "started" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        redis.stop()  # mid-job: rq cannot record its result when it ends
+        time.sleep(5)
+        assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+        redis.start()
+        [kiosk] = kiosks(platform, 1)
+        request_id = kiosk.request().json["request_id"]
+        assert kiosk.wait(request_id, timeout=45)["state"] == "ready"
+        assert worker.poll() is None
 
 
 def test_the_sweeper_piles_no_duplicates_during_or_after_a_redis_outage(
