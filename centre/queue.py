@@ -160,6 +160,7 @@ class RqQueue:
         self._queue = Queue(queue_name, connection=self._redis)
         self._job_timeout = job_timeout
         self._announcing = OutageLog("Redis (announcing renders)", log)
+        self._polling = OutageLog("Redis (kiosk polls wait without wake-ups)", log)
 
     def enqueue_render(self, request_id: str) -> None:
         from rq import Retry
@@ -230,8 +231,10 @@ class RqQueue:
         try:
             self._waits.blpop([_announce_key(request_id)], timeout=min(timeout, LONGEST_WAIT_S))
         except RedisError as exc:
-            log.warning("waiting for a render to be announced failed: %s", exc)
+            self._polling.failed(exc)
             time.sleep(min(timeout, 0.5))  # not a hot loop while Redis is away
+        else:
+            self._polling.succeeded()
 
     @property
     def queue(self) -> Queue:
