@@ -255,3 +255,23 @@ def test_verification_during_a_redis_outage_limits_in_process_and_logs_once(
     assert client.get("/healthz").status_code == 503
     redis.start()
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_request_submitted_while_redis_is_away_is_kept_and_rendered_once_it_returns(
+    platform: Platform, redis: PrivateRedis, clock: FakeClock
+) -> None:
+    [kiosk] = kiosks(platform, 1)
+    redis.stop()
+    refused = kiosk.request(key="one-request")
+    assert refused.status_code == 503 and refused.headers["Retry-After"].isdigit()
+    assert refused.json["error"]["code"] == "SERVICE_UNAVAILABLE"
+    redis.start()
+    replayed = kiosk.request(key="one-request")  # the kiosk retries with the same key
+    assert replayed.status_code in (200, 202), replayed.json
+    request_id = replayed.json["request_id"]
+    clock.advance(31)
+    Sweeper(platform).sweep_once()  # stored while Redis was away: enqueued now, once
+    queue = platform.queue.queue  # type: ignore[attr-defined]
+    assert queue.count == 1
+    ThreadWorker([queue], platform.job_deps, connection=queue.connection).work(burst=True)
+    assert kiosk.wait(request_id, timeout=10)["state"] == "ready"
