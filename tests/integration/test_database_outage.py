@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +17,13 @@ from kiosk_api.app import create_app
 from tests.conftest import FakeClock, prepare
 from tests.integration.test_verification import printed, scanned_token
 from tests.support.kiosk import TestKiosk
-from tests.support.private_services import PrivatePostgres, bounded, private_postgres
-from tests.support.services import copy_cards
+from tests.support.private_services import (
+    PrivatePostgres,
+    bounded,
+    private_postgres,
+    private_redis,
+)
+from tests.support.services import copy_cards, production_env, wait_for_workers, worker_process
 
 pytestmark = [pytest.mark.slow]
 
@@ -82,3 +88,32 @@ def test_a_database_outage_answers_503_logs_once_and_recovers_without_restart(
     assert verified.status_code == 200 and verified.json["genuine"] is True
     recovered = [r.getMessage() for r in caplog.records if "available again" in r.getMessage()]
     assert len(recovered) == 1 and recovered[0].startswith("PostgreSQL available again")
+
+
+def test_a_kofu_worker_lives_through_a_database_outage_and_renders_when_it_returns(
+    demo_template: Path, tmp_path: Path, postgres: PrivatePostgres, clock: FakeClock
+) -> None:
+    with private_redis() as redis:
+        data_dir = tmp_path / "data"
+        copy_cards(demo_template, data_dir)
+        env = production_env(data_dir, postgres.url, redis.url)
+        settings = load_settings(env)
+        prepare(settings, 0)
+        platform = bootstrap(settings, clock=clock)
+        try:
+            tokens = json.loads((data_dir / "demo" / "kiosks.json").read_text())
+            kiosk = TestKiosk(create_app(platform=platform).test_client(), tokens["K0001"])
+            assert (
+                kiosk.sign_in(data_dir / "demo" / "cards" / "yamada-taro.json").status_code == 200
+            )
+            request_id = kiosk.request().json["request_id"]  # queued: no worker yet
+            postgres.stop()
+            with worker_process(env, tmp_path / "worker.log") as worker:
+                wait_for_workers(platform.queue.queue, 1)  # type: ignore[attr-defined]
+                time.sleep(4)  # it takes the job and fails it: rq retries after 1, 5, 15 s
+                assert worker.poll() is None
+                postgres.start()
+                assert kiosk.wait(request_id, timeout=40)["state"] == "ready"
+                assert worker.poll() is None
+        finally:
+            platform.close()
