@@ -115,6 +115,8 @@ def work_supervised(
     delay = backoff
     try:
         while True:
+            if worker is not None and _asked_to_stop(worker):
+                return  # a signal while waiting between workers
             if worker is not None and not _bury(worker):
                 time.sleep(delay)
                 delay = min(delay * 2, longest)
@@ -124,8 +126,8 @@ def work_supervised(
                 worker.work(with_scheduler=False)
             except RedisError as exc:
                 log.warning("worker %s lost Redis: %s", worker.name, exc)
-            if worker._stop_requested or worker._shutdown_requested_date is not None:
-                return  # asked to stop (rq sets these in its signal handler)
+            if _asked_to_stop(worker):
+                return
             if time.monotonic() - started > 60:
                 delay = backoff  # it ran a while: this is a new outage
             log.warning("worker %s stopped; starting another in %.0f s", worker.name, delay)
@@ -133,6 +135,11 @@ def work_supervised(
             delay = min(delay * 2, longest)
     except StopRequested:  # a signal while waiting between workers
         return
+
+
+def _asked_to_stop(worker: RenderWorker) -> bool:
+    """rq's signal handler marks its worker (or raises StopRequested when it is idle)."""
+    return worker._stop_requested or worker._shutdown_requested_date is not None
 
 
 def _bury(worker: RenderWorker) -> bool:

@@ -204,6 +204,8 @@ def test_a_kofu_worker_busy_while_redis_stops_lives_on_and_renders_after_it_retu
         request_id = kiosk.request().json["request_id"]
         assert kiosk.wait(request_id, timeout=45)["state"] == "ready"
         assert worker.poll() is None
+        worker.terminate()  # and it still stops when asked, cleanly
+        assert worker.wait(timeout=15) == 0
 
 
 def test_the_sweeper_piles_no_duplicates_during_or_after_a_redis_outage(
