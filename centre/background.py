@@ -16,6 +16,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from centre.bootstrap import Platform
+from centre.outage import OutageLog
 from issuance.sweeper import SweepPolicy, sweep
 
 log = logging.getLogger("kofu.sweeper")
@@ -35,6 +36,8 @@ class Sweeper:
         self._lock_connection: Connection | None = None
         self._thread: threading.Thread | None = None
         self.passes = 0  # sweep passes this sweeper ran (tests, logs)
+        self.skipped = 0  # passes skipped because the queue was away
+        self._queue_outage = OutageLog("the render queue (sweeper waits for it)", log)
 
     @property
     def active(self) -> bool:
@@ -58,7 +61,14 @@ class Sweeper:
                 self.sweep_once()
 
     def sweep_once(self) -> None:
+        """One pass, unless the queue is away: a request requeued then would be requeued
+        into nothing, and would only come closer to its render timeout."""
         platform = self._platform
+        if not platform.queue.reachable():
+            self.skipped += 1
+            self._queue_outage.failed(ConnectionError("no answer to PING"))
+            return
+        self._queue_outage.succeeded()
         try:
             with platform.uow() as uow:
                 result = sweep(uow, platform.queue, SweepPolicy(), platform.now())

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from billing.ledger import SqlLedger
 from centre import metrics
 from centre.database import make_engine
 from centre.jobs import RenderDeps, render_request
+from centre.outage import OutageLog
 from centre.queue import InProcessQueue, NoJobs, RenderQueue, RqQueue
 from centre.settings import Settings
 from issuance.authenticity.tokens import Keyring
@@ -73,6 +75,10 @@ class Platform:
     _keyring: Keyring | None = None
     # How many kiosk answers this process may hold at once (each holds a server thread).
     poll_slots: threading.BoundedSemaphore = field(init=False)
+    # One line when the database goes away, one when it is back (a new connection is made).
+    database_outage: OutageLog = field(
+        default_factory=lambda: OutageLog("PostgreSQL", logging.getLogger("kofu.database"))
+    )
 
     def __post_init__(self) -> None:
         # Made here, not on first use: two first polls at once must not make two semaphores.
@@ -153,6 +159,7 @@ def bootstrap(
     session_factory = sessionmaker(engine, expire_on_commit=False)
     watch_reference_writes(session_factory)
     platform = Platform(settings, engine, session_factory)
+    event.listen(engine, "connect", lambda *_: platform.database_outage.succeeded())
     if clock is not None:
         platform.clock = clock
     platform.backends = own_server_registry(settings)

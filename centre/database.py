@@ -44,8 +44,15 @@ def make_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    # connect_timeout: a database that does not answer fails a request in seconds (a 503),
+    # not after the kernel's TCP timeout.
     return create_engine(
-        url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 3},
+        hide_parameters=True,
     )
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
+from centre.outage import OutageLog
 from issuance.ports import JobQueue
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 RENDER_JOB = "centre.jobs.render_request"
 ANNOUNCE_TTL_S = 60  # an announcement nobody waited for is forgotten after this
+NEWEST_JOB_TTL_S = 3600  # longer than any request lives before its render timeout
 LONGEST_WAIT_S = 20  # the longest a kiosk may ask the centre to hold an answer (?wait=)
 
 
@@ -35,6 +37,7 @@ class RenderQueue(JobQueue, Protocol):
     """The issuance JobQueue port, plus what the centre's processes need of it."""
 
     def depth(self) -> int: ...
+    def reachable(self) -> bool: ...
     def announce(self, request_id: str) -> None: ...
     def await_change(self, request_id: str, timeout: float) -> None: ...
     def close(self) -> None: ...
@@ -48,6 +51,9 @@ class NoJobs:
 
     def depth(self) -> int:
         return 0
+
+    def reachable(self) -> bool:
+        return True
 
     def announce(self, request_id: str) -> None:
         pass
@@ -113,6 +119,9 @@ class InProcessQueue:
     def depth(self) -> int:
         return max(self._pending, 0)
 
+    def reachable(self) -> bool:
+        return True  # in this process
+
     def announce(self, request_id: str) -> None:
         """The job is done with this request (whatever the outcome): wake its waiting poll."""
         self._announcements.announce(request_id)
@@ -130,23 +139,36 @@ class InProcessQueue:
 
 
 class RqQueue:
-    """Enqueues by job function name. Each enqueue gets its own job id: the job is idempotent,
-    and a fresh id never collides with a dead worker's entry still in rq's started registry."""
+    """Enqueues by job function name, at most one waiting job per request.
+
+    Each enqueue gets its own job id (a fresh id never collides with a dead worker's entry
+    still in rq's started registry), and Redis remembers the request's newest job: while that
+    job waits in the queue (or for its retry) a request is not enqueued again, so a sweeper
+    asking every 30 s for a request no worker takes piles nothing. A started job does not
+    count as waiting: its worker may have died, and a second run is safe.
+    """
 
     def __init__(self, redis_url: str, queue_name: str, job_timeout: int) -> None:
         from redis import Redis
         from rq import Queue
 
-        self._redis = Redis.from_url(redis_url)
+        # No socket timeout on the workers' connection: rq holds a BLPOP on it for minutes.
+        self._redis = Redis.from_url(redis_url, socket_connect_timeout=2)
         # redis-py gives up reading a socket after 5 s by default: a held BLPOP needs longer.
         self._waits = Redis.from_url(redis_url, socket_timeout=LONGEST_WAIT_S + 5)
+        self._quick = Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
         self._queue = Queue(queue_name, connection=self._redis)
         self._job_timeout = job_timeout
+        self._announcing = OutageLog("Redis (announcing renders)", log)
+        self._polling = OutageLog("Redis (kiosk polls wait without wake-ups)", log)
 
     def enqueue_render(self, request_id: str) -> None:
         from rq import Retry
 
-        self._queue.enqueue(
+        newest = self._redis.get(_newest_job_key(request_id))
+        if isinstance(newest, bytes) and self._waiting(newest.decode()):
+            return
+        job = self._queue.enqueue(
             RENDER_JOB,
             request_id,
             job_id=f"render-{request_id}-{secrets.token_hex(4)}",
@@ -155,17 +177,47 @@ class RqQueue:
             result_ttl=300,
             failure_ttl=86400,
         )
+        self._redis.set(_newest_job_key(request_id), job.id, ex=NEWEST_JOB_TTL_S)
+
+    def _waiting(self, job_id: str) -> bool:
+        """In the queue's list, or in rq's scheduled registry waiting for its retry."""
+        from rq.registry import ScheduledJobRegistry
+
+        if self._redis.lpos(self._queue.key, job_id) is not None:
+            return True
+        scheduled = ScheduledJobRegistry(queue=self._queue)
+        return self._redis.zscore(scheduled.key, job_id) is not None
+
+    def reachable(self) -> bool:
+        """Answers a PING within half a second (health checks, the sweeper)."""
+        from redis import RedisError
+
+        try:
+            return bool(self._quick.ping())
+        except RedisError:
+            return False
 
     def depth(self) -> int:
         return self._queue.count
 
     def announce(self, request_id: str) -> None:
-        """Push a wake-up on the request's list; it expires if no poll collects it."""
+        """Push a wake-up on the request's list; it expires if no poll collects it.
+
+        Best effort: with Redis away the wake-up is lost and the kiosk's poll ends at its
+        timeout and reads the database; an error here must never fail the render.
+        """
+        from redis import RedisError
+
         key = _announce_key(request_id)
-        pipe = self._redis.pipeline(transaction=False)
-        pipe.rpush(key, b"1")
-        pipe.expire(key, ANNOUNCE_TTL_S)
-        pipe.execute()
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.rpush(key, b"1")
+            pipe.expire(key, ANNOUNCE_TTL_S)
+            pipe.execute()
+        except RedisError as exc:
+            self._announcing.failed(exc)
+        else:
+            self._announcing.succeeded()
 
     def await_change(self, request_id: str, timeout: float) -> None:
         """BLPOP the request's list: returns when announced, or after ``timeout`` seconds.
@@ -179,8 +231,10 @@ class RqQueue:
         try:
             self._waits.blpop([_announce_key(request_id)], timeout=min(timeout, LONGEST_WAIT_S))
         except RedisError as exc:
-            log.warning("waiting for a render to be announced failed: %s", exc)
+            self._polling.failed(exc)
             time.sleep(min(timeout, 0.5))  # not a hot loop while Redis is away
+        else:
+            self._polling.succeeded()
 
     @property
     def queue(self) -> Queue:
@@ -190,9 +244,19 @@ class RqQueue:
     def connection(self) -> Redis:
         return self._redis
 
+    @property
+    def quick_connection(self) -> Redis:
+        """A client that gives up within half a second: for what must not wait on Redis."""
+        return self._quick
+
     def close(self) -> None:
+        self._quick.close()
         self._waits.close()
         self._redis.close()
+
+
+def _newest_job_key(request_id: str) -> str:
+    return f"kofu:render-job:{request_id}"
 
 
 def _announce_key(request_id: str) -> str:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
+from redis import RedisError
 from rq import Queue, SimpleWorker
 from rq.job import Job
+from rq.worker.base import StopRequested
 
 from centre.background import Sweeper
 from centre.bootstrap import ThreadLocalRenderer, bootstrap
 from centre.jobs import RenderDeps
+from centre.outage import OutageLog
 from centre.queue import RqQueue
 from centre.settings import Settings
 
@@ -67,16 +71,21 @@ def run_worker(settings: Settings, burst: bool = False) -> None:
         gc.collect()
         gc.freeze()
         queue = platform.queue.queue
-        worker = RenderWorker([queue], platform.job_deps, connection=queue.connection)
+
+        def new_worker() -> RenderWorker:
+            return RenderWorker([queue], platform.job_deps, connection=queue.connection)
+
         if burst:
-            worker.work(burst=True, with_scheduler=False)
+            new_worker().work(burst=True, with_scheduler=False)
             return
-        _work_with_housekeeping(worker, queue, Sweeper(platform))
+        _work_with_housekeeping(new_worker, queue, Sweeper(platform))
     finally:
         platform.close()
 
 
-def _work_with_housekeeping(worker: RenderWorker, queue: Queue, sweeper: Sweeper) -> None:
+def _work_with_housekeeping(
+    new_worker: Callable[[], RenderWorker], queue: Queue, sweeper: Sweeper
+) -> None:
     sweeper.start()
     stop = threading.Event()
     retries = threading.Thread(
@@ -84,11 +93,73 @@ def _work_with_housekeeping(worker: RenderWorker, queue: Queue, sweeper: Sweeper
     )
     retries.start()
     try:
-        worker.work(with_scheduler=False)
+        work_supervised(new_worker)
     finally:
         stop.set()
         sweeper.stop()
         retries.join(timeout=5)
+
+
+def work_supervised(
+    new_worker: Callable[[], RenderWorker], backoff: float = 1.0, longest: float = 30.0
+) -> None:
+    """Run rq workers one after another until one is asked to stop (SIGTERM, SIGINT).
+
+    rq's ``work()`` returns (or raises, from its teardown) when Redis fails anywhere but in its
+    wait for a job: recording a result, a heartbeat, registering. That must not end the
+    process: wait (1 s, doubling to ``longest``) until Redis answers, declare the old worker
+    dead, and start a new one. What the job did is in PostgreSQL either way (a result rq
+    could not record is not needed); the sweeper requeues a request that is still not done.
+    """
+    worker: RenderWorker | None = None
+    delay = backoff
+    try:
+        while True:
+            if worker is not None and _asked_to_stop(worker):
+                return  # a signal while waiting between workers
+            if worker is not None and not _bury(worker):
+                time.sleep(delay)
+                delay = min(delay * 2, longest)
+                continue
+            worker, started = new_worker(), time.monotonic()
+            try:
+                worker.work(with_scheduler=False)
+            except RedisError as exc:
+                log.warning("worker %s lost Redis: %s", worker.name, exc)
+            if _asked_to_stop(worker):
+                return
+            if time.monotonic() - started > 60:
+                delay = backoff  # it ran a while: this is a new outage
+            log.warning("worker %s stopped; starting another in %.0f s", worker.name, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, longest)
+    except StopRequested:  # a signal while waiting between workers
+        return
+
+
+def _asked_to_stop(worker: RenderWorker) -> bool:
+    """rq's signal handler marks its worker (or raises StopRequested when it is idle)."""
+    return worker._stop_requested or worker._shutdown_requested_date is not None
+
+
+def _bury(worker: RenderWorker) -> bool:
+    """Declare ``worker`` dead in Redis (not left listed for minutes); False if Redis is still
+    away."""
+    try:
+        worker.register_death()
+    except RedisError:
+        return False
+    # Its teardown failed before unsubscribing: stop its pub/sub thread, which would retry
+    # for ever. Not on this thread: redis-py joins it, up to its 60 s read.
+    threading.Thread(target=_unsubscribe, args=(worker,), daemon=True).start()
+    return True
+
+
+def _unsubscribe(worker: RenderWorker) -> None:
+    try:
+        worker.unsubscribe()
+    except RedisError:
+        pass  # a daemon thread: it ends with the process
 
 
 def _requeue_due_retries(queue: Queue, stop: threading.Event) -> None:
@@ -103,12 +174,20 @@ def _requeue_due_retries(queue: Queue, stop: threading.Event) -> None:
     from rq.scheduler import RQScheduler
 
     scheduler = RQScheduler([queue], connection=queue.connection, interval=1)
+    outage = OutageLog("Redis (moving due retries)", log)
     try:
         while not stop.wait(1.0):
             try:
                 if scheduler.acquire_locks():
                     scheduler.enqueue_scheduled_jobs()
-            except Exception:  # noqa: BLE001 - Redis away for a moment: try next second
+            except RedisError as exc:  # away for a moment: try next second, say so once
+                outage.failed(exc)
+            except Exception:  # noqa: BLE001 - anything else: logged, tried next second
                 log.exception("moving due retries failed")
+            else:
+                outage.succeeded()
     finally:
-        scheduler.release_locks()
+        try:
+            scheduler.release_locks()
+        except RedisError:
+            pass  # they lapse by themselves

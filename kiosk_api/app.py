@@ -11,6 +11,7 @@ from centre.queue import RqQueue
 from centre.settings import Settings, load_settings
 from kiosk_api import extension
 from kiosk_api.errors import register_error_handlers
+from kiosk_api.health import register_health, register_outage_handlers
 from kiosk_api.kiosk_views import bp as kiosk_bp
 from kiosk_api.kiosk_views import spec
 from kiosk_api.limits import register_limits
@@ -33,12 +34,13 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     extension.init_app(app, platform)
     register_error_handlers(app)
+    register_outage_handlers(app, platform)
     register_limits(app)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(verify_bp)
     app.extensions["kofu_verify_limiter"] = RateLimiter(
         settings.verify_rate_per_minute,
-        platform.queue.connection if isinstance(platform.queue, RqQueue) else None,
+        platform.queue.quick_connection if isinstance(platform.queue, RqQueue) else None,
     )
 
     @app.after_request
@@ -56,8 +58,5 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         body, content_type = metrics.render_latest(platform.queue.depth)
         return Response(body, mimetype=content_type.split(";")[0])
 
-    @app.get("/healthz")
-    def healthz() -> Response:
-        return jsonify({"status": "ok", "jobs": "in-process" if settings.jobs_in_process else "rq"})
-
+    register_health(app, platform)
     return app

@@ -17,6 +17,9 @@ class ManualQueue:
     def depth(self) -> int:
         return len(self.jobs)
 
+    def reachable(self) -> bool:
+        return True
+
     def announce(self, request_id: str) -> None:
         pass
 
