@@ -61,7 +61,9 @@ class Sweeper:
         platform = self._platform
         try:
             with platform.uow() as uow:
-                result = sweep(uow, platform.queue, SweepPolicy(), platform.now())
+                result = sweep(
+                    uow, platform.queue, SweepPolicy(), platform.now(), platform.directory
+                )
             self.passes += 1
             if any(vars(result).values()):
                 log.info("sweep: %s", result)

@@ -163,7 +163,9 @@ def bootstrap(
             settings.redis_url, settings.queue_name, settings.job_timeout_seconds
         )
     elif jobs:
-        platform.queue = InProcessQueue(platform.run_render, settings.render_threads)
+        platform.queue = InProcessQueue(
+            platform.run_render, settings.render_threads, settings.own_server_render_threads
+        )
     return platform
 
 
@@ -175,4 +177,6 @@ def own_server_registry(settings: Settings) -> StaticBackendRegistry:
     tls = None
     if settings.municipal_tls_dir is not None and (settings.municipal_tls_dir / "ca.pem").exists():
         tls = centre_files(settings.municipal_tls_dir)
-    return StaticBackendRegistry(OwnServerPool(tls, metrics.observe_backend))
+    return StaticBackendRegistry(
+        OwnServerPool(tls, metrics.observe_backend, settings.own_server_calls)
+    )

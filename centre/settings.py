@@ -66,7 +66,9 @@ class Settings(BaseSettings):
     challenge_ttl_seconds: int = 120
     session_ttl_seconds: int = 900
     max_body_bytes: int = 64 * 1024
-    render_threads: int = 2
+    render_threads: int = 2  # in-process queue only: threads for BCL renders
+    own_server_render_threads: int = 1  # in-process queue only: threads for own-server renders
+    own_server_calls: int = 2  # per own-server municipality and process: calls at once
     job_timeout_seconds: int = 120
     queue_name: str = "kofu-render"
     signing_key_dir: Path | None = None  # Ed25519 keys for document tokens (<kid>.pem, current)

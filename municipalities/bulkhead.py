@@ -1,0 +1,35 @@
+"""Bulkheads: how many calls to one municipality's server a process makes at once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class Bulkhead:
+    """Per municipality, at most ``limit`` calls in flight in this process; one more is
+    refused at once (never queued), so a slow server holds at most ``limit`` threads."""
+
+    def __init__(self) -> None:
+        self._slots: dict[str, tuple[int, threading.BoundedSemaphore]] = {}
+        self._lock = threading.Lock()
+
+    def _semaphore(self, code: str, limit: int) -> threading.BoundedSemaphore:
+        with self._lock:
+            known = self._slots.get(code)
+            if known is None or known[0] != limit:  # a changed limit counts from now on
+                known = self._slots[code] = (limit, threading.BoundedSemaphore(max(1, limit)))
+            return known[1]
+
+    @contextmanager
+    def slot(self, code: str, limit: int) -> Iterator[bool]:
+        """Yields True while holding one of ``code``'s slots, False when all are taken."""
+        semaphore = self._semaphore(code, limit)
+        if not semaphore.acquire(blocking=False):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            semaphore.release()
