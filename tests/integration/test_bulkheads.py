@@ -1,5 +1,6 @@
 """One slow municipality must never slow the nation: BCL issuances/s with an own server
-trickling or dawdling, against the same kiosks with it healthy, in the production shape.
+trickling, dawdling or flooding, against the same kiosks with it healthy, in the production
+shape.
 
 gunicorn 2 x 8, PostgreSQL, Redis, one `kofu worker --queue bcl` and one `--queue own`, and
 横浜市's reference server behind municipal_server/faulty.py. BCL kiosks issue 住民票 in a
