@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -17,7 +19,7 @@ from centre.queue import InProcessQueue, NoJobs, RenderQueue, RqQueue
 from centre.settings import Settings
 from issuance.authenticity.tokens import Keyring
 from issuance.documents import CertificateDocument, JuminhyoDocument, RenderedDocument
-from issuance.ports import Clock, Renderer
+from issuance.ports import Clock, Renderer, RenderLane
 from issuance.production import ProductionDeps
 from issuance.reference import watch_reference_writes
 from issuance.sessions.authentication import AuthPolicy
@@ -25,6 +27,7 @@ from issuance.sessions.credentials import KioskDirectory
 from issuance.sessions.jpki import TrustStore
 from issuance.unit_of_work import SqlAlchemyUnitOfWork
 from municipalities.backends import StaticBackendRegistry
+from municipalities.bulkhead import Bulkhead
 from municipalities.directory import SqlMunicipalityDirectory
 
 
@@ -73,10 +76,36 @@ class Platform:
     _keyring: Keyring | None = None
     # How many kiosk answers this process may hold at once (each holds a server thread).
     poll_slots: threading.BoundedSemaphore = field(init=False)
+    # ... of which one own-server municipality's kiosks may hold own_server_poll_slots
+    poll_shares: Bulkhead = field(default_factory=Bulkhead)
 
     def __post_init__(self) -> None:
         # Made here, not on first use: two first polls at once must not make two semaphores.
         self.poll_slots = threading.BoundedSemaphore(max(1, self.settings.long_poll_slots))
+
+    @contextmanager
+    def poll_slot(self, municipality_code: str) -> Iterator[bool]:
+        """Yields True while holding a slot to hold a kiosk's poll in, False if none is free.
+
+        A request of an own-server municipality also takes one of that municipality's
+        ``own_server_poll_slots``: kiosks waiting on a slow server's renders must not hold
+        every slot (and so every thread) of the process.
+        """
+        with self.uow() as uow:
+            info = self.directory.get(uow, municipality_code)
+        with ExitStack() as held:
+            if info is not None and info.render_lane is RenderLane.OWN_SERVER:
+                share = self.poll_shares.slot(
+                    municipality_code, self.settings.own_server_poll_slots
+                )
+                if not held.enter_context(share):
+                    yield False
+                    return
+            if not self.poll_slots.acquire(blocking=False):
+                yield False
+                return
+            held.callback(self.poll_slots.release)
+            yield True
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.session_factory)
