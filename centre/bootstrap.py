@@ -207,5 +207,10 @@ def own_server_registry(settings: Settings) -> StaticBackendRegistry:
     if settings.municipal_tls_dir is not None and (settings.municipal_tls_dir / "ca.pem").exists():
         tls = centre_files(settings.municipal_tls_dir)
     return StaticBackendRegistry(
-        OwnServerPool(tls, metrics.observe_backend, settings.own_server_calls)
+        OwnServerPool(
+            tls,
+            metrics.observe_backend,
+            settings.own_server_calls,
+            settings.own_server_calls_in_all,
+        )
     )

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     render_threads: int = 2  # in-process queue only: threads for BCL renders
     own_server_render_threads: int = 1  # in-process queue only: threads for own-server renders
     own_server_calls: int = 2  # per own-server municipality and process: calls at once
+    own_server_calls_in_all: int = 4  # per process, to every own server together
     job_timeout_seconds: int = 120
     queue_name: str = "kofu-render"
     signing_key_dir: Path | None = None  # Ed25519 keys for document tokens (<kid>.pem, current)

@@ -8,12 +8,14 @@ from contextlib import contextmanager
 
 
 class Bulkhead:
-    """Per municipality, at most ``limit`` calls in flight in this process; one more is
-    refused at once (never queued), so a slow server holds at most ``limit`` threads."""
+    """Per municipality, at most ``limit`` calls in flight in this process, and at most
+    ``in_all`` for every municipality together (None: no such bound); one more is refused at
+    once (never queued), so slow servers hold a bounded number of threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, in_all: int | None = None) -> None:
         self._slots: dict[str, tuple[int, threading.BoundedSemaphore]] = {}
         self._lock = threading.Lock()
+        self._all = threading.BoundedSemaphore(max(1, in_all)) if in_all else None
 
     def _semaphore(self, code: str, limit: int) -> threading.BoundedSemaphore:
         with self._lock:
@@ -30,6 +32,14 @@ class Bulkhead:
             yield False
             return
         try:
-            yield True
+            if self._all is None:
+                yield True
+            elif not self._all.acquire(blocking=False):
+                yield False
+            else:
+                try:
+                    yield True
+                finally:
+                    self._all.release()
         finally:
             semaphore.release()

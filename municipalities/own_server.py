@@ -241,16 +241,18 @@ class OwnServerPool:
     """Per own-server municipality, kept for the process: one circuit breaker and one set of
     kept-alive connections (a TLS handshake per connection, not per fetch), all deadlines
     enforced by one watchdog thread, and a bulkhead: at most ``calls_per_municipality`` calls
-    in flight to one server (a server's ``max_concurrent_calls`` overrides it)."""
+    in flight to one server (a server's ``max_concurrent_calls`` overrides it), and at most
+    ``calls_in_all`` to every own server together."""
 
     def __init__(
         self,
         tls: TlsFiles | None,
         observer: Observer = lambda *a: None,
         calls_per_municipality: int = 2,
+        calls_in_all: int | None = None,
     ) -> None:
         self.tls, self.observer = tls, observer
-        self.calls_per_municipality = calls_per_municipality
+        self.calls_per_municipality, self.calls_in_all = calls_per_municipality, calls_in_all
         self._breakers: dict[str, CircuitBreaker] = {}
         self._clients: dict[str, ServerClient]
         self._lock = threading.Lock()
@@ -260,7 +262,7 @@ class OwnServerPool:
         # a parent's connections and watchdog thread are not ours: the sockets are shared
         # with the parent, the thread did not survive the fork, nor the calls holding slots
         self._pid, self._clients, self._watchdog = os.getpid(), {}, Watchdog()
-        self._bulkhead = Bulkhead()
+        self._bulkhead = Bulkhead(self.calls_in_all)
 
     def backend(self, code: str, settings: dict[str, Any]) -> OwnServerBackend:
         config = ServerConfig.from_settings(settings)

@@ -88,6 +88,16 @@ def test_another_municipality_keeps_its_own_share() -> None:
         assert again
 
 
+def test_every_own_server_together_keeps_within_the_process_wide_bound() -> None:
+    bulkhead = Bulkhead(in_all=2)
+    with bulkhead.slot("141003", 2) as first, bulkhead.slot("271004", 2) as second:
+        assert (first, second) == (True, True)
+        with bulkhead.slot("011002", 2) as third:
+            assert not third  # its own share is free, but the servers' share is taken
+    with bulkhead.slot("011002", 2) as later, bulkhead.slot("141003", 1) as again:
+        assert (later, again) == (True, True)
+
+
 def test_a_servers_own_setting_overrides_the_centres_default() -> None:
     config = ServerConfig.from_settings({"url": "https://own.example", "max_concurrent_calls": 5})
     own = OwnServerBackend("141003", config, None, CircuitBreaker(), lambda *a: None, None, 2)
