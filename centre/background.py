@@ -71,7 +71,9 @@ class Sweeper:
         self._queue_outage.succeeded()
         try:
             with platform.uow() as uow:
-                result = sweep(uow, platform.queue, SweepPolicy(), platform.now())
+                result = sweep(
+                    uow, platform.queue, SweepPolicy(), platform.now(), platform.directory
+                )
             self.passes += 1
             if any(vars(result).values()):
                 log.info("sweep: %s", result)

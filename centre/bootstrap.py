@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -19,7 +21,7 @@ from centre.queue import InProcessQueue, NoJobs, RenderQueue, RqQueue
 from centre.settings import Settings
 from issuance.authenticity.tokens import Keyring
 from issuance.documents import CertificateDocument, JuminhyoDocument, RenderedDocument
-from issuance.ports import Clock, Renderer
+from issuance.ports import Clock, Renderer, RenderLane
 from issuance.production import ProductionDeps
 from issuance.reference import watch_reference_writes
 from issuance.sessions.authentication import AuthPolicy
@@ -27,6 +29,7 @@ from issuance.sessions.credentials import KioskDirectory
 from issuance.sessions.jpki import TrustStore
 from issuance.unit_of_work import SqlAlchemyUnitOfWork
 from municipalities.backends import StaticBackendRegistry
+from municipalities.bulkhead import Bulkhead
 from municipalities.directory import SqlMunicipalityDirectory
 
 
@@ -75,6 +78,8 @@ class Platform:
     _keyring: Keyring | None = None
     # How many kiosk answers this process may hold at once (each holds a server thread).
     poll_slots: threading.BoundedSemaphore = field(init=False)
+    # ... of which one own-server municipality's kiosks may hold own_server_poll_slots
+    poll_shares: Bulkhead = field(default_factory=Bulkhead)
     # One line when the database goes away, one when it is back (a new connection is made).
     database_outage: OutageLog = field(
         default_factory=lambda: OutageLog("PostgreSQL", logging.getLogger("kofu.database"))
@@ -83,6 +88,30 @@ class Platform:
     def __post_init__(self) -> None:
         # Made here, not on first use: two first polls at once must not make two semaphores.
         self.poll_slots = threading.BoundedSemaphore(max(1, self.settings.long_poll_slots))
+
+    @contextmanager
+    def poll_slot(self, municipality_code: str) -> Iterator[bool]:
+        """Yields True while holding a slot to hold a kiosk's poll in, False if none is free.
+
+        A request of an own-server municipality also takes one of that municipality's
+        ``own_server_poll_slots``: kiosks waiting on a slow server's renders must not hold
+        every slot (and so every thread) of the process.
+        """
+        with self.uow() as uow:
+            info = self.directory.get(uow, municipality_code)
+        with ExitStack() as held:
+            if info is not None and info.render_lane is RenderLane.OWN_SERVER:
+                share = self.poll_shares.slot(
+                    municipality_code, self.settings.own_server_poll_slots
+                )
+                if not held.enter_context(share):
+                    yield False
+                    return
+            if not self.poll_slots.acquire(blocking=False):
+                yield False
+                return
+            held.callback(self.poll_slots.release)
+            yield True
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.session_factory)
@@ -170,7 +199,9 @@ def bootstrap(
             settings.redis_url, settings.queue_name, settings.job_timeout_seconds
         )
     elif jobs:
-        platform.queue = InProcessQueue(platform.run_render, settings.render_threads)
+        platform.queue = InProcessQueue(
+            platform.run_render, settings.render_threads, settings.own_server_render_threads
+        )
     return platform
 
 
@@ -182,4 +213,11 @@ def own_server_registry(settings: Settings) -> StaticBackendRegistry:
     tls = None
     if settings.municipal_tls_dir is not None and (settings.municipal_tls_dir / "ca.pem").exists():
         tls = centre_files(settings.municipal_tls_dir)
-    return StaticBackendRegistry(OwnServerPool(tls, metrics.observe_backend))
+    return StaticBackendRegistry(
+        OwnServerPool(
+            tls,
+            metrics.observe_backend,
+            settings.own_server_calls,
+            settings.own_server_calls_in_all,
+        )
+    )

@@ -60,9 +60,11 @@ BACKEND_UP = Gauge(
 
 
 def observe_backend(municipality: str, seconds: float, outcome: str) -> None:
-    """Called by the own-server adapter after every call (outcome: ok, not_found or a failure)."""
+    """Called by the own-server adapter after every call (outcome: ok, not_found, busy or a
+    failure). "busy" (refused by the bulkhead, no call made) says nothing of the server."""
     BACKEND_LATENCY.labels(municipality, outcome).observe(seconds)
-    BACKEND_UP.labels(municipality).set(1 if outcome in ("ok", "not_found") else 0)
+    if outcome != "busy":
+        BACKEND_UP.labels(municipality).set(1 if outcome in ("ok", "not_found") else 0)
 
 
 def render_latest(queue_depth: Callable[[], int]) -> tuple[bytes, str]:

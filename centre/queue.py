@@ -1,5 +1,9 @@
 """Where render jobs go: rq on Redis in production, a thread pool in the embedded default.
 
+Each has two lanes (a bulkhead): renders whose records come from the shared BCL tables, and
+renders that fetch from a municipality's own server, so a slow server holds only its lane's
+workers. In rq they are two queues, ``<queue_name>`` and ``<queue_name>-own``.
+
 Each queue also carries the "your request changed" signal that lets a kiosk's poll wait at the
 centre (a long poll) instead of asking again and again: the job announces a request id when it
 is done with it, and a waiting poll wakes up and reads the state from the database. The
@@ -19,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
 from centre.outage import OutageLog
-from issuance.ports import JobQueue
+from issuance.ports import JobQueue, RenderLane
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -31,6 +35,12 @@ RENDER_JOB = "centre.jobs.render_request"
 ANNOUNCE_TTL_S = 60  # an announcement nobody waited for is forgotten after this
 NEWEST_JOB_TTL_S = 3600  # longer than any request lives before its render timeout
 LONGEST_WAIT_S = 20  # the longest a kiosk may ask the centre to hold an answer (?wait=)
+OWN_LANE_SUFFIX = "-own"
+
+
+def lane_queue_name(queue_name: str, lane: RenderLane) -> str:
+    """The rq queue of one lane: BCL renders keep the configured name."""
+    return queue_name if lane is RenderLane.BCL else queue_name + OWN_LANE_SUFFIX
 
 
 class RenderQueue(JobQueue, Protocol):
@@ -46,7 +56,7 @@ class RenderQueue(JobQueue, Protocol):
 class NoJobs:
     """The queue of a process that runs no jobs (set-up commands): enqueueing is a bug."""
 
-    def enqueue_render(self, request_id: str) -> None:
+    def enqueue_render(self, request_id: str, lane: RenderLane = RenderLane.BCL) -> None:
         raise RuntimeError(f"this process runs no jobs: cannot render {request_id}")
 
     def depth(self) -> int:
@@ -91,23 +101,29 @@ class _Announcements:
 
 
 class InProcessQueue:
-    """Runs ``job`` (the render job bound to this process's platform) on background threads.
+    """Runs ``job`` (the render job bound to this process's platform) on background threads:
+    ``threads`` for BCL renders, ``own_threads`` for own-server renders.
 
     The embedded default (SQLite, no Redis): nothing leaves the process, so the job may be a
     closure holding its dependencies.
     """
 
-    def __init__(self, job: Callable[[str], object], threads: int) -> None:
+    def __init__(self, job: Callable[[str], object], threads: int, own_threads: int = 1) -> None:
         self._job = job
-        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kofu-render")
+        self._executors = {
+            RenderLane.BCL: ThreadPoolExecutor(threads, thread_name_prefix="kofu-render"),
+            RenderLane.OWN_SERVER: ThreadPoolExecutor(
+                max(1, own_threads), thread_name_prefix="kofu-render-own"
+            ),
+        }
         self._pending = 0
         self._lock = threading.Lock()
         self._announcements = _Announcements()
 
-    def enqueue_render(self, request_id: str) -> None:
+    def enqueue_render(self, request_id: str, lane: RenderLane = RenderLane.BCL) -> None:
         with self._lock:
             self._pending += 1
-        future = self._executor.submit(self._job, request_id)
+        future = self._executors[lane].submit(self._job, request_id)
         future.add_done_callback(self._done)
 
     def _done(self, future: Future[object]) -> None:
@@ -132,10 +148,12 @@ class InProcessQueue:
 
     def drain(self) -> None:
         """Wait for every queued job (tests and shutdown)."""
-        self._executor.shutdown(wait=True)
+        for executor in self._executors.values():
+            executor.shutdown(wait=True)
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        for executor in self._executors.values():
+            executor.shutdown(wait=False, cancel_futures=True)
 
 
 class RqQueue:
@@ -157,18 +175,21 @@ class RqQueue:
         # redis-py gives up reading a socket after 5 s by default: a held BLPOP needs longer.
         self._waits = Redis.from_url(redis_url, socket_timeout=LONGEST_WAIT_S + 5)
         self._quick = Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
-        self._queue = Queue(queue_name, connection=self._redis)
+        self._lanes = {
+            lane: Queue(lane_queue_name(queue_name, lane), connection=self._redis)
+            for lane in RenderLane
+        }
         self._job_timeout = job_timeout
         self._announcing = OutageLog("Redis (announcing renders)", log)
         self._polling = OutageLog("Redis (kiosk polls wait without wake-ups)", log)
 
-    def enqueue_render(self, request_id: str) -> None:
+    def enqueue_render(self, request_id: str, lane: RenderLane = RenderLane.BCL) -> None:
         from rq import Retry
 
         newest = self._redis.get(_newest_job_key(request_id))
         if isinstance(newest, bytes) and self._waiting(newest.decode()):
             return
-        job = self._queue.enqueue(
+        job = self._lanes[lane].enqueue(
             RENDER_JOB,
             request_id,
             job_id=f"render-{request_id}-{secrets.token_hex(4)}",
@@ -180,13 +201,16 @@ class RqQueue:
         self._redis.set(_newest_job_key(request_id), job.id, ex=NEWEST_JOB_TTL_S)
 
     def _waiting(self, job_id: str) -> bool:
-        """In the queue's list, or in rq's scheduled registry waiting for its retry."""
+        """In a lane's list, or in rq's scheduled registry waiting for its retry."""
         from rq.registry import ScheduledJobRegistry
 
-        if self._redis.lpos(self._queue.key, job_id) is not None:
-            return True
-        scheduled = ScheduledJobRegistry(queue=self._queue)
-        return self._redis.zscore(scheduled.key, job_id) is not None
+        for queue in self._lanes.values():
+            if self._redis.lpos(queue.key, job_id) is not None:
+                return True
+            scheduled = ScheduledJobRegistry(queue=queue)
+            if self._redis.zscore(scheduled.key, job_id) is not None:
+                return True
+        return False
 
     def reachable(self) -> bool:
         """Answers a PING within half a second (health checks, the sweeper)."""
@@ -198,7 +222,7 @@ class RqQueue:
             return False
 
     def depth(self) -> int:
-        return self._queue.count
+        return sum(queue.count for queue in self._lanes.values())
 
     def announce(self, request_id: str) -> None:
         """Push a wake-up on the request's list; it expires if no poll collects it.
@@ -238,7 +262,11 @@ class RqQueue:
 
     @property
     def queue(self) -> Queue:
-        return self._queue
+        """The BCL lane's queue."""
+        return self._lanes[RenderLane.BCL]
+
+    def lane(self, lane: RenderLane) -> Queue:
+        return self._lanes[lane]
 
     @property
     def connection(self) -> Redis:

@@ -67,7 +67,10 @@ class Settings(BaseSettings):
     challenge_ttl_seconds: int = 120
     session_ttl_seconds: int = 900
     max_body_bytes: int = 64 * 1024
-    render_threads: int = 2
+    render_threads: int = 2  # in-process queue only: threads for BCL renders
+    own_server_render_threads: int = 1  # in-process queue only: threads for own-server renders
+    own_server_calls: int = 2  # per own-server municipality and process: calls at once
+    own_server_calls_in_all: int = 4  # per process, to every own server together
     job_timeout_seconds: int = 120
     queue_name: str = "kofu-render"
     signing_key_dir: Path | None = None  # Ed25519 keys for document tokens (<kid>.pem, current)
@@ -77,6 +80,7 @@ class Settings(BaseSettings):
     municipal_tls_dir: Path | None = None  # ca.pem, centre.pem, centre-key.pem (own servers)
     pades_dir: Path | None = None  # ca.pem, signer.pem, signer-key.pem: PAdES document signing
     long_poll_slots: int = 6  # per server process: polls held at once (keep below --threads)
+    own_server_poll_slots: int = 2  # of those, per own-server municipality
 
     @classmethod
     def settings_customise_sources(

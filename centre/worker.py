@@ -20,6 +20,7 @@ from centre.jobs import RenderDeps
 from centre.outage import OutageLog
 from centre.queue import RqQueue
 from centre.settings import Settings
+from issuance.ports import RenderLane
 
 log = logging.getLogger("kofu.worker")
 
@@ -58,7 +59,12 @@ class RenderWorker(SimpleWorker):
         return super().perform_job(job, queue, *args, **kwargs)
 
 
-def run_worker(settings: Settings, burst: bool = False) -> None:
+def run_worker(
+    settings: Settings,
+    burst: bool = False,
+    lanes: tuple[RenderLane, ...] = (RenderLane.BCL, RenderLane.OWN_SERVER),
+) -> None:
+    """Work the queues of ``lanes``, in that order (rq takes from the first that has a job)."""
     platform = bootstrap(settings)
     try:
         assert isinstance(platform.queue, RqQueue), "kofu worker needs KOFU_REDIS_URL"
@@ -70,26 +76,27 @@ def run_worker(settings: Settings, burst: bool = False) -> None:
         # the garbage collector from scanning it again after every render.
         gc.collect()
         gc.freeze()
-        queue = platform.queue.queue
+        queues = [platform.queue.lane(lane) for lane in lanes]
+        connection = platform.queue.connection
 
         def new_worker() -> RenderWorker:
-            return RenderWorker([queue], platform.job_deps, connection=queue.connection)
+            return RenderWorker(queues, platform.job_deps, connection=connection)
 
         if burst:
             new_worker().work(burst=True, with_scheduler=False)
             return
-        _work_with_housekeeping(new_worker, queue, Sweeper(platform))
+        _work_with_housekeeping(new_worker, queues, Sweeper(platform))
     finally:
         platform.close()
 
 
 def _work_with_housekeeping(
-    new_worker: Callable[[], RenderWorker], queue: Queue, sweeper: Sweeper
+    new_worker: Callable[[], RenderWorker], queues: list[Queue], sweeper: Sweeper
 ) -> None:
     sweeper.start()
     stop = threading.Event()
     retries = threading.Thread(
-        target=_requeue_due_retries, args=(queue, stop), daemon=True, name="kofu-retries"
+        target=_requeue_due_retries, args=(queues, stop), daemon=True, name="kofu-retries"
     )
     retries.start()
     try:
@@ -162,7 +169,7 @@ def _unsubscribe(worker: RenderWorker) -> None:
         pass  # a daemon thread: it ends with the process
 
 
-def _requeue_due_retries(queue: Queue, stop: threading.Event) -> None:
+def _requeue_due_retries(queues: list[Queue], stop: threading.Event) -> None:
     """Put failed renders whose retry interval has passed back on the queue, every second.
 
     A render that failed on something passing (the database restarting, a key being rotated)
@@ -173,7 +180,7 @@ def _requeue_due_retries(queue: Queue, stop: threading.Event) -> None:
     """
     from rq.scheduler import RQScheduler
 
-    scheduler = RQScheduler([queue], connection=queue.connection, interval=1)
+    scheduler = RQScheduler(queues, connection=queues[0].connection, interval=1)
     outage = OutageLog("Redis (moving due retries)", log)
     try:
         while not stop.wait(1.0):

@@ -33,17 +33,27 @@ def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads
 
 @click.command()
 @click.option("--burst", is_flag=True, help="stop when the queue is empty")
+@click.option(
+    "--queue",
+    "lane",
+    type=click.Choice(["all", "bcl", "own"]),
+    default="all",
+    show_default=True,
+    help="renders of BCL municipalities, of own-server ones, or both (BCL first)",
+)
 @click.pass_context
-def worker(ctx: click.Context, burst: bool) -> None:
+def worker(ctx: click.Context, burst: bool, lane: str) -> None:
     """Run render jobs from Redis (needs KOFU_REDIS_URL), and sweep stuck requests."""
     from centre.worker import run_worker
+    from issuance.ports import RenderLane
 
     configured = settings(ctx)
     if not configured.redis_url:
         raise click.ClickException(
             "KOFU_REDIS_URL is not set: without Redis, `kofu serve` renders in-process"
         )
-    run_worker(configured, burst)
+    lanes = tuple(RenderLane) if lane == "all" else (RenderLane(lane),)
+    run_worker(configured, burst, lanes)
 
 
 @click.command("sweep")
@@ -54,7 +64,7 @@ def sweep_command(ctx: click.Context) -> None:
 
     centre = platform(ctx, jobs=True)  # a stuck render is put back on the queue
     with centre.uow() as uow:
-        result = sweep(uow, centre.queue, SweepPolicy(), centre.now())
+        result = sweep(uow, centre.queue, SweepPolicy(), centre.now(), centre.directory)
     click.echo(json.dumps(vars(result)))
 
 

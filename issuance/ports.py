@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any, Protocol
@@ -88,6 +89,11 @@ class MunicipalityInfo:
     maintenance: tuple[MaintenanceWindow, ...] = ()
     backend_settings: dict[str, Any] = field(default_factory=dict)  # e.g. an own server's URL
 
+    @property
+    def render_lane(self) -> RenderLane:
+        """Whose workers render its requests: a slow own server must not hold BCL renders."""
+        return RenderLane.BCL if self.backend_kind == "bcl" else RenderLane.OWN_SERVER
+
 
 class MunicipalityDirectory(Protocol):
     def get(self, uow: UnitOfWork, code: str) -> MunicipalityInfo | None: ...
@@ -148,8 +154,15 @@ class Renderer(Protocol):
     def render(self, doc: JuminhyoDocument | CertificateDocument) -> RenderedDocument: ...
 
 
+class RenderLane(enum.StrEnum):
+    """Renders are queued apart by where their records come from (a bulkhead)."""
+
+    BCL = "bcl"  # the shared BCL tables
+    OWN_SERVER = "own"  # a municipality's own server, over the network
+
+
 class JobQueue(Protocol):
-    def enqueue_render(self, request_id: str) -> None:
+    def enqueue_render(self, request_id: str, lane: RenderLane = RenderLane.BCL) -> None:
         """Called only after the transaction that created the request has committed."""
         ...
 

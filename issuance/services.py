@@ -135,7 +135,7 @@ def submit_request(
         if existing is None:
             raise
         return replay(existing, new), False
-    queue.enqueue_render(request.id)
+    queue.enqueue_render(request.id, route.info.render_lane)
     return request, True
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from issuance.authenticity.model import DocumentStatus
 from issuance.model import RequestState
-from issuance.ports import JobQueue, UnitOfWork
+from issuance.ports import JobQueue, MunicipalityDirectory, RenderLane, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,19 @@ class SweepPolicy:
     confirm_within: timedelta = timedelta(minutes=30)
 
 
-def sweep(uow: UnitOfWork, queue: JobQueue, policy: SweepPolicy, now: datetime) -> SweepResult:
-    """One pass; safe to run from several processes at once (locked rows are skipped)."""
-    requeue: list[str] = []
+def sweep(
+    uow: UnitOfWork,
+    queue: JobQueue,
+    policy: SweepPolicy,
+    now: datetime,
+    directory: MunicipalityDirectory | None = None,
+) -> SweepResult:
+    """One pass; safe to run from several processes at once (locked rows are skipped).
+
+    A requeued render goes back to its municipality's lane (``directory``; without one, BCL's).
+    """
+    requeue: list[tuple[str, RenderLane]] = []
+    lanes: dict[str, RenderLane] = {}
     timed_out = 0
     for request in uow.requests.stuck(now - policy.requeue_after):
         if request.created_at < now - policy.give_up_after:
@@ -39,7 +49,7 @@ def sweep(uow: UnitOfWork, queue: JobQueue, policy: SweepPolicy, now: datetime) 
             timed_out += 1
         else:
             request.updated_at = now  # back off before the next requeue
-            requeue.append(request.id)
+            requeue.append((request.id, _lane(uow, directory, request.municipality_code, lanes)))
     expired_docs = uow.held_documents.expired(now)
     expired = 0
     for document in expired_docs:
@@ -54,6 +64,18 @@ def sweep(uow: UnitOfWork, queue: JobQueue, policy: SweepPolicy, now: datetime) 
     for request in unconfirmed:
         request.mark_unconfirmed(now)
     uow.commit()
-    for request_id in requeue:
-        queue.enqueue_render(request_id)
+    for request_id, lane in requeue:
+        queue.enqueue_render(request_id, lane)
     return SweepResult(len(requeue), timed_out, expired, len(expired_docs), len(unconfirmed))
+
+
+def _lane(
+    uow: UnitOfWork,
+    directory: MunicipalityDirectory | None,
+    code: str,
+    known: dict[str, RenderLane],
+) -> RenderLane:
+    if code not in known:
+        info = directory.get(uow, code) if directory is not None else None
+        known[code] = info.render_lane if info is not None else RenderLane.BCL
+    return known[code]

@@ -88,9 +88,9 @@ def submit(session_id: str) -> tuple[Response, int]:
             if error.code == "RECORD_MISMATCH":  # the pre-check got someone else's record
                 metrics.RECORD_MISMATCH.inc()
             raise
-        out = request_out(req)
+        out, municipality = request_out(req), req.municipality_code
     # Held like a poll: a kiosk that may wait usually gets "ready" here, one call fewer.
-    return _held(kiosk_id, session_id, out, deadline, 202)
+    return _held(kiosk_id, session_id, municipality, out, deadline, 202)
 
 
 @spec.route(
@@ -141,32 +141,36 @@ def poll(session_id: str, request_id: str) -> tuple[Response, int]:
         req = services.poll_request(
             uow, platform.trust, kiosk_id, session_id, request_id, platform.now()
         )
-        out = request_out(req)
-    return _held(kiosk_id, session_id, out, deadline)
+        out, municipality = request_out(req), req.municipality_code
+    return _held(kiosk_id, session_id, municipality, out, deadline)
 
 
 def _held(
-    kiosk_id: str, session_id: str, out: schemas.RequestOut, deadline: float, status: int = 200
+    kiosk_id: str,
+    session_id: str,
+    municipality: str,
+    out: schemas.RequestOut,
+    deadline: float,
+    status: int = 200,
 ) -> tuple[Response, int]:
     """Answer now if the request is done or may not wait; else wait for the job's signal."""
     platform = current_platform()
     if out.state not in PENDING_STATES or deadline <= time.monotonic():
         return as_json(out, status)
     # Every server thread held by a waiting kiosk is one fewer for sign-ins: past this
-    # process's slots the answer comes at once, and Retry-After tells the kiosk when to ask.
-    if not platform.poll_slots.acquire(blocking=False):
-        response, status = as_json(out, status)
-        response.headers["Retry-After"] = "1"
-        return response, status
-    try:
+    # process's slots (or the municipality's share of them, for an own server) the answer
+    # comes at once, and Retry-After tells the kiosk when to ask.
+    with platform.poll_slot(municipality) as held:
+        if not held:
+            response, status = as_json(out, status)
+            response.headers["Retry-After"] = "1"
+            return response, status
         # Sleep on the job's announcement, then read the state again (the database is the
         # truth; a stale announcement only costs one more read).
         while out.state in PENDING_STATES and (left := deadline - time.monotonic()) > 0.01:
             platform.queue.await_change(out.request_id, left)
             with platform.uow() as uow:
                 out = request_out(services.load_request(uow, kiosk_id, session_id, out.request_id))
-    finally:
-        platform.poll_slots.release()
     return as_json(out, status)
 
 

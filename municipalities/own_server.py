@@ -1,5 +1,5 @@
 """Own municipal servers over HTTPS (mutual TLS): total deadlines, size caps, kept-alive
-connections, safe retries, circuit breakers."""
+connections, safe retries, circuit breakers, and a bounded number of calls at once."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from issuance.errors import KofuError
 from issuance.koseki_records import Fuhyo, Koseki
 from issuance.ports import UnitOfWork
 from issuance.records import BackendAnswer, Household, RecordQuery, SealRegistration, TaxAssessment
+from municipalities.bulkhead import Bulkhead
 from municipalities.deadline import Watchdog
 from municipalities.https_client import Answer, OutboundError, ServerClient
 from municipalities.protocol import PREFIX
@@ -92,6 +93,8 @@ class ServerConfig:
     keep_connections: int = 8  # kept-alive connections per server and process
     breaker_threshold: int = 3  # consecutive failures that open the circuit
     breaker_cooldown_seconds: float = 30.0  # then one half-open probe is let through
+    # calls in flight at once per process; None: the centre's KOFU_OWN_SERVER_CALLS
+    max_concurrent_calls: int | None = None
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> ServerConfig:
@@ -120,19 +123,31 @@ class OwnServerBackend:
         client: ServerClient | None,
         breaker: CircuitBreaker,
         observer: Observer,
+        bulkhead: Bulkhead | None = None,
+        max_concurrent_calls: int = 2,
     ) -> None:
         self.code, self.config, self.client = code, config, client
         self.breaker, self.observer = breaker, observer
+        self.bulkhead = bulkhead or Bulkhead()
+        self.max_concurrent_calls = config.max_concurrent_calls or max_concurrent_calls
 
     def _post(self, kind: str, query: RecordQuery) -> dict[str, Any] | None:
         """The answer's body, or None for the protocol's NOT_FOUND.
 
         Raises ``BackendUnavailableError`` (counted by the breaker) when the circuit is open,
         the deadline (``timeout_seconds``) passes, the answer exceeds ``max_answer_bytes``, or
-        the answer is no protocol answer.
+        the answer is no protocol answer; with reason "busy" (not counted: the server has not
+        failed) when this process already has ``max_concurrent_calls`` calls in flight to it.
         """
         if self.client is None:
             raise BackendUnavailableError(reason="no centre TLS certificate configured")
+        with self.bulkhead.slot(self.code, self.max_concurrent_calls) as held:
+            if not held:
+                self.observer(self.code, 0.0, "busy")
+                raise BackendUnavailableError(reason="busy")
+            return self._post_holding_a_slot(kind, query)
+
+    def _post_holding_a_slot(self, kind: str, query: RecordQuery) -> dict[str, Any] | None:
         if not self.breaker.allow(time.monotonic()):
             self.observer(self.code, 0.0, "circuit_open")
             raise BackendUnavailableError(reason="circuit open")
@@ -225,10 +240,19 @@ class OwnServerBackend:
 class OwnServerPool:
     """Per own-server municipality, kept for the process: one circuit breaker and one set of
     kept-alive connections (a TLS handshake per connection, not per fetch), all deadlines
-    enforced by one watchdog thread."""
+    enforced by one watchdog thread, and a bulkhead: at most ``calls_per_municipality`` calls
+    in flight to one server (a server's ``max_concurrent_calls`` overrides it), and at most
+    ``calls_in_all`` to every own server together."""
 
-    def __init__(self, tls: TlsFiles | None, observer: Observer = lambda *a: None) -> None:
+    def __init__(
+        self,
+        tls: TlsFiles | None,
+        observer: Observer = lambda *a: None,
+        calls_per_municipality: int = 2,
+        calls_in_all: int | None = None,
+    ) -> None:
         self.tls, self.observer = tls, observer
+        self.calls_per_municipality, self.calls_in_all = calls_per_municipality, calls_in_all
         self._breakers: dict[str, CircuitBreaker] = {}
         self._clients: dict[str, ServerClient]
         self._lock = threading.Lock()
@@ -236,8 +260,9 @@ class OwnServerPool:
 
     def _for_this_process(self) -> None:
         # a parent's connections and watchdog thread are not ours: the sockets are shared
-        # with the parent, the thread did not survive the fork
+        # with the parent, the thread did not survive the fork, nor the calls holding slots
         self._pid, self._clients, self._watchdog = os.getpid(), {}, Watchdog()
+        self._bulkhead = Bulkhead(self.calls_in_all)
 
     def backend(self, code: str, settings: dict[str, Any]) -> OwnServerBackend:
         config = ServerConfig.from_settings(settings)
@@ -250,7 +275,15 @@ class OwnServerPool:
                     config.breaker_threshold, config.breaker_cooldown_seconds
                 )
             client = self._client(code, config)
-        return OwnServerBackend(code, config, client, breaker, self.observer)
+        return OwnServerBackend(
+            code,
+            config,
+            client,
+            breaker,
+            self.observer,
+            self._bulkhead,
+            self.calls_per_municipality,
+        )
 
     def _client(self, code: str, config: ServerConfig) -> ServerClient | None:
         if self.tls is None:

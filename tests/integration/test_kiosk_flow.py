@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -237,3 +238,25 @@ def test_past_its_poll_slots_the_centre_answers_at_once_and_says_when_to_ask(
     assert busy.headers["Retry-After"] == "1"
     held = kiosk.call("GET", kiosk.path(request_id) + "?wait=0.2")
     assert held.json["state"] == "accepted" and "Retry-After" not in held.headers
+
+
+def test_kiosks_waiting_on_one_own_server_hold_only_its_share_of_the_poll_slots(
+    kiosk: TestKiosk, other_kiosk: TestKiosk, cards: Path, platform: Platform
+) -> None:
+    """横浜市's server is slow, so its kiosks wait long: past its share (2 per process) their
+    polls are answered at once, while a BCL municipality's kiosk is still held."""
+    platform.queue = ManualQueue()  # nothing renders: the requests stay accepted
+    assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200  # 横浜市: own server
+    own_request = kiosk.request().json["request_id"]
+    assert other_kiosk.sign_in(cards / "yamada-taro.json").status_code == 200  # 千代田区: BCL
+    bcl_request = other_kiosk.request().json["request_id"]
+    share = platform.settings.own_server_poll_slots
+    with ExitStack() as taken:
+        for _ in range(share):  # other 横浜市 kiosks already wait
+            assert taken.enter_context(platform.poll_shares.slot("141003", share))
+        refused = kiosk.call("GET", kiosk.path(own_request) + "?wait=20")
+        held = other_kiosk.call("GET", other_kiosk.path(bcl_request) + "?wait=0.2")
+    assert refused.json["state"] == "accepted" and refused.headers["Retry-After"] == "1"
+    assert held.json["state"] == "accepted" and "Retry-After" not in held.headers
+    again = kiosk.call("GET", kiosk.path(own_request) + "?wait=0.2")
+    assert "Retry-After" not in again.headers  # the share is free again

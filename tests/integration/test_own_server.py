@@ -138,6 +138,41 @@ def refused(response: Any, code: str, status: int = 403) -> None:
     assert response.json["error"]["code"] == code
 
 
+def test_a_pre_check_beyond_the_municipalitys_share_of_threads_is_refused_at_once_as_busy(
+    kiosk: TestKiosk, cards: Path, yokohama: Faults, platform: Platform
+) -> None:
+    """Two calls already wait on 横浜市's hanging server in this process: a third pre-check
+    does not wait with them (holding a web thread): it is refused at once, and the breaker does
+    not count it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from issuance.records import RecordQuery
+
+    assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
+    with platform.uow() as uow:
+        info = platform.directory.get(uow, YOKOHAMA)
+        assert info is not None
+        backend = platform.backends.for_municipality(info)
+    yokohama.mode = "hang"
+
+    def held_call(_: int) -> None:
+        try:
+            backend.seal_registration(uow, RecordQuery("r" * 32, YOKOHAMA, "80000000011"))
+        except Exception:  # noqa: BLE001 - it times out: only the slot it held matters
+            pass
+
+    with ThreadPoolExecutor(2) as threads:
+        threads.map(held_call, range(2))
+        while yokohama.calls < 2:
+            time.sleep(0.01)
+        started = time.monotonic()
+        response = kiosk.request(certificate="inkan")
+        assert time.monotonic() - started < TIMEOUT / 2
+    refused(response, "BACKEND_UNAVAILABLE", 503)
+    assert response.json["error"]["details"] == {"reason": "busy"}
+    assert backend.breaker.failures == 2  # the held calls' timeouts; the busy refusal: none
+
+
 def test_a_hanging_server_is_given_up_on_within_its_timeout(
     kiosk: TestKiosk, cards: Path, yokohama: Faults
 ) -> None:

@@ -54,7 +54,11 @@ def outcomes() -> list[str]:
 
 @pytest.fixture
 def pool(pki: Path, outcomes: list[str]) -> Iterator[OwnServerPool]:
-    pool = OwnServerPool(centre_files(pki), lambda code, seconds, outcome: outcomes.append(outcome))
+    pool = OwnServerPool(
+        centre_files(pki),
+        lambda code, seconds, outcome: outcomes.append(outcome),
+        calls_per_municipality=4,
+    )
     yield pool
     pool.close()
 
@@ -99,6 +103,22 @@ def test_a_trickling_server_is_given_up_on_at_the_deadline_and_opens_the_circuit
     assert (reason, server.calls) == ("circuit open", calls)  # the server is left alone
     assert seconds < 0.1
     assert outcomes == ["timeout", "timeout", "circuit_open"]
+
+
+def test_calls_beyond_the_municipalitys_share_are_refused_at_once_and_not_held_against_it(
+    server: FaultyServer, pool: OwnServerPool, settings: dict[str, Any], outcomes: list[str]
+) -> None:
+    server.mode, server.gap = "trickle", TRICKLE_GAP
+    backend = pool.backend(YOKOHAMA, {**settings, "max_concurrent_calls": 2})
+    with ThreadPoolExecutor(2) as threads:
+        held = [threads.submit(refusal, backend) for _ in range(2)]
+        while server.calls < 2:  # both slots taken by calls the server trickles
+            time.sleep(0.01)
+        reason, seconds = refusal(backend)
+        assert reason == "busy" and seconds < 0.1
+        assert [f.result()[0] for f in held] == ["timeout", "timeout"]
+    assert sorted(outcomes) == ["busy", "timeout", "timeout"]
+    assert backend.breaker.failures == 2  # the busy refusal is no failure of the server
 
 
 def test_a_server_trickling_its_headers_is_given_up_on_at_the_deadline(

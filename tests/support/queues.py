@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from issuance.ports import RenderLane
+
 
 class ManualQueue:
     """Holds jobs until the test runs them: lets a test run one job twice, or never."""
@@ -11,7 +13,7 @@ class ManualQueue:
     def __init__(self) -> None:
         self.jobs: list[str] = []
 
-    def enqueue_render(self, request_id: str) -> None:
+    def enqueue_render(self, request_id: str, lane: RenderLane = RenderLane.BCL) -> None:
         self.jobs.append(request_id)
 
     def depth(self) -> int:

@@ -32,11 +32,16 @@ def production_env(data_dir: Path, postgres_url: str, redis_url: str) -> dict[st
 
 
 @contextmanager
-def worker_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def worker_process(
+    env: dict[str, str], log: Path, *worker_args: str
+) -> Iterator[subprocess.Popen[bytes]]:
     """One `kofu worker`, stopped by its PID when the block ends (killed if it will not stop)."""
     handle = log.open("ab")
     process = subprocess.Popen(
-        [KOFU, "worker"], env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT
+        [KOFU, "worker", *worker_args],
+        env={**os.environ, **env},
+        stdout=handle,
+        stderr=subprocess.STDOUT,
     )
     try:
         yield process

@@ -7,7 +7,7 @@ from typing import Any
 
 from issuance.documents import CertificateDocument, JuminhyoDocument, RenderedDocument
 from issuance.koseki_records import Fuhyo, Koseki
-from issuance.ports import IssueFact, MunicipalityInfo, UnitOfWork
+from issuance.ports import IssueFact, MunicipalityInfo, RenderLane, UnitOfWork
 from issuance.records import BackendAnswer, Household, RecordQuery, SealRegistration, TaxAssessment
 
 
@@ -84,9 +84,11 @@ class FakeLedger:
 @dataclass
 class FakeQueue:
     enqueued: list[str] = field(default_factory=list)
+    lanes: dict[str, RenderLane] = field(default_factory=dict)
 
-    def enqueue_render(self, request_id: str) -> None:
+    def enqueue_render(self, request_id: str, lane: RenderLane = RenderLane.BCL) -> None:
         self.enqueued.append(request_id)
+        self.lanes[request_id] = lane
 
 
 @dataclass
