@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     municipal_tls_dir: Path | None = None  # ca.pem, centre.pem, centre-key.pem (own servers)
     pades_dir: Path | None = None  # ca.pem, signer.pem, signer-key.pem: PAdES document signing
     long_poll_slots: int = 6  # per server process: polls held at once (keep below --threads)
-    own_server_poll_slots: int = 2  # of those, per own-server municipality
+    own_server_poll_slots: int = 1  # of those, per own-server municipality
 
     @classmethod
     def settings_customise_sources(
