@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -118,6 +119,8 @@ class Rig:
             KOFU_DATABASE_URL=self.postgres.url,
             KOFU_REDIS_URL=self.redis.url,
             KOFU_DATA_DIR=str(self.root / "data"),
+            # a pepper of the run's own: the development one is refused on PostgreSQL
+            KOFU_KIOSK_KEY_PEPPER=secrets.token_hex(32),
             # an abandoned document expires within the run
             KOFU_DOCUMENT_TTL_SECONDS=str(self.config.document_ttl_s),
             PROMETHEUS_MULTIPROC_DIR=str(self.root / "prometheus"),
