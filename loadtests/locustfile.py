@@ -29,6 +29,7 @@ from kiosk_terminal.virtual_card import VirtualCard
 
 READY_TIMEOUT_S = 30.0
 POLL_WAIT_S = 10  # the centre holds the poll until the request changes (long poll)
+CONFIRM_RETRY_S = 30.0  # how long a kiosk keeps reporting a print the centre cannot take
 REQUEST = "/v1/sessions/[sid]/requests/[rid]"  # how Locust groups the statistics
 FINAL_STATES = {"printed", "voided", "failed", "expired"}
 
@@ -129,6 +130,7 @@ class KioskUser(FastHttpUser):
     wait_time = constant(0)
     network_timeout = READY_TIMEOUT_S
     retry_after = 0.0  # the last answer's Retry-After, in seconds
+    last_status = 0  # the last answer's HTTP status
 
     def on_start(self) -> None:
         try:
@@ -189,9 +191,26 @@ class KioskUser(FastHttpUser):
         request = f"{session}/requests/{submitted['request_id']}"
         self._wait_until_ready(request, submitted, asked)
         self._download(request)
-        self._call(
-            "post", f"{request}/confirmation", f"{REQUEST}/confirmation", 200, {"result": "printed"}
-        )
+        self._confirm(request)
+
+    def _confirm(self, request: str) -> None:
+        """Report the print; the paper exists, so a 503 (the centre's database away) is retried
+        after its Retry-After for up to CONFIRM_RETRY_S, as a kiosk with a print journal would."""
+        deadline = time.perf_counter() + CONFIRM_RETRY_S
+        while True:
+            try:
+                self._call(
+                    "post",
+                    f"{request}/confirmation",
+                    f"{REQUEST}/confirmation",
+                    200,
+                    {"result": "printed"},
+                )
+                return
+            except FlowError:
+                if self.last_status != 503 or time.perf_counter() > deadline:
+                    raise
+                gevent.sleep(self.retry_after or 1.0)
 
     def _wait_until_ready(self, request: str, state: dict, asked: float) -> None:
         deadline = asked + READY_TIMEOUT_S
@@ -224,6 +243,8 @@ class KioskUser(FastHttpUser):
         with self.client.request(
             method, path, name=name, json=body, headers=self.headers, catch_response=True
         ) as response:
+            self.last_status = response.status_code
+            self.retry_after = float(response.headers.get("Retry-After") or 0)
             if response.status_code != expected:
                 detail = f"{response.status_code}: {response.text[:200]}"
                 response.failure(detail)

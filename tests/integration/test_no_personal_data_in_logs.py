@@ -154,7 +154,11 @@ def test_cut_connections_and_a_killed_worker_leave_no_personal_data_in_any_log(
         "serve.log",
         "steady.log",
     ]
-    assert "Traceback" in (tmp_path / "serve.log").read_text(), "no fault reached the server"
+    # A cut connection shows as a traceback, or (once per outage) as the outage line.
+    texts = [log.read_text(errors="replace") for log in logs]
+    assert any("Traceback" in text or " unavailable: " in text for text in texts), (
+        "no fault reached the centre"
+    )
     # The masking filter would hide the codes; statement parameters must not get that far.
     with_parameters = [
         log.name for log in logs if "[parameters:" in log.read_text(errors="replace")
