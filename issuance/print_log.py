@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -10,6 +9,7 @@ from datetime import datetime
 
 from issuance.calendar import JST
 from issuance.errors import KofuError
+from issuance.excel_text import decode_excel_text
 
 COLUMNS = ("kiosk_id", "serial", "result", "printed_at")
 RESULTS = {"printed": True, "not_printed": False}
@@ -69,15 +69,10 @@ class PrintLogEntry:
 
 
 def _decode(data: bytes) -> str:
-    """UTF-8 with or without a BOM, else CP932 (what Excel's plain 'CSV' saves in Japan)."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    for encoding in ("utf-8", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PrintLogRejectedError([Problem(0, "-", "NOT_READABLE")])
+    text = decode_excel_text(data)
+    if text is None:
+        raise PrintLogRejectedError([Problem(0, "-", "NOT_READABLE")])
+    return text
 
 
 def _time(value: str) -> datetime | None:

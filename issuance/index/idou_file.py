@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import enum
 import hashlib
@@ -15,6 +14,7 @@ from typing import Any
 
 from issuance.codes import InvalidCodeError, validate_juminhyo_code, validate_municipality_code
 from issuance.errors import KofuError
+from issuance.excel_text import decode_excel_text
 from issuance.index.idou_problems import PROBLEMS
 
 
@@ -183,15 +183,10 @@ def check_row(
 
 
 def _decode(data: bytes) -> str:
-    """UTF-8 with or without a BOM, else CP932 (what Excel's plain 'CSV' saves in Japan)."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    for encoding in ("utf-8", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _UnreadableError([Problem(0, "-", "NOT_READABLE")])
+    text = decode_excel_text(data)
+    if text is None:
+        raise _UnreadableError([Problem(0, "-", "NOT_READABLE")])
+    return text
 
 
 def _json_rows(text: str) -> list[tuple[int, Any]]:
