@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
 from centre.outage import OutageLog
-from issuance.ports import JobQueue, RenderLane
+from issuance.ports import JobQueue, QueueUnavailableError, RenderLane
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -36,6 +36,7 @@ ANNOUNCE_TTL_S = 60  # an announcement nobody waited for is forgotten after this
 NEWEST_JOB_TTL_S = 3600  # longer than any request lives before its render timeout
 LONGEST_WAIT_S = 20  # the longest a kiosk may ask the centre to hold an answer (?wait=)
 OWN_LANE_SUFFIX = "-own"
+DEFERRED_MAX = 10_000  # renders one process remembers to enqueue once Redis is back
 
 
 def lane_queue_name(queue_name: str, lane: RenderLane) -> str:
@@ -181,9 +182,50 @@ class RqQueue:
         }
         self._job_timeout = job_timeout
         self._announcing = OutageLog("Redis (announcing renders)", log)
+        self._deferred: dict[str, RenderLane] = {}
+        self._deferred_lock = threading.Lock()
+        self._enqueuing = OutageLog("Redis (enqueueing renders; the sweeper enqueues them)", log)
         self._polling = OutageLog("Redis (kiosk polls wait without wake-ups)", log)
 
     def enqueue_render(self, request_id: str, lane: RenderLane = RenderLane.BCL) -> None:
+        """Raises QueueUnavailableError with Redis away (logged once per outage)."""
+        from redis import RedisError
+
+        try:
+            self._enqueue(request_id, lane)
+        except RedisError as exc:
+            self._enqueuing.failed(exc)
+            self._defer(request_id, lane)
+            raise QueueUnavailableError(str(exc)) from exc
+        self._enqueuing.succeeded()
+        self._flush_deferred()
+
+    def _defer(self, request_id: str, lane: RenderLane) -> None:
+        """Remember a render Redis could not take, for this process's next successful enqueue
+        (at once, rather than the sweeper's requeue 30 s on). Bounded: past DEFERRED_MAX the
+        sweeper alone brings them back; a process that dies forgets them, the sweeper not."""
+        with self._deferred_lock:
+            if len(self._deferred) < DEFERRED_MAX:
+                self._deferred[request_id] = lane
+
+    def _flush_deferred(self) -> None:
+        from redis import RedisError
+
+        if not self._deferred:  # the common case: no lock taken
+            return
+        with self._deferred_lock:
+            waiting, self._deferred = self._deferred, {}
+        for number, (request_id, lane) in enumerate(waiting.items()):
+            try:
+                self._enqueue(request_id, lane)
+            except RedisError as exc:
+                self._enqueuing.failed(exc)
+                with self._deferred_lock:
+                    for left in list(waiting)[number:]:
+                        self._deferred.setdefault(left, waiting[left])
+                return
+
+    def _enqueue(self, request_id: str, lane: RenderLane) -> None:
         from rq import Retry
 
         newest = self._redis.get(_newest_job_key(request_id))
@@ -213,13 +255,16 @@ class RqQueue:
         return False
 
     def reachable(self) -> bool:
-        """Answers a PING within half a second (health checks, the sweeper)."""
+        """Answers a PING within half a second (health checks, the sweeper). Back after an
+        outage, it enqueues the renders this process could not."""
         from redis import RedisError
 
         try:
-            return bool(self._quick.ping())
+            answered = bool(self._quick.ping())
         except RedisError:
             return False
+        self._flush_deferred()
+        return answered
 
     def depth(self) -> int:
         return sum(queue.count for queue in self._lanes.values())

@@ -161,9 +161,17 @@ class RenderLane(enum.StrEnum):
     OWN_SERVER = "own"  # a municipality's own server, over the network
 
 
+class QueueUnavailableError(Exception):
+    """The job queue cannot take a job now (its store is away). What the caller committed
+    stays committed: the sweeper enqueues an accepted request nobody has taken."""
+
+
 class JobQueue(Protocol):
     def enqueue_render(self, request_id: str, lane: RenderLane = RenderLane.BCL) -> None:
-        """Called only after the transaction that created the request has committed."""
+        """Called only after the transaction that created the request has committed.
+
+        Raises QueueUnavailableError when the queue cannot be reached.
+        """
         ...
 
 

@@ -23,6 +23,7 @@ from issuance.ports import (
     JobQueue,
     Ledger,
     MunicipalityDirectory,
+    QueueUnavailableError,
     UnitOfWork,
 )
 from issuance.refusals import RefusalError
@@ -116,7 +117,11 @@ def submit_request(
     new: NewRequest,
     now: datetime,
 ) -> tuple[CertificateRequest, bool]:
-    """Accept a request (or return the one this idempotency key already made) and enqueue it."""
+    """Accept a request (or return the one this idempotency key already made) and enqueue it.
+
+    A queue that cannot be reached does not refuse the request: it is stored, the kiosk
+    polls it, and the sweeper enqueues it once the queue is back (issue 13 §2).
+    """
     resident = session_resident(uow, trust, kiosk_id, session_id, now)
     existing = uow.requests.by_idempotency_key(session_id, new.idempotency_key)
     if existing is not None:
@@ -135,7 +140,10 @@ def submit_request(
         if existing is None:
             raise
         return replay(existing, new), False
-    queue.enqueue_render(request.id, route.info.render_lane)
+    try:
+        queue.enqueue_render(request.id, route.info.render_lane)
+    except QueueUnavailableError:
+        pass  # stored and accepted: the sweeper enqueues it (SweepPolicy.requeue_after)
     return request, True
 
 

@@ -8,7 +8,13 @@ from datetime import datetime, timedelta
 
 from issuance.authenticity.model import DocumentStatus
 from issuance.model import RequestState
-from issuance.ports import JobQueue, MunicipalityDirectory, RenderLane, UnitOfWork
+from issuance.ports import (
+    JobQueue,
+    MunicipalityDirectory,
+    QueueUnavailableError,
+    RenderLane,
+    UnitOfWork,
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,8 @@ def sweep(
     """One pass; safe to run from several processes at once (locked rows are skipped).
 
     A requeued render goes back to its municipality's lane (``directory``; without one, BCL's).
+    With the queue away, the requeue stops at the first refusal (``requeued`` counts those
+    the queue took) and the next sweep asks again.
     """
     requeue: list[tuple[str, RenderLane]] = []
     lanes: dict[str, RenderLane] = {}
@@ -64,9 +72,14 @@ def sweep(
     for request in unconfirmed:
         request.mark_unconfirmed(now)
     uow.commit()
+    requeued = 0
     for request_id, lane in requeue:
-        queue.enqueue_render(request_id, lane)
-    return SweepResult(len(requeue), timed_out, expired, len(expired_docs), len(unconfirmed))
+        try:
+            queue.enqueue_render(request_id, lane)
+        except QueueUnavailableError:
+            break  # the queue is away: the next sweep asks again
+        requeued += 1
+    return SweepResult(requeued, timed_out, expired, len(expired_docs), len(unconfirmed))
 
 
 def _lane(

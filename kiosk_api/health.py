@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, Response, jsonify
 from redis import RedisError
@@ -46,10 +47,16 @@ def register_outage_handlers(app: Flask, platform: Platform) -> None:
         redis_outage.failed(error)
         return unavailable()
 
+    last_ping = [0.0]
+
     @app.after_request
     def _redis_back(response: Response) -> Response:
-        if redis_outage.down and response.status_code < 500:
-            redis_outage.succeeded()
+        # Back only when Redis answers (a request that never touched Redis proves nothing),
+        # asked at most once a second while it is away.
+        if redis_outage.down and time.monotonic() - last_ping[0] >= 1.0:
+            last_ping[0] = time.monotonic()
+            if platform.queue.reachable():
+                redis_outage.succeeded()
         return response
 
 

@@ -147,6 +147,8 @@ class KioskUser(FastHttpUser):
             self._flow()
         except FlowError as exc:
             _record("issuance", started, exc)
+            if self.last_status == 503:  # as a kiosk does: "try again shortly", not at once
+                gevent.sleep(self.retry_after or 1.0)
         else:
             _record("issuance", started)
 
