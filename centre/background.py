@@ -38,6 +38,7 @@ class Sweeper:
         self.passes = 0  # sweep passes this sweeper ran (tests, logs)
         self.skipped = 0  # passes skipped because the queue was away
         self._queue_outage = OutageLog("the render queue (sweeper waits for it)", log)
+        self._database_outage = OutageLog("the database (sweeper waits for it)", log)
 
     @property
     def active(self) -> bool:
@@ -75,8 +76,11 @@ class Sweeper:
                     uow, platform.queue, SweepPolicy(), platform.now(), platform.directory
                 )
             self.passes += 1
+            self._database_outage.succeeded()
             if any(vars(result).values()):
                 log.info("sweep: %s", result)
+        except DBAPIError as exc:  # the database away: one line per outage, not per pass
+            self._database_outage.failed(exc)
         except Exception:  # noqa: BLE001 - the next pass tries again
             log.exception("sweep failed")
 
@@ -90,19 +94,21 @@ class Sweeper:
         try:
             if self._lock_connection is not None:
                 self._lock_connection.execute(text("SELECT 1"))
+                self._database_outage.succeeded()
                 return True
             connection = self._platform.engine.connect()
             taken = connection.execute(
                 text("SELECT pg_try_advisory_lock(:key)"), {"key": SWEEPER_LOCK}
             ).scalar_one()
             connection.commit()  # the lock is the session's, not the transaction's
+            self._database_outage.succeeded()
             if taken:
                 self._lock_connection = connection
                 log.info("this process sweeps now")
                 return True
             connection.close()
-        except DBAPIError:
-            log.warning("the sweeper lock's connection failed; trying again next pass")
+        except DBAPIError as exc:  # tried again next pass; logged once per outage
+            self._database_outage.failed(exc)
             self._drop_lock_connection()
         return False
 

@@ -13,6 +13,8 @@ from redis import RedisError
 from rq import Queue, SimpleWorker
 from rq.job import Job
 from rq.worker.base import StopRequested
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from centre.background import Sweeper
 from centre.bootstrap import ThreadLocalRenderer, bootstrap
@@ -23,6 +25,9 @@ from centre.settings import Settings
 from issuance.ports import RenderLane
 
 log = logging.getLogger("kofu.worker")
+
+DATABASE_AWAY = (OperationalError, InterfaceError, PoolTimeoutError)
+RENDERS_WITHOUT_DATABASE = OutageLog("the database (render jobs fail and are retried)", log)
 
 
 class DepsJob(Job):
@@ -57,6 +62,19 @@ class RenderWorker(SimpleWorker):
         if isinstance(job, DepsJob):
             job.deps = self._deps()
         return super().perform_job(job, queue, *args, **kwargs)
+
+    def handle_exception(self, job: Job, *exc_info: Any) -> None:
+        """A render that failed because the database is away is one line per outage, not a
+        traceback per job (rq's retry brings the job back; the sweeper, the request)."""
+        if isinstance(exc_info[1], DATABASE_AWAY):
+            RENDERS_WITHOUT_DATABASE.failed(exc_info[1])
+            return
+        RENDERS_WITHOUT_DATABASE.succeeded()
+        super().handle_exception(job, *exc_info)
+
+    def handle_job_success(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> None:
+        RENDERS_WITHOUT_DATABASE.succeeded()
+        super().handle_job_success(job, queue, *args, **kwargs)
 
 
 def run_worker(

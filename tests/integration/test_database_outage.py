@@ -110,10 +110,14 @@ def test_a_kofu_worker_lives_through_a_database_outage_and_renders_when_it_retur
             postgres.stop()
             with worker_process(env, tmp_path / "worker.log") as worker:
                 wait_for_workers(platform.queue.queue, 1)  # type: ignore[attr-defined]
-                time.sleep(4)  # it takes the job and fails it: rq retries after 1, 5, 15 s
+                time.sleep(7)  # it takes the job and fails it: rq retries after 1, 5, 15 s
                 assert worker.poll() is None
                 postgres.start()
                 assert kiosk.wait(request_id, timeout=40)["state"] == "ready"
                 assert worker.poll() is None
+            log = (tmp_path / "worker.log").read_text(encoding="utf-8")
+            # Failed attempts, retried: one line for the outage, one for its end, no traceback.
+            assert log.count("the database (render jobs fail and are retried) unavailable") == 1
+            assert "Traceback" not in log, log[-3000:]
         finally:
             platform.close()
