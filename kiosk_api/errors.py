@@ -92,6 +92,9 @@ HTTP_CODES = {
 }
 
 
+BACKEND_RETRY_AFTER_S = 5  # a busy bulkhead frees in seconds; an open breaker half-opens
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(KofuError)
     def _domain(error: KofuError) -> tuple[Response, int]:
@@ -101,7 +104,10 @@ def register_error_handlers(app: Flask) -> None:
             REFUSALS.labels(error.code).inc()
             if isinstance(error, RecordsOutOfSyncError):  # refused at submission
                 RECORDS_OUT_OF_SYNC.labels(error.municipality_code).inc()
-        return error_response(error)
+        response, status = error_response(error)
+        if status == 503:  # a municipality's server away or busy: when to ask again
+            response.headers["Retry-After"] = str(BACKEND_RETRY_AFTER_S)
+        return response, status
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[Response, int]:

@@ -65,6 +65,11 @@ def serve(settings: Settings, host: str, port: int, workers: int, threads: int) 
         # An idle kiosk connection is closed after this; 2 s (gunicorn's default) is about
         # how long a card takes to sign, so the sign-in often raced the close.
         "keepalive": 5,
+        # Above the app's own limits (kiosk_api/limits.py), so the app answers a long URI or
+        # header with its JSON 414/431; gunicorn's plain-text 400 only past these.
+        "limit_request_line": 8190,  # gunicorn's maximum
+        "limit_request_field_size": 16384,
+        "limit_request_fields": 200,
         "accesslog": None,  # off: a verification URL carries a document token
         "logger_class": _MaskingLogger,
         "post_worker_init": _post_worker_init,

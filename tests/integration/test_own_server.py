@@ -170,6 +170,7 @@ def test_a_pre_check_beyond_the_municipalitys_share_of_threads_is_refused_at_onc
         assert time.monotonic() - started < TIMEOUT / 2
     refused(response, "BACKEND_UNAVAILABLE", 503)
     assert response.json["error"]["details"] == {"reason": "busy"}
+    assert response.headers["Retry-After"] == "5"  # when the kiosk may ask again
     assert backend.breaker.failures == 2  # the held calls' timeouts; the busy refusal: none
 
 
