@@ -68,9 +68,7 @@ def kiosk() -> None:
 @click.option("--pin", required=True)
 @click.option("--certificate", default="juminhyo", show_default=True)
 @click.option("--members", default="all", type=click.Choice(["all", "self"]), show_default=True)
-@click.option(
-    "--honseki/--no-honseki", default=False, help="show 本籍・筆頭者 (住民票 and 附票)"
-)
+@click.option("--honseki/--no-honseki", default=False, help="show 本籍・筆頭者 (住民票 and 附票)")
 @click.option("--relationship/--no-relationship", default=True, help="show 世帯主・続柄")
 @click.option("--my-number/--no-my-number", default=False, help="show 個人番号")
 @click.option(

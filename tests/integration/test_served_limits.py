@@ -25,8 +25,12 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ("headers", "path", "status", "code"),
     [
         ({"X-Long": "a" * 9_000}, "/healthz", 431, "HEADERS_TOO_LARGE"),
-        ({f"X-H{i}": "v" for i in range(120)} | {"X-Pad": "b" * 7_000}, "/healthz", 431,
-         "HEADERS_TOO_LARGE"),  # fmt: skip
+        (
+            {f"X-H{i}": "v" for i in range(120)} | {"X-Pad": "b" * 7_000},
+            "/healthz",
+            431,
+            "HEADERS_TOO_LARGE",
+        ),  # fmt: skip
         ({}, "/api/verify?t=" + "c" * 5_000, 414, "URI_TOO_LONG"),
     ],
     ids=["one header over 8 KiB", "many headers", "a 5 kB URI"],
