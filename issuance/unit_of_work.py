@@ -28,6 +28,8 @@ from issuance.sql.records import (
     SqlUseRegistrations,
 )
 from issuance.sql.requests import SqlCertificateRequests, SqlDocumentRegister, SqlHeldDocuments
+from issuance.staff.ports import StaffAccounts, StaffAudit
+from issuance.staff.sql import SqlStaffAccounts, SqlStaffAudit
 
 
 class SqlUnitOfWork(UnitOfWork, Protocol):
@@ -53,6 +55,8 @@ class SqlAlchemyUnitOfWork:
         self.alarms: Alarms = SqlAlarms(session)
         self.use_registrations: UseRegistrations = SqlUseRegistrations(session)
         self.applied_idous: AppliedIdous = SqlAppliedIdous(session)
+        self.staff_accounts: StaffAccounts = SqlStaffAccounts(session)
+        self.staff_audit: StaffAudit = SqlStaffAudit(session)
         return self
 
     def __exit__(self, *exc: object) -> None:
