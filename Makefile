@@ -72,7 +72,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy issuance rendering municipalities billing centre kiosk_api cli migrations demo municipal_server kiosk_terminal
+	$(BIN)/mypy issuance rendering municipalities billing centre kiosk_api portal cli migrations demo municipal_server kiosk_terminal
 
 .PHONY: bench-ledger
 # The synthetic nation (LEDGER_BENCH_EVENTS, default 32M) on PostgreSQL: load rate, report time.

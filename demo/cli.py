@@ -35,6 +35,20 @@ def demo_load(ctx: click.Context, extra_residents: int) -> None:
     click.echo(f"demo data loaded; cards in {paths.cards}, kiosk credentials in {paths.kiosks}")
 
 
+@demo.command("staff")
+def demo_staff_command() -> None:
+    """List the demo's portal accounts with password, TOTP secret and the current code."""
+    from demo.staff import DEMO_STAFF
+
+    for staff in DEMO_STAFF:
+        tenant = staff.municipality_code or staff.kiosk_operator_id or "-"
+        click.echo(
+            f"{staff.login:<28} password {staff.password:<22} TOTP now {staff.code_now()}  "
+            f"(secret {staff.totp_secret})  {staff.role.value:<16} {tenant:<7} "
+            f"{staff.display_name}"
+        )
+
+
 @demo.command("cards")
 @click.pass_context
 def demo_cards_command(ctx: click.Context) -> None:

@@ -11,6 +11,7 @@ from demo.jpki import TestJpki
 from demo.places import OWN_SERVER_BODIES, DemoPaths, load_kiosks, load_municipalities
 from demo.records import MORE_HOUSEHOLDS
 from demo.records_loader import Placed, load_records, write_own_server_residents
+from demo.staff import load_staff
 from issuance.calendar import JST
 from issuance.codes import with_check_digit
 from issuance.index.model import CardLink, Residence, Resident, ResidentStatus
@@ -168,6 +169,7 @@ def load_demo(
     load_municipalities(uow)
     uow.commit()
     load_kiosks(uow, pepper, paths)
+    load_staff(uow, datetime.now(UTC))
     serial = 0
     placed: list[Placed] = []
     for number, household in enumerate(ALL_HOUSEHOLDS, start=1):

@@ -28,11 +28,11 @@ from issuance.sql.records import (
     SqlUseRegistrations,
 )
 from issuance.sql.requests import SqlCertificateRequests, SqlDocumentRegister, SqlHeldDocuments
-from issuance.staff.ports import StaffAccounts, StaffAudit
+from issuance.staff.ports import StaffAccounts, StaffAudit, StaffUnitOfWork
 from issuance.staff.sql import SqlStaffAccounts, SqlStaffAudit
 
 
-class SqlUnitOfWork(UnitOfWork, Protocol):
+class SqlUnitOfWork(StaffUnitOfWork, Protocol):
     """A unit of work backed by a database session: what the SQL adapters (billing,
     municipalities, the verification page) take, since they are SQL by nature."""
 

@@ -1,0 +1,27 @@
+"""Where the portal keeps the centre's platform and its password hasher."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from flask import Flask, current_app
+
+from centre.bootstrap import Platform
+
+KEY = "kofu_portal"
+HASHER = "kofu_portal_hasher"
+
+
+def init_app(app: Flask, platform: Platform, hasher: PasswordHasher) -> None:
+    app.extensions[KEY] = platform
+    app.extensions[HASHER] = hasher
+
+
+def current_platform() -> Platform:
+    """The platform of the app handling this request."""
+    platform: Platform = current_app.extensions[KEY]
+    return platform
+
+
+def current_hasher() -> PasswordHasher:
+    hasher: PasswordHasher = current_app.extensions[HASHER]
+    return hasher

@@ -1,0 +1,161 @@
+"""The portal's words in Japanese (the default) and English; ``?lang=en`` switches by cookie."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g, request
+
+LANGUAGES = ("ja", "en")
+COOKIE = "kofu_portal_lang"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "portal": ("コンビニ交付 管理ポータル", "Kiosk issuance staff portal"),
+    "skip": ("本文へ移動", "Skip to main content"),
+    "nav": ("メニュー", "Menu"),
+    "other_lang": ("English", "日本語"),
+    "login": ("ログイン", "Sign in"),
+    "logout": ("ログアウト", "Sign out"),
+    "login_id": ("ログインID（メールアドレス）", "Login ID (email address)"),
+    "password": ("パスワード", "Password"),
+    "next": ("次へ", "Next"),
+    "totp_title": ("確認コードの入力", "Verification code"),
+    "totp_code": ("確認コード（6桁）", "Verification code (6 digits)"),
+    "totp_help": (
+        "認証アプリに表示されている6桁の数字を入力してください。",
+        "Enter the 6-digit code shown in your authenticator app.",
+    ),
+    "totp_enrol": (
+        "初回ログインです。認証アプリに次のQRコードまたは秘密鍵を登録し、"
+        "表示された確認コードを入力してください。",
+        "First sign-in: add this QR code or secret key to your authenticator app, then "
+        "enter the code it shows.",
+    ),
+    "totp_secret": ("秘密鍵", "Secret key"),
+    "totp_uri": ("登録用URI", "Enrolment URI"),
+    "confirm": ("確認", "Confirm"),
+    "signed_in_as": ("ログイン中", "Signed in as"),
+    "timed_out": (
+        "一定時間操作がなかったため、ログアウトしました。",
+        "You were signed out after a period of inactivity.",
+    ),
+    "too_many": (
+        "ログインの試行が多すぎます。しばらくしてから再度お試しください。",
+        "Too many sign-in attempts. Please wait a minute and try again.",
+    ),
+    "signed_out": ("ログアウトしました。", "You have signed out."),
+    "role_municipal_admin": ("自治体管理者", "Municipal administrator"),
+    "role_municipal_viewer": ("自治体閲覧者", "Municipal viewer"),
+    "role_centre_operator": ("センター運用者", "Centre operator"),
+    "role_kiosk_operator": ("事業者担当者", "Kiosk operator staff"),
+    "overview": ("交付状況", "Issuance overview"),
+    "overview_of": ("{name}の交付状況", "Issuance overview: {name}"),
+    "as_of": ("{date}現在", "As of {date}"),
+    "backend": ("証明書の発行方式", "Certificate backend"),
+    "backend_bcl": ("証明書交付センター（共同クラウド）", "Shared cloud (BCL)"),
+    "backend_own_server": ("自庁の証明書交付サーバ", "The municipality's own server"),
+    "issuances": ("証明書の種類別の交付件数", "Issuances by certificate kind"),
+    "kind": ("証明書の種類", "Certificate kind"),
+    "today": ("本日", "Today"),
+    "this_month": ("今月", "This month"),
+    "fees_month": ("今月の手数料", "Fees this month"),
+    "count_unit": ("{n}件", "{n}"),
+    "total": ("合計", "Total"),
+    "none_yet": ("まだありません。", "None yet."),
+    "refusals": ("今月の交付不可（理由コード別）", "Refusals this month, by reason code"),
+    "failure_code": ("理由コード", "Reason code"),
+    "count": ("件数", "Count"),
+    "alarms": ("記録不一致アラーム（今月）", "Out-of-sync alarms (this month)"),
+    "alarms_help": (
+        "住民基本台帳の記録と全国索引が一致せず交付できなかった件数です。",
+        "Refusals because your records and the national index disagreed.",
+    ),
+    "maintenance": ("予定されている停止", "Planned maintenance"),
+    "starts": ("開始", "Starts"),
+    "ends": ("終了", "Ends"),
+    "scope": ("対象", "Applies to"),
+    "all_kinds": ("全ての証明書", "Every certificate"),
+    "all_municipalities": ("全団体", "Every municipality"),
+    "note": ("内容", "Note"),
+    "kiosks": ("キオスク端末", "Kiosks"),
+    "kiosk_id": ("端末ID", "Kiosk ID"),
+    "operator": ("事業者", "Operator"),
+    "location": ("設置場所", "Location"),
+    "status": ("状態", "Status"),
+    "active": ("有効", "Active"),
+    "revoked": ("失効（{date}）", "Revoked ({date})"),
+    "register": ("端末を登録", "Register a kiosk"),
+    "register_do": ("登録する", "Register"),
+    "revoke": ("失効させる", "Revoke"),
+    "revoke_title": ("端末 {id} の失効", "Revoke kiosk {id}"),
+    "revoke_warn": (
+        "失効させると、この端末は直ちに利用できなくなり、手続中のお客様の操作も終了します。"
+        "元に戻すには再登録が必要です。",
+        "Once revoked the kiosk stops working at once and any resident's session on it ends. "
+        "Undoing it needs a new registration.",
+    ),
+    "revoke_confirm": ("失効させることを確認しました", "I confirm revoking this kiosk"),
+    "revoke_done": ("端末 {id} を失効させました。", "Kiosk {id} is revoked."),
+    "cancel": ("戻る", "Back"),
+    "created_title": ("端末 {id} を登録しました", "Kiosk {id} is registered"),
+    "credential": ("端末の認証情報", "Kiosk credential"),
+    "credential_once": (
+        "この認証情報は今回だけ表示されます。端末に設定してから、この画面を閉じてください。"
+        "再表示はできません。",
+        "This credential is shown only once. Configure the kiosk with it, then close this "
+        "page; it cannot be shown again.",
+    ),
+    "back_to_kiosks": ("端末一覧へ戻る", "Back to the kiosks"),
+    "not_found": ("ページが見つかりません。", "Page not found."),
+    "forbidden": ("この操作は許可されていません。", "You are not allowed to do this."),
+    "bad_request": (
+        "送信内容を確認できませんでした。画面を再読み込みしてからやり直してください。",
+        "The form could not be accepted. Reload the page and try again.",
+    ),
+    "error": ("エラー", "Error"),
+    "home": ("トップへ", "Home"),
+    "required": ("必須", "required"),
+}
+
+
+def lang() -> str:
+    """This request's language: ``ja`` unless ``?lang=en`` or its cookie says ``en``."""
+    chosen: str = getattr(g, "lang", "ja")
+    return chosen
+
+
+def t(key: str, **values: object) -> str:
+    """The string ``key`` in this request's language, with ``{name}`` fields filled in."""
+    ja, en = STRINGS[key]
+    text = en if lang() == "en" else ja
+    return text.format(**values) if values else text
+
+
+def message(error: object) -> str:
+    """A KofuError's message in this request's language."""
+    return str(getattr(error, "message_en" if lang() == "en" else "message_ja", ""))
+
+
+def init_app(app: Flask, secure_cookies: bool) -> None:
+    """Choose each request's language and keep a ``?lang=`` choice in a cookie."""
+
+    @app.before_request
+    def _choose() -> None:
+        asked = request.args.get("lang")
+        g.lang_chosen = asked if asked in LANGUAGES else None
+        g.lang = g.lang_chosen or (
+            request.cookies.get(COOKIE) if request.cookies.get(COOKIE) in LANGUAGES else "ja"
+        )
+
+    @app.after_request
+    def _remember(response: Response) -> Response:
+        if getattr(g, "lang_chosen", None):
+            response.set_cookie(
+                COOKIE,
+                g.lang_chosen,
+                max_age=365 * 86400,
+                httponly=True,
+                samesite="Lax",
+                secure=secure_cookies,
+            )
+        return response
+
+    app.jinja_env.globals.update(t=t, lang=lang)

@@ -1,0 +1,39 @@
+"""Municipal staff's pages: their own municipality's figures, never another's."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from issuance.model import KIND_LABELS, CertificateKind
+from issuance.staff.errors import NotVisibleError
+from issuance.staff.model import Role
+from issuance.unit_of_work import sql_unit_of_work
+from portal.extension import current_platform
+from portal.guard import requires
+from portal.i18n import lang
+from portal.overview import municipal_overview
+
+bp = Blueprint("municipal", __name__, url_prefix="/m")
+
+
+def kind_label(kind: str) -> str:
+    """A certificate kind's name in this request's language (the code if unknown)."""
+    try:
+        ja, en = KIND_LABELS[CertificateKind(kind)]
+    except ValueError:
+        return kind
+    return en if lang() == "en" else ja
+
+
+@bp.get("/<code>/")
+@requires(Role.MUNICIPAL_ADMIN, Role.MUNICIPAL_VIEWER)
+def overview(code: str) -> str:
+    if code != current_user.municipality_code:
+        raise NotVisibleError()  # another municipality's page does not exist for this account
+    platform = current_platform()
+    with platform.uow() as uow:
+        figures = municipal_overview(sql_unit_of_work(uow), code, platform.now())
+        if figures is None:
+            raise NotVisibleError()
+        return render_template("overview.html", o=figures, kind_label=kind_label)
