@@ -24,4 +24,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
-        return render_template("error.html", text=t(PAGES.get(code, "bad_request"))), code
+        # A method a route does not take: the page does not exist for that method.
+        status = 404 if code == 405 else code
+        return render_template("error.html", text=t(PAGES.get(code, "bad_request"))), status

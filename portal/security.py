@@ -21,6 +21,7 @@ HEADERS = {
     "Cache-Control": "no-store",
 }
 SEEN = "seen_at"
+PENDING = "pending_account"  # password checked, TOTP not yet (views/auth.py)
 
 
 def configure(app: Flask, settings: Settings) -> None:
@@ -42,7 +43,8 @@ def configure(app: Flask, settings: Settings) -> None:
     @app.before_request
     def _idle_timeout() -> Response | None:
         # The cookie's own expiry is the browser's to honour: the server checks the time too.
-        if request.endpoint == "static" or not session:
+        signed_in = current_user.is_authenticated or PENDING in session
+        if request.endpoint == "static" or not signed_in:
             return None
         now = current_platform().now().timestamp()
         seen = session.get(SEEN)
