@@ -130,7 +130,7 @@ class Kiosks(Protocol):
     def add(self, kiosk: Kiosk) -> None: ...
 
     def listed(self, operator_id: str | None = None) -> list[Kiosk]:
-        """Every kiosk (of one operator when given), by operator then id, revoked ones too."""
+        """Every kiosk (of one operator when given), by id, revoked ones too."""
         ...
 
     def operators(self) -> list[KioskOperator]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, g, request
+from markupsafe import Markup
 
 LANGUAGES = ("ja", "en")
 COOKIE = "kofu_portal_lang"
@@ -32,7 +33,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "totp_secret": ("秘密鍵", "Secret key"),
     "totp_uri": ("登録用URI", "Enrolment URI"),
     "confirm": ("確認", "Confirm"),
-    "signed_in_as": ("ログイン中", "Signed in as"),
+    "signed_in_as": ("ログイン中：{name}（{role}）", "Signed in as {name} ({role})"),
     "timed_out": (
         "一定時間操作がなかったため、ログアウトしました。",
         "You were signed out after a period of inactivity.",
@@ -48,7 +49,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role_kiosk_operator": ("事業者担当者", "Kiosk operator staff"),
     "overview": ("交付状況", "Issuance overview"),
     "overview_of": ("{name}の交付状況", "Issuance overview: {name}"),
-    "as_of": ("{date}現在", "As of {date}"),
+    "as_of": ("{date}現在", "As of {date} (JST)"),
     "backend": ("証明書の発行方式", "Certificate backend"),
     "backend_bcl": ("証明書交付センター（共同クラウド）", "Shared cloud (BCL)"),
     "backend_own_server": ("自庁の証明書交付サーバ", "The municipality's own server"),
@@ -126,6 +127,8 @@ def t(key: str, **values: object) -> str:
     """The string ``key`` in this request's language, with ``{name}`` fields filled in."""
     ja, en = STRINGS[key]
     text = en if lang() == "en" else ja
+    if any(isinstance(value, Markup) for value in values.values()):
+        return Markup(text).format(**values)  # the other values are escaped
     return text.format(**values) if values else text
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from billing.model import BillingEvent, EventType
 from issuance.calendar import JST
 from issuance.index.model import OutOfSyncAlarm
-from issuance.model import CertificateRequest
+from issuance.model import CertificateKind, CertificateRequest
 from issuance.unit_of_work import SqlUnitOfWork
 from municipalities.model import BackendKind, MaintenanceWindow, Municipality
 
@@ -105,7 +105,9 @@ def _issuances(uow: SqlUnitOfWork, code: str, day: datetime, month: datetime) ->
         figures[2] += sign * int(fees)
         if is_today:
             figures[0] += sign * count
-    return [KindFigures(kind, *values) for kind, values in sorted(totals.items())]
+    order = {kind.value: i for i, kind in enumerate(CertificateKind)}  # 住民票 first, as printed
+    ranked = sorted(totals.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    return [KindFigures(kind, *values) for kind, values in ranked]
 
 
 def _refusals(uow: SqlUnitOfWork, code: str, month: datetime) -> list[tuple[str, int]]:

@@ -105,7 +105,7 @@ class SqlKiosks:
         self.session.add(kiosk)
 
     def listed(self, operator_id: str | None = None) -> list[Kiosk]:
-        query = select(Kiosk).order_by(Kiosk.operator_id, Kiosk.id)
+        query = select(Kiosk).order_by(Kiosk.id)
         if operator_id is not None:
             query = query.where(Kiosk.operator_id == operator_id)
         return list(self.session.scalars(query))

@@ -28,7 +28,7 @@ def operators_for(uow: StaffUnitOfWork, account: StaffAccount) -> list[KioskOper
 
 
 def kiosks_for(uow: StaffUnitOfWork, account: StaffAccount) -> list[Kiosk]:
-    """Every kiosk ``account`` may see, by operator then id; NotVisibleError for other roles."""
+    """Every kiosk ``account`` may see, by id; NotVisibleError for other roles."""
     if account.role is Role.CENTRE_OPERATOR:
         return uow.kiosks.listed()
     if account.role is Role.KIOSK_OPERATOR and account.kiosk_operator_id:

@@ -4,7 +4,6 @@ the municipal overview's figures (aggregates only)."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from billing.model import BillingEvent, EventType
 from centre.bootstrap import Platform
-from issuance.index.model import OutOfSyncAlarm
 from issuance.staff.model import AuditEntry
-from municipalities.model import MaintenanceWindow
 from portal.app import create_app
 from tests.support.kiosk import TestKiosk
-from tests.support.portal import csrf, sign_in_demo, staff
+from tests.support.portal import csrf, seed_overview, sign_in_demo, staff
 
 
 @pytest.fixture
@@ -103,50 +99,7 @@ def test_a_kiosk_operator_sees_and_registers_only_its_own(
 def test_the_overview_counts_issuances_refusals_alarms_and_maintenance(
     portal: Flask, platform: Platform
 ) -> None:
-    now = platform.now()
-    with platform.uow() as uow:
-        for i, (kind, event) in enumerate(
-            [
-                ("juminhyo", EventType.ISSUE),
-                ("juminhyo", EventType.ISSUE),
-                ("inkan", EventType.ISSUE),
-                ("inkan", EventType.VOID),
-            ]
-        ):
-            uow.session.add(
-                BillingEvent(
-                    request_id=f"R{i if event is EventType.ISSUE else 2}",
-                    event_type=event,
-                    municipality_code="131016",
-                    kiosk_id="K0001",
-                    operator_id="seven",
-                    channel="store",
-                    certificate_kind=kind,
-                    copies=1,
-                    fee_total=1200,
-                    commission_total=117,
-                    occurred_at=now,
-                    accounting_month=None,
-                )
-            )
-        uow.session.add(
-            OutOfSyncAlarm(
-                at=now,
-                municipality_code="131016",
-                certificate_kind="juminhyo",
-                failed_check="status",
-                stage="submission",
-            )
-        )
-        uow.session.add(
-            MaintenanceWindow(
-                municipality_code="131016",
-                starts_at=now + timedelta(days=1),
-                ends_at=now + timedelta(days=1, hours=2),
-                note="システム更新",
-            )
-        )
-        uow.commit()
+    seed_overview(platform)
     page = signed_in(portal, platform, "admin@chiyoda").get("/m/131016/").get_data(as_text=True)
     assert re.search(
         r"住民票の写し</th><td class=\"num\">2件</td><td class=\"num\">2件</td>"

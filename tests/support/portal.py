@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyotp
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from billing.model import BillingEvent, EventType
+from centre.bootstrap import Platform
 from demo.staff import DEMO_STAFF, DemoStaff
+from issuance.index.model import OutOfSyncAlarm
+from municipalities.model import MaintenanceWindow
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -48,3 +52,51 @@ def sign_in(client: FlaskClient, login: str, password: str, secret: str, now: da
 
 def sign_in_demo(client: FlaskClient, account: DemoStaff, now: datetime) -> None:
     sign_in(client, account.login, account.password, account.totp_secret, now)
+
+
+def seed_overview(platform: Platform) -> None:
+    """千代田区 today: 2 住民票 and 1 印鑑 printed (the 印鑑 then voided), an alarm, a stop."""
+    now = platform.now()
+    with platform.uow() as uow:
+        for i, (kind, event) in enumerate(
+            [
+                ("juminhyo", EventType.ISSUE),
+                ("juminhyo", EventType.ISSUE),
+                ("inkan", EventType.ISSUE),
+                ("inkan", EventType.VOID),
+            ]
+        ):
+            uow.session.add(
+                BillingEvent(
+                    request_id=f"R{i if event is EventType.ISSUE else 2}",
+                    event_type=event,
+                    municipality_code="131016",
+                    kiosk_id="K0001",
+                    operator_id="seven",
+                    channel="store",
+                    certificate_kind=kind,
+                    copies=1,
+                    fee_total=1200,
+                    commission_total=117,
+                    occurred_at=now,
+                    accounting_month=None,
+                )
+            )
+        uow.session.add(
+            OutOfSyncAlarm(
+                at=now,
+                municipality_code="131016",
+                certificate_kind="juminhyo",
+                failed_check="status",
+                stage="submission",
+            )
+        )
+        uow.session.add(
+            MaintenanceWindow(
+                municipality_code="131016",
+                starts_at=now + timedelta(days=1),
+                ends_at=now + timedelta(days=1, hours=2),
+                note="システム更新",
+            )
+        )
+        uow.commit()

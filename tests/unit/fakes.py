@@ -186,7 +186,7 @@ class FakeKiosks:
 
     def listed(self, operator_id: str | None = None) -> list[Kiosk]:
         found = [k for k in self.rows.values() if operator_id in (None, k.operator_id)]
-        return sorted(found, key=lambda k: (k.operator_id, k.id))
+        return sorted(found, key=lambda k: k.id)
 
     def operators(self) -> list[KioskOperator]:
         return sorted(self.operator_rows.values(), key=lambda o: o.id)
