@@ -15,7 +15,7 @@ from centre.bootstrap import Platform
 from issuance.staff.model import AuditEntry
 from portal.app import create_app
 from tests.support.kiosk import TestKiosk
-from tests.support.portal import csrf, seed_overview, sign_in_demo, staff
+from tests.support.portal import REFUSED_RESIDENT, csrf, seed_overview, sign_in_demo, staff
 
 
 @pytest.fixture
@@ -111,3 +111,6 @@ def test_the_overview_counts_issuances_refusals_alarms_and_maintenance(
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\d" title="\d{4}年\d+月\d+日">令和', page)
     assert "1件" in page  # the alarm
     assert "証明書交付センター" in page
+    assert re.search(r"STATUS_REFUSED</code></th><td class=\"num\">2件", page)
+    assert re.search(r"RENDER_TIMEOUT</code></th><td class=\"num\">1件", page)
+    assert REFUSED_RESIDENT not in page

@@ -13,6 +13,8 @@ from billing.model import BillingEvent, EventType
 from centre.bootstrap import Platform
 from demo.staff import DEMO_STAFF, DemoStaff
 from issuance.index.model import OutOfSyncAlarm
+from issuance.model import CertificateKind, CertificateRequest, RequestState
+from issuance.sessions.kiosks import KioskSession, SessionState
 from municipalities.model import MaintenanceWindow
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -54,8 +56,13 @@ def sign_in_demo(client: FlaskClient, account: DemoStaff, now: datetime) -> None
     sign_in(client, account.login, account.password, account.totp_secret, now)
 
 
+REFUSED_RESIDENT = "12345678901"  # the 住民票コード of the seeded refusals: never on a page
+
+
 def seed_overview(platform: Platform) -> None:
-    """千代田区 today: 2 住民票 and 1 印鑑 printed (the 印鑑 then voided), an alarm, a stop."""
+    """千代田区 today: 2 住民票 and 1 印鑑 printed (the 印鑑 then voided), an alarm, a stop,
+    and three refused requests (two STATUS_REFUSED, one RENDER_TIMEOUT)."""
+    seed_refusals(platform, ["STATUS_REFUSED", "STATUS_REFUSED", "RENDER_TIMEOUT"])
     now = platform.now()
     with platform.uow() as uow:
         for i, (kind, event) in enumerate(
@@ -99,4 +106,48 @@ def seed_overview(platform: Platform) -> None:
                 note="システム更新",
             )
         )
+        uow.commit()
+
+
+def seed_refusals(platform: Platform, codes: list[str]) -> None:
+    """Failed requests of 千代田区 at kiosk K0001, one per failure code, created now."""
+    now = platform.now()
+    with platform.uow() as uow:
+        uow.session.add(
+            KioskSession(
+                id="S-SEED",
+                kiosk_id="K0001",
+                state=SessionState.CLOSED,
+                certificate_der=b"x",
+                certificate_fingerprint="0" * 64,
+                challenge=b"x",
+                challenge_expires_at=now,
+                juminhyo_code=REFUSED_RESIDENT,
+                created_at=now,
+                expires_at=now,
+            )
+        )
+        uow.session.flush()  # no relationship orders the two inserts: the session first
+        for i, code in enumerate(codes):
+            uow.session.add(
+                CertificateRequest(
+                    id=f"R-SEED-{i}",
+                    session_id="S-SEED",
+                    kiosk_id="K0001",
+                    juminhyo_code=REFUSED_RESIDENT,
+                    municipality_code="131016",
+                    kind=CertificateKind.JUMINHYO,
+                    options={},
+                    copies=1,
+                    idempotency_key=f"seed-{i}",
+                    body_digest="0" * 64,
+                    state=RequestState.FAILED,
+                    fee_per_copy=300,
+                    serial=f"SEED{i:06d}",
+                    attempts=0,
+                    failure_code=code,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         uow.commit()
