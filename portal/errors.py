@@ -10,6 +10,7 @@ from issuance.staff.errors import NotVisibleError
 from portal.i18n import t
 
 PAGES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "not_found"}
+UNEXPECTED = "unexpected"
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -26,4 +27,8 @@ def register_error_handlers(app: Flask) -> None:
         code = error.code or 500
         # A method a route does not take: the page does not exist for that method.
         status = 404 if code == 405 else code
-        return render_template("error.html", text=t(PAGES.get(code, "bad_request"))), status
+        return render_template("error.html", text=t(PAGES.get(code, UNEXPECTED))), status
+
+    @app.errorhandler(500)
+    def _unexpected(_error: Exception) -> tuple[str, int]:
+        return render_template("error.html", text=t(UNEXPECTED)), 500

@@ -112,6 +112,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The form could not be accepted. Reload the page and try again.",
     ),
     "error": ("エラー", "Error"),
+    "unexpected": (
+        "処理できませんでした。しばらくしてから再度お試しください。",
+        "Something went wrong. Please try again later.",
+    ),
     "home": ("トップへ", "Home"),
     "required": ("必須", "required"),
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from billing.model import BillingEvent, EventType
 from issuance.calendar import JST
@@ -84,27 +84,25 @@ def municipal_overview(uow: SqlUnitOfWork, code: str, now: datetime) -> Overview
 
 
 def _issuances(uow: SqlUnitOfWork, code: str, day: datetime, month: datetime) -> list[KindFigures]:
+    today = case((BillingEvent.occurred_at >= day, 1), else_=0)
     rows = uow.session.execute(
         select(
             BillingEvent.certificate_kind,
             BillingEvent.event_type,
-            BillingEvent.occurred_at >= day,
+            func.sum(today),
             func.count(),
             func.coalesce(func.sum(BillingEvent.fee_total), 0),
         )
         .where(BillingEvent.municipality_code == code, BillingEvent.occurred_at >= month)
-        .group_by(
-            BillingEvent.certificate_kind, BillingEvent.event_type, BillingEvent.occurred_at >= day
-        )
+        .group_by(BillingEvent.certificate_kind, BillingEvent.event_type)
     ).all()
     totals: dict[str, list[int]] = {}
-    for kind, event_type, is_today, count, fees in rows:
+    for kind, event_type, today_count, count, fees in rows:
         sign = -1 if event_type == EventType.VOID else 1
         figures = totals.setdefault(kind, [0, 0, 0])
+        figures[0] += sign * int(today_count or 0)
         figures[1] += sign * count
         figures[2] += sign * int(fees)
-        if is_today:
-            figures[0] += sign * count
     order = {kind.value: i for i, kind in enumerate(CertificateKind)}  # 住民票 first, as printed
     ranked = sorted(totals.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
     return [KindFigures(kind, *values) for kind, values in ranked]
