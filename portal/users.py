@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, session
 from flask_login import LoginManager, UserMixin
 
 from issuance.staff.model import Role, StaffAccount
+from issuance.staff.services import session_matches
 from portal.extension import current_platform
+
+SESSION_ID = "sid"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ def load_user(user_id: str) -> StaffUser | None:
         account = uow.staff_accounts.get(int(user_id))
         if account is None or not account.active or account.locked(platform.now()):
             return None
+        if not session_matches(account, session.get(SESSION_ID)):
+            return None  # signed out, or signed in again elsewhere since
         return StaffUser.of(account)
 
 

@@ -66,6 +66,9 @@ class StaffAccount(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id, PHC string
     totp_secret: Mapped[str | None] = mapped_column(String(64))  # base32; None until enrolled
+    totp_last_step: Mapped[int | None]  # the 30 s step of the last code accepted: no replay
+    # SHA-256 of the one signed-in session's id: signing in elsewhere or out ends the old one.
+    session_digest: Mapped[str | None] = mapped_column(String(64))
     role: Mapped[Role] = mapped_column(str_enum(Role, 24))
     municipality_code: Mapped[str | None] = mapped_column(String(6), index=True)
     kiosk_operator_id: Mapped[str | None] = mapped_column(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -155,14 +157,12 @@ def check_totp(
     if account is None or not account.active or account.locked(now):
         raise LoginFailedError()
     secret = account.totp_secret or enrolling_secret
-    if secret is None or not _CODE.match(code.strip()):
-        ok = False
-    else:
-        ok = pyotp.TOTP(secret).verify(code.strip(), for_time=now, valid_window=1)
-    if not ok:
+    step = _matching_step(secret, code.strip(), now) if secret else None
+    if step is None or step <= (account.totp_last_step or -1):  # wrong, or used already
         record_failed_login(uow, account, now, "totp")
         uow.commit()
         raise TotpFailedError()
+    account.totp_last_step = step
     if account.totp_secret is None:
         account.totp_secret = secret
         audit(uow, account.id, "totp_enrolled", ("account", str(account.id)), now)
@@ -170,6 +170,51 @@ def check_totp(
     audit(uow, account.id, "login_success", ("account", str(account.id)), now)
     uow.commit()
     return account
+
+
+def _matching_step(secret: str, code: str, now: datetime) -> int | None:
+    """The 30-second step (previous, current or next: valid_window=1) ``code`` belongs to."""
+    if not _CODE.match(code):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def open_session(uow: StaffUnitOfWork, account_id: int) -> str:
+    """A new session id for the account (returned once; its digest stored, committed).
+
+    The account's earlier session, in whatever browser, is no longer valid.
+    """
+    session_id = secrets.token_urlsafe(32)
+    account = uow.staff_accounts.get(account_id)
+    if account is None:
+        raise LoginFailedError()
+    account.session_digest = session_digest(session_id)
+    uow.commit()
+    return session_id
+
+
+def close_session(uow: StaffUnitOfWork, account_id: int) -> None:
+    """Sign the account out everywhere (committed)."""
+    account = uow.staff_accounts.get(account_id)
+    if account is not None:
+        account.session_digest = None
+        uow.commit()
+
+
+def session_digest(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def session_matches(account: StaffAccount, session_id: object) -> bool:
+    """Whether ``session_id`` (from the signed cookie) is the account's current session."""
+    if not isinstance(session_id, str) or account.session_digest is None:
+        return False
+    return hmac.compare_digest(account.session_digest, session_digest(session_id))
 
 
 def record_failed_login(

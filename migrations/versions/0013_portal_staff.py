@@ -27,6 +27,8 @@ def upgrade() -> None:
         sa.Column("display_name", sa.String(length=100), nullable=False),
         sa.Column("password_hash", sa.String(length=200), nullable=False),
         sa.Column("totp_secret", sa.String(length=64), nullable=True),
+        sa.Column("totp_last_step", sa.Integer(), nullable=True),
+        sa.Column("session_digest", sa.String(length=64), nullable=True),
         sa.Column("role", sa.Enum(*ROLES, name="role", native_enum=False, length=24), nullable=False),
         sa.Column("municipality_code", sa.String(length=6), nullable=True),
         sa.Column("kiosk_operator_id", sa.String(length=32), nullable=True),

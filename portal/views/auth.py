@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 import segno
 from flask import (
     Blueprint,
@@ -21,16 +19,22 @@ from werkzeug.wrappers import Response
 
 from issuance.staff.errors import LoginFailedError, TotpFailedError
 from issuance.staff.model import Role
-from issuance.staff.services import check_password, check_totp, new_totp_secret, totp_uri
+from issuance.staff.services import (
+    check_password,
+    check_totp,
+    close_session,
+    new_totp_secret,
+    open_session,
+    totp_uri,
+)
 from portal.extension import current_hasher, current_platform
 from portal.guard import ALL_ROLES, public, requires
 from portal.i18n import message, t
-from portal.users import StaffUser
+from portal.users import SESSION_ID, StaffUser
 
 bp = Blueprint("auth", __name__)
 PENDING = "pending_account"
 ENROLLING = "enrolling_secret"
-SESSION_ID = "sid"
 
 
 def home_of(user: StaffUser) -> str:
@@ -100,8 +104,10 @@ def totp() -> Response | str:
             return redirect(url_for("auth.login"))
         except TotpFailedError as error:
             return render_template("totp.html", error=message(error), **_enrolment()), 401  # type: ignore[return-value]
+        with platform.uow() as uow:
+            session_id = open_session(uow, user.id)
         session.clear()  # a new session for the signed-in account (fixation)
-        session[SESSION_ID] = secrets.token_urlsafe(24)
+        session[SESSION_ID] = session_id
         login_user(user)
         return redirect(home_of(user))
     return render_template("totp.html", **_enrolment())
@@ -119,6 +125,8 @@ def _enrolment() -> dict[str, object]:
 @bp.post("/logout")
 @requires(*ALL_ROLES, changes_nothing=True)
 def logout() -> Response:
+    with current_platform().uow() as uow:
+        close_session(uow, current_user.id)  # the cookie, if copied, is worthless from now
     logout_user()
     session.clear()
     flash(t("signed_out"))

@@ -77,7 +77,9 @@ def test_a_post_without_its_csrf_token_is_refused(portal: Flask) -> None:
     assert refused.status_code == 400
 
 
-def test_the_session_is_new_after_signing_in(portal: Flask, platform: Platform) -> None:
+def test_the_session_is_new_after_signing_in(
+    portal: Flask, platform: Platform, clock: FakeClock
+) -> None:
     client = portal.test_client()
     csrf(client, "/login")
     before = client.get_cookie("kofu_portal")
@@ -89,6 +91,7 @@ def test_the_session_is_new_after_signing_in(portal: Flask, platform: Platform) 
         first_sid = session["sid"]
         assert "csrf_token" not in session or session["csrf_token"] != before.value
     other = portal.test_client()
+    clock.advance(30)  # the next TOTP step: a code is accepted once
     sign_in_demo(other, ADMIN, platform.now())
     with other.session_transaction() as session:
         assert session["sid"] != first_sid
@@ -170,3 +173,37 @@ def test_english_is_one_click_away_and_remembered(portal: Flask) -> None:
     english = client.get("/login?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in english and "Sign in" in english
     assert '<html lang="en">' in client.get("/login").get_data(as_text=True)
+
+
+def test_a_totp_code_is_accepted_once(portal: Flask, platform: Platform) -> None:
+    first = portal.test_client()
+    sign_in_demo(first, ADMIN, platform.now())
+    again = portal.test_client()
+    assert password_step(again, ADMIN.login, ADMIN.password).status_code == 302
+    replayed = totp_step(again, ADMIN.code_now(platform.now()))
+    assert replayed.status_code == 401 and "確認コードが正しくありません" in replayed.text
+
+
+def test_signing_out_makes_a_copied_session_cookie_worthless(
+    portal: Flask, platform: Platform
+) -> None:
+    client = portal.test_client()
+    sign_in_demo(client, ADMIN, platform.now())
+    stolen = portal.test_client()
+    cookie = client.get_cookie("kofu_portal")
+    assert cookie is not None
+    stolen.set_cookie("kofu_portal", cookie.value)
+    assert stolen.get("/m/131016/").status_code == 200
+    token = csrf(client, "/m/131016/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert stolen.get("/m/131016/").status_code == 302
+
+
+def test_signing_in_elsewhere_ends_the_earlier_session(
+    portal: Flask, platform: Platform, clock: FakeClock
+) -> None:
+    office = portal.test_client()
+    sign_in_demo(office, ADMIN, platform.now())
+    clock.advance(30)
+    sign_in_demo(portal.test_client(), ADMIN, platform.now())
+    assert office.get("/m/131016/").status_code == 302
