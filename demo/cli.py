@@ -26,10 +26,19 @@ def demo_load(ctx: click.Context, extra_residents: int) -> None:
     from issuance.authenticity.pades import ensure_test_pki
 
     settings = context.settings(ctx)
+    # Fixed passwords and TOTP secrets: on the embedded database or in a declared demo only.
+    staff = settings.demo or settings.database_url.startswith("sqlite")
     with context.platform(ctx).uow() as uow:
         paths = load_demo(
-            uow, settings.data_dir, settings.pki_dir, settings.kiosk_key_pepper, extra_residents
+            uow,
+            settings.data_dir,
+            settings.pki_dir,
+            settings.kiosk_key_pepper,
+            extra_residents,
+            staff=staff,
         )
+    if not staff:
+        click.echo("demo portal accounts not created: set KOFU_DEMO=1 for them on this database")
     if settings.pades_dir is not None:  # the test CA that signs electronic copies
         ensure_test_pki(settings.pades_dir)
     click.echo(f"demo data loaded; cards in {paths.cards}, kiosk credentials in {paths.kiosks}")

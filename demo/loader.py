@@ -161,15 +161,24 @@ def _load_household(
 
 
 def load_demo(
-    uow: SqlUnitOfWork, data_dir: Path, pki_dir: Path, pepper: str, extra_residents: int = 0
+    uow: SqlUnitOfWork,
+    data_dir: Path,
+    pki_dir: Path,
+    pepper: str,
+    extra_residents: int = 0,
+    staff: bool = True,
 ) -> DemoPaths:
-    """Idempotent: what exists stays (cards keep keys and PIN counters); the rest is added."""
+    """Idempotent: what exists stays (cards keep keys and PIN counters); the rest is added.
+
+    ``staff``: also the portal's demo accounts, whose passwords and TOTP secrets are fixed.
+    """
     paths = DemoPaths(data_dir)
     jpki = TestJpki.open_or_create(pki_dir)
     load_municipalities(uow)
     uow.commit()
     load_kiosks(uow, pepper, paths)
-    load_staff(uow, datetime.now(UTC))
+    if staff:
+        load_staff(uow, datetime.now(UTC))
     serial = 0
     placed: list[Placed] = []
     for number, household in enumerate(ALL_HOUSEHOLDS, start=1):

@@ -24,9 +24,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "認証アプリに表示されている6桁の数字を入力してください。",
         "Enter the 6-digit code shown in your authenticator app.",
     ),
+    "totp_enrol_title": ("認証アプリの登録（初回のみ）", "Set up your authenticator app (once)"),
     "totp_enrol": (
-        "初回ログインです。認証アプリに次のQRコードまたは秘密鍵を登録し、"
-        "表示された確認コードを入力してください。",
+        "初回ログインです。認証アプリで次のQRコードを読み取るか秘密鍵を登録し、"
+        "アプリに表示された確認コードを入力してください。",
         "First sign-in: add this QR code or secret key to your authenticator app, then "
         "enter the code it shows.",
     ),

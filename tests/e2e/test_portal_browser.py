@@ -119,3 +119,37 @@ def test_a_centre_operator_registers_and_revokes_a_kiosk(
 
     assert kiosk.call("GET", f"/v1/sessions/{kiosk.session_id}/menu").status_code == 401
     assert kiosk.sign_in(cards / "yamada-taro.json").status_code == 401
+
+
+def test_a_new_account_enrols_its_authenticator_at_the_first_sign_in(
+    page: Any, portal_url: str, platform: Platform
+) -> None:
+    import pyotp
+    from argon2 import PasswordHasher
+
+    from issuance.staff.model import Role
+    from issuance.staff.services import create_account
+
+    with platform.uow() as uow:
+        _, password = create_account(
+            uow,
+            PasswordHasher(),
+            login="new@soka.example.jp",
+            display_name="草加市 新任",
+            role=Role.MUNICIPAL_ADMIN,
+            municipality_code="112216",
+            now=platform.now(),
+        )
+    page.goto(f"{portal_url}/login")
+    page.fill("#login", "new@soka.example.jp")
+    page.fill("#password", password)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/login/totp")
+    text = checked(page, "enrol-1-qr")
+    assert "初回ログインです" in text and "認証アプリの登録" in text
+    assert page.locator(".qr svg").bounding_box()["width"] > 100  # the QR code is drawn
+    secret = page.inner_text("#totp-secret").strip()
+    page.fill("#code", pyotp.TOTP(secret).at(platform.now()))
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/m/112216/")
+    assert "草加市の交付状況" in checked(page, "enrol-2-overview")
