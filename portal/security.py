@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from centre.settings import Settings
 from portal.extension import current_platform
 from portal.i18n import t
+from portal.users import PENDING
 
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
@@ -21,7 +22,6 @@ HEADERS = {
     "Cache-Control": "no-store",
 }
 SEEN = "seen_at"
-PENDING = "pending_account"  # password checked, TOTP not yet (views/auth.py)
 
 
 def configure(app: Flask, settings: Settings) -> None:

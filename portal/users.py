@@ -11,7 +11,8 @@ from issuance.staff.model import Role, StaffAccount
 from issuance.staff.services import session_matches
 from portal.extension import current_platform
 
-SESSION_ID = "sid"
+SESSION_ID = "sid"  # the signed-in session's id (its digest is on the account)
+PENDING = "pending_account"  # password checked, TOTP code not yet
 
 
 @dataclass(frozen=True)

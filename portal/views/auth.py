@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -30,11 +31,11 @@ from issuance.staff.services import (
 from portal.extension import current_hasher, current_platform
 from portal.guard import ALL_ROLES, public, requires
 from portal.i18n import message, t
-from portal.users import SESSION_ID, StaffUser
+from portal.users import PENDING, SESSION_ID, StaffUser
 
 bp = Blueprint("auth", __name__)
-PENDING = "pending_account"
 ENROLLING = "enrolling_secret"
+ENROLLING_LOGIN = "enrolling_login"
 
 
 def home_of(user: StaffUser) -> str:
@@ -52,12 +53,12 @@ def index() -> Response:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-def login() -> Response | str:
+def login() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("login.html")
     throttle = current_app.extensions["kofu_portal_throttle"]
     if not throttle.allow(request.remote_addr or "unknown"):
-        return render_template("login.html", error=t("too_many")), 429  # type: ignore[return-value]
+        return render_template("login.html", error=t("too_many")), 429
     platform = current_platform()
     form_login = request.form.get("login", "")[:254]
     try:
@@ -71,18 +72,18 @@ def login() -> Response | str:
                 account.login,
             )
     except LoginFailedError as error:
-        return render_template("login.html", error=message(error), login=form_login), 401  # type: ignore[return-value]
+        return render_template("login.html", error=message(error), login=form_login), 401
     session.clear()  # nothing from before the password survives (session fixation)
     session[PENDING] = account_id
     if not enrolled:
         session[ENROLLING] = new_totp_secret()
-        session["enrolling_login"] = login_id
+        session[ENROLLING_LOGIN] = login_id
     return redirect(url_for("auth.totp"))
 
 
 @bp.route("/login/totp", methods=["GET", "POST"])
 @public
-def totp() -> Response | str:
+def totp() -> ResponseReturnValue:
     account_id = session.get(PENDING)
     if not isinstance(account_id, int):
         return redirect(url_for("auth.login"))
@@ -103,7 +104,7 @@ def totp() -> Response | str:
             flash(t("signed_out"))
             return redirect(url_for("auth.login"))
         except TotpFailedError as error:
-            return render_template("totp.html", error=message(error), **_enrolment()), 401  # type: ignore[return-value]
+            return render_template("totp.html", error=message(error), **_enrolment()), 401
         with platform.uow() as uow:
             session_id = open_session(uow, user.id)
         session.clear()  # a new session for the signed-in account (fixation)
@@ -117,7 +118,7 @@ def _enrolment() -> dict[str, object]:
     secret = session.get(ENROLLING)
     if not secret:
         return {}
-    uri = totp_uri(secret, session.get("enrolling_login", ""))
+    uri = totp_uri(secret, session.get(ENROLLING_LOGIN, ""))
     qr = Markup(segno.make(uri, error="m").svg_inline(scale=4, title="TOTP"))  # noqa: S704
     return {"secret": secret, "uri": uri, "qr": qr}
 

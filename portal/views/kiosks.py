@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from issuance.staff.errors import StaffInputError
 from issuance.staff.kiosks import (
@@ -44,7 +44,7 @@ def listing() -> str:
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(*MANAGERS)
-def register() -> Response | str:
+def register() -> ResponseReturnValue:
     platform = current_platform()
     with platform.uow() as uow:
         account = _account(uow)
@@ -63,7 +63,7 @@ def register() -> Response | str:
                 now=platform.now(),
             )
         except StaffInputError as error:
-            return render_template(  # type: ignore[return-value]
+            return render_template(
                 "kiosk_new.html",
                 operators=operators,
                 form=form,
@@ -76,7 +76,7 @@ def register() -> Response | str:
 
 @bp.route("/<kiosk_id>/revoke", methods=["GET", "POST"])
 @requires(*MANAGERS)
-def revoke(kiosk_id: str) -> Response | str:
+def revoke(kiosk_id: str) -> ResponseReturnValue:
     platform = current_platform()
     with platform.uow() as uow:
         account = _account(uow)
