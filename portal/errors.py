@@ -14,6 +14,8 @@ UNEXPECTED = "unexpected"
 
 
 def register_error_handlers(app: Flask) -> None:
+    """404 for other tenants' objects, 400 for CSRF, a bilingual page for every status."""
+
     @app.errorhandler(NotVisibleError)
     def _not_visible(_error: NotVisibleError) -> tuple[str, int]:
         return render_template("error.html", text=t("not_found")), 404

@@ -12,6 +12,7 @@ HASHER = "kofu_portal_hasher"
 
 
 def init_app(app: Flask, platform: Platform, hasher: PasswordHasher) -> None:
+    """Keep the platform and the password hasher on ``app`` for the views."""
     app.extensions[KEY] = platform
     app.extensions[HASHER] = hasher
 
@@ -23,5 +24,6 @@ def current_platform() -> Platform:
 
 
 def current_hasher() -> PasswordHasher:
+    """The password hasher of the app handling this request."""
     hasher: PasswordHasher = current_app.extensions[HASHER]
     return hasher

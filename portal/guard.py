@@ -55,6 +55,8 @@ def access_of(app: Flask, endpoint: str) -> frozenset[Any] | None:
 
 
 def init_app(app: Flask) -> None:
+    """Check every request against its view's declaration (see the module docstring)."""
+
     @app.before_request
     def _guard() -> Response | None:
         if request.endpoint is None:

@@ -25,6 +25,7 @@ SEEN = "seen_at"
 
 
 def configure(app: Flask, settings: Settings) -> None:
+    """Cookie flags, CSRF on every POST, the idle timeout and the security headers."""
     app.config.update(
         SECRET_KEY=settings.portal_secret_key,
         SESSION_COOKIE_NAME="kofu_portal",

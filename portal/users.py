@@ -54,6 +54,7 @@ def load_user(user_id: str) -> StaffUser | None:
 
 
 def init_app(app: Flask) -> LoginManager:
+    """Flask-Login with strong session protection and ``load_user``."""
     manager = LoginManager()
     manager.session_protection = "strong"
     manager.login_view = "auth.login"

@@ -48,12 +48,15 @@ def home_of(user: StaffUser) -> str:
 @bp.get("/")
 @requires(*ALL_ROLES)
 def index() -> Response:
+    """The signed-in account's home page (redirect)."""
     return redirect(home_of(current_user))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login() -> ResponseReturnValue:
+    """Step one: login ID and password. 302 to the code step; 401 with the generic error;
+    429 past the per-address limit."""
     if request.method == "GET":
         return render_template("login.html")
     throttle = current_app.extensions["kofu_portal_throttle"]
@@ -84,6 +87,8 @@ def login() -> ResponseReturnValue:
 @bp.route("/login/totp", methods=["GET", "POST"])
 @public
 def totp() -> ResponseReturnValue:
+    """Step two: the 6-digit code (enrolling a secret first if the account has none).
+    302 home when right; 401 when wrong; back to step one when the account is locked."""
     account_id = session.get(PENDING)
     if not isinstance(account_id, int):
         return redirect(url_for("auth.login"))
@@ -126,6 +131,7 @@ def _enrolment() -> dict[str, object]:
 @bp.post("/logout")
 @requires(*ALL_ROLES, changes_nothing=True)
 def logout() -> Response:
+    """End the session here and for any copy of its cookie; 302 to the sign-in page."""
     with current_platform().uow() as uow:
         close_session(uow, current_user.id)  # the cookie, if copied, is worthless from now
     logout_user()

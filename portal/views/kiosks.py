@@ -33,6 +33,7 @@ def _account(uow: StaffUnitOfWork) -> StaffAccount:
 @bp.get("/")
 @requires(*MANAGERS)
 def listing() -> str:
+    """The kiosks the account may manage (all for centre operators), by id."""
     with current_platform().uow() as uow:
         account = _account(uow)
         return render_template(
@@ -45,6 +46,8 @@ def listing() -> str:
 @bp.route("/new", methods=["GET", "POST"])
 @requires(*MANAGERS)
 def register() -> ResponseReturnValue:
+    """The form (GET), or register (POST): 200 with the credential shown once; 422 with a
+    stable code for bad input; 404 for an operator not the account's."""
     platform = current_platform()
     with platform.uow() as uow:
         account = _account(uow)
@@ -77,6 +80,8 @@ def register() -> ResponseReturnValue:
 @bp.route("/<kiosk_id>/revoke", methods=["GET", "POST"])
 @requires(*MANAGERS)
 def revoke(kiosk_id: str) -> ResponseReturnValue:
+    """The confirmation page (GET, or POST without ``confirm=yes``), or revoke: 302 to the
+    list. 404 for a kiosk not the account's."""
     platform = current_platform()
     with platform.uow() as uow:
         account = _account(uow)

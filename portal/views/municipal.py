@@ -29,6 +29,7 @@ def kind_label(kind: str) -> str:
 @bp.get("/<code>/")
 @requires(Role.MUNICIPAL_ADMIN, Role.MUNICIPAL_VIEWER)
 def overview(code: str) -> str:
+    """The municipality's figures; 404 for any code but the account's own."""
     if code != current_user.municipality_code:
         raise NotVisibleError()  # another municipality's page does not exist for this account
     platform = current_platform()
