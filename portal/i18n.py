@@ -79,6 +79,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "note": ("内容", "Note"),
     "kiosks": ("キオスク端末", "Kiosks"),
     "kiosk_id": ("端末ID", "Kiosk ID"),
+    "kiosk_id_help": (
+        "半角英数字とハイフン、32文字以内（例：K0105）。登録済みのIDは使えません。",
+        "Letters, digits and hyphens, at most 32 (e.g. K0105). A registered ID cannot be reused.",
+    ),
     "operator": ("事業者", "Operator"),
     "location": ("設置場所", "Location"),
     "status": ("状態", "Status"),
