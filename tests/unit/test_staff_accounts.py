@@ -175,3 +175,16 @@ def test_enrolment_stores_the_secret_only_once_a_code_matches(uow: StaffUow) -> 
     check_totp(uow, account.id, pyotp.TOTP(secret).at(NOW), NOW, enrolling_secret=secret)
     assert account.totp_secret == secret
     assert "totp_enrolled" in actions(uow)
+
+
+def test_municipal_staff_may_read_their_own_municipality_only(uow: StaffUow) -> None:
+    from issuance.staff.errors import NotVisibleError
+    from issuance.staff.tenancy import municipality_for
+
+    account = admin(uow)
+    assert municipality_for(uow.staff_accounts, account.id, "131016") == "131016"
+    for code in ("112216", "13101", ""):
+        with pytest.raises(NotVisibleError):
+            municipality_for(uow.staff_accounts, account.id, code)
+    with pytest.raises(NotVisibleError):
+        municipality_for(uow.staff_accounts, 999, "131016")
