@@ -45,8 +45,9 @@ def day_and_month_start(now: datetime) -> tuple[datetime, datetime]:
 def municipal_overview(uow: SqlUnitOfWork, code: str, now: datetime) -> Overview | None:
     """The overview of municipality ``code`` at ``now``; None for an unknown code.
 
-    Issuances count printed certificates (billing ``issue`` events net of ``void`` ones) by
-    occurrence in the JST day and month; refusals count failed requests created this month.
+    Issuances count printed certificates (billing ``issue`` events; a ``void`` event is a
+    print that failed, never charged) by occurrence in the JST day and month; refusals count
+    failed requests created this month.
     """
     session = uow.session
     municipality = session.get(Municipality, code)
@@ -88,21 +89,18 @@ def _issuances(uow: SqlUnitOfWork, code: str, day: datetime, month: datetime) ->
     rows = uow.session.execute(
         select(
             BillingEvent.certificate_kind,
-            BillingEvent.event_type,
             func.sum(today),
             func.count(),
             func.coalesce(func.sum(BillingEvent.fee_total), 0),
         )
-        .where(BillingEvent.municipality_code == code, BillingEvent.occurred_at >= month)
-        .group_by(BillingEvent.certificate_kind, BillingEvent.event_type)
+        .where(
+            BillingEvent.municipality_code == code,
+            BillingEvent.event_type == EventType.ISSUE,
+            BillingEvent.occurred_at >= month,
+        )
+        .group_by(BillingEvent.certificate_kind)
     ).all()
-    totals: dict[str, list[int]] = {}
-    for kind, event_type, today_count, count, fees in rows:
-        sign = -1 if event_type == EventType.VOID else 1
-        figures = totals.setdefault(kind, [0, 0, 0])
-        figures[0] += sign * int(today_count or 0)
-        figures[1] += sign * count
-        figures[2] += sign * int(fees)
+    totals = {kind: [int(on_day or 0), int(count), int(fees)] for kind, on_day, count, fees in rows}
     order = {kind.value: i for i, kind in enumerate(CertificateKind)}  # 住民票 first, as printed
     ranked = sorted(totals.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
     return [KindFigures(kind, *values) for kind, values in ranked]

@@ -106,8 +106,9 @@ def test_the_overview_counts_issuances_refusals_alarms_and_maintenance(
         r"<td class=\"num\">¥2,400</td>",
         page,
     )
-    assert re.search(r"印鑑登録証明書</th><td class=\"num\">0件", page)
-    assert "¥2,400" in page and "システム更新" in page and "令和" in page
+    assert re.search(r"課税証明書</th><td class=\"num\">1件", page)
+    assert "印鑑登録証明書" not in page  # its print failed: a void event is no issuance
+    assert "¥3,600" in page and "システム更新" in page and "令和" in page
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\d" title="\d{4}年\d+月\d+日">令和', page)
     assert "1件" in page  # the alarm
     assert "証明書交付センター" in page

@@ -60,7 +60,8 @@ REFUSED_RESIDENT = "12345678901"  # the 住民票コード of the seeded refusal
 
 
 def seed_overview(platform: Platform) -> None:
-    """千代田区 today: 2 住民票 and 1 印鑑 printed (the 印鑑 then voided), an alarm, a stop,
+    """千代田区 today: 2 住民票 and 1 課税 printed, 1 印鑑 whose print failed (void: not an
+    issuance), an alarm, a stop,
     and three refused requests (two STATUS_REFUSED, one RENDER_TIMEOUT)."""
     seed_refusals(platform, ["STATUS_REFUSED", "STATUS_REFUSED", "RENDER_TIMEOUT"])
     now = platform.now()
@@ -69,13 +70,13 @@ def seed_overview(platform: Platform) -> None:
             [
                 ("juminhyo", EventType.ISSUE),
                 ("juminhyo", EventType.ISSUE),
-                ("inkan", EventType.ISSUE),
+                ("kazei", EventType.ISSUE),
                 ("inkan", EventType.VOID),
             ]
         ):
             uow.session.add(
                 BillingEvent(
-                    request_id=f"R{i if event is EventType.ISSUE else 2}",
+                    request_id=f"R{i}",
                     event_type=event,
                     municipality_code="131016",
                     kiosk_id="K0001",
