@@ -6,6 +6,7 @@ import base64
 
 from cryptography.hazmat.primitives import serialization
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from issuance.authenticity.pades import PadesFiles, read_revisions
 from issuance.authenticity.pdf_input import MAX_PDF_BYTES, PdfUnreadableError
@@ -16,10 +17,16 @@ from kiosk_api import schemas
 from kiosk_api.errors import ApiError
 from kiosk_api.extension import current_platform
 from kiosk_api.kiosk_common import spec
-from kiosk_api.limits import read_body
+from kiosk_api.limits import read_body, whole_form_body
 from municipalities.model import Municipality
 
 bp = Blueprint("verify", __name__)
+
+TOO_LARGE = ApiError(
+    "BODY_TOO_LARGE",
+    "ファイルが大きすぎます。交付された PDF ファイルをそのまま送信してください。",
+    "The file is too large. Send the PDF file exactly as it was issued.",
+)
 
 
 def _limit() -> None:
@@ -102,6 +109,10 @@ def page_pdf() -> str:
     _limit()
     request.max_content_length = MAX_PDF_BYTES
     request.max_form_memory_size = MAX_PDF_BYTES
+    try:
+        whole_form_body()
+    except RequestEntityTooLarge:
+        return render_template("verify.html", result=None, upload_error=TOO_LARGE), 413
     upload = request.files.get("pdf")
     try:
         result = _check_pdf(upload.read() if upload is not None else b"")
