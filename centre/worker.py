@@ -12,6 +12,7 @@ from typing import Any
 from redis import RedisError
 from rq import Queue, SimpleWorker
 from rq.job import Job
+from rq.timeouts import TimerDeathPenalty
 from rq.worker.base import StopRequested
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -27,6 +28,7 @@ from issuance.ports import RenderLane
 log = logging.getLogger("kofu.worker")
 
 DATABASE_AWAY = (OperationalError, InterfaceError, PoolTimeoutError)
+OWN_LANE_GRACE_S = 30.0  # how long a stopping worker waits for its own-lane render
 RENDERS_WITHOUT_DATABASE = OutageLog("the database (render jobs fail and are retried)", log)
 
 
@@ -77,12 +79,32 @@ class RenderWorker(SimpleWorker):
         super().handle_job_success(job, queue, *args, **kwargs)
 
 
+class LaneThreadWorker(RenderWorker):
+    """A RenderWorker on a thread of its own, beside the process's main one: no signal
+    handlers (the main thread's worker takes SIGTERM), a timer instead of SIGALRM for the job
+    timeout, no pub/sub listener for rq commands."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self) -> None:
+        pass
+
+    def subscribe(self) -> None:
+        pass
+
+
 def run_worker(
     settings: Settings,
     burst: bool = False,
     lanes: tuple[RenderLane, ...] = (RenderLane.BCL, RenderLane.OWN_SERVER),
 ) -> None:
-    """Work the queues of ``lanes``, in that order (rq takes from the first that has a job)."""
+    """Work the queues of ``lanes``, in that order (rq takes from the first that has a job).
+
+    A worker of both lanes also runs an own-lane worker on a thread: under steady BCL load
+    the BCL queue is never empty, and own-server renders behind it would wait until their
+    render timeout (5 minutes). The thread mostly waits on the municipality's server, so
+    BCL renders keep the main thread.
+    """
     platform = bootstrap(settings)
     try:
         assert isinstance(platform.queue, RqQueue), "kofu worker needs KOFU_REDIS_URL"
@@ -103,9 +125,53 @@ def run_worker(
         if burst:
             new_worker().work(burst=True, with_scheduler=False)
             return
-        _work_with_housekeeping(new_worker, queues, Sweeper(platform))
+        own_lane = None
+        if set(lanes) == set(RenderLane):
+            own_queue = [platform.queue.lane(RenderLane.OWN_SERVER)]
+            own_lane = OwnLaneThread(
+                lambda: LaneThreadWorker(own_queue, platform.job_deps, connection=connection)
+            )
+            own_lane.start()
+        try:
+            _work_with_housekeeping(new_worker, queues, Sweeper(platform))
+        finally:
+            if own_lane is not None:
+                own_lane.stop(grace=OWN_LANE_GRACE_S)
     finally:
         platform.close()
+
+
+class OwnLaneThread:
+    """A supervised LaneThreadWorker on a daemon thread, stopped with its process."""
+
+    def __init__(self, new_worker: Callable[[], RenderWorker]) -> None:
+        self._new_worker = new_worker
+        self._current: RenderWorker | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True, name="kofu-own-lane")
+
+    def _run(self) -> None:
+        def tracked() -> RenderWorker:
+            self._current = self._new_worker()
+            return self._current
+
+        work_supervised(tracked)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, grace: float) -> None:
+        """Let a render in progress finish (up to ``grace`` seconds), then leave: an idle
+        worker is declared dead in Redis; a render cut off is requeued by the sweeper."""
+        worker = self._current
+        if worker is None:
+            return
+        worker._stop_requested = True  # rq's own flag: checked after each job
+        if worker.get_state() == "busy":
+            self._thread.join(timeout=grace)
+        try:
+            worker.register_death()
+        except RedisError:
+            pass  # Redis away: rq prunes a worker whose heartbeat lapsed
 
 
 def _work_with_housekeeping(
