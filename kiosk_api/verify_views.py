@@ -104,7 +104,7 @@ def api_pdf() -> Response:
 
 
 @bp.post("/verify")
-def page_pdf() -> str:
+def page_pdf() -> str | tuple[str, int]:
     """The page's upload form: a recipient checks the electronic copy they were sent."""
     _limit()
     request.max_content_length = MAX_PDF_BYTES

@@ -10,6 +10,7 @@ import pytest
 from redis import Redis
 from rq import Queue
 
+from centre import metrics
 from centre.worker import RenderWorker
 from tests.support.services import copy_cards, production_env, worker_process
 
@@ -52,6 +53,11 @@ def test_own_server_renders_wait_in_a_queue_of_their_own(redis_url: str) -> None
         assert [(j.func_name, j.args) for j in bcl.jobs] == [(RENDER_JOB, ("a" * 32,))]
         assert [(j.func_name, j.args) for j in own.jobs] == [(RENDER_JOB, ("b" * 32,))]
         assert queue.depth() == 2
+        assert (queue.depth(RenderLane.BCL), queue.depth(RenderLane.OWN_SERVER)) == (1, 1)
+        exposition, _ = metrics.render_latest(queue.depth)
+        # What an operator watches: a slow municipal server shows as a growing own lane.
+        assert 'kofu_render_queue_depth{lane="own"} 1.0' in exposition.decode()
+        assert 'kofu_render_queue_depth{lane="bcl"} 1.0' in exposition.decode()
     finally:
         for lane in RenderLane:
             queue.lane(lane).delete(delete_jobs=True)
