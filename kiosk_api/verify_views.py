@@ -98,21 +98,23 @@ def api() -> Response:
 def api_pdf() -> Response:
     """An electronic copy: genuine if the file is byte for byte the one issued, or that file
     with the centre's PAdES signature appended (``electronic_signature`` says which)."""
-    _limit()
     request.max_content_length = MAX_PDF_BYTES  # a long 住民票 is larger than a kiosk call
-    return jsonify(_check_pdf(read_body()))
+    pdf = read_body()  # first: a refusal sent before the body is read reaches no one
+    _limit()
+    return jsonify(_check_pdf(pdf))
 
 
 @bp.post("/verify")
 def page_pdf() -> str | tuple[str, int]:
     """The page's upload form: a recipient checks the electronic copy they were sent."""
-    _limit()
     request.max_content_length = MAX_PDF_BYTES
     request.max_form_memory_size = MAX_PDF_BYTES
     try:
         whole_form_body()
+        request.get_data()  # kept for the form parser; read before any refusal (see api_pdf)
     except RequestEntityTooLarge:
         return render_template("verify.html", result=None, upload_error=TOO_LARGE), 413
+    _limit()
     upload = request.files.get("pdf")
     try:
         result = _check_pdf(upload.read() if upload is not None else b"")
