@@ -98,12 +98,13 @@ def run_worker(
     burst: bool = False,
     lanes: tuple[RenderLane, ...] = (RenderLane.BCL, RenderLane.OWN_SERVER),
 ) -> None:
-    """Work the queues of ``lanes``, in that order (rq takes from the first that has a job).
+    """Work the queues of ``lanes`` (rq takes from the first that has a job).
 
-    A worker of both lanes also runs an own-lane worker on a thread: under steady BCL load
-    the BCL queue is never empty, and own-server renders behind it would wait until their
-    render timeout (5 minutes). The thread mostly waits on the municipality's server, so
-    BCL renders keep the main thread.
+    A worker of both lanes works BCL renders on its main thread and own-server renders on
+    ``settings.own_server_render_threads`` threads beside it: a municipal server that is slow
+    holds only those threads (they mostly wait on it), never the BCL renders; and under steady
+    BCL load own-server renders no longer wait behind a BCL queue that never empties (they
+    did, until their render timeout).
     """
     platform = bootstrap(settings)
     try:
@@ -116,7 +117,9 @@ def run_worker(
         # the garbage collector from scanning it again after every render.
         gc.collect()
         gc.freeze()
-        queues = [platform.queue.lane(lane) for lane in lanes]
+        both = set(lanes) == set(RenderLane)
+        main_lanes = (RenderLane.BCL,) if both and not burst else lanes
+        queues = [platform.queue.lane(lane) for lane in main_lanes]
         connection = platform.queue.connection
 
         def new_worker() -> RenderWorker:
@@ -125,18 +128,24 @@ def run_worker(
         if burst:
             new_worker().work(burst=True, with_scheduler=False)
             return
-        own_lane = None
-        if set(lanes) == set(RenderLane):
-            own_queue = [platform.queue.lane(RenderLane.OWN_SERVER)]
-            own_lane = OwnLaneThread(
+        own_queue = [platform.queue.lane(RenderLane.OWN_SERVER)]
+        own_lanes = [
+            OwnLaneThread(
                 lambda: LaneThreadWorker(own_queue, platform.job_deps, connection=connection)
             )
+            for _ in range(max(1, settings.own_server_render_threads) if both else 0)
+        ]
+        for own_lane in own_lanes:
             own_lane.start()
         try:
-            _work_with_housekeeping(new_worker, queues, Sweeper(platform))
+            every_lane = [platform.queue.lane(lane) for lane in lanes]
+            _work_with_housekeeping(new_worker, every_lane, Sweeper(platform))
         finally:
-            if own_lane is not None:
-                own_lane.stop(grace=OWN_LANE_GRACE_S)
+            for own_lane in own_lanes:
+                own_lane.request_stop()
+            deadline = time.monotonic() + OWN_LANE_GRACE_S
+            for own_lane in own_lanes:
+                own_lane.finish(deadline)
     finally:
         platform.close()
 
@@ -159,15 +168,19 @@ class OwnLaneThread:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self, grace: float) -> None:
-        """Let a render in progress finish (up to ``grace`` seconds), then leave: an idle
+    def request_stop(self) -> None:
+        """Stop after the render in progress, if any (rq's own flag, checked after each job)."""
+        if self._current is not None:
+            self._current._stop_requested = True
+
+    def finish(self, deadline: float) -> None:
+        """Wait for a render in progress until ``deadline`` (time.monotonic()), then leave: the
         worker is declared dead in Redis; a render cut off is requeued by the sweeper."""
         worker = self._current
         if worker is None:
             return
-        worker._stop_requested = True  # rq's own flag: checked after each job
         if worker.get_state() == "busy":
-            self._thread.join(timeout=grace)
+            self._thread.join(timeout=max(0.0, deadline - time.monotonic()))
         try:
             worker.register_death()
         except RedisError:
