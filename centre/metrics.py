@@ -15,6 +15,8 @@ from prometheus_client import (
     multiprocess,
 )
 
+from issuance.ports import RenderLane
+
 HTTP_REQUESTS = Counter(
     "kofu_http_requests_total",
     "HTTP requests by endpoint and status",
@@ -44,7 +46,12 @@ RECORDS_OUT_OF_SYNC = Counter(
 ISSUED = Counter(
     "kofu_certificates_printed_total", "Certificates confirmed printed", ["certificate"]
 )
-QUEUE_DEPTH = Gauge("kofu_render_queue_depth", "Render jobs waiting", multiprocess_mode="max")
+QUEUE_DEPTH = Gauge(
+    "kofu_render_queue_depth",
+    "Render jobs waiting, by lane (bcl: BCL records; own: a municipality's own server)",
+    ["lane"],
+    multiprocess_mode="max",
+)
 BACKEND_LATENCY = Histogram(
     "kofu_backend_latency_seconds",
     "Time of one call to a municipal server, by municipality and outcome",
@@ -67,12 +74,14 @@ def observe_backend(municipality: str, seconds: float, outcome: str) -> None:
         BACKEND_UP.labels(municipality).set(1 if outcome in ("ok", "not_found") else 0)
 
 
-def render_latest(queue_depth: Callable[[], int]) -> tuple[bytes, str]:
-    """The exposition text; under gunicorn, the sum over every worker process."""
-    try:
-        QUEUE_DEPTH.set(queue_depth())
-    except Exception:  # noqa: BLE001 - a dead queue must not take /metrics down with it
-        QUEUE_DEPTH.set(-1)
+def render_latest(queue_depth: Callable[[RenderLane], int]) -> tuple[bytes, str]:
+    """The exposition text; under gunicorn, the sum over every worker process.
+    ``queue_depth(lane)`` gives the render jobs waiting in one lane (-1 if it cannot say)."""
+    for lane in RenderLane:
+        try:
+            QUEUE_DEPTH.labels(lane.value).set(queue_depth(lane))
+        except Exception:  # noqa: BLE001 - a dead queue must not take /metrics down with it
+            QUEUE_DEPTH.labels(lane.value).set(-1)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

@@ -47,7 +47,10 @@ def lane_queue_name(queue_name: str, lane: RenderLane) -> str:
 class RenderQueue(JobQueue, Protocol):
     """The issuance JobQueue port, plus what the centre's processes need of it."""
 
-    def depth(self) -> int: ...
+    def depth(self, lane: RenderLane | None = None) -> int:
+        """Render jobs waiting in ``lane`` (None: in every lane)."""
+        ...
+
     def reachable(self) -> bool: ...
     def announce(self, request_id: str) -> None: ...
     def await_change(self, request_id: str, timeout: float) -> None: ...
@@ -60,7 +63,7 @@ class NoJobs:
     def enqueue_render(self, request_id: str, lane: RenderLane = RenderLane.BCL) -> None:
         raise RuntimeError(f"this process runs no jobs: cannot render {request_id}")
 
-    def depth(self) -> int:
+    def depth(self, lane: RenderLane | None = None) -> int:
         return 0
 
     def reachable(self) -> bool:
@@ -117,24 +120,25 @@ class InProcessQueue:
                 max(1, own_threads), thread_name_prefix="kofu-render-own"
             ),
         }
-        self._pending = 0
+        self._pending = dict.fromkeys(RenderLane, 0)
         self._lock = threading.Lock()
         self._announcements = _Announcements()
 
     def enqueue_render(self, request_id: str, lane: RenderLane = RenderLane.BCL) -> None:
         with self._lock:
-            self._pending += 1
+            self._pending[lane] += 1
         future = self._executors[lane].submit(self._job, request_id)
-        future.add_done_callback(self._done)
+        future.add_done_callback(lambda done: self._done(done, lane))
 
-    def _done(self, future: Future[object]) -> None:
+    def _done(self, future: Future[object], lane: RenderLane) -> None:
         with self._lock:
-            self._pending -= 1
+            self._pending[lane] -= 1
         if future.exception() is not None:
             log.error("render job failed", exc_info=future.exception())
 
-    def depth(self) -> int:
-        return max(self._pending, 0)
+    def depth(self, lane: RenderLane | None = None) -> int:
+        lanes = list(RenderLane) if lane is None else [lane]
+        return max(sum(self._pending[one] for one in lanes), 0)
 
     def reachable(self) -> bool:
         return True  # in this process
@@ -266,8 +270,9 @@ class RqQueue:
         self._flush_deferred()
         return answered
 
-    def depth(self) -> int:
-        return sum(queue.count for queue in self._lanes.values())
+    def depth(self, lane: RenderLane | None = None) -> int:
+        lanes = list(RenderLane) if lane is None else [lane]
+        return sum(self._lanes[one].count for one in lanes)
 
     def announce(self, request_id: str) -> None:
         """Push a wake-up on the request's list; it expires if no poll collects it.

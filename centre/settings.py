@@ -69,7 +69,9 @@ class Settings(BaseSettings):
     session_ttl_seconds: int = 900
     max_body_bytes: int = 64 * 1024
     render_threads: int = 2  # in-process queue only: threads for BCL renders
-    own_server_render_threads: int = 1  # in-process queue only: threads for own-server renders
+    # Threads for own-server renders: of the in-process queue, or beside each `kofu worker`
+    # main (BCL) thread.
+    own_server_render_threads: int = 2
     own_server_calls: int = 2  # per own-server municipality and process: calls at once
     own_server_calls_in_all: int = 4  # per process, to every own server together
     job_timeout_seconds: int = 120

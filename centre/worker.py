@@ -12,6 +12,7 @@ from typing import Any
 from redis import RedisError
 from rq import Queue, SimpleWorker
 from rq.job import Job
+from rq.timeouts import TimerDeathPenalty
 from rq.worker.base import StopRequested
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -27,6 +28,7 @@ from issuance.ports import RenderLane
 log = logging.getLogger("kofu.worker")
 
 DATABASE_AWAY = (OperationalError, InterfaceError, PoolTimeoutError)
+OWN_LANE_GRACE_S = 30.0  # how long a stopping worker waits for its own-lane render
 RENDERS_WITHOUT_DATABASE = OutageLog("the database (render jobs fail and are retried)", log)
 
 
@@ -77,12 +79,33 @@ class RenderWorker(SimpleWorker):
         super().handle_job_success(job, queue, *args, **kwargs)
 
 
+class LaneThreadWorker(RenderWorker):
+    """A RenderWorker on a thread of its own, beside the process's main one: no signal
+    handlers (the main thread's worker takes SIGTERM), a timer instead of SIGALRM for the job
+    timeout, no pub/sub listener for rq commands."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self) -> None:
+        pass
+
+    def subscribe(self) -> None:
+        pass
+
+
 def run_worker(
     settings: Settings,
     burst: bool = False,
     lanes: tuple[RenderLane, ...] = (RenderLane.BCL, RenderLane.OWN_SERVER),
 ) -> None:
-    """Work the queues of ``lanes``, in that order (rq takes from the first that has a job)."""
+    """Work the queues of ``lanes`` (rq takes from the first that has a job).
+
+    A worker of both lanes works BCL renders on its main thread and own-server renders on
+    ``settings.own_server_render_threads`` threads beside it: a municipal server that is slow
+    holds only those threads (they mostly wait on it), never the BCL renders; and under steady
+    BCL load own-server renders no longer wait behind a BCL queue that never empties (they
+    did, until their render timeout).
+    """
     platform = bootstrap(settings)
     try:
         assert isinstance(platform.queue, RqQueue), "kofu worker needs KOFU_REDIS_URL"
@@ -94,7 +117,9 @@ def run_worker(
         # the garbage collector from scanning it again after every render.
         gc.collect()
         gc.freeze()
-        queues = [platform.queue.lane(lane) for lane in lanes]
+        both = set(lanes) == set(RenderLane)
+        main_lanes = (RenderLane.BCL,) if both and not burst else lanes
+        queues = [platform.queue.lane(lane) for lane in main_lanes]
         connection = platform.queue.connection
 
         def new_worker() -> RenderWorker:
@@ -103,9 +128,63 @@ def run_worker(
         if burst:
             new_worker().work(burst=True, with_scheduler=False)
             return
-        _work_with_housekeeping(new_worker, queues, Sweeper(platform))
+        own_queue = [platform.queue.lane(RenderLane.OWN_SERVER)]
+        own_lanes = [
+            OwnLaneThread(
+                lambda: LaneThreadWorker(own_queue, platform.job_deps, connection=connection)
+            )
+            for _ in range(max(1, settings.own_server_render_threads) if both else 0)
+        ]
+        for own_lane in own_lanes:
+            own_lane.start()
+        try:
+            every_lane = [platform.queue.lane(lane) for lane in lanes]
+            _work_with_housekeeping(new_worker, every_lane, Sweeper(platform))
+        finally:
+            for own_lane in own_lanes:
+                own_lane.request_stop()
+            deadline = time.monotonic() + OWN_LANE_GRACE_S
+            for own_lane in own_lanes:
+                own_lane.finish(deadline)
     finally:
         platform.close()
+
+
+class OwnLaneThread:
+    """A supervised LaneThreadWorker on a daemon thread, stopped with its process."""
+
+    def __init__(self, new_worker: Callable[[], RenderWorker]) -> None:
+        self._new_worker = new_worker
+        self._current: RenderWorker | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True, name="kofu-own-lane")
+
+    def _run(self) -> None:
+        def tracked() -> RenderWorker:
+            self._current = self._new_worker()
+            return self._current
+
+        work_supervised(tracked)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def request_stop(self) -> None:
+        """Stop after the render in progress, if any (rq's own flag, checked after each job)."""
+        if self._current is not None:
+            self._current._stop_requested = True
+
+    def finish(self, deadline: float) -> None:
+        """Wait for a render in progress until ``deadline`` (time.monotonic()), then leave: the
+        worker is declared dead in Redis; a render cut off is requeued by the sweeper."""
+        worker = self._current
+        if worker is None:
+            return
+        if worker.get_state() == "busy":
+            self._thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        try:
+            worker.register_death()
+        except RedisError:
+            pass  # Redis away: rq prunes a worker whose heartbeat lapsed
 
 
 def _work_with_housekeeping(

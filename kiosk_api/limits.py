@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import Flask, request
 from werkzeug.exceptions import (
     RequestEntityTooLarge,
@@ -31,6 +33,22 @@ def read_body() -> bytes:
     if len(data) > limit:
         raise RequestEntityTooLarge()
     return bytes(data)
+
+
+def whole_form_body() -> None:
+    """Make a form's body whole before Werkzeug parses it: 413 past the limit, however sent.
+
+    A chunked upload has no Content-Length, and Werkzeug's form parser stops at the limit
+    without a word (the file came out cut short, then "unreadable"). Read through
+    ``read_body``, the form is parsed from what was read.
+    """
+    if request.content_length is not None or not request.environ.get("wsgi.input_terminated"):
+        return  # with a length, Werkzeug refuses too large a body itself
+    data = read_body()
+    request.environ["wsgi.input"] = io.BytesIO(data)
+    request.environ["CONTENT_LENGTH"] = str(len(data))
+    request.environ.pop("HTTP_TRANSFER_ENCODING", None)
+    request.environ.pop("wsgi.input_terminated", None)
 
 
 def register_limits(app: Flask) -> None:

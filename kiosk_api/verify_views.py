@@ -6,6 +6,7 @@ import base64
 
 from cryptography.hazmat.primitives import serialization
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from issuance.authenticity.pades import PadesFiles, read_revisions
 from issuance.authenticity.pdf_input import MAX_PDF_BYTES, PdfUnreadableError
@@ -16,10 +17,16 @@ from kiosk_api import schemas
 from kiosk_api.errors import ApiError
 from kiosk_api.extension import current_platform
 from kiosk_api.kiosk_common import spec
-from kiosk_api.limits import read_body
+from kiosk_api.limits import read_body, whole_form_body
 from municipalities.model import Municipality
 
 bp = Blueprint("verify", __name__)
+
+TOO_LARGE = ApiError(
+    "BODY_TOO_LARGE",
+    "ファイルが大きすぎます。交付された PDF ファイルをそのまま送信してください。",
+    "The file is too large. Send the PDF file exactly as it was issued.",
+)
 
 
 def _limit() -> None:
@@ -91,17 +98,23 @@ def api() -> Response:
 def api_pdf() -> Response:
     """An electronic copy: genuine if the file is byte for byte the one issued, or that file
     with the centre's PAdES signature appended (``electronic_signature`` says which)."""
-    _limit()
     request.max_content_length = MAX_PDF_BYTES  # a long 住民票 is larger than a kiosk call
-    return jsonify(_check_pdf(read_body()))
+    pdf = read_body()  # first: a refusal sent before the body is read reaches no one
+    _limit()
+    return jsonify(_check_pdf(pdf))
 
 
 @bp.post("/verify")
-def page_pdf() -> str:
+def page_pdf() -> str | tuple[str, int]:
     """The page's upload form: a recipient checks the electronic copy they were sent."""
-    _limit()
     request.max_content_length = MAX_PDF_BYTES
     request.max_form_memory_size = MAX_PDF_BYTES
+    try:
+        whole_form_body()
+        request.get_data()  # kept for the form parser; read before any refusal (see api_pdf)
+    except RequestEntityTooLarge:
+        return render_template("verify.html", result=None, upload_error=TOO_LARGE), 413
+    _limit()
     upload = request.files.get("pdf")
     try:
         result = _check_pdf(upload.read() if upload is not None else b"")

@@ -59,10 +59,11 @@ class Ledger:
 
     def outcomes(self, window: Window, stuck_before: float) -> dict[str, Any]:
         """Requests created in the window: final, unconfirmed, stuck (non-final and older than
-        ``stuck_before``), still young, and double-billed (more than one ``issue`` event)."""
+        ``stuck_before``), still young, double-billed (more than one ``issue`` event), and
+        timed out (final, but because no worker rendered them in time: RENDER_TIMEOUT)."""
         with _connect(self.url) as db:
             rows = db.execute(
-                "SELECT r.state, r.created_at,"
+                "SELECT r.state, r.created_at, r.failure_code,"
                 " (SELECT count(*) FROM billing_event b"
                 "   WHERE b.request_id = r.id AND b.event_type = 'issue')"
                 " FROM issuance_certificate_request r"
@@ -70,11 +71,12 @@ class Ledger:
                 (_ts(window.start), _ts(window.until)),
             ).fetchall()
         counts = dict.fromkeys(("requests", "terminal", "unconfirmed", "stuck", "young"), 0)
-        counts["double_billed"] = 0
+        counts["double_billed"] = counts["timed_out"] = 0
         stuck_states: dict[str, int] = {}
-        for state, created_at, issues in rows:
+        for state, created_at, failure_code, issues in rows:
             counts["requests"] += 1
             counts["double_billed"] += int(issues > 1)
+            counts["timed_out"] += int(failure_code == "RENDER_TIMEOUT")
             if state in FINAL:
                 counts["terminal"] += 1
             elif state == "unconfirmed":

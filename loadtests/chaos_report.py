@@ -12,6 +12,7 @@ COLUMNS = (
     ("requests", 8),
     ("terminal", 8),
     ("stuck", 5),
+    ("timeout", 7),
     ("unconf", 6),
     ("lost", 4),
     ("double", 6),
@@ -41,6 +42,7 @@ def _row(
         "requests": counts["requests"],
         "terminal": counts["terminal"],
         "stuck": counts["stuck"],
+        "timed_out": counts["timed_out"],
         "stuck_states": counts["stuck_states"],
         "unconfirmed": counts["unconfirmed"],
         "young": counts["young"],
@@ -97,9 +99,12 @@ def rows_for(
 def _cell(row: dict[str, Any], column: str) -> str:
     if column == "5xx":
         return f"{row['locust_5xx']}/{row['server_log_5xx']}/{row['hostile_5xx']}"
-    key = {"unconf": "unconfirmed", "double": "double_billed", "w_exits": "worker_exits"}.get(
-        column, column
-    )
+    key = {
+        "unconf": "unconfirmed",
+        "double": "double_billed",
+        "w_exits": "worker_exits",
+        "timeout": "timed_out",
+    }.get(column, column)
     value = row.get(key)
     if value is None:
         if row["fault"] == "baseline" or column not in ("recovery_s", "drain_s"):
@@ -116,6 +121,7 @@ def table(rows: list[dict[str, Any]], summary: dict[str, Any]) -> str:
         f"acknowledged, {summary['lost_total']} lost",
         "5xx = seen by kiosks / unhandled in the server log / answered to the hostile burst;"
         " stuck = non-final (not unconfirmed) past the deadline;"
+        " timeout = ended RENDER_TIMEOUT (no worker rendered it within 5 minutes);"
         " w_exits = workers that exited by themselves (restarted after the window);"
         " drain_s = wait after the recovery window for the render backlog to drain",
         head,

@@ -77,7 +77,7 @@ def test_after_the_fault_no_request_is_lost_billed_twice_or_stuck_and_no_worker_
     campaign: dict[str, dict[str, Any]], fault: str
 ) -> None:
     row = campaign[fault]
-    outcome = {k: row[k] for k in ("lost", "double_billed", "stuck", "worker_exits")}
+    outcome = {k: row[k] for k in ("lost", "double_billed", "stuck", "timed_out", "worker_exits")}
     assert outcome == dict.fromkeys(outcome, 0), row
 
 

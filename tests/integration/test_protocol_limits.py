@@ -70,3 +70,34 @@ def test_headers_too_large_are_431_with_json(kiosk: TestKiosk) -> None:
     response = kiosk.client.get("/healthz", headers={"X-Padding": "x" * 9_000})
     assert response.status_code == 431
     assert error_code(response) == "HEADERS_TOO_LARGE"
+
+
+def multipart(pdf: bytes) -> tuple[bytes, str]:
+    boundary = "kofu-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="pdf"; filename="c.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + pdf
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_chunked_upload_on_the_verify_page_over_the_limit_says_too_large(
+    kiosk: TestKiosk,
+) -> None:
+    body, content_type = multipart(b"%PDF" + b"0" * 6_000_000)
+    response = chunked(kiosk, "/verify", body, content_type)
+    assert response.status_code == 413
+    assert "ファイルが大きすぎます" in response.get_data(as_text=True)  # the page, not a cut file
+
+
+def test_a_chunked_upload_on_the_verify_page_within_the_limit_is_read_whole(
+    kiosk: TestKiosk,
+) -> None:
+    body, content_type = multipart(b"%PDF-1.7 not really" + b"0" * 100_000)
+    response = chunked(kiosk, "/verify", body, content_type)
+    assert response.status_code == 200
+    assert "PDFファイルを読み取れませんでした" in response.get_data(as_text=True)

@@ -16,8 +16,8 @@ class ManualQueue:
     def enqueue_render(self, request_id: str, lane: RenderLane = RenderLane.BCL) -> None:
         self.jobs.append(request_id)
 
-    def depth(self) -> int:
-        return len(self.jobs)
+    def depth(self, lane: RenderLane | None = None) -> int:
+        return len(self.jobs) if lane in (None, RenderLane.BCL) else 0
 
     def reachable(self) -> bool:
         return True
