@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from issuance.failure_labels import failure_label
 from issuance.model import KIND_LABELS, CertificateKind
 from issuance.staff.errors import NotVisibleError
 from issuance.staff.model import Role
@@ -27,6 +28,11 @@ def kind_label(kind: str) -> str:
     return en if lang() == "en" else ja
 
 
+def reason_label(code: str) -> str:
+    """A failure code's short label in this request's language (the code if unknown)."""
+    return failure_label(code, english=lang() == "en")
+
+
 @bp.get("/<code>/")
 @requires(Role.MUNICIPAL_ADMIN, Role.MUNICIPAL_VIEWER)
 def overview(code: str) -> str:
@@ -37,4 +43,6 @@ def overview(code: str) -> str:
         figures = municipal_overview(sql_unit_of_work(uow), code, platform.now())
         if figures is None:
             raise NotVisibleError()
-        return render_template("overview.html", o=figures, kind_label=kind_label)
+        return render_template(
+            "overview.html", o=figures, kind_label=kind_label, reason_label=reason_label
+        )

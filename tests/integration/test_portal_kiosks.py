@@ -15,7 +15,14 @@ from centre.bootstrap import Platform
 from issuance.staff.model import AuditEntry
 from portal.app import create_app
 from tests.support.kiosk import TestKiosk
-from tests.support.portal import REFUSED_RESIDENT, csrf, seed_overview, sign_in_demo, staff
+from tests.support.portal import (
+    REFUSED_RESIDENT,
+    csrf,
+    seed_overview,
+    seed_refusals,
+    sign_in_demo,
+    staff,
+)
 
 
 @pytest.fixture
@@ -112,6 +119,22 @@ def test_the_overview_counts_issuances_refusals_alarms_and_maintenance(
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\d" title="\d{4}年\d+月\d+日">令和', page)
     assert "1件" in page  # the alarm
     assert "証明書交付センター" in page
-    assert re.search(r"STATUS_REFUSED</code></th><td class=\"num\">2件", page)
-    assert re.search(r"RENDER_TIMEOUT</code></th><td class=\"num\">1件", page)
+    assert re.search(
+        r"記録不一致（全国索引）</th><td><code>RECORDS_OUT_OF_SYNC</code></td>"
+        r"<td class=\"num\">2件",
+        page,
+    )
+    assert re.search(
+        r"証明書の作成時間切れ</th><td><code>RENDER_TIMEOUT</code></td><td class=\"num\">1件", page
+    )
     assert REFUSED_RESIDENT not in page
+
+
+def test_refusal_reasons_are_labelled_in_english_and_an_unknown_code_shows_as_itself(
+    portal: Flask, platform: Platform
+) -> None:
+    seed_refusals(platform, ["MAINTENANCE", "SOMETHING_NEW"])
+    client = signed_in(portal, platform, "admin@chiyoda")
+    page = client.get("/m/131016/?lang=en").get_data(as_text=True)
+    assert re.search(r"Maintenance window</th><td><code>MAINTENANCE</code></td>", page)
+    assert re.search(r"SOMETHING_NEW</th><td><code>SOMETHING_NEW</code></td>", page)

@@ -63,7 +63,10 @@ def test_the_overview_and_the_audit_trail_work_on_postgresql(pg_platform: Platfo
     sign_in_demo(client, staff("admin@chiyoda"), pg_platform.now())
     page = client.get("/m/131016/").get_data(as_text=True)
     assert re.search(r"住民票の写し</th><td class=\"num\">2件", page)
-    assert re.search(r"STATUS_REFUSED</code></th><td class=\"num\">2件", page)
+    assert re.search(
+        r"記録不一致（全国索引）</th><td><code>RECORDS_OUT_OF_SYNC</code></td><td class=\"num\">2件",
+        page,
+    )
     with pg_platform.engine.connect() as connection:
         actions = connection.execute(text("SELECT action FROM portal_audit_entry")).scalars()
         assert "login_success" in list(actions)

@@ -62,8 +62,8 @@ REFUSED_RESIDENT = "12345678901"  # the 住民票コード of the seeded refusal
 def seed_overview(platform: Platform) -> None:
     """千代田区 today: 2 住民票 and 1 課税 printed, 1 印鑑 whose print failed (void: not an
     issuance), an alarm, a stop,
-    and three refused requests (two STATUS_REFUSED, one RENDER_TIMEOUT)."""
-    seed_refusals(platform, ["STATUS_REFUSED", "STATUS_REFUSED", "RENDER_TIMEOUT"])
+    and three refused requests (two RECORDS_OUT_OF_SYNC, one RENDER_TIMEOUT)."""
+    seed_refusals(platform, ["RECORDS_OUT_OF_SYNC", "RECORDS_OUT_OF_SYNC", "RENDER_TIMEOUT"])
     now = platform.now()
     with platform.uow() as uow:
         for i, (kind, event) in enumerate(
