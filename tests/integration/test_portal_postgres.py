@@ -64,7 +64,8 @@ def test_the_overview_and_the_audit_trail_work_on_postgresql(pg_platform: Platfo
     page = client.get("/m/131016/").get_data(as_text=True)
     assert re.search(r"住民票の写し</th><td class=\"num\">2件", page)
     assert re.search(
-        r"記録不一致（全国索引）</th><td><code>RECORDS_OUT_OF_SYNC</code></td><td class=\"num\">2件",
+        r"記録不一致（全国索引）</th><td><code>RECORDS_OUT_OF_SYNC</code></td>"
+        r"<td class=\"num\">2件",
         page,
     )
     with pg_platform.engine.connect() as connection:
