@@ -78,6 +78,34 @@ STRINGS: dict[str, tuple[str, str]] = {
     "all_kinds": ("全ての証明書", "Every certificate"),
     "all_municipalities": ("全団体", "Every municipality"),
     "note": ("内容", "Note"),
+    "maintenance_nav": ("停止の告知", "Maintenance"),
+    "maintenance_title": ("システム停止（メンテナンス）の告知", "Maintenance windows"),
+    "maintenance_upcoming": ("予定・実施中の停止", "Upcoming and current windows"),
+    "maintenance_past": ("過去の停止（最近20件）", "Past windows (latest 20)"),
+    "maintenance_new": ("停止を告知する", "Announce a window"),
+    "maintenance_help": (
+        "日時は日本時間で入力してください。停止中は、対象の証明書をキオスク端末で交付できません"
+        "（理由コード MAINTENANCE）。1回の停止は7日以内です。",
+        "Enter dates and times in Japan time (JST). Kiosks refuse the chosen certificates "
+        "during the window (reason code MAINTENANCE). One window lasts at most 7 days.",
+    ),
+    "maintenance_announce": ("告知する", "Announce"),
+    "maintenance_announced": ("停止を告知しました。", "The window is announced."),
+    "maintenance_cancel": ("取り消す", "Cancel it"),
+    "maintenance_cancel_title": ("停止の告知の取消し", "Cancel a maintenance window"),
+    "maintenance_cancel_warn": (
+        "取り消すと、この時間帯もキオスク端末で証明書を交付します。",
+        "Once cancelled, kiosks issue certificates during this time again.",
+    ),
+    "maintenance_cancel_confirm": (
+        "この停止の告知を取り消すことを確認しました",
+        "I confirm cancelling this window",
+    ),
+    "maintenance_cancelled": ("停止の告知を取り消しました。", "The window is cancelled."),
+    "jst": ("日本時間", "JST"),
+    "in_progress": ("実施中", "In progress"),
+    "nationwide": ("全国（センターが告知）", "Nationwide (by the centre)"),
+    "actions": ("操作", "Actions"),
     "kiosks": ("キオスク端末", "Kiosks"),
     "kiosk_id": ("端末ID", "Kiosk ID"),
     "kiosk_id_help": (

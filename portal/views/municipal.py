@@ -8,7 +8,8 @@ from flask_login import current_user
 from issuance.failure_labels import failure_label
 from issuance.model import KIND_LABELS, CertificateKind
 from issuance.staff.errors import NotVisibleError
-from issuance.staff.model import Role
+from issuance.staff.model import Role, StaffAccount
+from issuance.staff.ports import StaffUnitOfWork
 from issuance.staff.tenancy import municipality_for
 from issuance.unit_of_work import sql_unit_of_work
 from portal.extension import current_platform
@@ -31,6 +32,14 @@ def kind_label(kind: str) -> str:
 def reason_label(code: str) -> str:
     """A failure code's short label in this request's language (the code if unknown)."""
     return failure_label(code, english=lang() == "en")
+
+
+def own_account(uow: StaffUnitOfWork, code: str) -> StaffAccount:
+    """The signed-in account, when it is staff of municipality ``code``; NotVisibleError else."""
+    municipality_for(uow.staff_accounts, current_user.id, code)
+    account = uow.staff_accounts.get(current_user.id)
+    assert account is not None  # municipality_for found it
+    return account
 
 
 @bp.get("/<code>/")

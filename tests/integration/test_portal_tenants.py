@@ -4,6 +4,7 @@ the first, answers 404; signed-out visitors go to the sign-in page; undeclared r
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pyotp
 import pytest
@@ -14,19 +15,39 @@ from flask.testing import FlaskClient
 from centre.bootstrap import Platform
 from issuance.staff.model import Role
 from issuance.staff.services import create_account
+from municipalities.model import MaintenanceWindow
 from portal.app import create_app
 from portal.guard import PUBLIC, access_of
 from tests.support.portal import sign_in, sign_in_demo, staff
 
-# Real IDs of the first tenants: 千代田区 (131016) and the operator "seven" (kiosk K0001).
-FIRST = {"code": "131016", "kiosk_id": "K0001"}
-FIRST_FORM = {"operator_id": "seven", "kiosk_id": "WALK1", "location": "x", "confirm": "yes"}
+# Real IDs of the first tenants: 千代田区 (131016) and the operator "seven" (kiosk K0001),
+# and 千代田区's maintenance window (its id set by the fixture).
+FIRST = {"code": "131016", "kiosk_id": "K0001", "window_id": "0"}
+FIRST_FORM = {
+    "operator_id": "seven",
+    "kiosk_id": "WALK1",
+    "location": "x",
+    "confirm": "yes",
+    "starts": "2030-01-07T09:00",  # a window that could be announced
+    "ends": "2030-01-07T10:00",
+}
 FIRST_MARKS = ("K0001", "九段南", "千代田区の交付状況")
 LAWSON_SECRET = pyotp.random_base32()
 
 
 @pytest.fixture
-def portal(platform: Platform) -> Flask:
+def portal(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    now = platform.now()
+    with platform.uow() as uow:
+        window = MaintenanceWindow(
+            municipality_code="131016",
+            starts_at=now + timedelta(days=1),
+            ends_at=now + timedelta(days=1, hours=1),
+            note="walk",
+        )
+        uow.session.add(window)
+        uow.commit()
+        monkeypatch.setitem(FIRST, "window_id", str(window.id))
     app = create_app(platform.settings.with_overrides(portal_secure_cookies=False), platform)
     app.config["WTF_CSRF_ENABLED"] = False  # the walk tests tenants, not CSRF
     return app
@@ -40,7 +61,7 @@ def routes(app: Flask) -> list[tuple[str, str, list[str]]]:
             continue
         url = rule.rule
         for name in rule.arguments:
-            url = url.replace(f"<{name}>", FIRST[name])
+            url = re.sub(rf"<(?:\w+:)?{name}>", FIRST[name], url)
         methods = sorted((rule.methods or set()) & {"GET", "POST"})
         found.append((rule.endpoint, url, methods))
     return found
@@ -90,6 +111,8 @@ def test_staff_of_another_tenant_get_404_from_every_route_that_takes_an_id(
     with platform.uow() as uow:
         assert uow.kiosks.get("WALK1") is None  # nobody registered a kiosk for "seven"
         assert uow.kiosks.get("K0001").active  # type: ignore[union-attr]
+        assert uow.session.get(MaintenanceWindow, int(FIRST["window_id"])) is not None
+        assert uow.session.query(MaintenanceWindow).count() == 1  # nobody announced one
 
 
 def test_the_walkers_do_reach_their_own_tenant(portal: Flask, platform: Platform) -> None:
