@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from werkzeug.datastructures import MultiDict
-from wtforms import DateTimeLocalField, Form, StringField
-from wtforms.validators import AnyOf, InputRequired, Length
+from wtforms import BooleanField, DateTimeLocalField, Form, IntegerField, StringField, TimeField
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange
 
 from issuance.calendar import JST
 from issuance.model import CertificateKind
@@ -27,6 +27,15 @@ FIELD_ERRORS: dict[str, tuple[str, str, str]] = {
     ),
     "kind": ("KIND_INVALID", "証明書の種類を選んでください。", "Choose a certificate kind."),
     "note": ("NOTE_INVALID", "内容は200文字以内で入力してください。", "At most 200 characters."),
+    "offered": ("OFFERED_INVALID", "交付するかどうかを選んでください。", "Choose offered or not."),
+    "fee": (
+        "FEE_OUT_OF_RANGE",
+        "手数料は0円から10,000円までの整数で入力してください。",
+        "The fee must be a whole number of yen from 0 to 10,000.",
+    ),
+    "opens": ("OPENS_INVALID", "開始時刻を入力してください。", "Enter the opening time."),
+    "closes": ("CLOSES_INVALID", "終了時刻を入力してください。", "Enter the closing time."),
+    "at": ("AT_INVALID", "日時を入力してください。", "Enter a date and time."),
 }
 
 
@@ -53,6 +62,24 @@ class MaintenanceForm(Form):
     ends = DateTimeLocalField(format=DATETIME_FORMATS, validators=[InputRequired()])
     kind = StringField(validators=[AnyOf(["", *KINDS])], default="")
     note = StringField(validators=[Length(max=200)], default="")
+
+
+class OfferingChangeForm(Form):
+    """A kind's offering from a date and time (JST): offered, fee (yen), hours (JST)."""
+
+    kind = StringField(validators=[InputRequired(), AnyOf(KINDS)])
+    effective_from = DateTimeLocalField(format=DATETIME_FORMATS, validators=[InputRequired()])
+    offered = StringField(validators=[InputRequired(), AnyOf(["yes", "no"])])
+    fee = IntegerField(validators=[InputRequired(), NumberRange(0, 10_000)])
+    opens = TimeField(format="%H:%M", validators=[InputRequired()])
+    closes = TimeField(format="%H:%M", validators=[InputRequired()])
+    weekdays_only = BooleanField(false_values=("", "no"))
+
+
+class MomentForm(Form):
+    """A date and time (JST) to preview at."""
+
+    at = DateTimeLocalField(format=DATETIME_FORMATS, validators=[InputRequired()])
 
 
 def parsed(form_class: type[Form], data: MultiDict[str, str]) -> Form:

@@ -4,8 +4,6 @@ confirmation, every change audited."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,17 +13,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from centre.bootstrap import Platform, bootstrap
-from centre.settings import load_settings
+from centre.bootstrap import Platform
 from issuance.calendar import JST
 from issuance.staff.model import AuditEntry
-from kiosk_api.app import create_app as create_kiosk_app
 from municipalities.model import MaintenanceWindow
 from portal.app import create_app
-from tests.conftest import FakeClock, prepare
+from tests.conftest import FakeClock
+from tests.support.centres import kiosk_on, two_platforms
 from tests.support.kiosk import TestKiosk
 from tests.support.portal import csrf, sign_in_demo, staff
-from tests.support.services import copy_cards
 
 PAGE = "/m/131016/maintenance/"
 YAMADA = "yamada-taro.json"  # 千代田区
@@ -205,27 +201,16 @@ def two_processes(
     request: pytest.FixtureRequest, demo_template: Path, tmp_path: Path, clock: FakeClock
 ) -> Iterator[tuple[Platform, Platform]]:
     """Two platforms on one database, as the portal's process and a centre server's."""
-    data_dir = tmp_path / "data"
-    env = {"KOFU_DATA_DIR": str(data_dir)}
-    if request.param == "sqlite":
-        shutil.copytree(demo_template, data_dir)
-    else:
-        copy_cards(demo_template, data_dir)
-        env["KOFU_DATABASE_URL"] = request.getfixturevalue("postgres_url")
-        prepare(load_settings(env), extra=4)
-    built = [bootstrap(load_settings(env), clock=clock) for _ in range(2)]
-    yield built[0], built[1]
-    for platform in built:
-        platform.queue.drain()
-        platform.close()
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    with two_platforms(demo_template, tmp_path / "data", url, clock) as both:
+        yield both
 
 
 def test_a_window_announced_in_the_portals_process_reaches_a_server_on_its_next_call(
     two_processes: tuple[Platform, Platform], clock: FakeClock
 ) -> None:
     portal_side, centre_side = two_processes
-    tokens = json.loads((centre_side.settings.data_dir / "demo" / "kiosks.json").read_text())
-    kiosk = TestKiosk(create_kiosk_app(platform=centre_side).test_client(), tokens["K0001"])
+    kiosk = kiosk_on(centre_side)
     cards = centre_side.settings.data_dir / "demo" / "cards"
     assert juminhyo_refusal(kiosk, cards) is None  # 千代田区 read and kept by the server
 
