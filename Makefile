@@ -12,6 +12,7 @@ DATA_DIR := $(or $(KOFU_DATA_DIR),var)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 TERMINAL_PORT ?= 8080
+PORTAL_PORT ?= 8081
 
 SYSTEM_STAMP := var/.setup-system.stamp
 VENV_STAMP := $(VENV)/.kofu-installed.stamp
@@ -53,11 +54,16 @@ run: setup
 	echo "  curl -s http://$(HOST):$(PORT)/openapi.json"; \
 	echo "  curl -s http://$(HOST):$(PORT)/metrics"; \
 	echo; \
+	echo "== Demo portal accounts (password, then the TOTP code; \`$(KOFU) demo staff\` prints fresh codes) =="; \
+	$(KOFU) demo staff; \
+	echo; \
 	echo "== Demo kiosk terminal (virtual card $${first:-$(DATA_DIR)/demo/cards/yamada-taro.json}): http://127.0.0.1:$(TERMINAL_PORT) =="; \
-	echo "== Serving on http://$(HOST):$(PORT) (Ctrl-C stops both) =="; \
+	echo "== Staff portal: http://$(HOST):$(PORTAL_PORT) (plain HTTP on this machine: cookies without Secure) =="; \
+	echo "== Serving on http://$(HOST):$(PORT) (Ctrl-C stops all three) =="; \
 	$(KIOSK) terminal --centre http://$(HOST):$(PORT) --port $(TERMINAL_PORT) \
 	    --virtual-card $${first:-$(DATA_DIR)/demo/cards/yamada-taro.json} & terminal=$$!; \
-	trap 'kill $$terminal 2>/dev/null; wait $$terminal 2>/dev/null' EXIT; \
+	KOFU_PORTAL_SECURE_COOKIES=0 $(KOFU) portal --host $(HOST) --port $(PORTAL_PORT) & portal=$$!; \
+	trap 'kill $$terminal $$portal 2>/dev/null; wait $$terminal $$portal 2>/dev/null' EXIT; \
 	$(KOFU) serve --host $(HOST) --port $(PORT)
 
 test: setup
@@ -72,7 +78,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy issuance rendering municipalities billing centre kiosk_api cli migrations demo municipal_server kiosk_terminal
+	$(BIN)/mypy issuance rendering municipalities billing centre kiosk_api portal cli migrations demo municipal_server kiosk_terminal
 
 .PHONY: bench-ledger
 # The synthetic nation (LEDGER_BENCH_EVENTS, default 32M) on PostgreSQL: load rate, report time.

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from centre.database import alembic_config, make_engine
-from centre.settings import DEV_PEPPER, Settings, development_pepper_problem
+from centre.settings import (
+    DEV_PEPPER,
+    DEV_PORTAL_SECRET,
+    Settings,
+    development_pepper_problem,
+    development_portal_secret_problem,
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,13 @@ def _pepper(settings: Settings) -> Check:
     return Check("kiosk key pepper", problem is None, problem or detail)
 
 
+def _portal_secret(settings: Settings) -> Check:
+    problem = development_portal_secret_problem(settings)
+    dev = settings.portal_secret_key == DEV_PORTAL_SECRET
+    detail = "the development default: fit for a demo only" if dev else "set"
+    return Check("portal secret key", problem is None, problem or detail)
+
+
 def run_checks(settings: Settings) -> list[Check]:
     return [
         _font("IPAexMincho", "fonts-ipaexfont"),
@@ -125,4 +138,5 @@ def run_checks(settings: Settings) -> list[Check]:
         _redis(settings),
         _pki(settings),
         _pepper(settings),
+        _portal_secret(settings),
     ]

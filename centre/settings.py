@@ -21,6 +21,7 @@ ENV_PREFIX = "KOFU_"
 DEFAULT_DATA_DIR = Path("var")
 DEV_PEPPER = "kofu-dev-pepper"
 MIN_PEPPER_LENGTH = 32
+DEV_PORTAL_SECRET = "kofu-dev-portal-secret"
 # The organisation named in every certificate of demo/jpki.py's test authority.
 DEMO_JPKI_ORGANIZATION = "Kofu Test JPKI"
 
@@ -83,6 +84,10 @@ class Settings(BaseSettings):
     pades_dir: Path | None = None  # ca.pem, signer.pem, signer-key.pem: PAdES document signing
     long_poll_slots: int = 6  # per server process: polls held at once (keep below --threads)
     own_server_poll_slots: int = 1  # of those, per own-server municipality
+    portal_secret_key: str = DEV_PORTAL_SECRET  # signs the portal's session cookies
+    portal_secure_cookies: bool | None = None  # None: true unless KOFU_DEMO=1
+    portal_idle_minutes: int = Field(default=15, ge=1)  # signed out after this long idle
+    portal_login_attempts_per_minute: int = Field(default=10, ge=1)  # per client address
 
     @classmethod
     def settings_customise_sources(
@@ -123,6 +128,13 @@ class Settings(BaseSettings):
             if problems:
                 raise _UnfitForProduction(problems)
         return self
+
+    @property
+    def portal_cookies_secure(self) -> bool:
+        """Whether the portal's cookies carry ``Secure`` (HTTPS only): yes unless a demo."""
+        if self.portal_secure_cookies is None:
+            return not self.demo
+        return self.portal_secure_cookies
 
     @property
     def jobs_in_process(self) -> bool:
@@ -189,6 +201,12 @@ def production_problems(settings: Settings) -> list[str]:
             f"KOFU_KIOSK_KEY_PEPPER must be a secret of at least {MIN_PEPPER_LENGTH} characters, "
             "not the development default"
         )
+    secret = settings.portal_secret_key
+    if secret == DEV_PORTAL_SECRET or len(secret) < MIN_PEPPER_LENGTH:
+        problems.append(
+            f"KOFU_PORTAL_SECRET_KEY must be a secret of at least {MIN_PEPPER_LENGTH} "
+            "characters, not the development default"
+        )
     if _is_demo_jpki(settings):
         problems.append(
             f"KOFU_PKI_DIR ({settings.pki_dir}) holds the demo JPKI: point it at the real "
@@ -217,6 +235,22 @@ def development_pepper_problem(settings: Settings) -> str | None:
         return None
     return (
         "KOFU_KIOSK_KEY_PEPPER is the development default on a shared database: set a secret "
+        f"of at least {MIN_PEPPER_LENGTH} characters, or KOFU_DEMO=1 for a demo"
+    )
+
+
+def development_portal_secret_problem(settings: Settings) -> str | None:
+    """Why `kofu portal` must not start with the development secret key, if it must not.
+
+    The same rule as the kiosk pepper's (``development_pepper_problem``): fine on the
+    embedded SQLite database or with ``KOFU_DEMO=1``, refused on a shared PostgreSQL.
+    """
+    if settings.portal_secret_key != DEV_PORTAL_SECRET or settings.demo:
+        return None
+    if settings.database_url.startswith("sqlite"):
+        return None
+    return (
+        "KOFU_PORTAL_SECRET_KEY is the development default on a shared database: set a secret "
         f"of at least {MIN_PEPPER_LENGTH} characters, or KOFU_DEMO=1 for a demo"
     )
 

@@ -31,9 +31,11 @@ COMMANDS = {
         "Serve the municipal server protocol over HTTPS (mutual TLS).",
     ),
     "nation": ("demo.cli.nation", "The synthetic nation for analyses and benchmarks."),
+    "portal": ("cli.processes.portal", "Serve the staff portal with gunicorn (port 8081)."),
     "reconcile": ("cli.reconcile.reconcile", "照合: downloads whose print was never confirmed."),
     "report": ("cli.billing.report", "Analyses of the ledger."),
     "serve": ("cli.processes.serve", "Serve the centre with gunicorn."),
+    "staff": ("cli.staff.staff", "Portal staff accounts: add."),
     "sweep": (
         "cli.processes.sweep_command",
         "One housekeeping pass over stuck and expired requests.",

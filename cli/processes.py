@@ -1,4 +1,4 @@
-"""`kofu serve`, `kofu worker`, `kofu sweep`, `kofu check`: the centre's processes."""
+"""`kofu serve`, `kofu portal`, `kofu worker`, `kofu sweep`, `kofu check`: the processes."""
 
 from __future__ import annotations
 
@@ -24,6 +24,26 @@ def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads
     # Each gunicorn worker builds its own platform (create_app): none is built here.
     configured = settings(ctx)
     problem = development_pepper_problem(configured)
+    if problem:
+        raise click.ClickException(problem)
+    if workers is None:
+        workers = 1 if configured.database_url.startswith("sqlite") else 2
+    run_server(configured, host, port, workers, threads)
+
+
+@click.command("portal")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8081, show_default=True)
+@click.option("--workers", default=None, type=int, help="default: 1 on SQLite, 2 otherwise")
+@click.option("--threads", default=4, show_default=True)
+@click.pass_context
+def portal(ctx: click.Context, host: str, port: int, workers: int | None, threads: int) -> None:
+    """Serve the staff portal with gunicorn (same database as the centre, its own port)."""
+    from centre.settings import development_portal_secret_problem
+    from portal.server import serve as run_server
+
+    configured = settings(ctx)
+    problem = development_portal_secret_problem(configured)
     if problem:
         raise click.ClickException(problem)
     if workers is None:

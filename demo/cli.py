@@ -26,13 +26,36 @@ def demo_load(ctx: click.Context, extra_residents: int) -> None:
     from issuance.authenticity.pades import ensure_test_pki
 
     settings = context.settings(ctx)
+    # Fixed passwords and TOTP secrets: on the embedded database or in a declared demo only.
+    staff = settings.demo or settings.database_url.startswith("sqlite")
     with context.platform(ctx).uow() as uow:
         paths = load_demo(
-            uow, settings.data_dir, settings.pki_dir, settings.kiosk_key_pepper, extra_residents
+            uow,
+            settings.data_dir,
+            settings.pki_dir,
+            settings.kiosk_key_pepper,
+            extra_residents,
+            staff=staff,
         )
+    if not staff:
+        click.echo("demo portal accounts not created: set KOFU_DEMO=1 for them on this database")
     if settings.pades_dir is not None:  # the test CA that signs electronic copies
         ensure_test_pki(settings.pades_dir)
     click.echo(f"demo data loaded; cards in {paths.cards}, kiosk credentials in {paths.kiosks}")
+
+
+@demo.command("staff")
+def demo_staff_command() -> None:
+    """List the demo's portal accounts with password, TOTP secret and the current code."""
+    from demo.staff import DEMO_STAFF
+
+    for staff in DEMO_STAFF:
+        tenant = staff.municipality_code or staff.kiosk_operator_id or "-"
+        click.echo(
+            f"{staff.login:<28} password {staff.password:<22} TOTP now {staff.code_now()}  "
+            f"(secret {staff.totp_secret})  {staff.role.value:<16} {tenant:<7} "
+            f"{staff.display_name}"
+        )
 
 
 @demo.command("cards")

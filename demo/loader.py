@@ -11,6 +11,7 @@ from demo.jpki import TestJpki
 from demo.places import OWN_SERVER_BODIES, DemoPaths, load_kiosks, load_municipalities
 from demo.records import MORE_HOUSEHOLDS
 from demo.records_loader import Placed, load_records, write_own_server_residents
+from demo.staff import load_staff
 from issuance.calendar import JST
 from issuance.codes import with_check_digit
 from issuance.index.model import CardLink, Residence, Resident, ResidentStatus
@@ -160,14 +161,24 @@ def _load_household(
 
 
 def load_demo(
-    uow: SqlUnitOfWork, data_dir: Path, pki_dir: Path, pepper: str, extra_residents: int = 0
+    uow: SqlUnitOfWork,
+    data_dir: Path,
+    pki_dir: Path,
+    pepper: str,
+    extra_residents: int = 0,
+    staff: bool = True,
 ) -> DemoPaths:
-    """Idempotent: what exists stays (cards keep keys and PIN counters); the rest is added."""
+    """Idempotent: what exists stays (cards keep keys and PIN counters); the rest is added.
+
+    ``staff``: also the portal's demo accounts, whose passwords and TOTP secrets are fixed.
+    """
     paths = DemoPaths(data_dir)
     jpki = TestJpki.open_or_create(pki_dir)
     load_municipalities(uow)
     uow.commit()
     load_kiosks(uow, pepper, paths)
+    if staff:
+        load_staff(uow, datetime.now(UTC))
     serial = 0
     placed: list[Placed] = []
     for number, household in enumerate(ALL_HOUSEHOLDS, start=1):

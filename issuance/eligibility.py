@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from issuance.calendar import JST, age_on, in_new_year_closure, is_business_day
@@ -47,7 +48,7 @@ def check_juminhyo(resident: Resident, today: date) -> None:
 def check_offering(info: MunicipalityInfo, kind: CertificateKind, now: datetime) -> Offering:
     if not info.participating:
         raise RefusalError("MUNICIPALITY_NOT_PARTICIPATING")
-    offering = info.offerings.get(kind.value)
+    offering = info.offering_at(kind.value, now)
     if offering is None or not offering.offered:
         raise RefusalError("NOT_OFFERED")
     if kind not in SUPPORTED_KINDS:
@@ -75,3 +76,27 @@ def check_request(
     if info is None:
         raise RefusalError("NO_RECORD")
     return check_offering(info, kind, now)
+
+
+@dataclass(frozen=True)
+class MenuLine:
+    """One kind as a kiosk would show it to a resident of one municipality at one moment."""
+
+    kind: str
+    offering: Offering | None  # in effect then (None: never offered here)
+    refusal: str | None  # the code the kiosk refuses it with then; None: it is issued
+
+
+def municipal_menu(info: MunicipalityInfo, at: datetime) -> list[MenuLine]:
+    """Every certificate kind at ``at`` through ``check_offering``, the check every kiosk menu
+    and request makes (offered, hours, maintenance), leaving out the refusals that depend on
+    the resident (age, moves, DV protection): what the municipality itself offers then."""
+    lines = []
+    for kind in CertificateKind:
+        offering = info.offering_at(kind.value, at)
+        try:
+            check_offering(info, kind, at)
+            lines.append(MenuLine(kind.value, offering, None))
+        except RefusalError as refusal:
+            lines.append(MenuLine(kind.value, offering, refusal.code))
+    return lines

@@ -66,6 +66,14 @@ class Offering:
 
 
 @dataclass(frozen=True)
+class ScheduledOffering:
+    """An offering that replaces the one before it from ``effective_from`` (aware)."""
+
+    effective_from: datetime
+    offering: Offering
+
+
+@dataclass(frozen=True)
 class MaintenanceWindow:
     """An announced stop: every kind when ``kind`` is None."""
 
@@ -88,6 +96,17 @@ class MunicipalityInfo:
     koseki_registration_days: int = 2  # business days until a 戸籍 利用登録 is usable
     maintenance: tuple[MaintenanceWindow, ...] = ()
     backend_settings: dict[str, Any] = field(default_factory=dict)  # e.g. an own server's URL
+    # Changes of ``offerings`` from a date and time, ordered by ``effective_from``.
+    scheduled: tuple[ScheduledOffering, ...] = ()
+
+    def offering_at(self, kind: str, at: datetime) -> Offering | None:
+        """The offering of ``kind`` in effect at ``at``: the latest scheduled change in effect
+        by then, else the base offering; None when the kind was never offered here."""
+        current = self.offerings.get(kind)
+        for change in self.scheduled:
+            if change.offering.kind == kind and change.effective_from <= at:
+                current = change.offering
+        return current
 
     @property
     def render_lane(self) -> RenderLane:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from issuance.db import Base
 from issuance.ports import UnitOfWork
 
-# The tables whose writes bump the counter (the triggers of migration 0007).
+# The tables whose writes bump the counter (the triggers of migrations 0007 and 0014).
 REFERENCE_TABLES = frozenset(
     {
         "issuance_kiosk",
@@ -29,6 +29,7 @@ REFERENCE_TABLES = frozenset(
         "municipalities_municipality",
         "municipalities_certificate_offering",
         "municipalities_maintenance_window",
+        "municipalities_offering_change",  # and of 0014
         "billing_tariff",
     }
 )

@@ -9,7 +9,7 @@ from typing import Protocol
 from issuance.authenticity.model import DocumentStatus, IssuedDocument
 from issuance.index.model import AppliedIdou, OutOfSyncAlarm, Resident
 from issuance.model import CertificateRequest, Document, RecordAccess, UseRegistration
-from issuance.sessions.kiosks import Kiosk, KioskSession
+from issuance.sessions.kiosks import Kiosk, KioskOperator, KioskSession
 
 
 class CertificateRequests(Protocol):
@@ -128,6 +128,14 @@ class KioskSessions(Protocol):
 class Kiosks(Protocol):
     def get(self, kiosk_id: str) -> Kiosk | None: ...
     def add(self, kiosk: Kiosk) -> None: ...
+
+    def listed(self, operator_id: str | None = None) -> list[Kiosk]:
+        """Every kiosk (of one operator when given), by id, revoked ones too."""
+        ...
+
+    def operators(self) -> list[KioskOperator]:
+        """Every kiosk operator, by id."""
+        ...
 
 
 class AuditTrail(Protocol):

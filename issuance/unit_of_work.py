@@ -28,9 +28,11 @@ from issuance.sql.records import (
     SqlUseRegistrations,
 )
 from issuance.sql.requests import SqlCertificateRequests, SqlDocumentRegister, SqlHeldDocuments
+from issuance.staff.ports import StaffAccounts, StaffAudit, StaffUnitOfWork
+from issuance.staff.sql import SqlStaffAccounts, SqlStaffAudit
 
 
-class SqlUnitOfWork(UnitOfWork, Protocol):
+class SqlUnitOfWork(StaffUnitOfWork, Protocol):
     """A unit of work backed by a database session: what the SQL adapters (billing,
     municipalities, the verification page) take, since they are SQL by nature."""
 
@@ -53,6 +55,8 @@ class SqlAlchemyUnitOfWork:
         self.alarms: Alarms = SqlAlarms(session)
         self.use_registrations: UseRegistrations = SqlUseRegistrations(session)
         self.applied_idous: AppliedIdous = SqlAppliedIdous(session)
+        self.staff_accounts: StaffAccounts = SqlStaffAccounts(session)
+        self.staff_audit: StaffAudit = SqlStaffAudit(session)
         return self
 
     def __exit__(self, *exc: object) -> None:

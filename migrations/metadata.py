@@ -6,6 +6,7 @@ import billing.model  # noqa: F401
 import issuance.index.model  # noqa: F401
 import issuance.index.idou  # noqa: F401
 import issuance.sessions.kiosks  # noqa: F401
+import issuance.staff.model  # noqa: F401
 import issuance.model  # noqa: F401
 import issuance.index.alarms  # noqa: F401
 import issuance.use_registration  # noqa: F401

@@ -5,13 +5,25 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from issuance.ports import MaintenanceWindow as Window
-from issuance.ports import MunicipalityInfo, Offering, UnitOfWork
+from issuance.ports import MunicipalityInfo, Offering, ScheduledOffering, UnitOfWork
 from issuance.reference import VersionedCache
 from issuance.unit_of_work import SqlUnitOfWork, sql_unit_of_work
-from municipalities.model import MaintenanceWindow, Municipality
+from municipalities.model import MaintenanceWindow, Municipality, OfferingChange
 
 
-def to_info(municipality: Municipality, windows: tuple[Window, ...] = ()) -> MunicipalityInfo:
+def scheduled_offering(change: OfferingChange) -> ScheduledOffering:
+    """A stored change as the domain reads it."""
+    offering = Offering(
+        change.kind, change.offered, change.fee, change.opens, change.closes, change.weekdays_only
+    )
+    return ScheduledOffering(change.effective_from, offering)
+
+
+def to_info(
+    municipality: Municipality,
+    windows: tuple[Window, ...] = (),
+    scheduled: tuple[ScheduledOffering, ...] = (),
+) -> MunicipalityInfo:
     return MunicipalityInfo(
         code=municipality.code,
         name=municipality.name,
@@ -28,6 +40,7 @@ def to_info(municipality: Municipality, windows: tuple[Window, ...] = ()) -> Mun
         koseki_registration_days=municipality.koseki_registration_days,
         maintenance=windows,
         backend_settings=dict(municipality.backend_settings or {}),
+        scheduled=scheduled,
     )
 
 
@@ -35,7 +48,9 @@ class SqlMunicipalityDirectory:
     """Municipalities as issuance sees them, kept per process while reference data is unchanged.
 
     Every sign-in routes every certificate kind, and each route asks for the same one or two
-    municipalities. A changed fee, hour or maintenance window bumps the reference version, so
+    municipalities. Scheduled offering changes come with it, each applied from its own date
+    and time (``MunicipalityInfo.offering_at``), so a kept entry stays right when a change
+    comes into effect. A changed fee, hour or maintenance window bumps the reference version, so
     the next transaction in every process reads the municipality again (issuance/reference.py).
     """
 
@@ -44,19 +59,26 @@ class SqlMunicipalityDirectory:
 
     def get(self, uow: UnitOfWork, code: str) -> MunicipalityInfo | None:
         sql = sql_unit_of_work(uow)
-        return self._cache.get(uow, code, lambda: self._read(sql, code))
+        return self._cache.get(uow, code, lambda: read_info(sql, code))
 
-    def _read(self, uow: SqlUnitOfWork, code: str) -> MunicipalityInfo | None:
-        municipality = uow.session.get(Municipality, code)
-        if municipality is None:
-            return None
-        rows = uow.session.scalars(
-            select(MaintenanceWindow).where(
-                or_(
-                    MaintenanceWindow.municipality_code == code,
-                    MaintenanceWindow.municipality_code.is_(None),
-                )
+
+def read_info(uow: SqlUnitOfWork, code: str) -> MunicipalityInfo | None:
+    """Municipality ``code`` as issuance sees it, read now (no cache); None when unknown."""
+    municipality = uow.session.get(Municipality, code)
+    if municipality is None:
+        return None
+    rows = uow.session.scalars(
+        select(MaintenanceWindow).where(
+            or_(
+                MaintenanceWindow.municipality_code == code,
+                MaintenanceWindow.municipality_code.is_(None),
             )
         )
-        windows = tuple(Window(r.starts_at, r.ends_at, r.kind) for r in rows)
-        return to_info(municipality, windows)
+    )
+    windows = tuple(Window(r.starts_at, r.ends_at, r.kind) for r in rows)
+    changes = uow.session.scalars(
+        select(OfferingChange)
+        .where(OfferingChange.municipality_code == code)
+        .order_by(OfferingChange.effective_from, OfferingChange.id)
+    )
+    return to_info(municipality, windows, tuple(scheduled_offering(c) for c in changes))

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Time
+from sqlalchemy import JSON, ForeignKey, Index, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from issuance.codes import validate_municipality_code
@@ -82,3 +82,28 @@ class MaintenanceWindow(Base):
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
     note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class OfferingChange(Base):
+    """A scheduled change of one kind's offering, in effect from ``effective_from``.
+
+    The offering in effect at ``t`` is the latest change with ``effective_from <= t``, else
+    the ``CertificateOffering`` row. Changes are kept (history); none is ever edited.
+    """
+
+    __tablename__ = "municipalities_offering_change"
+    __table_args__ = (
+        Index("ix_municipalities_offering_change_when", "municipality_code", "effective_from"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities_municipality.code"))
+    kind: Mapped[str] = mapped_column(String(20))
+    effective_from: Mapped[datetime] = mapped_column(UtcDateTime())
+    offered: Mapped[bool]
+    fee: Mapped[int]  # yen per copy
+    opens: Mapped[time] = mapped_column(Time)  # JST
+    closes: Mapped[time] = mapped_column(Time)
+    weekdays_only: Mapped[bool]
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("portal_staff_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from issuance.index.model import CardLink, Resident
-from issuance.sessions.kiosks import Kiosk, KioskSession, SessionState
+from issuance.sessions.kiosks import Kiosk, KioskOperator, KioskSession, SessionState
 
 CHUNK = 500  # codes per IN (…) query
 
@@ -103,3 +103,12 @@ class SqlKiosks:
 
     def add(self, kiosk: Kiosk) -> None:
         self.session.add(kiosk)
+
+    def listed(self, operator_id: str | None = None) -> list[Kiosk]:
+        query = select(Kiosk).order_by(Kiosk.id)
+        if operator_id is not None:
+            query = query.where(Kiosk.operator_id == operator_id)
+        return list(self.session.scalars(query))
+
+    def operators(self) -> list[KioskOperator]:
+        return list(self.session.scalars(select(KioskOperator).order_by(KioskOperator.id)))

@@ -18,7 +18,7 @@ from issuance.model import (
     RequestState,
     UseRegistration,
 )
-from issuance.sessions.kiosks import Kiosk, KioskSession, SessionState
+from issuance.sessions.kiosks import Kiosk, KioskOperator, KioskSession, SessionState
 
 
 class FakeCertificateRequests:
@@ -176,12 +176,20 @@ class FakeKioskSessions:
 class FakeKiosks:
     def __init__(self) -> None:
         self.rows: dict[str, Kiosk] = {}
+        self.operator_rows: dict[str, KioskOperator] = {}
 
     def get(self, kiosk_id: str) -> Kiosk | None:
         return self.rows.get(kiosk_id)
 
     def add(self, kiosk: Kiosk) -> None:
         self.rows[kiosk.id] = kiosk
+
+    def listed(self, operator_id: str | None = None) -> list[Kiosk]:
+        found = [k for k in self.rows.values() if operator_id in (None, k.operator_id)]
+        return sorted(found, key=lambda k: k.id)
+
+    def operators(self) -> list[KioskOperator]:
+        return sorted(self.operator_rows.values(), key=lambda o: o.id)
 
 
 class FakeAuditTrail:

@@ -26,6 +26,7 @@ def _production(tmp_path: Path, **changes: str) -> dict[str, str]:
         "KOFU_DATABASE_URL": "postgresql://kofu@db.example.jp/kofu",
         "KOFU_PKI_DIR": str(tmp_path / "jpki-trust"),
         "KOFU_KIOSK_KEY_PEPPER": GOOD_PEPPER,
+        "KOFU_PORTAL_SECRET_KEY": "p" * 32,
         "KOFU_PUBLIC_URL": "https://verify.kofu.example.jp/",
     }
     return {**env, **changes}
@@ -233,6 +234,7 @@ def test_production_lists_every_problem_at_once(tmp_path: Path) -> None:
 
     assert [p.split()[0] for p in problems] == [
         "KOFU_KIOSK_KEY_PEPPER",
+        "KOFU_PORTAL_SECRET_KEY",
         "KOFU_PKI_DIR",
         "KOFU_DATABASE_URL",
         "KOFU_PUBLIC_URL",
@@ -299,3 +301,25 @@ def test_trusted_proxies_is_a_count_of_none_or_more() -> None:
     assert [p.split()[0] for p in _problems({"KOFU_TRUSTED_PROXIES": "-1"})] == [
         "KOFU_TRUSTED_PROXIES:"
     ]
+
+
+def test_production_refuses_the_development_portal_secret(tmp_path: Path) -> None:
+    env = _production(tmp_path)
+    del env["KOFU_PORTAL_SECRET_KEY"]
+    assert [p.split()[0] for p in _problems(env)] == ["KOFU_PORTAL_SECRET_KEY"]
+
+
+def test_the_portal_secret_default_is_refused_on_postgresql_outside_a_demo() -> None:
+    from centre.settings import development_portal_secret_problem
+
+    shared = {"KOFU_DATABASE_URL": "postgresql://kofu@db/kofu"}
+    assert development_portal_secret_problem(load_settings(shared)) is not None
+    assert development_portal_secret_problem(load_settings({**shared, "KOFU_DEMO": "1"})) is None
+    assert development_portal_secret_problem(load_settings({})) is None
+
+
+def test_portal_cookies_are_secure_unless_a_demo_says_otherwise() -> None:
+    assert load_settings({}).portal_cookies_secure
+    assert not load_settings({"KOFU_DEMO": "1"}).portal_cookies_secure
+    insecure = {"KOFU_PORTAL_SECURE_COOKIES": "0"}
+    assert not load_settings(insecure).portal_cookies_secure

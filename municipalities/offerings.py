@@ -1,0 +1,156 @@
+"""What a municipality offers at kiosks, effective-dated: the offering of each kind now, its
+scheduled changes, scheduling one (validated whole, audited), and the menu at a moment.
+
+A change is a row of ``municipalities_offering_change`` in effect from its date and time; the
+kiosk flow reads it through the municipality directory (``MunicipalityInfo.offering_at``), so
+menus, refusals and fees follow it from that moment in every process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, time
+
+from issuance.eligibility import MenuLine, municipal_menu
+from issuance.model import CertificateKind
+from issuance.ports import MunicipalityInfo, Offering, ScheduledOffering
+from issuance.staff.errors import NotVisibleError, StaffInputError
+from issuance.staff.model import Role, StaffAccount
+from issuance.staff.services import audit
+from issuance.unit_of_work import SqlUnitOfWork
+from municipalities.directory import read_info
+from municipalities.model import OfferingChange
+
+MAX_FEE = 10_000  # yen per copy
+
+
+@dataclass(frozen=True)
+class KindService:
+    """One kind: the offering in effect now (None: never offered) and changes still to come."""
+
+    kind: str
+    now: Offering | None
+    upcoming: list[ScheduledOffering]
+
+
+@dataclass(frozen=True)
+class OfferingInput:
+    """A change as scheduled: ``effective_from`` aware (the portal reads JST), fee in yen,
+    hours in JST."""
+
+    kind: str
+    effective_from: datetime
+    offered: bool
+    fee: int
+    opens: time
+    closes: time
+    weekdays_only: bool
+
+
+def _info(uow: SqlUnitOfWork, code: str) -> MunicipalityInfo:
+    info = read_info(uow, code)
+    if info is None:
+        raise NotVisibleError()
+    return info
+
+
+def services_of(uow: SqlUnitOfWork, code: str, now: datetime) -> list[KindService]:
+    """Every certificate kind of municipality ``code``, in printed order; NotVisibleError for
+    an unknown code."""
+    info = _info(uow, code)
+    return [
+        KindService(
+            kind.value,
+            info.offering_at(kind.value, now),
+            [s for s in info.scheduled if s.offering.kind == kind.value and s.effective_from > now],
+        )
+        for kind in CertificateKind
+    ]
+
+
+def menu_at(uow: SqlUnitOfWork, code: str, at: datetime) -> list[MenuLine]:
+    """What a kiosk would offer a resident of ``code`` at ``at`` (``municipal_menu``)."""
+    return municipal_menu(_info(uow, code), at)
+
+
+def validate_offering_change(change: OfferingInput, now: datetime) -> None:
+    """Raise StaffInputError OFFERING_KIND_UNKNOWN, OFFERING_IN_PAST (before ``now``),
+    FEE_OUT_OF_RANGE (not 0-10,000 yen) or HOURS_INVALID (closes not after opens)."""
+    if change.kind not in set(CertificateKind):
+        raise StaffInputError(
+            "OFFERING_KIND_UNKNOWN",
+            "証明書の種類を一覧から選んでください。",
+            "Choose a certificate kind from the list.",
+        )
+    if change.effective_from < now:
+        raise StaffInputError(
+            "OFFERING_IN_PAST",
+            "適用開始日時に過去の日時は指定できません。",
+            "The change cannot apply from a moment in the past.",
+        )
+    if not 0 <= change.fee <= MAX_FEE:
+        raise StaffInputError(
+            "FEE_OUT_OF_RANGE",
+            f"手数料は0円から{MAX_FEE:,}円までの整数で入力してください。",
+            f"The fee must be a whole number of yen from 0 to {MAX_FEE:,}.",
+        )
+    if change.closes <= change.opens:
+        raise StaffInputError(
+            "HOURS_INVALID",
+            "終了時刻は開始時刻より後にしてください。",
+            "The closing time must be after the opening time.",
+        )
+
+
+def _as_audit(offering: Offering | None) -> dict[str, object] | None:
+    if offering is None:
+        return None
+    values = asdict(offering)
+    values["opens"] = offering.opens.isoformat("minutes")
+    values["closes"] = offering.closes.isoformat("minutes")
+    return values
+
+
+def schedule_offering_change(
+    uow: SqlUnitOfWork, account: StaffAccount, code: str, change: OfferingInput, now: datetime
+) -> OfferingChange:
+    """Schedule ``change`` for municipality ``code`` (validated whole, audited with the
+    offering it replaces at that moment, one commit).
+
+    Raises NotVisibleError (not an administrator of ``code``) or StaffInputError (see
+    ``validate_offering_change``).
+    """
+    if account.role is not Role.MUNICIPAL_ADMIN or account.municipality_code != code:
+        raise NotVisibleError()
+    validate_offering_change(change, now)
+    replaced = _info(uow, code).offering_at(change.kind, change.effective_from)
+    row = OfferingChange(
+        municipality_code=code,
+        kind=change.kind,
+        effective_from=change.effective_from,
+        offered=change.offered,
+        fee=change.fee,
+        opens=change.opens,
+        closes=change.closes,
+        weekdays_only=change.weekdays_only,
+        account_id=account.id,
+        created_at=now,
+    )
+    uow.session.add(row)
+    uow.session.flush()  # its id, for the audit entry
+    new = _as_audit(
+        Offering(
+            change.kind,
+            change.offered,
+            change.fee,
+            change.opens,
+            change.closes,
+            change.weekdays_only,
+        )
+    )
+    assert new is not None
+    new["effective_from"] = change.effective_from.isoformat()
+    target = ("offering", f"{code}/{change.kind}")
+    audit(uow, account.id, "offering_schedule", target, now, old=_as_audit(replaced), new=new)
+    uow.commit()
+    return row

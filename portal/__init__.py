@@ -1,0 +1,1 @@
+"""The staff portal: municipal, kiosk-operator and centre staff, in a browser."""

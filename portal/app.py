@@ -1,0 +1,45 @@
+"""The portal's Flask application factory: staff pages, built from one settings object."""
+
+from __future__ import annotations
+
+import time
+
+from argon2 import PasswordHasher
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from centre.bootstrap import Platform, bootstrap
+from centre.settings import Settings, load_settings
+from portal import extension, guard, i18n, security, users
+from portal.errors import register_error_handlers
+from portal.formatting import wareki_html, wareki_time_html, yen
+from portal.ratelimit import LoginThrottle
+from portal.views import auth, kiosks, maintenance, municipal, services
+
+
+def create_app(
+    settings: Settings | None = None,
+    platform: Platform | None = None,
+    hasher: PasswordHasher | None = None,
+) -> Flask:
+    """Build the portal. Pass ``platform`` to share one already built (tests)."""
+    settings = settings or (platform.settings if platform else load_settings())
+    if platform is None:
+        platform = bootstrap(settings, jobs=False)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
+    extension.init_app(app, platform, hasher or PasswordHasher())
+    app.extensions["kofu_portal_throttle"] = LoginThrottle(
+        settings.portal_login_attempts_per_minute, time.monotonic
+    )
+    i18n.init_app(app, settings.portal_cookies_secure)
+    users.init_app(app)
+    guard.init_app(app)  # before CSRF: an undeclared route is 404 whatever is posted to it
+    security.configure(app, settings)
+    register_error_handlers(app)
+    app.jinja_env.filters.update(yen=yen, wareki=wareki_html, wareki_time=wareki_time_html)
+    for blueprint in (auth.bp, municipal.bp, services.bp, maintenance.bp, kiosks.bp):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,37 @@
+"""How the portal writes money and dates: ¥1,234, and 和暦 with the 西暦 date in a title."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from markupsafe import Markup
+
+from issuance.calendar import JST, to_wareki
+
+
+def yen(amount: int) -> str:
+    """``1234`` → ``¥1,234`` (negative amounts as ``-¥1,234``)."""
+    return f"-¥{-amount:,}" if amount < 0 else f"¥{amount:,}"
+
+
+def jst_date(value: date | datetime) -> date:
+    """The JST calendar date of ``value`` (an aware datetime, or a date taken as is)."""
+    return value.astimezone(JST).date() if isinstance(value, datetime) else value
+
+
+def wareki_html(value: date | datetime, lang: str = "ja") -> Markup:
+    """A ``<time>`` element: 令和8年12月6日 (2026-12-06 in its title); English puts 西暦 first."""
+    day = jst_date(value)
+    wareki = to_wareki(day)
+    seireki = f"{day.year}年{day.month}月{day.day}日"
+    if lang == "en":
+        return Markup('<time datetime="{0}" title="{1}">{0}</time>').format(day.isoformat(), wareki)
+    return Markup('<time datetime="{0}" title="{1}">{2}</time>').format(
+        day.isoformat(), seireki, wareki
+    )
+
+
+def wareki_time_html(value: datetime, lang: str = "ja") -> Markup:
+    """``wareki_html`` followed by the JST time of day (HH:MM)."""
+    local = value.astimezone(JST)
+    return wareki_html(value, lang) + Markup(" {0}").format(local.strftime("%H:%M"))

@@ -1,0 +1,90 @@
+"""The portal's forms (WTForms): parsed and checked in shape here, by the rules in services.
+
+CSRF is checked for every POST by Flask-WTF's CSRFProtect (portal/security.py), so these are
+plain WTForms forms. Each field's problem has a stable code and a message in both languages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, DateTimeLocalField, Form, IntegerField, StringField, TimeField
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange
+
+from issuance.calendar import JST
+from issuance.model import CertificateKind
+from issuance.staff.errors import StaffInputError
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+FIELD_ERRORS: dict[str, tuple[str, str, str]] = {
+    "starts": ("START_INVALID", "開始日時を入力してください。", "Enter the start date and time."),
+    "ends": ("END_INVALID", "終了日時を入力してください。", "Enter the end date and time."),
+    "effective_from": (
+        "EFFECTIVE_FROM_INVALID",
+        "適用開始日時を入力してください。",
+        "Enter the date and time the change applies from.",
+    ),
+    "kind": ("KIND_INVALID", "証明書の種類を選んでください。", "Choose a certificate kind."),
+    "note": ("NOTE_INVALID", "内容は200文字以内で入力してください。", "At most 200 characters."),
+    "offered": ("OFFERED_INVALID", "交付するかどうかを選んでください。", "Choose offered or not."),
+    "fee": (
+        "FEE_OUT_OF_RANGE",
+        "手数料は0円から10,000円までの整数で入力してください。",
+        "The fee must be a whole number of yen from 0 to 10,000.",
+    ),
+    "opens": ("OPENS_INVALID", "開始時刻を入力してください。", "Enter the opening time."),
+    "closes": ("CLOSES_INVALID", "終了時刻を入力してください。", "Enter the closing time."),
+    "at": ("AT_INVALID", "日時を入力してください。", "Enter a date and time."),
+}
+
+
+def jst(value: datetime) -> datetime:
+    """A naive date-time typed into a form, read as JST."""
+    return value.replace(tzinfo=JST)
+
+
+def first_error(form: Form) -> StaffInputError:
+    """The first field's problem as a StaffInputError with its stable code."""
+    for name in form.errors:
+        if name in FIELD_ERRORS:
+            return StaffInputError(*FIELD_ERRORS[name])
+    return StaffInputError()
+
+
+KINDS = [kind.value for kind in CertificateKind]
+
+
+class MaintenanceForm(Form):
+    """A window: start and end (JST), one kind or every kind (blank), a note."""
+
+    starts = DateTimeLocalField(format=DATETIME_FORMATS, validators=[InputRequired()])
+    ends = DateTimeLocalField(format=DATETIME_FORMATS, validators=[InputRequired()])
+    kind = StringField(validators=[AnyOf(["", *KINDS])], default="")
+    note = StringField(validators=[Length(max=200)], default="")
+
+
+class OfferingChangeForm(Form):
+    """A kind's offering from a date and time (JST): offered, fee (yen), hours (JST)."""
+
+    kind = StringField(validators=[InputRequired(), AnyOf(KINDS)])
+    effective_from = DateTimeLocalField(format=DATETIME_FORMATS, validators=[InputRequired()])
+    offered = StringField(validators=[InputRequired(), AnyOf(["yes", "no"])])
+    fee = IntegerField(validators=[InputRequired(), NumberRange(0, 10_000)])
+    opens = TimeField(format="%H:%M", validators=[InputRequired()])
+    closes = TimeField(format="%H:%M", validators=[InputRequired()])
+    weekdays_only = BooleanField(false_values=("", "no"))
+
+
+class MomentForm(Form):
+    """A date and time (JST) to preview at."""
+
+    at = DateTimeLocalField(format=DATETIME_FORMATS, validators=[InputRequired()])
+
+
+def parsed(form_class: type[Form], data: MultiDict[str, str]) -> Form:
+    """The form bound to ``data``; StaffInputError (its first field's code) when invalid."""
+    form = form_class(formdata=data)
+    if not form.validate():
+        raise first_error(form)
+    return form

@@ -1,0 +1,110 @@
+"""Municipal staff's service settings: each kind's offering now and its scheduled changes,
+scheduling a change (administrators), and the menu a resident would see at a moment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from issuance.calendar import JST
+from issuance.model import CertificateKind
+from issuance.staff.errors import StaffInputError
+from issuance.staff.model import Role
+from issuance.staff.tenancy import municipality_for
+from issuance.unit_of_work import SqlUnitOfWork, sql_unit_of_work
+from municipalities.offerings import (
+    OfferingInput,
+    menu_at,
+    schedule_offering_change,
+    services_of,
+)
+from portal.extension import current_platform
+from portal.forms import MomentForm, OfferingChangeForm, jst, parsed
+from portal.guard import requires
+from portal.i18n import message, t
+from portal.views.municipal import kind_label, own_account, reason_label
+
+bp = Blueprint("services", __name__, url_prefix="/m/<code>/services")
+FIELDS = ("kind", "effective_from", "offered", "fee", "opens", "closes", "weekdays_only")
+
+
+def _page(uow: SqlUnitOfWork, code: str, status: int = 200, **extra: object) -> ResponseReturnValue:
+    now = current_platform().now()
+    page = render_template(
+        "services.html",
+        code=code,
+        services=services_of(uow, code, now),
+        kinds=[kind.value for kind in CertificateKind],
+        kind_label=kind_label,
+        **extra,
+    )
+    return page, status
+
+
+@bp.get("/")
+@requires(Role.MUNICIPAL_ADMIN, Role.MUNICIPAL_VIEWER)
+def listing(code: str) -> ResponseReturnValue:
+    """Each kind's offering now and its scheduled changes (the form for administrators)."""
+    with current_platform().uow() as uow:
+        code = municipality_for(uow.staff_accounts, current_user.id, code)
+        return _page(sql_unit_of_work(uow), code, form={})
+
+
+@bp.post("/")
+@requires(Role.MUNICIPAL_ADMIN, Role.MUNICIPAL_VIEWER)  # a viewer reads the page: 403 here
+def schedule(code: str) -> ResponseReturnValue:
+    """Schedule a change: 302 to the page; 422 with a stable code for bad input; 404 for
+    another municipality."""
+    platform = current_platform()
+    with platform.uow() as uow:
+        account = own_account(uow, code)
+        sql = sql_unit_of_work(uow)
+        try:
+            form = parsed(OfferingChangeForm, request.form)
+            change = OfferingInput(
+                kind=form.kind.data,
+                effective_from=jst(form.effective_from.data),
+                offered=form.offered.data == "yes",
+                fee=form.fee.data,
+                opens=form.opens.data,
+                closes=form.closes.data,
+                weekdays_only=bool(form.weekdays_only.data),
+            )
+            schedule_offering_change(sql, account, code, change, platform.now())
+        except StaffInputError as error:
+            values = {k: request.form.get(k, "")[:40] for k in FIELDS}
+            return _page(sql, code, 422, form=values, error=message(error), error_code=error.code)
+    flash(t("offering_scheduled"))
+    return redirect(url_for("services.listing", code=code))
+
+
+@bp.get("/preview")
+@requires(Role.MUNICIPAL_ADMIN, Role.MUNICIPAL_VIEWER)
+def preview(code: str) -> ResponseReturnValue:
+    """The kiosk menu at ``?at=`` (JST; now when absent): 422 for a date-time unreadable."""
+    platform = current_platform()
+    with platform.uow() as uow:
+        code = municipality_for(uow.staff_accounts, current_user.id, code)
+        at: datetime = platform.now()
+        error = None
+        if request.args.get("at"):
+            try:
+                at = jst(parsed(MomentForm, request.args).at.data)
+            except StaffInputError as refused:
+                error = refused
+        lines = menu_at(sql_unit_of_work(uow), code, at)
+        page = render_template(
+            "preview.html",
+            code=code,
+            at=at,
+            at_value=at.astimezone(JST).strftime("%Y-%m-%dT%H:%M"),
+            lines=lines,
+            kind_label=kind_label,
+            reason_label=reason_label,
+            error=message(error) if error else None,
+            error_code=error.code if error else None,
+        )
+        return page, 422 if error else 200
