@@ -31,7 +31,15 @@ def wareki_html(value: date | datetime, lang: str = "ja") -> Markup:
     )
 
 
+WEEKDAYS_JA = "月火水木金土日"
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 def wareki_time_html(value: datetime, lang: str = "ja") -> Markup:
-    """``wareki_html`` followed by the JST time of day (HH:MM)."""
+    """``wareki_html``, the JST weekday and time of day: 令和8年12月6日（日） 21:00."""
     local = value.astimezone(JST)
-    return wareki_html(value, lang) + Markup(" {0}").format(local.strftime("%H:%M"))
+    if lang == "en":
+        day = Markup(" ({0}) {1}").format(WEEKDAYS_EN[local.weekday()], local.strftime("%H:%M"))
+    else:
+        day = Markup("（{0}） {1}").format(WEEKDAYS_JA[local.weekday()], local.strftime("%H:%M"))
+    return wareki_html(value, lang) + day
