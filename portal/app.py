@@ -14,7 +14,7 @@ from portal import extension, guard, health, i18n, security, users
 from portal.errors import register_error_handlers
 from portal.formatting import wareki_html, wareki_time_html, yen
 from portal.ratelimit import LoginThrottle
-from portal.views import auth, kiosks, maintenance, municipal, services
+from portal.views import audit, auth, kiosks, maintenance, municipal, services
 
 
 def create_app(
@@ -47,6 +47,7 @@ def create_app(
         services.bp,
         maintenance.bp,
         kiosks.bp,
+        audit.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -102,6 +102,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "I confirm cancelling this window",
     ),
     "maintenance_cancelled": ("停止の告知を取り消しました。", "The window is cancelled."),
+    "audit_nav": ("操作履歴", "Audit trail"),
+    "audit_title": ("職員の操作履歴", "Staff audit trail"),
+    "audit_help": (
+        "この団体の職員による操作の記録です（新しい順に最大{n}件）。住民の情報は含みません。",
+        "What this municipality's staff did, newest first (at most {n}). No resident data.",
+    ),
+    "audit_revoked_at": ("失効日時", "Revoked at"),
+    "audit_step": ("段階", "Step"),
+    "audit_when": ("日時", "When"),
+    "audit_who": ("職員", "Who"),
+    "audit_action": ("操作", "Action"),
+    "audit_target": ("対象", "Target"),
+    "audit_change": ("変更前 → 変更後", "Before → after"),
     "in_jst": ("（日本時間）", " (JST)"),
     "services_nav": ("交付する証明書・手数料", "Certificates and fees"),
     "services_title": ("交付する証明書・手数料・利用時間", "Certificates, fees and hours"),
@@ -193,6 +206,55 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home": ("トップへ", "Home"),
     "required": ("必須", "required"),
 }
+
+
+ACTIONS: dict[str, tuple[str, str]] = {
+    "account_create": ("アカウント作成", "Account created"),
+    "account_locked": ("アカウントのロック", "Account locked"),
+    "login_failed": ("ログイン失敗", "Sign-in failed"),
+    "login_password_ok": ("パスワード確認", "Password accepted"),
+    "login_refused_locked": ("ロック中のログイン", "Sign-in while locked"),
+    "login_success": ("ログイン", "Signed in"),
+    "totp_enrolled": ("認証アプリ登録", "Authenticator enrolled"),
+    "kiosk_register": ("端末の登録", "Kiosk registered"),
+    "kiosk_revoke": ("端末の失効", "Kiosk revoked"),
+    "maintenance_announce": ("停止の告知", "Maintenance announced"),
+    "maintenance_cancel": ("停止の取消し", "Maintenance cancelled"),
+    "offering_schedule": ("交付・手数料の変更予約", "Offering change scheduled"),
+}
+
+
+# Audit entries' field names -> the key of their label above.
+FIELDS = {
+    "kind": "kind",
+    "offered": "offered",
+    "fee": "fee",
+    "opens": "opens",
+    "closes": "closes",
+    "weekdays_only": "weekdays_only",
+    "effective_from": "effective_from",
+    "starts_at": "starts",
+    "ends_at": "ends",
+    "note": "note",
+    "location": "location",
+    "operator_id": "operator",
+    "revoked_at": "audit_revoked_at",
+    "step": "audit_step",
+}
+
+
+def field_label(field: str) -> str:
+    """An audit entry's field name in this request's language (the name itself if unknown)."""
+    key = FIELDS.get(field)
+    return t(key) if key else field
+
+
+def action_label(action: str) -> str:
+    """An audit action's name in this request's language (the code itself if unknown)."""
+    labels = ACTIONS.get(action)
+    if labels is None:
+        return action
+    return labels[1] if lang() == "en" else labels[0]
 
 
 def lang() -> str:

@@ -84,6 +84,10 @@ def test_an_admin_schedules_a_fee_and_sees_the_menu_change_at_that_moment(
     page.goto(portal_url + SERVICES + "?lang=en")
     assert "Certificates, fees and hours" in checked(page, "settings-8-services-en")
 
+    page.goto(portal_url + "/m/131016/audit/?lang=ja")
+    trail = checked(page, "settings-9-audit")
+    assert "交付・手数料の変更予約" in trail and "→ ¥1,250" in trail
+
 
 def test_an_admin_announces_a_window_and_a_kiosk_is_refused_inside_it(
     page: Any,  # noqa: F811
