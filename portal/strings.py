@@ -137,6 +137,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "offering_schedule": ("変更を予約する", "Schedule the change"),
     "offering_scheduled": ("変更を予約しました。", "The change is scheduled."),
+    "offering_withdraw": ("取り消す", "Withdraw"),
+    "offering_withdraw_title": ("予約した変更の取消し", "Withdraw a scheduled change"),
+    "offering_withdraw_warn": (
+        "取り消すと、この日時からも現在の設定（または他に予約した変更）が適用されます。",
+        "Once withdrawn, the current settings (or another scheduled change) apply from then.",
+    ),
+    "offering_withdraw_confirm": (
+        "この変更の予約を取り消すことを確認しました",
+        "I confirm withdrawing this change",
+    ),
+    "offering_withdrawn": ("変更の予約を取り消しました。", "The change is withdrawn."),
     "preview_link": ("住民の見る画面を確認する（プレビュー）", "Preview what a resident sees"),
     "preview_title": ("キオスク端末のメニューのプレビュー", "Kiosk menu preview"),
     "preview_help": (
@@ -214,6 +225,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "maintenance_announce": ("停止の告知", "Maintenance announced"),
     "maintenance_cancel": ("停止の取消し", "Maintenance cancelled"),
     "offering_schedule": ("交付・手数料の変更予約", "Offering change scheduled"),
+    "offering_withdraw": ("変更予約の取消し", "Offering change withdrawn"),
 }
 
 # Audit entries' field names -> the key of their label above.

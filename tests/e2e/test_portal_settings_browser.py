@@ -61,6 +61,9 @@ def test_an_admin_schedules_a_fee_and_sees_the_menu_change_at_that_moment(
     scheduled = checked(page, "settings-4-services-scheduled")
     assert "変更を予約しました" in scheduled and "¥1,250" in scheduled and "令和" in scheduled
 
+    page.click("table >> text=取り消す")
+    assert "予約した変更の取消し" in checked(page, "settings-4b-withdraw-confirm")
+    page.click("text=戻る")  # kept: the preview below shows it
     page.click("text=住民の見る画面を確認する")
     page.fill("#at", typed(starts - timedelta(minutes=1)))
     page.click("form.form button[type=submit]")
