@@ -8,11 +8,11 @@ import time
 
 from flask import Flask, Response, jsonify
 from redis import RedisError
-from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from centre.bootstrap import Platform
+from centre.health import database_answers
 from centre.outage import OutageLog
 from kiosk_api.errors import ApiError, error_response
 
@@ -64,7 +64,7 @@ def register_health(app: Flask, platform: Platform) -> None:
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:
         """Cheap: one SELECT 1 and one PING, each bounded; own servers are never asked."""
-        database = _database_answers(platform)
+        database = database_answers(platform)
         queue = platform.queue.reachable()
         healthy = database and queue
         body = {
@@ -77,13 +77,3 @@ def register_health(app: Flask, platform: Platform) -> None:
         if not healthy:
             response.headers["Retry-After"] = str(RETRY_AFTER_S)
         return response, 200 if healthy else 503
-
-
-def _database_answers(platform: Platform) -> bool:
-    try:
-        with platform.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except (OperationalError, InterfaceError, PoolTimeoutError) as exc:
-        platform.database_outage.failed(exc)
-        return False
-    return True

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime, time
 
+from sqlalchemy import select
+
 from issuance.eligibility import MenuLine, municipal_menu
 from issuance.model import CertificateKind
-from issuance.ports import MunicipalityInfo, Offering, ScheduledOffering
+from issuance.ports import MunicipalityInfo, Offering
 from issuance.staff.errors import NotVisibleError, StaffInputError
 from issuance.staff.model import Role, StaffAccount
 from issuance.staff.services import audit
@@ -30,7 +32,7 @@ class KindService:
 
     kind: str
     now: Offering | None
-    upcoming: list[ScheduledOffering]
+    upcoming: list[OfferingChange]  # by effective_from; the later scheduled wins a tie
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,16 @@ def services_of(uow: SqlUnitOfWork, code: str, now: datetime) -> list[KindServic
     """Every certificate kind of municipality ``code``, in printed order; NotVisibleError for
     an unknown code."""
     info = _info(uow, code)
+    upcoming = uow.session.scalars(
+        select(OfferingChange)
+        .where(OfferingChange.municipality_code == code, OfferingChange.effective_from > now)
+        .order_by(OfferingChange.effective_from, OfferingChange.id)
+    ).all()
     return [
         KindService(
             kind.value,
             info.offering_at(kind.value, now),
-            [s for s in info.scheduled if s.offering.kind == kind.value and s.effective_from > now],
+            [change for change in upcoming if change.kind == kind.value],
         )
         for kind in CertificateKind
     ]
@@ -102,6 +109,46 @@ def validate_offering_change(change: OfferingInput, now: datetime) -> None:
         )
 
 
+def change_of(uow: SqlUnitOfWork, code: str, change_id: int) -> OfferingChange:
+    """One scheduled change of municipality ``code``; NotVisibleError otherwise."""
+    row = uow.session.get(OfferingChange, change_id)
+    if row is None or row.municipality_code != code:
+        raise NotVisibleError()
+    return row
+
+
+def withdraw_offering_change(
+    uow: SqlUnitOfWork, account: StaffAccount, code: str, change_id: int, now: datetime
+) -> None:
+    """Withdraw a change not yet in effect (deleted; the audit entry keeps it; one commit).
+
+    Raises NotVisibleError (not an administrator of ``code``; unknown or another's change)
+    or StaffInputError OFFERING_CHANGE_IN_EFFECT (in effect already: schedule another one).
+    """
+    _require_admin(account, code)
+    row = change_of(uow, code, change_id)
+    if row.effective_from <= now:
+        raise StaffInputError(
+            "OFFERING_CHANGE_IN_EFFECT",
+            "適用が始まった変更は取り消せません。新たな変更を予約してください。",
+            "A change in effect cannot be withdrawn; schedule another change instead.",
+        )
+    old = _as_audit(
+        Offering(row.kind, row.offered, row.fee, row.opens, row.closes, row.weekdays_only)
+    )
+    assert old is not None
+    old["effective_from"] = row.effective_from.isoformat()
+    target = ("offering", f"{code}/{row.kind}")
+    audit(uow, account.id, "offering_withdraw", target, now, old=old)
+    uow.session.delete(row)
+    uow.commit()
+
+
+def _require_admin(account: StaffAccount, code: str) -> None:
+    if account.role is not Role.MUNICIPAL_ADMIN or account.municipality_code != code:
+        raise NotVisibleError()
+
+
 def _as_audit(offering: Offering | None) -> dict[str, object] | None:
     if offering is None:
         return None
@@ -120,8 +167,7 @@ def schedule_offering_change(
     Raises NotVisibleError (not an administrator of ``code``) or StaffInputError (see
     ``validate_offering_change``).
     """
-    if account.role is not Role.MUNICIPAL_ADMIN or account.municipality_code != code:
-        raise NotVisibleError()
+    _require_admin(account, code)
     validate_offering_change(change, now)
     replaced = _info(uow, code).offering_at(change.kind, change.effective_from)
     row = OfferingChange(

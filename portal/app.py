@@ -10,11 +10,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from centre.bootstrap import Platform, bootstrap
 from centre.settings import Settings, load_settings
-from portal import extension, guard, i18n, security, users
+from portal import extension, guard, health, i18n, security, users
 from portal.errors import register_error_handlers
 from portal.formatting import wareki_html, wareki_time_html, yen
 from portal.ratelimit import LoginThrottle
-from portal.views import auth, kiosks, maintenance, municipal, services
+from portal.views import audit, auth, kiosks, maintenance, municipal, services
 
 
 def create_app(
@@ -40,6 +40,14 @@ def create_app(
     security.configure(app, settings)
     register_error_handlers(app)
     app.jinja_env.filters.update(yen=yen, wareki=wareki_html, wareki_time=wareki_time_html)
-    for blueprint in (auth.bp, municipal.bp, services.bp, maintenance.bp, kiosks.bp):
+    for blueprint in (
+        health.bp,
+        auth.bp,
+        municipal.bp,
+        services.bp,
+        maintenance.bp,
+        kiosks.bp,
+        audit.bp,
+    ):
         app.register_blueprint(blueprint)
     return app

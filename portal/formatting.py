@@ -1,4 +1,5 @@
-"""How the portal writes money and dates: ¥1,234, and 和暦 with the 西暦 date in a title."""
+"""How the portal writes money, dates and audited values: ¥1,234, 和暦 with the 西暦 date in a
+title, はい/いいえ."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date, datetime
 from markupsafe import Markup
 
 from issuance.calendar import JST, to_wareki
+from issuance.model import KIND_LABELS, CertificateKind
 
 
 def yen(amount: int) -> str:
@@ -31,7 +33,34 @@ def wareki_html(value: date | datetime, lang: str = "ja") -> Markup:
     )
 
 
+WEEKDAYS_JA = "月火水木金土日"
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 def wareki_time_html(value: datetime, lang: str = "ja") -> Markup:
-    """``wareki_html`` followed by the JST time of day (HH:MM)."""
+    """``wareki_html``, the JST weekday and time of day: 令和8年12月6日（日） 21:00."""
     local = value.astimezone(JST)
-    return wareki_html(value, lang) + Markup(" {0}").format(local.strftime("%H:%M"))
+    if lang == "en":
+        day = Markup(" ({0}) {1}").format(WEEKDAYS_EN[local.weekday()], local.strftime("%H:%M"))
+    else:
+        day = Markup("（{0}） {1}").format(WEEKDAYS_JA[local.weekday()], local.strftime("%H:%M"))
+    return wareki_html(value, lang) + day
+
+
+def audit_value(field: str, value: object, lang: str = "ja") -> str | Markup:
+    """An audit entry's value as staff read it: yen for fees, 和暦 for date-times, yes/no."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if lang == "en" else ("はい" if value else "いいえ")
+    if field == "fee" and isinstance(value, int):
+        return yen(value)
+    if field == "kind" and isinstance(value, str) and value in KIND_LABELS:
+        ja, en = KIND_LABELS[CertificateKind(value)]
+        return en if lang == "en" else ja
+    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+        try:
+            return wareki_time_html(datetime.fromisoformat(value), lang)
+        except ValueError:
+            return value
+    return str(value)

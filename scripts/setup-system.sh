@@ -9,8 +9,9 @@ packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-
 # pyscard builds from source: the PC/SC headers, swig and a compiler.
 packages+=(libpcsclite-dev swig gcc python3-dev)
 # The kiosk terminal: pcscd with vsmartcard's virtual reader, Debian's chromium for the browser
-# tests, and `ip netns` to keep the virtual reader's TCP port off the network.
-packages+=(pcscd vsmartcard-vpcd chromium iproute2)
+# tests (chromium-l10n: the portal's run in Japanese, as a clerk's browser does), and
+# `ip netns` to keep the virtual reader's TCP port off the network.
+packages+=(pcscd vsmartcard-vpcd chromium chromium-l10n iproute2)
 # Printing with `lp` to CUPS; the tests print to a cups-pdf queue on a private cupsd.
 packages+=(cups-daemon cups-client cups-bsd printer-driver-cups-pdf)
 

@@ -22,6 +22,11 @@ class StaffAudit(Protocol):
         """Entries at or after ``since`` (of one account, or all when None), newest first."""
         ...
 
+    def of_municipality(self, code: str, limit: int) -> list[tuple[AuditEntry, str]]:
+        """The latest ``limit`` entries by staff of municipality ``code``, newest first, each
+        with its account's display name."""
+        ...
+
 
 class StaffUnitOfWork(UnitOfWork, Protocol):
     """The issuance unit of work (kiosks, their sessions) plus the staff repositories."""

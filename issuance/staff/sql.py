@@ -39,3 +39,13 @@ class SqlStaffAudit:
         if account_id is not None:
             query = query.where(AuditEntry.account_id == account_id)
         return list(self.session.scalars(query.order_by(AuditEntry.id.desc())))
+
+    def of_municipality(self, code: str, limit: int) -> list[tuple[AuditEntry, str]]:
+        rows = self.session.execute(
+            select(AuditEntry, StaffAccount.display_name)
+            .join(StaffAccount, AuditEntry.account_id == StaffAccount.id)
+            .where(StaffAccount.municipality_code == code)
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        )
+        return [(entry, name) for entry, name in rows]

@@ -1,5 +1,6 @@
 """Municipal staff's service settings: each kind's offering now and its scheduled changes,
-scheduling a change (administrators), and the menu a resident would see at a moment."""
+scheduling or withdrawing a change (administrators), and the menu a resident would see at a
+moment."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from issuance.staff.tenancy import municipality_for
 from issuance.unit_of_work import SqlUnitOfWork, sql_unit_of_work
 from municipalities.offerings import (
     OfferingInput,
+    change_of,
     menu_at,
     schedule_offering_change,
     services_of,
+    withdraw_offering_change,
 )
 from portal.extension import current_platform
 from portal.forms import MomentForm, OfferingChangeForm, jst, parsed
@@ -108,3 +111,26 @@ def preview(code: str) -> ResponseReturnValue:
             error_code=error.code if error else None,
         )
         return page, 422 if error else 200
+
+
+@bp.route("/<int:change_id>/withdraw", methods=["GET", "POST"])
+@requires(Role.MUNICIPAL_ADMIN)
+def withdraw(code: str, change_id: int) -> ResponseReturnValue:
+    """The confirmation page (GET, or POST without ``confirm=yes``), or withdraw a change not
+    yet in effect: 302 to the page. 404 for a change not the municipality's own."""
+    platform = current_platform()
+    with platform.uow() as uow:
+        account = own_account(uow, code)
+        sql = sql_unit_of_work(uow)
+        change = change_of(sql, code, change_id)
+        if request.method == "GET" or request.form.get("confirm") != "yes":
+            return render_template(
+                "offering_withdraw.html", code=code, s=change, kind_label=kind_label
+            )
+        try:
+            withdraw_offering_change(sql, account, code, change_id, platform.now())
+        except StaffInputError as error:
+            flash(message(error))
+            return redirect(url_for("services.listing", code=code))
+    flash(t("offering_withdrawn"))
+    return redirect(url_for("services.listing", code=code))

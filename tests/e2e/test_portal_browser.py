@@ -3,6 +3,7 @@ and revoke a kiosk. axe-core checks every page; a screenshot of each is kept to 
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,12 +14,39 @@ from flask.testing import FlaskClient
 
 from centre.bootstrap import Platform
 from portal.app import create_app
-from tests.e2e.test_terminal_browser import browser  # noqa: F401  (Debian's chromium)
+from tests.e2e.test_terminal_browser import ARGS, CHROMIUM
 from tests.support.kiosk import TestKiosk
 from tests.support.portal import seed_overview, staff
 
 SHOTS = Path("test-output/portal")
 BLOCKING = ("serious", "critical")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Debian's chromium as a clerk in Japan runs it: Japanese (date and time fields read
+    2026/12/08 10:00, not 12/08/2026 10:00 AM; needs chromium-l10n), Japan's time zone."""
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install -y chromium; scripts/setup-system.sh)"
+        if os.environ.get("KOFU_REQUIRE_SERVICES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-portal-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            args=[*ARGS, "--lang=ja"],
+            env={**os.environ, "LANGUAGE": "ja"},
+            locale="ja-JP",
+            timezone_id="Asia/Tokyo",
+            headless=True,
+            viewport={"width": 1280, "height": 1024},
+        )
+        yield context
+        context.close()
 
 
 @pytest.fixture
@@ -40,6 +68,7 @@ def page(browser: Any) -> Iterator[Any]:  # noqa: F811
     browser.clear_cookies()
     opened = browser.new_page()
     opened.set_default_timeout(20_000)
+
     yield opened
     opened.close()
 

@@ -195,3 +195,48 @@ def test_a_change_scheduled_in_the_portals_process_reaches_a_server_on_its_next_
     assert schedule(admin, effective_from=typed(starts), fee="1234").status_code == 302
     clock.advance((starts - portal_side.now()).total_seconds() + 1)
     assert menu(kiosk, cards)["juminhyo"]["fee"] == 1234
+
+
+def test_an_admin_withdraws_a_change_not_yet_in_effect_after_confirming(
+    portal: Flask, platform: Platform, clock: FakeClock
+) -> None:
+    admin = signed_in(portal, platform)
+    starts = in_an_hour(platform)
+    assert schedule(admin, effective_from=typed(starts), fee="999").status_code == 302
+    assert schedule(admin, effective_from=typed(starts), fee="888").status_code == 302
+    with platform.uow() as uow:
+        first, second = uow.session.scalars(select(OfferingChange.id).order_by(OfferingChange.id))
+    url = f"{PAGE}{first}/withdraw"
+    token = csrf(admin, url)
+    unconfirmed = admin.post(url, data={"csrf_token": token})
+    assert unconfirmed.status_code == 200 and "取り消すことを確認しました" in unconfirmed.text
+    assert admin.post(url, data={"csrf_token": token, "confirm": "yes"}).status_code == 302
+    assert changes(platform) == 1 and "¥999" not in admin.get(PAGE).text
+    with platform.uow() as uow:
+        entry = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "offering_withdraw")
+        ).one()
+    assert entry.old is not None and entry.old["fee"] == 999 and entry.new is None
+
+    clock.advance((starts - platform.now()).total_seconds() + 1)
+    admin = signed_in(portal, platform)  # signed out meanwhile (idle)
+    url = f"{PAGE}{second}/withdraw"
+    answer = admin.post(url, data={"csrf_token": csrf(admin, url), "confirm": "yes"})
+    assert answer.status_code == 302 and changes(platform) == 1  # in effect: kept
+    assert "適用が始まった変更は取り消せません" in admin.get(PAGE).text
+
+
+def test_another_municipalitys_change_cannot_be_withdrawn(
+    portal: Flask, platform: Platform
+) -> None:
+    admin = signed_in(portal, platform)
+    assert schedule(admin, effective_from=typed(in_an_hour(platform))).status_code == 302
+    with platform.uow() as uow:
+        change_id = uow.session.scalars(select(OfferingChange.id)).one()
+    soka = signed_in(portal, platform, "admin@soka")
+    assert soka.get(f"/m/112216/services/{change_id}/withdraw").status_code == 404
+    assert (
+        signed_in(portal, platform, "viewer@chiyoda").get(f"{PAGE}{change_id}/withdraw").status_code
+        == 404
+    )
+    assert changes(platform) == 1

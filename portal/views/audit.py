@@ -1,0 +1,32 @@
+"""The audit trail of a municipality's staff, for its administrators."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from issuance.staff.audit_trail import SHOWN, audit_trail_for
+from issuance.staff.model import Role
+from portal.extension import current_platform
+from portal.formatting import audit_value
+from portal.guard import requires
+from portal.i18n import action_label, field_label, lang
+
+bp = Blueprint("audit", __name__, url_prefix="/m/<code>/audit")
+
+
+@bp.get("/")
+@requires(Role.MUNICIPAL_ADMIN)
+def listing(code: str) -> str:
+    """The latest actions of the municipality's staff; 404 for another's or for viewers."""
+    with current_platform().uow() as uow:
+        lines = audit_trail_for(uow, current_user.id, code)
+        return render_template(
+            "audit.html",
+            code=code,
+            lines=lines,
+            shown=SHOWN,
+            action_label=action_label,
+            field_label=field_label,
+            value=lambda field, v: audit_value(field, v, lang()),
+        )

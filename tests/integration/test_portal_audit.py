@@ -1,0 +1,61 @@
+"""The audit trail page: an administrator reads what their municipality's staff did (who,
+when, action, old → new), never another municipality's, never a resident; viewers do not."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from centre.bootstrap import Platform
+from issuance.calendar import JST
+from portal.app import create_app
+from tests.support.portal import csrf, seed_overview, sign_in_demo, staff
+
+PAGE = "/m/131016/audit/"
+
+
+@pytest.fixture
+def portal(platform: Platform) -> Flask:
+    return create_app(platform.settings.with_overrides(portal_secure_cookies=False), platform)
+
+
+def signed_in(portal: Flask, platform: Platform, prefix: str) -> FlaskClient:
+    client = portal.test_client()
+    sign_in_demo(client, staff(prefix), platform.now())
+    return client
+
+
+def test_an_admin_reads_their_staffs_changes_with_old_and_new_values(
+    portal: Flask, platform: Platform
+) -> None:
+    seed_overview(platform)  # failed requests of a resident: never on the audit page
+    signed_in(portal, platform, "admin@soka")  # another municipality's staff sign in too
+    admin = signed_in(portal, platform, "admin@chiyoda")
+    when = (platform.now() + timedelta(days=2)).astimezone(JST).strftime("%Y-%m-%dT%H:%M")
+    services = "/m/131016/services/"
+    form = {"kind": "juminhyo", "effective_from": when, "offered": "yes", "fee": "350"}
+    form |= {"opens": "06:30", "closes": "23:00", "csrf_token": csrf(admin, services)}
+    assert admin.post(services, data=form).status_code == 302
+
+    page = admin.get(PAGE)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "交付・手数料の変更予約" in text and "ログイン" in text
+    assert re.search(r"手数料（1通）：¥\d+ → ¥350", text)
+    assert "利用開始時刻" in text and "適用開始日時：— → <time" in text
+    assert "交付する：" not in text  # unchanged fields are left out
+    assert "offering:131016/juminhyo" in text
+    assert staff("admin@chiyoda").display_name in text
+    assert staff("admin@soka").display_name not in text
+    assert not re.search(r"\d{11}", text)  # no 住民票コード
+    assert "Offering change scheduled" in admin.get(PAGE + "?lang=en").text
+
+
+def test_viewers_and_other_municipalities_get_404(portal: Flask, platform: Platform) -> None:
+    assert signed_in(portal, platform, "viewer@chiyoda").get(PAGE).status_code == 404
+    assert signed_in(portal, platform, "admin@soka").get(PAGE).status_code == 404
+    assert signed_in(portal, platform, "operator@centre").get(PAGE).status_code == 404
