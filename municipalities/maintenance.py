@@ -124,7 +124,8 @@ def announce_window(
     """Announce a window for municipality ``code`` (validated whole, audited, one commit).
 
     Raises NotVisibleError (not an administrator of ``code``) or StaffInputError (see
-    ``validate_window``; MAINTENANCE_ALREADY_ANNOUNCED: the same window). Kiosks refuse the kind(s) inside it from their next call.
+    ``validate_window``; MAINTENANCE_ALREADY_ANNOUNCED: the same window). Kiosks refuse
+    the kind(s) inside it from their next call.
     """
     _require_admin(account, code)
     window = validate_window(window, now)
