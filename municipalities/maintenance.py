@@ -124,10 +124,27 @@ def announce_window(
     """Announce a window for municipality ``code`` (validated whole, audited, one commit).
 
     Raises NotVisibleError (not an administrator of ``code``) or StaffInputError (see
-    ``validate_window``). Kiosks refuse the kind(s) inside it from their next call.
+    ``validate_window``; MAINTENANCE_ALREADY_ANNOUNCED: the same window). Kiosks refuse
+    the kind(s) inside it from their next call.
     """
     _require_admin(account, code)
     window = validate_window(window, now)
+    same = uow.session.scalar(
+        select(MaintenanceWindow.id).where(
+            MaintenanceWindow.municipality_code == code,
+            MaintenanceWindow.kind.is_(None)
+            if window.kind is None
+            else MaintenanceWindow.kind == window.kind,
+            MaintenanceWindow.starts_at == window.starts_at,
+            MaintenanceWindow.ends_at == window.ends_at,
+        )
+    )
+    if same is not None:  # a form posted twice (the back button) announces nothing new
+        raise _refuse(
+            "MAINTENANCE_ALREADY_ANNOUNCED",
+            "同じ停止がすでに告知されています。",
+            "The same window has already been announced.",
+        )
     row = MaintenanceWindow(
         municipality_code=code,
         kind=window.kind,

@@ -158,6 +158,26 @@ def _as_audit(offering: Offering | None) -> dict[str, object] | None:
     return values
 
 
+def _refuse_a_second_change_at(uow: SqlUnitOfWork, code: str, change: OfferingInput) -> None:
+    """Two changes of one kind from one moment would leave it unclear which applies (and a
+    form posted twice made exactly that)."""
+    taken = uow.session.scalar(
+        select(OfferingChange.id).where(
+            OfferingChange.municipality_code == code,
+            OfferingChange.kind == change.kind,
+            OfferingChange.effective_from == change.effective_from,
+        )
+    )
+    if taken is not None:
+        raise StaffInputError(
+            "OFFERING_CHANGE_EXISTS",
+            "この証明書には、同じ日時からの変更がすでに予約されています。"
+            "変えるときは、予約を取り下げてから予約し直してください。",
+            "A change of this certificate from this moment is already scheduled. "
+            "To change it, withdraw that one and schedule again.",
+        )
+
+
 def schedule_offering_change(
     uow: SqlUnitOfWork, account: StaffAccount, code: str, change: OfferingInput, now: datetime
 ) -> OfferingChange:
@@ -165,10 +185,11 @@ def schedule_offering_change(
     offering it replaces at that moment, one commit).
 
     Raises NotVisibleError (not an administrator of ``code``) or StaffInputError (see
-    ``validate_offering_change``).
+    ``validate_offering_change``; OFFERING_CHANGE_EXISTS: one of that kind from that moment).
     """
     _require_admin(account, code)
     validate_offering_change(change, now)
+    _refuse_a_second_change_at(uow, code, change)
     replaced = _info(uow, code).offering_at(change.kind, change.effective_from)
     row = OfferingChange(
         municipality_code=code,

@@ -6,6 +6,7 @@ plain WTForms forms. Each field's problem has a stable code and a message in bot
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from werkzeug.datastructures import MultiDict
@@ -64,13 +65,24 @@ class MaintenanceForm(Form):
     note = StringField(validators=[Length(max=200)], default="")
 
 
+class YenField(IntegerField):
+    """Whole yen as a clerk types them: "1,200", "¥1,200" and full-width "１２００" all read
+    1200 (Excel habits); anything else is not a number."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            typed = unicodedata.normalize("NFKC", valuelist[0]).strip()
+            valuelist = [typed.removeprefix("¥").replace(",", "").strip()]
+        super().process_formdata(valuelist)
+
+
 class OfferingChangeForm(Form):
     """A kind's offering from a date and time (JST): offered, fee (yen), hours (JST)."""
 
     kind = StringField(validators=[InputRequired(), AnyOf(KINDS)])
     effective_from = DateTimeLocalField(format=DATETIME_FORMATS, validators=[InputRequired()])
     offered = StringField(validators=[InputRequired(), AnyOf(["yes", "no"])])
-    fee = IntegerField(validators=[InputRequired(), NumberRange(0, 10_000)])
+    fee = YenField(validators=[InputRequired(), NumberRange(0, 10_000)])
     opens = TimeField(format="%H:%M", validators=[InputRequired()])
     closes = TimeField(format="%H:%M", validators=[InputRequired()])
     weekdays_only = BooleanField(false_values=("", "no"))

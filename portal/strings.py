@@ -11,6 +11,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "logout": ("ログアウト", "Sign out"),
     "login_id": ("ログインID（メールアドレス）", "Login ID (email address)"),
     "password": ("パスワード", "Password"),
+    "login_lockout_help": (
+        "パスワードまたは確認コードを5回続けて誤ると、15分間ログインできなくなります。"
+        "そのときは時間をおいてから、またはお使いの団体の管理者にお問い合わせください。",
+        "After five wrong passwords or codes in a row, signing in is blocked for 15 minutes: "
+        "wait, or ask your organisation's administrator.",
+    ),
     "next": ("次へ", "Next"),
     "totp_title": ("確認コードの入力", "Verification code"),
     "totp_code": ("確認コード（6桁）", "Verification code (6 digits)"),

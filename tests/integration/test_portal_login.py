@@ -63,6 +63,8 @@ def test_five_failures_lock_the_account_even_against_the_right_password(
         assert password_step(client, ADMIN.login, "wrong").status_code == 401
     locked = password_step(client, ADMIN.login, ADMIN.password)
     assert locked.status_code == 401 and GENERIC_JA in locked.get_data(as_text=True)
+    # Generic (no one learns which logins exist), but the page says what five failures do.
+    assert "15分間ログインできなくなります" in locked.get_data(as_text=True)
     actions = [action for action, _ in audit_actions(platform)]
     assert actions.count("login_failed") == 5
     assert "account_locked" in actions and actions[-1] == "login_refused_locked"

@@ -224,3 +224,14 @@ def test_a_window_announced_in_the_portals_process_reaches_a_server_on_its_next_
     )
     clock.advance((starts - portal_side.now()).total_seconds() + 1)
     assert juminhyo_refusal(kiosk, cards) == "MAINTENANCE"
+
+
+def test_a_window_posted_twice_is_announced_once(portal: Flask, platform: Platform) -> None:
+    admin = signed_in(portal, platform)
+    starts = next_minute(platform.now()) + timedelta(days=1)
+    assert announce(admin, starts, starts + timedelta(hours=2)).status_code == 302
+    again = announce(admin, starts, starts + timedelta(hours=2))
+    assert again.status_code == 422 and "MAINTENANCE_ALREADY_ANNOUNCED" in again.text
+    assert windows(platform) == 1
+    other_kind = announce(admin, starts, starts + timedelta(hours=2), kind="inkan")
+    assert other_kind.status_code == 302  # another kind in the same hours is another window

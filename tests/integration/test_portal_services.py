@@ -89,7 +89,7 @@ def test_a_fee_changed_from_a_date_is_the_old_one_before_and_the_new_one_from_th
     assert "¥350" in page and f"¥{old:,}" in page and "令和" in page
 
     assert menu(kiosk, cards)["juminhyo"]["fee"] == old
-    clock.advance((starts - platform.now()).total_seconds() + 1)
+    clock.advance((starts - platform.now()).total_seconds() + 61)
     assert menu(kiosk, cards)["juminhyo"]["fee"] == 350
     accepted = kiosk.request()
     assert accepted.status_code == 202, accepted.json
@@ -114,7 +114,7 @@ def test_a_kind_switched_off_from_a_date_is_not_offered_after_it(
         schedule(admin, kind="inkan", effective_from=typed(starts), offered="no").status_code == 302
     )
     assert menu(kiosk, cards)["inkan"]["available"]
-    clock.advance((starts - platform.now()).total_seconds() + 1)
+    clock.advance((starts - platform.now()).total_seconds() + 61)
     item = menu(kiosk, cards)["inkan"]
     assert not item["available"] and item["refusal"]["code"] == "NOT_OFFERED"
 
@@ -203,7 +203,8 @@ def test_an_admin_withdraws_a_change_not_yet_in_effect_after_confirming(
     admin = signed_in(portal, platform)
     starts = in_an_hour(platform)
     assert schedule(admin, effective_from=typed(starts), fee="999").status_code == 302
-    assert schedule(admin, effective_from=typed(starts), fee="888").status_code == 302
+    later = typed(starts + timedelta(minutes=1))
+    assert schedule(admin, effective_from=later, fee="888").status_code == 302
     with platform.uow() as uow:
         first, second = uow.session.scalars(select(OfferingChange.id).order_by(OfferingChange.id))
     url = f"{PAGE}{first}/withdraw"
@@ -218,7 +219,7 @@ def test_an_admin_withdraws_a_change_not_yet_in_effect_after_confirming(
         ).one()
     assert entry.old is not None and entry.old["fee"] == 999 and entry.new is None
 
-    clock.advance((starts - platform.now()).total_seconds() + 1)
+    clock.advance((starts - platform.now()).total_seconds() + 61)
     admin = signed_in(portal, platform)  # signed out meanwhile (idle)
     url = f"{PAGE}{second}/withdraw"
     answer = admin.post(url, data={"csrf_token": csrf(admin, url), "confirm": "yes"})
@@ -240,3 +241,28 @@ def test_another_municipalitys_change_cannot_be_withdrawn(
         == 404
     )
     assert changes(platform) == 1
+
+
+def test_a_form_posted_twice_schedules_one_change_and_says_so(
+    portal: Flask, platform: Platform
+) -> None:
+    """The back button and 変更を予約する again: two changes of one kind from one moment
+    would leave it unclear which applies."""
+    admin = signed_in(portal, platform)
+    moment = typed(in_an_hour(platform))
+    assert schedule(admin, effective_from=moment).status_code == 302
+    again = schedule(admin, effective_from=moment, fee="400")
+    assert again.status_code == 422 and "<code>OFFERING_CHANGE_EXISTS</code>" in again.text
+    assert "すでに予約されています" in again.text
+    assert changes(platform) == 1
+
+
+@pytest.mark.parametrize("typed_fee", ["1,200", "¥1,200", "１２００", " 1200 "])
+def test_a_fee_typed_as_a_clerk_types_it_reads_as_yen(
+    portal: Flask, platform: Platform, typed_fee: str
+) -> None:
+    admin = signed_in(portal, platform)
+    answer = schedule(admin, effective_from=typed(in_an_hour(platform)), fee=typed_fee)
+    assert answer.status_code == 302, answer.text[-500:]
+    with platform.uow() as uow:
+        assert uow.session.scalars(select(OfferingChange.fee)).one() == 1200
