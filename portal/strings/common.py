@@ -1,4 +1,4 @@
-"""The portal's words: (Japanese, English) by key, audit actions and audited fields."""
+"""The portal's common words: sign-in, navigation, kiosks, services, maintenance, errors."""
 
 from __future__ import annotations
 
