@@ -213,6 +213,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "This credential is shown only once. Configure the kiosk with it, then close this "
         "page; it cannot be shown again.",
     ),
+    "copy": ("コピー", "Copy"),
+    "copied": ("コピーしました。", "Copied."),
+    "copy_failed": (
+        "コピーできませんでした。選択してコピーしてください。",
+        "Could not copy: select the text and copy it.",
+    ),
+    "credential_alphabet": (
+        "見間違えやすい文字（0とO、1とIとL）は使っていません。ハイフンも含めて設定してください。",
+        "Look-alike characters (0 and O, 1, I and L) are never used. Enter it with the hyphens.",
+    ),
     "back_to_kiosks": ("端末一覧へ戻る", "Back to the kiosks"),
     "not_found": ("ページが見つかりません。", "Page not found."),
     "forbidden": ("この操作は許可されていません。", "You are not allowed to do this."),
