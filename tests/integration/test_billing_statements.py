@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from billing.ledger import Correction, month_of, record_correction
-from billing.months import JST
 from billing.model import BillingEvent, EventType, PartyKind, Statement, StatementFinalError
+from billing.months import JST
 from billing.statements import close_month, statements_csv, statements_of, statements_pdf
 from billing.tariffs import TariffBook
 from centre.bootstrap import Platform
