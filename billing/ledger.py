@@ -219,9 +219,8 @@ def correction_for(
     ¥0 … the fee first charged (``details``: ``lowest``, ``highest`` yen), or for 0.
     """
     event = uow.session.scalars(
-        select(BillingEvent).where(
-            BillingEvent.request_id == request_id, BillingEvent.event_type == EventType.ISSUE
-        )
+        select(BillingEvent)
+        .where(BillingEvent.request_id == request_id, BillingEvent.event_type == EventType.ISSUE)
         .with_for_update()  # two corrections of one certificate: one after the other
     ).one_or_none()
     if event is None:

@@ -225,6 +225,7 @@ def test_a_month_is_closed_only_as_typed_and_only_once_it_has_ended(
     draft = billing_cli(settings, "close", "--month", current)
     assert draft.exit_code == 0 and "(draft)" in draft.output
 
+
 TARIFF_HEADER = (
     "tariff,subject,certificate_kind,amount,valid_from,valid_until,amortise_years,note\n"
 )

@@ -62,9 +62,7 @@ def test_viewers_and_other_municipalities_get_404(portal: Flask, platform: Platf
     assert signed_in(portal, platform, "operator@centre").get(PAGE).status_code == 404
 
 
-def test_an_announced_window_of_every_kind_reads_as_such(
-    portal: Flask, platform: Platform
-) -> None:
+def test_an_announced_window_of_every_kind_reads_as_such(portal: Flask, platform: Platform) -> None:
     admin = signed_in(portal, platform, "admin@chiyoda")
     starts = (platform.now() + timedelta(days=3)).astimezone(JST)
     page = "/m/131016/maintenance/"
