@@ -45,11 +45,16 @@ def cost_structure(
     out_dir: Path,
 ) -> None:
     """Per-municipality costs of fiscal year FY and who gains or loses under other schemes."""
-    from billing.reports.cost_report import build_schemes, write_report
+    from billing.reports.cost_report import build_schemes, check_scheme_parameters, write_report
     from billing.reports.cost_structure import fiscal_year_costs
     from billing.reports.usage import usage_by_municipality
     from billing.tariffs import load_tariffs
+    from issuance.errors import KofuError
 
+    try:
+        check_scheme_parameters(base_share, cap)
+    except KofuError as exc:
+        raise context.refused(exc) from exc
     started = time.monotonic()
 
     def progress(step: str) -> None:
