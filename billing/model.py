@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, String, UniqueConstraint, event, inspect
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.db import Base, UtcDateTime, str_enum
@@ -25,6 +25,23 @@ class PeriodStatus(enum.StrEnum):
 class PartyKind(enum.StrEnum):
     MUNICIPALITY = "municipality"
     OPERATOR = "operator"
+
+
+class TaxCategory(enum.StrEnum):
+    """消費税 treatment of a statement line."""
+
+    NON_TAXABLE = "non_taxable"  # 非課税: 行政手数料 (消費税法 別表第二 第五号)
+    TAXABLE_10 = "taxable_10"  # 課税 標準税率10%, the amount tax included (税込)
+
+
+class LineSection(enum.StrEnum):
+    """What a statement line is, in the order a statement lists them."""
+
+    FEES = "fees"  # 交付手数料 collected from residents
+    COMMISSION = "commission"  # 委託手数料 kept by the kiosk operator
+    CONTRIBUTION = "contribution"  # 運営負担金, this month's share
+    JPKI = "jpki"  # JPKI 失効確認 (revocation checks)
+    ADJUSTMENT = "adjustment"  # an adjusting entry, with what it corrects and why
 
 
 class StatementFinalError(KofuError):
@@ -122,10 +139,35 @@ class Statement(Base):
     jpki_cost: Mapped[int] = mapped_column(default=0)
     net: Mapped[int]
     closed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    number: Mapped[str | None] = mapped_column(String(40), unique=True)  # 明細書番号
+    issued_on: Mapped[date | None] = mapped_column(Date())  # 発行日 (JST)
+    due_on: Mapped[date | None] = mapped_column(Date())  # 支払期日 (JST)
 
     def require_draft(self) -> None:
         if self.status is PeriodStatus.FINAL:
             raise StatementFinalError()
+
+
+class StatementLine(Base):
+    """One line of a statement: quantity × unit price = amount (yen, signed from the
+    recipient's side: + collected for it, − deducted), with its tax treatment."""
+
+    __tablename__ = "billing_statement_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("billing_statement.id"), index=True)
+    position: Mapped[int]
+    section: Mapped[LineSection] = mapped_column(str_enum(LineSection, 16))
+    label: Mapped[str] = mapped_column(String(120))
+    certificate_kind: Mapped[str | None] = mapped_column(String(20))
+    municipality_code: Mapped[str | None] = mapped_column(String(6))
+    operator_id: Mapped[str | None] = mapped_column(String(32))
+    quantity: Mapped[int]
+    unit_price: Mapped[int | None]
+    amount: Mapped[int]
+    tax: Mapped[TaxCategory] = mapped_column(str_enum(TaxCategory, 16))
+    registration_number: Mapped[str | None] = mapped_column(String(14))  # the seller's (T…)
+    reference: Mapped[str | None] = mapped_column(String(300))  # an adjustment: what and why
 
 
 class Tariff(Base):

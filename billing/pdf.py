@@ -30,11 +30,12 @@ def html_table(header: list[str], rows: list[list[object]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def render_pdf(title: str, body_html: str, base_dir: Path | None = None) -> bytes:
+def render_pdf(title: str, body_html: str, base_dir: Path | None = None, css: str = "") -> bytes:
+    """``body_html`` as an A4 PDF in the report fonts; ``css`` is added after the base."""
     from weasyprint import HTML
 
     document = (
         f'<html lang="ja"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-        f"<style>{BASE_CSS}</style></head><body>{body_html}</body></html>"
+        f"<style>{BASE_CSS}{css}</style></head><body>{body_html}</body></html>"
     )
     return HTML(string=document, base_url=str(base_dir or Path.cwd())).write_pdf()

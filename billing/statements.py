@@ -19,10 +19,13 @@ from billing.model import (
     PeriodStatus,
     Statement,
     StatementFinalError,
+    StatementLine,
 )
-from billing.months import check_closable, parse_month
+from billing.months import JST, check_closable, parse_month
+from billing.parties import DEMO_ISSUER, Issuer
 from billing.pdf import html_table, render_pdf
 from billing.rollups import RollupLine, month_lines, store_rollups
+from billing.statement_lines import due_date, lines_of, month_facts, statement_number
 from billing.tariffs import TariffBook, month_start
 from issuance.ports import MunicipalityProfiles
 from issuance.sessions.kiosks import KioskOperator
@@ -147,6 +150,7 @@ def close_month(
     tariffs: TariffBook,
     now: datetime,
     final: bool = False,
+    issuer: Issuer = DEMO_ISSUER,
 ) -> list[Statement]:
     """(Re)build the month's draft statements; with ``final`` freeze them for good. Commits.
 
@@ -158,14 +162,26 @@ def close_month(
     check_closable(month, now, final)
     period = _lock_period(uow, month, now, final)
     store_rollups(uow, [month])
+    earlier = select(Statement.id).where(Statement.month == month)
+    uow.session.execute(delete(StatementLine).where(StatementLine.statement_id.in_(earlier)))
     uow.session.execute(delete(Statement).where(Statement.month == month))
     lines = month_lines(uow, [month])
     statements = _municipality_statements(uow, month, lines, profiles, tariffs, now)
     statements += _operator_statements(uow, month, lines, now)
     status = PeriodStatus.FINAL if final else PeriodStatus.DRAFT
+    issued_on = now.astimezone(JST).date()
     for statement in statements:
         statement.status = status
+        statement.number = statement_number(month, statement.party_kind, statement.party_id)
+        statement.issued_on, statement.due_on = issued_on, due_date(issued_on)
     uow.session.add_all(statements)
+    uow.session.flush()  # their ids, for the lines
+    facts = month_facts(uow, month, {p.code: p.name for p in profiles.all(uow)})
+    jpki_unit = tariffs.jpki_check(month_start(month))
+    for statement in statements:
+        for line in lines_of(statement, facts, issuer, jpki_unit):
+            line.statement_id = statement.id
+            uow.session.add(line)
     period.status, period.closed_at = status, now
     period.finalised_at = now if final else None
     uow.commit()

@@ -15,6 +15,8 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from billing.parties import DEMO_ISSUER, Issuer
+from billing.registration import is_registration_number
 from issuance.errors import KofuError
 
 ENV_PREFIX = "KOFU_"
@@ -88,6 +90,11 @@ class Settings(BaseSettings):
     portal_secure_cookies: bool | None = None  # None: true unless KOFU_DEMO=1
     portal_idle_minutes: int = Field(default=15, ge=1)  # signed out after this long idle
     portal_login_attempts_per_minute: int = Field(default=10, ge=1)  # per client address
+    # Who issues the monthly statements (the hub), its 適格請求書 registration number and the
+    # account it is paid into. The defaults are the demo's, and say so on every statement.
+    billing_issuer_name: str = DEMO_ISSUER.name
+    billing_issuer_registration_number: str = DEMO_ISSUER.registration_number
+    billing_payee_account: str = DEMO_ISSUER.payee_account
 
     @classmethod
     def settings_customise_sources(
@@ -120,6 +127,22 @@ class Settings(BaseSettings):
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @property
+    def billing_issuer(self) -> Issuer:
+        """Who issues the monthly statements (the hub), as these settings name it."""
+        return Issuer(
+            self.billing_issuer_name,
+            self.billing_issuer_registration_number,
+            self.billing_payee_account,
+        )
+
+    @field_validator("billing_issuer_registration_number")
+    @classmethod
+    def _registration_number(cls, value: str) -> str:
+        if not is_registration_number(value):
+            raise ValueError("must be T and a 13-digit 法人番号 with its check digit")
+        return value
 
     @model_validator(mode="after")
     def _fit_for_production(self) -> Settings:
@@ -218,6 +241,11 @@ def production_problems(settings: Settings) -> list[str]:
         problems.append(
             f"KOFU_PUBLIC_URL ({settings.public_url}) must be the address recipients verify "
             "documents at, not this machine's loopback"
+        )
+    if settings.billing_issuer_registration_number == DEMO_ISSUER.registration_number:
+        problems.append(
+            "KOFU_BILLING_ISSUER_NAME, KOFU_BILLING_ISSUER_REGISTRATION_NUMBER and "
+            "KOFU_BILLING_PAYEE_ACCOUNT must name the hub that issues statements, not the demo"
         )
     return problems
 

@@ -113,7 +113,13 @@ def close(ctx: click.Context, month: str, final: bool) -> None:
     with platform.uow() as uow:
         try:
             statements = close_month(
-                uow, month, _profiles(), load_tariffs(uow), platform.now(), final
+                uow,
+                month,
+                _profiles(),
+                load_tariffs(uow),
+                platform.now(),
+                final,
+                platform.settings.billing_issuer,
             )
         except KofuError as exc:
             raise context.refused(exc) from exc
@@ -125,10 +131,10 @@ def close(ctx: click.Context, month: str, final: bool) -> None:
 
 
 @billing.command("statement")
-@click.option("--month", required=True)
+@click.option("--month", required=True, help="YYYY-MM (JST)")
 @click.option("--municipality", default=None, help="全国地方公共団体コード")
 @click.option("--operator", default=None, help="kiosk operator id")
-@click.option("--format", "fmt", type=click.Choice(["csv", "pdf"]), default="csv")
+@click.option("--format", "fmt", type=click.Choice(["csv", "pdf", "json"]), default="csv")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.pass_context
 def statement(
@@ -139,26 +145,35 @@ def statement(
     fmt: str,
     out: Path | None,
 ) -> None:
-    """Print (CSV) or write (CSV/PDF) MONTH's statements, optionally of one party."""
+    """Print (CSV, JSON) or write (CSV, JSON, PDF) MONTH's statements, optionally of one
+    party: one row per statement line (CSV with a BOM and Japanese headers), the documents
+    (PDF), or both for machines (JSON)."""
     from billing.model import PartyKind
     from billing.months import parse_month
-    from billing.statements import statements_csv, statements_of, statements_pdf
+    from billing.statement_document import statement_pdf
+    from billing.statement_exports import statement_csv, statement_json
+    from billing.statements import statements_of
     from issuance.errors import KofuError
 
     try:
         month = parse_month(month)
     except KofuError as exc:
         raise context.refused(exc) from exc
-
     kind = PartyKind.MUNICIPALITY if municipality else PartyKind.OPERATOR if operator else None
     platform = context.platform(ctx)
+    issuer = platform.settings.billing_issuer
     with platform.uow() as uow:
         found = statements_of(uow, month, kind, municipality or operator)
         if not found:
             raise click.ClickException(f"no statements for {month}: run `kofu billing close`")
-        data = statements_pdf(found) if fmt == "pdf" else statements_csv(found).encode()
-    if out is None and fmt == "csv":
-        click.echo(data.decode(), nl=False)
+        if fmt == "pdf":
+            data = statement_pdf(uow, found, issuer)
+        elif fmt == "json":
+            data = statement_json(uow, found, issuer)
+        else:
+            data = statement_csv(uow, found)
+    if out is None and fmt != "pdf":
+        click.echo(data.decode("utf-8-sig"), nl=False)
         return
     target = out or Path(f"statements-{month}.pdf")
     target.write_bytes(data)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 
+from billing.registration import registration_number
 from demo.data import KIOSKS, MUNICIPALITIES, OPERATORS
 from issuance.model import CertificateKind
 from issuance.sessions.credentials import register_kiosk
@@ -70,10 +71,15 @@ def load_municipalities(uow: SqlUnitOfWork) -> None:
 
 
 def load_kiosks(uow: SqlUnitOfWork, pepper: str, paths: DemoPaths) -> None:
-    for op_id, name, channel, commission in OPERATORS:
+    for n, (op_id, name, channel, commission) in enumerate(OPERATORS, start=1):
         uow.session.merge(
             KioskOperator(
-                id=op_id, name=name, channel=Channel(channel), commission_per_issue=commission
+                id=op_id,
+                name=name,
+                channel=Channel(channel),
+                commission_per_issue=commission,
+                # fictitious, valid in form: 9 then zeros, never a company's real number
+                invoice_registration_number=registration_number(f"9{n:011d}"),
             )
         )
     uow.commit()

@@ -46,6 +46,7 @@ class KioskOperator(Base):
     name: Mapped[str] = mapped_column(String(100))
     channel: Mapped[Channel] = mapped_column(str_enum(Channel, 20))
     commission_per_issue: Mapped[int] = mapped_column(default=117)  # 委託手数料 (yen, unconfirmed)
+    invoice_registration_number: Mapped[str | None] = mapped_column(String(14))  # 適格請求書 T…
 
 
 class Kiosk(Base):

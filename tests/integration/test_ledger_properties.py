@@ -1,7 +1,7 @@
 """Properties of the fee ledger, for any sequence of issues, voids, corrections and closes
 (Hypothesis): the statements of every month add up to the ledger, a final month never changes,
-nothing is ever booked into a month once it is final, and no certificate's fee is corrected
-below ¥0 or above what was charged."""
+nothing is ever booked into a month once it is final, every statement's lines add up to its
+net, and no certificate's fee is corrected below ¥0 or above what was charged."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ from billing.model import (
     EventType,
     PeriodStatus,
     Statement,
+    StatementLine,
 )
+from billing.statement_document import lines_for
 from billing.statements import close_month
 from billing.tariffs import TariffBook
 from centre.bootstrap import Platform
@@ -69,7 +71,14 @@ SUMMED = ("issues", "copies", "fee_total", "commission_total")
 
 def _empty_ledger(platform: Platform) -> None:
     with platform.uow() as uow:
-        for table in (Statement, BillingRollup, BillingAdjustment, BillingEvent, BillingPeriod):
+        for table in (
+            StatementLine,
+            Statement,
+            BillingRollup,
+            BillingAdjustment,
+            BillingEvent,
+            BillingPeriod,
+        ):
             uow.session.execute(delete(table))
         uow.commit()
 
@@ -156,6 +165,10 @@ def test_statements_always_add_up_to_the_ledger_and_final_months_never_move(
                     assert month in final  # only a final month refuses a close
                     continue
                 assert _statement_sums(uow, month) == _ledger_sums(uow, month)
+                for statement in uow.session.scalars(
+                    select(Statement).where(Statement.month == month)
+                ):  # every statement's lines add up to what it says is due
+                    assert sum(line.amount for line in lines_for(uow, statement)) == statement.net
                 if op.final:
                     final[month] = _snapshot(uow, month)
     with platform.uow() as uow:

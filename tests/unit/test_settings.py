@@ -28,6 +28,9 @@ def _production(tmp_path: Path, **changes: str) -> dict[str, str]:
         "KOFU_KIOSK_KEY_PEPPER": GOOD_PEPPER,
         "KOFU_PORTAL_SECRET_KEY": "p" * 32,
         "KOFU_PUBLIC_URL": "https://verify.kofu.example.jp/",
+        "KOFU_BILLING_ISSUER_NAME": "コンビニ交付センター",
+        "KOFU_BILLING_ISSUER_REGISTRATION_NUMBER": "T1000000000008",
+        "KOFU_BILLING_PAYEE_ACCOUNT": "みずほ銀行 本店 普通 1234567",
     }
     return {**env, **changes}
 
@@ -238,6 +241,7 @@ def test_production_lists_every_problem_at_once(tmp_path: Path) -> None:
         "KOFU_PKI_DIR",
         "KOFU_DATABASE_URL",
         "KOFU_PUBLIC_URL",
+        "KOFU_BILLING_ISSUER_NAME,",
     ]
 
 
@@ -323,3 +327,17 @@ def test_portal_cookies_are_secure_unless_a_demo_says_otherwise() -> None:
     assert not load_settings({"KOFU_DEMO": "1"}).portal_cookies_secure
     insecure = {"KOFU_PORTAL_SECURE_COOKIES": "0"}
     assert not load_settings(insecure).portal_cookies_secure
+
+
+def test_production_refuses_the_demo_statement_issuer(tmp_path: Path) -> None:
+    problems = _problems(
+        _production(tmp_path, KOFU_BILLING_ISSUER_REGISTRATION_NUMBER="T7000012050002")
+    )
+
+    assert len(problems) == 1 and "not the demo" in problems[0]
+
+
+def test_a_registration_number_with_a_wrong_check_digit_is_refused(tmp_path: Path) -> None:
+    problems = _problems({"KOFU_BILLING_ISSUER_REGISTRATION_NUMBER": "T7000012050003"})
+
+    assert problems[0].startswith("KOFU_BILLING_ISSUER_REGISTRATION_NUMBER")
