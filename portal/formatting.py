@@ -55,6 +55,10 @@ def audit_value(field: str, value: object, lang: str = "ja") -> str | Markup:
         return ("yes" if value else "no") if lang == "en" else ("はい" if value else "いいえ")
     if field == "fee" and isinstance(value, int):
         return yen(value)
+    if field.startswith("hours_") and isinstance(value, str):  # "06:30-23:00" or "closed"
+        if value == "closed":
+            return "Closed" if lang == "en" else "休止"
+        return value.replace("-", "–" if lang == "en" else "〜")
     if field == "kind" and isinstance(value, str) and value in KIND_LABELS:
         ja, en = KIND_LABELS[CertificateKind(value)]
         return en if lang == "en" else ja
