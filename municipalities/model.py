@@ -59,12 +59,13 @@ class HoursColumns:
     """Service hours by day class (JST): a NULL pair is closed on those days (checked by the
     tables' constraints ``<class>_hours``, migration 0015)."""
 
-    weekday_opens: Mapped[time | None] = mapped_column(Time, default=time(6, 30))  # 平日
-    weekday_closes: Mapped[time | None] = mapped_column(Time, default=time(23, 0))
-    saturday_opens: Mapped[time | None] = mapped_column(Time, default=time(6, 30))  # 土曜
-    saturday_closes: Mapped[time | None] = mapped_column(Time, default=time(23, 0))
-    holiday_opens: Mapped[time | None] = mapped_column(Time, default=time(6, 30))  # 日曜・祝日
-    holiday_closes: Mapped[time | None] = mapped_column(Time, default=time(23, 0))
+    # No column default: a None set here must stay NULL (closed), not become a default.
+    weekday_opens: Mapped[time | None] = mapped_column(Time)  # 平日
+    weekday_closes: Mapped[time | None] = mapped_column(Time)
+    saturday_opens: Mapped[time | None] = mapped_column(Time)  # 土曜
+    saturday_closes: Mapped[time | None] = mapped_column(Time)
+    holiday_opens: Mapped[time | None] = mapped_column(Time)  # 日曜・祝日
+    holiday_closes: Mapped[time | None] = mapped_column(Time)
 
     @property
     def hours(self) -> ServiceHours:
