@@ -19,7 +19,7 @@ def test_each_day_has_its_class() -> None:
     assert day_class(date(2026, 12, 5)) is DayClass.SATURDAY
     assert day_class(date(2026, 12, 6)) is DayClass.HOLIDAY  # Sunday
     assert day_class(date(2026, 11, 23)) is DayClass.HOLIDAY  # 勤労感謝の日, a Monday
-    assert day_class(date(2027, 3, 20)) is DayClass.HOLIDAY  # 春分の日, a Saturday
+    assert day_class(date(2028, 4, 29)) is DayClass.HOLIDAY  # 昭和の日, a Saturday
 
 
 def test_the_hours_of_the_days_class_apply() -> None:
@@ -27,7 +27,7 @@ def test_the_hours_of_the_days_class_apply() -> None:
     assert not within_hours(OFFERING, datetime(2026, 12, 5, 18, 0, tzinfo=JST))
     assert within_hours(OFFERING, datetime(2026, 12, 5, 9, 0, tzinfo=JST))
     assert not within_hours(OFFERING, datetime(2026, 12, 6, 10, 0, tzinfo=JST))
-    assert not within_hours(OFFERING, datetime(2027, 3, 20, 10, 0, tzinfo=JST))
+    assert not within_hours(OFFERING, datetime(2028, 4, 29, 10, 0, tzinfo=JST))
 
 
 def test_the_new_year_closes_every_class() -> None:
