@@ -51,6 +51,12 @@ def audit_value(field: str, value: object, lang: str = "ja") -> str | Markup:
     """An audit entry's value as staff read it: yen for fees, 和暦 for date-times, yes/no."""
     if value is None:
         return "—"
+    if field == "wide_area_tax" and isinstance(value, bool):  # 課税証明書の広域交付
+        if lang == "en":
+            return "takes part" if value else "does not take part"
+        return "参加する" if value else "参加しない"
+    if field == "koseki_registration_days" and isinstance(value, int):
+        return f"{value} business days" if lang == "en" else f"{value}開庁日"
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("はい" if value else "いいえ")
     if field == "fee" and isinstance(value, int):

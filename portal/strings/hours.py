@@ -30,7 +30,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "preview_settings": ("この日時の市区町村の設定", "The municipality's settings at this moment"),
     "settings_title": (
         "戸籍証明書の利用登録・課税証明書の広域交付",
-        "戸籍 use registration and wide-area tax certificates",
+        "Family register use registration and wide-area tax certificates",
     ),
     "settings_now": ("現在の設定", "In effect now"),
     "settings_history": ("変更の履歴と予定", "Changes, past and scheduled"),
@@ -55,21 +55,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "state_scheduled": ("予定", "Scheduled"),
     "registration_days": (
         "利用登録から戸籍証明書の交付までの日数",
-        "Business days from use registration to a 戸籍 certificate",
+        "Business days from use registration to a family register certificate",
     ),
     "registration_days_value": ("{n}開庁日", "{n} business days"),
     "registration_days_input": (
         "利用登録から交付までの日数（開庁日、0〜30）",
-        "Business days from registration to issue (0-30)",
+        "Business days from registration to issue (0–30)",
     ),
     "registration_days_help": (
         "本籍地以外にお住まいの方が利用登録をしてから、戸籍証明書を交付できるようになるまでの"
         "開庁日（土日祝日・年末年始を除く日）の日数です。0は登録した当日から交付します。"
         "上限の30開庁日（約6週間）は入力誤りを防ぐためのセンターの上限で、法令の定めではありません。",
         "Business days (not weekends, holidays or the New Year) from a resident's use "
-        "registration until the 戸籍 certificates can be issued; 0 means the same day. The "
-        "limit of 30 (about six weeks) is the centre's guard against typing errors, not a "
-        "legal rule.",
+        "registration until the family register certificates can be issued; 0 means the same "
+        "day. The limit of 30 (about six weeks) is the centre's guard against typing errors, "
+        "not a legal rule.",
     ),
     "wide_area_tax": ("課税証明書の広域交付", "Wide-area tax certificates"),
     "wide_area_yes": ("参加する", "Takes part"),

@@ -54,7 +54,7 @@ def schedule(code: str) -> ResponseReturnValue:
                 settings_error_code=error.code,
             )
     flash(t("settings_scheduled"))
-    return redirect(url_for("services.listing", code=code, _anchor="settings"))
+    return redirect(url_for("services.listing", code=code, _anchor="settings-history"))
 
 
 @bp.route("/<int:setting_id>/withdraw", methods=["GET", "POST"])
@@ -75,4 +75,4 @@ def withdraw(code: str, setting_id: int) -> ResponseReturnValue:
             flash(message(error))
             return redirect(url_for("services.listing", code=code))
     flash(t("settings_withdrawn"))
-    return redirect(url_for("services.listing", code=code, _anchor="settings"))
+    return redirect(url_for("services.listing", code=code, _anchor="settings-history"))
