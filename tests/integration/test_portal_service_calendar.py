@@ -4,6 +4,7 @@ their moment, not before; bad input changes nothing; every change is audited old
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from issuance.use_registration import after_business_days
 from municipalities.model import OfferingChange, SettingChange
 from portal.app import create_app
 from tests.conftest import FakeClock
+from tests.support.centres import kiosk_on, two_platforms
 from tests.support.kiosk import TestKiosk
 from tests.support.portal import csrf, sign_in_demo, staff
 
@@ -293,6 +295,35 @@ def test_the_page_shows_weekday_saturday_and_sunday_holiday_hours(
     page = signed_in(portal, platform, "viewer@chiyoda").get(CHIYODA).text
     assert page.index('<th scope="col">平日</th>') < page.index('<th scope="col">土曜</th>')
     assert '<th scope="col">日曜・祝日</th>' in page
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def two_processes(
+    request: pytest.FixtureRequest, demo_template: Path, tmp_path: Path, clock: FakeClock
+) -> Iterator[tuple[Platform, Platform]]:
+    """Two platforms on one database, as the portal's process and a centre server's."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    with two_platforms(demo_template, tmp_path / "data", url, clock) as both:
+        yield both
+
+
+def test_a_setting_scheduled_in_the_portals_process_reaches_a_server_on_its_next_call(
+    two_processes: tuple[Platform, Platform], clock: FakeClock
+) -> None:
+    portal_side, centre_side = two_processes
+    kiosk = kiosk_on(centre_side)
+    cards = centre_side.settings.data_dir / "demo" / "cards"
+    before = signed_in_kiosk(kiosk, cards, SUZUKI).menu()["kazei"]  # 草加市 read and kept
+    assert (before.get("refusal") or {}).get("code") != "WIDE_AREA_NOT_AVAILABLE"
+    portal = create_app(
+        portal_side.settings.with_overrides(portal_secure_cookies=False), portal_side
+    )
+    starts = in_an_hour(portal_side)
+    soka = signed_in(portal, portal_side, "admin@soka")
+    assert schedule_settings(soka, effective_from=typed(starts), wide_area_tax="no").status_code
+    go_to(centre_side, clock, starts)
+    menu = signed_in_kiosk(kiosk, cards, SUZUKI).menu()
+    assert menu["kazei"]["refusal"]["code"] == "WIDE_AREA_NOT_AVAILABLE"
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
