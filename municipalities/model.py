@@ -145,7 +145,13 @@ class SettingChange(Base):
 
     __tablename__ = "municipalities_setting_change"
     __table_args__ = (
-        Index("ix_municipalities_setting_change_when", "municipality_code", "effective_from"),
+        # one change from one moment (two posts racing: the second fails, not a second row)
+        Index(
+            "ix_municipalities_setting_change_when",
+            "municipality_code",
+            "effective_from",
+            unique=True,
+        ),
         CheckConstraint(
             "koseki_registration_days BETWEEN 0 AND 30", name="registration_days_bounded"
         ),

@@ -112,7 +112,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_municipalities_setting_change")),
     )
     op.create_index(
-        "ix_municipalities_setting_change_when", SETTING, ["municipality_code", "effective_from"]
+        "ix_municipalities_setting_change_when",
+        SETTING,
+        ["municipality_code", "effective_from"],
+        unique=True,  # one change from one moment, even for two posts racing
     )
     _triggers(SETTING, create=True)
 
