@@ -23,9 +23,9 @@ from municipalities.directory import read_info
 from municipalities.model import SettingChange
 
 #: The longest 利用登録 delay a municipality may set, in business days. No law or notice fixes
-#: the delay (each 本籍地 sets its own; they announce from the next business day to about two
-#: weeks). 30 business days, about six weeks, is kofu's own bound: it refuses a typo such as
-#: 99 without refusing any delay a municipality announces. The table checks it too (0015).
+#: a maximum: each 本籍地 sets its own, usually 1-3 business days (DOMAIN §2, 戸籍証明書).
+#: 30 business days, about six weeks, is kofu's own bound: room for a slow office, while a
+#: typo such as 99 is refused. The table checks it too (migration 0015).
 MAX_REGISTRATION_DAYS = 30
 
 
