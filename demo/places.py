@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import time
 from pathlib import Path
 
 from billing.registration import registration_number
 from demo.data import KIOSKS, MUNICIPALITIES, OPERATORS
 from issuance.model import CertificateKind
+from issuance.service_hours import STANDARD_HOURS
 from issuance.sessions.credentials import register_kiosk
 from issuance.sessions.kiosks import Channel, KioskOperator
 from issuance.unit_of_work import SqlUnitOfWork
@@ -57,17 +57,11 @@ def load_municipalities(uow: SqlUnitOfWork) -> None:
         for kind in CertificateKind:
             offered = kind.value not in m.not_offered
             fee = m.juminhyo_fee if kind is CertificateKind.JUMINHYO else FEES.get(kind, 200)
-            uow.session.merge(
-                CertificateOffering(
-                    municipality_code=m.code,
-                    kind=kind.value,
-                    offered=offered,
-                    fee=fee,
-                    opens=time(6, 30),
-                    closes=time(23, 0),
-                    weekdays_only=False,
-                )
+            offering = CertificateOffering(
+                municipality_code=m.code, kind=kind.value, offered=offered, fee=fee
             )
+            offering.hours = STANDARD_HOURS  # 6:30-23:00 every day
+            uow.session.merge(offering)
 
 
 def load_kiosks(uow: SqlUnitOfWork, pepper: str, paths: DemoPaths) -> None:

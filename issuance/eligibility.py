@@ -5,22 +5,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from issuance.calendar import JST, age_on, in_new_year_closure, is_business_day
+from issuance.calendar import JST, age_on
 from issuance.index.model import Resident, ResidentStatus
 from issuance.model import CertificateKind
 from issuance.ports import MunicipalityInfo, Offering
 from issuance.refusals import RefusalError
+from issuance.service_hours import day_class
 
 SUPPORTED_KINDS = frozenset(CertificateKind)
 MINIMUM_AGE = 15
 
 
 def within_hours(offering: Offering, local: datetime) -> bool:
-    if in_new_year_closure(local.date()):
-        return False
-    if offering.weekdays_only and not is_business_day(local.date()):
-        return False
-    return offering.opens <= local.time() < offering.closes
+    """Whether ``local`` (JST) is within the offering's hours for its day class (平日 / 土曜 /
+    日曜・祝日); never over the New Year (12/29–1/3)."""
+    hours = offering.hours.on(local.date())
+    return hours is not None and hours.covers(local.time())
+
+
+def _out_of_hours(offering: Offering, local: datetime) -> RefusalError:
+    """OUT_OF_HOURS with the day's class and, when open that day, its hours (HH:MM, JST)."""
+    day = local.date()
+    hours = offering.hours.on(day)
+    if hours is None:
+        return RefusalError("OUT_OF_HOURS", day_class=day_class(day).value, closed=True)
+    return RefusalError(
+        "OUT_OF_HOURS",
+        day_class=day_class(day).value,
+        opens=hours.opens.isoformat("minutes"),
+        closes=hours.closes.isoformat("minutes"),
+    )
 
 
 def check_resident(resident: Resident, today: date) -> None:
@@ -54,11 +68,7 @@ def check_offering(info: MunicipalityInfo, kind: CertificateKind, now: datetime)
     if kind not in SUPPORTED_KINDS:
         raise RefusalError("NOT_YET_SUPPORTED")
     if not within_hours(offering, now.astimezone(JST)):
-        raise RefusalError(
-            "OUT_OF_HOURS",
-            opens=offering.opens.isoformat("minutes"),
-            closes=offering.closes.isoformat("minutes"),
-        )
+        raise _out_of_hours(offering, now.astimezone(JST))
     for window in info.maintenance:
         if window.kind in (None, kind.value) and window.starts_at <= now < window.ends_at:
             raise RefusalError("MAINTENANCE", until=window.ends_at.astimezone(JST).isoformat())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any, Protocol
 
 from issuance.documents import CertificateDocument, JuminhyoDocument, RenderedDocument
@@ -22,6 +22,7 @@ from issuance.repositories import (
     ResidentIndex,
     UseRegistrations,
 )
+from issuance.service_hours import STANDARD_HOURS, ServiceHours
 
 
 class UnitOfWork(Protocol):
@@ -59,10 +60,8 @@ class Offering:
 
     kind: str
     offered: bool
-    fee: int
-    opens: time
-    closes: time
-    weekdays_only: bool = False
+    fee: int  # yen per copy
+    hours: ServiceHours = STANDARD_HOURS  # JST, by day class
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,16 @@ class ScheduledOffering:
 
     effective_from: datetime
     offering: Offering
+
+
+@dataclass(frozen=True)
+class ScheduledSettings:
+    """A municipality's own settings from ``effective_from`` (aware) until the next change:
+    the 戸籍 利用登録 delay (business days) and the 課税証明書 wide-area opt-in."""
+
+    effective_from: datetime
+    koseki_registration_days: int
+    wide_area_tax: bool
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,8 @@ class MunicipalityInfo:
     backend_settings: dict[str, Any] = field(default_factory=dict)  # e.g. an own server's URL
     # Changes of ``offerings`` from a date and time, ordered by ``effective_from``.
     scheduled: tuple[ScheduledOffering, ...] = ()
+    # Changes of ``koseki_registration_days`` and ``wide_area_tax``, by ``effective_from``.
+    scheduled_settings: tuple[ScheduledSettings, ...] = ()
 
     def offering_at(self, kind: str, at: datetime) -> Offering | None:
         """The offering of ``kind`` in effect at ``at``: the latest scheduled change in effect
@@ -106,6 +117,15 @@ class MunicipalityInfo:
         for change in self.scheduled:
             if change.offering.kind == kind and change.effective_from <= at:
                 current = change.offering
+        return current
+
+    def settings_at(self, at: datetime) -> ScheduledSettings:
+        """The 利用登録 delay and wide-area opt-in in effect at ``at``: the latest scheduled
+        change in effect by then, else the municipality's base values."""
+        current = ScheduledSettings(at, self.koseki_registration_days, self.wide_area_tax)
+        for change in self.scheduled_settings:
+            if change.effective_from <= at:
+                current = change
         return current
 
     @property

@@ -91,7 +91,9 @@ def _route_tax(
     if source == current.code:
         return Route(kind, current, check_offering(current, kind, now), year)
     former = directory.get(uow, source)
-    if former is None or not (former.wide_area_tax and current.wide_area_tax):
+    if former is None or not (
+        former.settings_at(now).wide_area_tax and current.settings_at(now).wide_area_tax
+    ):
         raise RefusalError("WIDE_AREA_NOT_AVAILABLE", tax_year=year)
     if not current.participating:
         raise RefusalError("MUNICIPALITY_NOT_PARTICIPATING")

@@ -35,7 +35,8 @@ def check_use_registration(uow: UnitOfWork, resident: Resident, honseki: str, to
 def register_use(
     uow: UnitOfWork, directory: MunicipalityDirectory, resident: Resident, now: datetime
 ) -> UseRegistration:
-    """File (or return the already filed) 利用登録 with the resident's 本籍地."""
+    """File (or return the already filed) 利用登録 with the resident's 本籍地, usable after
+    the delay (business days) the 本籍地 has set for ``now`` (``MunicipalityInfo.settings_at``)."""
     honseki = resident.honseki_municipality_code
     if honseki is None:
         raise RefusalError("NO_KOSEKI_RECORD")
@@ -52,7 +53,7 @@ def register_use(
         juminhyo_code=resident.juminhyo_code,
         municipality_code=honseki,
         requested_at=now,
-        usable_from=after_business_days(today, info.koseki_registration_days),
+        usable_from=after_business_days(today, info.settings_at(now).koseki_registration_days),
     )
     uow.use_registrations.add(registration)
     uow.commit()

@@ -132,6 +132,8 @@ def open_all_hours(database_url: str) -> None:
     with psycopg.connect(database_url.replace("+psycopg", "")) as db:
         changed = db.execute(
             "UPDATE municipalities_certificate_offering"
-            " SET opens = '00:00', closes = '23:59:59', weekdays_only = false"
+            " SET weekday_opens = '00:00', weekday_closes = '23:59:59',"
+            " saturday_opens = '00:00', saturday_closes = '23:59:59',"
+            " holiday_opens = '00:00', holiday_closes = '23:59:59'"
         ).rowcount
     log(f"opened {changed} offerings all day")

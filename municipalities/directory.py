@@ -5,24 +5,36 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from issuance.ports import MaintenanceWindow as Window
-from issuance.ports import MunicipalityInfo, Offering, ScheduledOffering, UnitOfWork
+from issuance.ports import (
+    MunicipalityInfo,
+    Offering,
+    ScheduledOffering,
+    ScheduledSettings,
+    UnitOfWork,
+)
 from issuance.reference import VersionedCache
 from issuance.unit_of_work import SqlUnitOfWork, sql_unit_of_work
-from municipalities.model import MaintenanceWindow, Municipality, OfferingChange
+from municipalities.model import MaintenanceWindow, Municipality, OfferingChange, SettingChange
 
 
 def scheduled_offering(change: OfferingChange) -> ScheduledOffering:
     """A stored change as the domain reads it."""
-    offering = Offering(
-        change.kind, change.offered, change.fee, change.opens, change.closes, change.weekdays_only
-    )
+    offering = Offering(change.kind, change.offered, change.fee, change.hours)
     return ScheduledOffering(change.effective_from, offering)
+
+
+def scheduled_settings(change: SettingChange) -> ScheduledSettings:
+    """A stored settings change as the domain reads it."""
+    return ScheduledSettings(
+        change.effective_from, change.koseki_registration_days, change.wide_area_tax
+    )
 
 
 def to_info(
     municipality: Municipality,
     windows: tuple[Window, ...] = (),
     scheduled: tuple[ScheduledOffering, ...] = (),
+    settings: tuple[ScheduledSettings, ...] = (),
 ) -> MunicipalityInfo:
     return MunicipalityInfo(
         code=municipality.code,
@@ -33,14 +45,14 @@ def to_info(
         participating=municipality.participating,
         backend_kind=municipality.backend_kind.value,
         offerings={
-            o.kind: Offering(o.kind, o.offered, o.fee, o.opens, o.closes, o.weekdays_only)
-            for o in municipality.offerings
+            o.kind: Offering(o.kind, o.offered, o.fee, o.hours) for o in municipality.offerings
         },
         wide_area_tax=municipality.wide_area_tax,
         koseki_registration_days=municipality.koseki_registration_days,
         maintenance=windows,
         backend_settings=dict(municipality.backend_settings or {}),
         scheduled=scheduled,
+        scheduled_settings=settings,
     )
 
 
@@ -48,9 +60,10 @@ class SqlMunicipalityDirectory:
     """Municipalities as issuance sees them, kept per process while reference data is unchanged.
 
     Every sign-in routes every certificate kind, and each route asks for the same one or two
-    municipalities. Scheduled offering changes come with it, each applied from its own date
-    and time (``MunicipalityInfo.offering_at``), so a kept entry stays right when a change
-    comes into effect. A changed fee, hour or maintenance window bumps the reference version, so
+    municipalities. Scheduled offering and settings changes come with it, each applied from its
+    own date and time (``MunicipalityInfo.offering_at``, ``settings_at``), so a kept entry stays
+    right when a change comes into effect. A changed fee, hour, setting or maintenance window
+    bumps the reference version, so
     the next transaction in every process reads the municipality again (issuance/reference.py).
     """
 
@@ -81,4 +94,14 @@ def read_info(uow: SqlUnitOfWork, code: str) -> MunicipalityInfo | None:
         .where(OfferingChange.municipality_code == code)
         .order_by(OfferingChange.effective_from, OfferingChange.id)
     )
-    return to_info(municipality, windows, tuple(scheduled_offering(c) for c in changes))
+    settings = uow.session.scalars(
+        select(SettingChange)
+        .where(SettingChange.municipality_code == code)
+        .order_by(SettingChange.effective_from, SettingChange.id)
+    )
+    return to_info(
+        municipality,
+        windows,
+        tuple(scheduled_offering(c) for c in changes),
+        tuple(scheduled_settings(c) for c in settings),
+    )

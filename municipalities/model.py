@@ -6,11 +6,12 @@ import enum
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Time
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from issuance.codes import validate_municipality_code
 from issuance.db import Base, UtcDateTime, str_enum
+from issuance.service_hours import DayHours, ServiceHours
 
 
 class MunicipalityClass(enum.StrEnum):
@@ -54,8 +55,39 @@ class Municipality(Base):
         return validate_municipality_code(value)
 
 
-class CertificateOffering(Base):
-    """One certificate kind at one municipality: offered or not, kiosk fee, service hours (JST)."""
+class HoursColumns:
+    """Service hours by day class (JST): a NULL pair is closed on those days (checked by the
+    tables' constraints ``<class>_hours``, migration 0015)."""
+
+    # No column default: a None set here must stay NULL (closed), not become a default.
+    weekday_opens: Mapped[time | None] = mapped_column(Time)  # 平日
+    weekday_closes: Mapped[time | None] = mapped_column(Time)
+    saturday_opens: Mapped[time | None] = mapped_column(Time)  # 土曜
+    saturday_closes: Mapped[time | None] = mapped_column(Time)
+    holiday_opens: Mapped[time | None] = mapped_column(Time)  # 日曜・祝日
+    holiday_closes: Mapped[time | None] = mapped_column(Time)
+
+    @property
+    def hours(self) -> ServiceHours:
+        def pair(opens: time | None, closes: time | None) -> DayHours | None:
+            return None if opens is None or closes is None else DayHours(opens, closes)
+
+        return ServiceHours(
+            pair(self.weekday_opens, self.weekday_closes),
+            pair(self.saturday_opens, self.saturday_closes),
+            pair(self.holiday_opens, self.holiday_closes),
+        )
+
+    @hours.setter
+    def hours(self, value: ServiceHours) -> None:
+        for cls, day in value.items():
+            setattr(self, f"{cls.value}_opens", day.opens if day else None)
+            setattr(self, f"{cls.value}_closes", day.closes if day else None)
+
+
+class CertificateOffering(HoursColumns, Base):
+    """One certificate kind at one municipality: offered or not, kiosk fee, service hours (JST)
+    by day class."""
 
     __tablename__ = "municipalities_certificate_offering"
 
@@ -65,9 +97,6 @@ class CertificateOffering(Base):
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     offered: Mapped[bool] = mapped_column(default=True)
     fee: Mapped[int] = mapped_column(default=200)
-    opens: Mapped[time] = mapped_column(Time, default=time(6, 30))
-    closes: Mapped[time] = mapped_column(Time, default=time(23, 0))
-    weekdays_only: Mapped[bool] = mapped_column(default=False)
     municipality: Mapped[Municipality] = relationship(back_populates="offerings")
 
 
@@ -84,7 +113,7 @@ class MaintenanceWindow(Base):
     note: Mapped[str] = mapped_column(String(200), default="")
 
 
-class OfferingChange(Base):
+class OfferingChange(HoursColumns, Base):
     """A scheduled change of one kind's offering, in effect from ``effective_from``.
 
     The offering in effect at ``t`` is the latest change with ``effective_from <= t``, else
@@ -102,8 +131,36 @@ class OfferingChange(Base):
     effective_from: Mapped[datetime] = mapped_column(UtcDateTime())
     offered: Mapped[bool]
     fee: Mapped[int]  # yen per copy
-    opens: Mapped[time] = mapped_column(Time)  # JST
-    closes: Mapped[time] = mapped_column(Time)
-    weekdays_only: Mapped[bool]
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("portal_staff_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SettingChange(Base):
+    """A scheduled change of a municipality's own settings, in effect from ``effective_from``:
+    the 戸籍 利用登録 delay (business days) and the 課税証明書 wide-area opt-in.
+
+    The settings in effect at ``t`` are the latest change with ``effective_from <= t``, else
+    the ``Municipality`` row's. Changes are kept (history); none is ever edited.
+    """
+
+    __tablename__ = "municipalities_setting_change"
+    __table_args__ = (
+        # one change from one moment (two posts racing: the second fails, not a second row)
+        Index(
+            "ix_municipalities_setting_change_when",
+            "municipality_code",
+            "effective_from",
+            unique=True,
+        ),
+        CheckConstraint(
+            "koseki_registration_days BETWEEN 0 AND 30", name="registration_days_bounded"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities_municipality.code"))
+    effective_from: Mapped[datetime] = mapped_column(UtcDateTime())
+    koseki_registration_days: Mapped[int]
+    wide_area_tax: Mapped[bool]
     account_id: Mapped[int | None] = mapped_column(ForeignKey("portal_staff_account.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

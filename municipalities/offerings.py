@@ -8,14 +8,15 @@ menus, refusals and fees follow it from that moment in every process.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import datetime, time
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
 from issuance.eligibility import MenuLine, municipal_menu
 from issuance.model import CertificateKind
 from issuance.ports import MunicipalityInfo, Offering
+from issuance.service_hours import ServiceHours
 from issuance.staff.errors import NotVisibleError, StaffInputError
 from issuance.staff.model import Role, StaffAccount
 from issuance.staff.services import audit
@@ -38,15 +39,13 @@ class KindService:
 @dataclass(frozen=True)
 class OfferingInput:
     """A change as scheduled: ``effective_from`` aware (the portal reads JST), fee in yen,
-    hours in JST."""
+    hours in JST by day class (平日 / 土曜 / 日曜・祝日; None: closed those days)."""
 
     kind: str
     effective_from: datetime
     offered: bool
     fee: int
-    opens: time
-    closes: time
-    weekdays_only: bool
+    hours: ServiceHours
 
 
 def _info(uow: SqlUnitOfWork, code: str) -> MunicipalityInfo:
@@ -82,7 +81,8 @@ def menu_at(uow: SqlUnitOfWork, code: str, at: datetime) -> list[MenuLine]:
 
 def validate_offering_change(change: OfferingInput, now: datetime) -> None:
     """Raise StaffInputError OFFERING_KIND_UNKNOWN, OFFERING_IN_PAST (before ``now``),
-    FEE_OUT_OF_RANGE (not 0-10,000 yen) or HOURS_INVALID (closes not after opens)."""
+    FEE_OUT_OF_RANGE (not 0-10,000 yen) or HOURS_INVALID (a day class whose closing time
+    is not after its opening time; an end at midnight is written 23:59)."""
     if change.kind not in set(CertificateKind):
         raise StaffInputError(
             "OFFERING_KIND_UNKNOWN",
@@ -101,7 +101,7 @@ def validate_offering_change(change: OfferingInput, now: datetime) -> None:
             f"手数料は0円から{MAX_FEE:,}円までの整数で入力してください。",
             f"The fee must be a whole number of yen from 0 to {MAX_FEE:,}.",
         )
-    if change.closes <= change.opens:
+    if any(day is not None and day.closes <= day.opens for _, day in change.hours.items()):
         raise StaffInputError(
             "HOURS_INVALID",
             "終了時刻は開始時刻より後にしてください。",
@@ -133,9 +133,7 @@ def withdraw_offering_change(
             "適用が始まった変更は取り消せません。新たな変更を予約してください。",
             "A change in effect cannot be withdrawn; schedule another change instead.",
         )
-    old = _as_audit(
-        Offering(row.kind, row.offered, row.fee, row.opens, row.closes, row.weekdays_only)
-    )
+    old = _as_audit(Offering(row.kind, row.offered, row.fee, row.hours))
     assert old is not None
     old["effective_from"] = row.effective_from.isoformat()
     target = ("offering", f"{code}/{row.kind}")
@@ -152,10 +150,25 @@ def _require_admin(account: StaffAccount, code: str) -> None:
 def _as_audit(offering: Offering | None) -> dict[str, object] | None:
     if offering is None:
         return None
-    values = asdict(offering)
-    values["opens"] = offering.opens.isoformat("minutes")
-    values["closes"] = offering.closes.isoformat("minutes")
+    values: dict[str, object] = {
+        "kind": offering.kind,
+        "offered": offering.offered,
+        "fee": offering.fee,
+    }
+    values.update(hours_as_audit(offering.hours))
     return values
+
+
+def hours_as_audit(hours: ServiceHours) -> dict[str, str]:
+    """``{"hours_weekday": "06:30-23:00", "hours_saturday": "closed", ...}`` for the trail."""
+    return {
+        f"hours_{cls.value}": (
+            f"{day.opens.isoformat('minutes')}-{day.closes.isoformat('minutes')}"
+            if day
+            else "closed"
+        )
+        for cls, day in hours.items()
+    }
 
 
 def _refuse_a_second_change_at(uow: SqlUnitOfWork, code: str, change: OfferingInput) -> None:
@@ -197,24 +210,13 @@ def schedule_offering_change(
         effective_from=change.effective_from,
         offered=change.offered,
         fee=change.fee,
-        opens=change.opens,
-        closes=change.closes,
-        weekdays_only=change.weekdays_only,
         account_id=account.id,
         created_at=now,
     )
+    row.hours = change.hours
     uow.session.add(row)
     uow.session.flush()  # its id, for the audit entry
-    new = _as_audit(
-        Offering(
-            change.kind,
-            change.offered,
-            change.fee,
-            change.opens,
-            change.closes,
-            change.weekdays_only,
-        )
-    )
+    new = _as_audit(Offering(change.kind, change.offered, change.fee, change.hours))
     assert new is not None
     new["effective_from"] = change.effective_from.isoformat()
     target = ("offering", f"{code}/{change.kind}")

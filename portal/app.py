@@ -14,7 +14,15 @@ from portal import extension, guard, health, i18n, security, users
 from portal.errors import register_error_handlers
 from portal.formatting import wareki_html, wareki_time_html, yen
 from portal.ratelimit import LoginThrottle
-from portal.views import audit, auth, kiosks, maintenance, municipal, services
+from portal.views import (
+    audit,
+    auth,
+    kiosks,
+    maintenance,
+    municipal,
+    municipal_settings,
+    services,
+)
 
 
 def create_app(
@@ -45,6 +53,7 @@ def create_app(
         auth.bp,
         municipal.bp,
         services.bp,
+        municipal_settings.bp,
         maintenance.bp,
         kiosks.bp,
         audit.bp,

@@ -53,10 +53,20 @@ def audit_value(field: str, value: object, lang: str = "ja") -> str | Markup:
         return "全ての証明書" if lang == "ja" else "Every certificate"
     if value is None:
         return "—"
+    if field == "wide_area_tax" and isinstance(value, bool):  # 課税証明書の広域交付
+        if lang == "en":
+            return "takes part" if value else "does not take part"
+        return "参加する" if value else "参加しない"
+    if field == "koseki_registration_days" and isinstance(value, int):
+        return f"{value} business days" if lang == "en" else f"{value}開庁日"
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("はい" if value else "いいえ")
     if field == "fee" and isinstance(value, int):
         return yen(value)
+    if field.startswith("hours_") and isinstance(value, str):  # "06:30-23:00" or "closed"
+        if value == "closed":
+            return "Closed" if lang == "en" else "休止"
+        return value.replace("-", "–" if lang == "en" else "〜")
     if field == "kind" and isinstance(value, str) and value in KIND_LABELS:
         ja, en = KIND_LABELS[CertificateKind(value)]
         return en if lang == "en" else ja

@@ -11,10 +11,11 @@ from datetime import datetime
 
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, DateTimeLocalField, Form, IntegerField, StringField, TimeField
-from wtforms.validators import AnyOf, InputRequired, Length, NumberRange
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from issuance.calendar import JST
 from issuance.model import CertificateKind
+from issuance.service_hours import DayClass, DayHours, ServiceHours
 from issuance.staff.errors import StaffInputError
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -34,8 +35,28 @@ FIELD_ERRORS: dict[str, tuple[str, str, str]] = {
         "手数料は0円から10,000円までの整数で入力してください。",
         "The fee must be a whole number of yen from 0 to 10,000.",
     ),
-    "opens": ("OPENS_INVALID", "開始時刻を入力してください。", "Enter the opening time."),
-    "closes": ("CLOSES_INVALID", "終了時刻を入力してください。", "Enter the closing time."),
+    **{
+        f"{cls}_opens": ("OPENS_INVALID", "開始時刻を入力してください。", "Enter the opening time.")
+        for cls in DayClass
+    },
+    **{
+        f"{cls}_closes": (
+            "CLOSES_INVALID",
+            "終了時刻を入力してください。",
+            "Enter the closing time.",
+        )
+        for cls in DayClass
+    },
+    "koseki_registration_days": (
+        "REGISTRATION_DAYS_OUT_OF_RANGE",
+        "利用登録から交付までの日数は0から30までの整数（開庁日の日数）で入力してください。",
+        "The delay must be a whole number of business days from 0 to 30.",
+    ),
+    "wide_area_tax": (
+        "WIDE_AREA_TAX_INVALID",
+        "広域交付に参加するかどうかを選んでください。",
+        "Choose whether to take part in wide-area issuance.",
+    ),
     "at": ("AT_INVALID", "日時を入力してください。", "Enter a date and time."),
 }
 
@@ -65,6 +86,15 @@ class MaintenanceForm(Form):
     note = StringField(validators=[Length(max=200)], default="")
 
 
+class CountField(IntegerField):
+    """A whole number as a clerk types it: full-width "１０" reads 10."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            valuelist = [unicodedata.normalize("NFKC", valuelist[0]).strip()]
+        super().process_formdata(valuelist)
+
+
 class YenField(IntegerField):
     """Whole yen as a clerk types them: "1,200", "¥1,200" and full-width "１２００" all read
     1200 (Excel habits); anything else is not a number."""
@@ -83,9 +113,40 @@ class OfferingChangeForm(Form):
     effective_from = DateTimeLocalField(format=DATETIME_FORMATS, validators=[InputRequired()])
     offered = StringField(validators=[InputRequired(), AnyOf(["yes", "no"])])
     fee = YenField(validators=[InputRequired(), NumberRange(0, 10_000)])
-    opens = TimeField(format="%H:%M", validators=[InputRequired()])
-    closes = TimeField(format="%H:%M", validators=[InputRequired()])
-    weekdays_only = BooleanField(false_values=("", "no"))
+    # Per day class (平日 / 土曜 / 日曜・祝日): a range, or closed (the times then ignored).
+    weekday_opens = TimeField(format="%H:%M", validators=[Optional()])
+    weekday_closes = TimeField(format="%H:%M", validators=[Optional()])
+    weekday_closed = BooleanField(false_values=("", "no"))
+    saturday_opens = TimeField(format="%H:%M", validators=[Optional()])
+    saturday_closes = TimeField(format="%H:%M", validators=[Optional()])
+    saturday_closed = BooleanField(false_values=("", "no"))
+    holiday_opens = TimeField(format="%H:%M", validators=[Optional()])
+    holiday_closes = TimeField(format="%H:%M", validators=[Optional()])
+    holiday_closed = BooleanField(false_values=("", "no"))
+
+
+def hours_from(form: Form) -> ServiceHours:
+    """The hours of an ``OfferingChangeForm``; StaffInputError OPENS_INVALID/CLOSES_INVALID
+    when a day class not marked closed lacks a time."""
+    days: dict[DayClass, DayHours | None] = {}
+    for cls in DayClass:
+        if form[f"{cls}_closed"].data:
+            days[cls] = None
+            continue
+        for end in ("opens", "closes"):
+            if form[f"{cls}_{end}"].data is None:
+                raise StaffInputError(*FIELD_ERRORS[f"{cls}_{end}"])
+        days[cls] = DayHours(form[f"{cls}_opens"].data, form[f"{cls}_closes"].data)
+    return ServiceHours(days[DayClass.WEEKDAY], days[DayClass.SATURDAY], days[DayClass.HOLIDAY])
+
+
+class SettingsForm(Form):
+    """A municipality's settings from a date and time (JST): the 利用登録 delay (business
+    days) and the wide-area tax opt-in."""
+
+    effective_from = DateTimeLocalField(format=DATETIME_FORMATS, validators=[InputRequired()])
+    koseki_registration_days = CountField(validators=[InputRequired()])
+    wide_area_tax = StringField(validators=[InputRequired(), AnyOf(["yes", "no"])])
 
 
 class MomentForm(Form):

@@ -43,7 +43,13 @@ def _open_all_day(settings: Settings) -> None:
     engine = create_engine(normalise_url(settings.database_url))
     with engine.begin() as connection:
         connection.execute(
-            update(CertificateOffering).values(opens=time(0, 0), closes=time(23, 59, 59, 999999))
+            update(CertificateOffering).values(
+                {
+                    f"{day}_{end}": moment
+                    for day in ("weekday", "saturday", "holiday")
+                    for end, moment in (("opens", time(0, 0)), ("closes", time(23, 59, 59, 999999)))
+                }
+            )
         )
     engine.dispose()
 

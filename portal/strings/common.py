@@ -129,7 +129,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "opens": ("利用開始時刻", "Opens"),
     "closes": ("利用終了時刻", "Closes"),
     "weekdays_only": ("平日のみ", "weekdays only"),
-    "weekdays_note": ("（平日のみ）", " (weekdays only)"),
     "hours_range": ("{opens}〜{closes}", "{opens}–{closes}"),
     "field_changed": ("{field}：{old} → {new}", "{field}: {old} → {new}"),
     "field_set": ("{field}：{new}", "{field}: {new}"),
@@ -140,10 +139,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "target_account": ("職員アカウント 第{id}号", "Staff account no. {id}"),
     "target_login": ("ログインID {id}", "Login ID {id}"),
     "choose_operator": ("事業者を選んでください", "Choose the operator"),
-    "weekdays_only_label": (
-        "平日のみ交付する（土日祝日・年末年始は交付しない）",
-        "Weekdays only (not on weekends, holidays or over the New Year)",
-    ),
     "effective_from": ("適用開始日時", "Applies from"),
     "offering_new": ("変更を予約する", "Schedule a change"),
     "offering_help": (

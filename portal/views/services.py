@@ -1,6 +1,7 @@
-"""Municipal staff's service settings: each kind's offering now and its scheduled changes,
-scheduling or withdrawing a change (administrators), and the menu a resident would see at a
-moment."""
+"""Municipal staff's service settings: each kind's offering now (fee, hours by 平日 / 土曜 /
+日曜・祝日) and its scheduled changes, scheduling or withdrawing a change (administrators), and
+the menu a resident would see at a moment. The municipality's own settings share the page
+(portal/views/municipal_settings.py)."""
 
 from __future__ import annotations
 
@@ -12,35 +13,46 @@ from flask_login import current_user
 
 from issuance.calendar import JST
 from issuance.model import CertificateKind
+from issuance.service_hours import DayClass
 from issuance.staff.errors import StaffInputError
 from issuance.staff.model import Role
 from issuance.staff.tenancy import municipality_for
 from issuance.unit_of_work import SqlUnitOfWork, sql_unit_of_work
+from municipalities.municipal_settings import settings_of
 from municipalities.offerings import (
     OfferingInput,
     change_of,
-    menu_at,
     schedule_offering_change,
     services_of,
     withdraw_offering_change,
 )
+from municipalities.preview import preview_at
 from portal.extension import current_platform
-from portal.forms import MomentForm, OfferingChangeForm, jst, parsed
+from portal.forms import MomentForm, OfferingChangeForm, hours_from, jst, parsed
 from portal.guard import requires
 from portal.i18n import message, t
 from portal.views.municipal import kind_label, own_account, reason_label
 
 bp = Blueprint("services", __name__, url_prefix="/m/<code>/services")
-FIELDS = ("kind", "effective_from", "offered", "fee", "opens", "closes", "weekdays_only")
+HOURS_FIELDS = tuple(f"{cls}_{end}" for cls in DayClass for end in ("opens", "closes", "closed"))
+FIELDS = ("kind", "effective_from", "offered", "fee", *HOURS_FIELDS)
 
 
-def _page(uow: SqlUnitOfWork, code: str, status: int = 200, **extra: object) -> ResponseReturnValue:
+def services_page(
+    uow: SqlUnitOfWork, code: str, status: int = 200, **extra: object
+) -> ResponseReturnValue:
+    """The services page: offerings, their changes, the municipality's settings, the forms
+    (``form`` / ``settings_form``: the values typed, to show again with an error)."""
     now = current_platform().now()
+    extra = {"form": {}, "settings_form": {}, **extra}
     page = render_template(
         "services.html",
         code=code,
+        now=now,
         services=services_of(uow, code, now),
+        settings=settings_of(uow, code, now),
         kinds=[kind.value for kind in CertificateKind],
+        day_classes=[cls.value for cls in DayClass],
         kind_label=kind_label,
         **extra,
     )
@@ -53,7 +65,7 @@ def listing(code: str) -> ResponseReturnValue:
     """Each kind's offering now and its scheduled changes (the form for administrators)."""
     with current_platform().uow() as uow:
         code = municipality_for(uow.staff_accounts, current_user.id, code)
-        return _page(sql_unit_of_work(uow), code, form={})
+        return services_page(sql_unit_of_work(uow), code)
 
 
 @bp.post("/")
@@ -72,14 +84,14 @@ def schedule(code: str) -> ResponseReturnValue:
                 effective_from=jst(form.effective_from.data),
                 offered=form.offered.data == "yes",
                 fee=form.fee.data,
-                opens=form.opens.data,
-                closes=form.closes.data,
-                weekdays_only=bool(form.weekdays_only.data),
+                hours=hours_from(form),
             )
             schedule_offering_change(sql, account, code, change, platform.now())
         except StaffInputError as error:
             values = {k: request.form.get(k, "")[:40] for k in FIELDS}
-            return _page(sql, code, 422, form=values, error=message(error), error_code=error.code)
+            return services_page(
+                sql, code, 422, form=values, error=message(error), error_code=error.code
+            )
     flash(t("offering_scheduled"))
     return redirect(url_for("services.listing", code=code))
 
@@ -98,13 +110,14 @@ def preview(code: str) -> ResponseReturnValue:
                 at = jst(parsed(MomentForm, request.args).at.data)
             except StaffInputError as refused:
                 error = refused
-        lines = menu_at(sql_unit_of_work(uow), code, at)
+        shown = preview_at(sql_unit_of_work(uow), code, at)
         page = render_template(
             "preview.html",
             code=code,
             at=at,
             at_value=at.astimezone(JST).strftime("%Y-%m-%dT%H:%M"),
-            lines=lines,
+            preview=shown,
+            lines=shown.lines,
             kind_label=kind_label,
             reason_label=reason_label,
             error=message(error) if error else None,

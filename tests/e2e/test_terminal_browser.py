@@ -7,9 +7,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, update
@@ -268,15 +266,17 @@ def test_a_dv_protected_resident_is_told_to_go_to_the_counter(kiosk, page, cards
     on_screen(page, "insert_card")
 
 
+DAY_CLASSES = ("weekday", "saturday", "holiday")
+
+
 @pytest.fixture
 def closed_now(data_dir: Path) -> None:
-    """This test's copy of the database: every offering closed at this hour (JST)."""
-    now = datetime.now(ZoneInfo("Asia/Tokyo"))
-    opens = (now + timedelta(hours=2)).time().replace(second=0, microsecond=0)
-    closes = (now + timedelta(hours=3)).time().replace(second=0, microsecond=0)
+    """This test's copy of the database: every offering closed on every day (平日 / 土曜 /
+    日曜・祝日), so at this hour too."""
+    closed = {f"{day}_{end}": None for day in DAY_CLASSES for end in ("opens", "closes")}
     engine = create_engine(normalise_url(f"sqlite:///{data_dir / 'kofu.sqlite3'}"))
     with engine.begin() as connection:
-        connection.execute(update(CertificateOffering).values(opens=opens, closes=closes))
+        connection.execute(update(CertificateOffering).values(**closed))
     engine.dispose()
 
 

@@ -38,7 +38,9 @@ def test_an_admin_reads_their_staffs_changes_with_old_and_new_values(
     when = (platform.now() + timedelta(days=2)).astimezone(JST).strftime("%Y-%m-%dT%H:%M")
     services = "/m/131016/services/"
     form = {"kind": "juminhyo", "effective_from": when, "offered": "yes", "fee": "350"}
-    form |= {"opens": "06:30", "closes": "23:00", "csrf_token": csrf(admin, services)}
+    form |= {f"{day}_opens": "06:30" for day in ("weekday", "saturday", "holiday")}
+    form |= {f"{day}_closes": "23:00" for day in ("weekday", "saturday", "holiday")}
+    form |= {"csrf_token": csrf(admin, services)}
     assert admin.post(services, data=form).status_code == 302
 
     page = admin.get(PAGE)
@@ -46,7 +48,8 @@ def test_an_admin_reads_their_staffs_changes_with_old_and_new_values(
     text = page.get_data(as_text=True)
     assert "交付・手数料の変更予約" in text and "ログイン" in text
     assert re.search(r"手数料（1通）：¥\d+ → ¥350", text)
-    assert "利用開始時刻" in text and "適用開始日時：— → <time" in text
+    assert "利用時間（土曜）：00:00〜23:59 → 06:30〜23:00" in text
+    assert "適用開始日時：— → <time" in text
     assert "交付する：" not in text  # unchanged fields are left out
     assert "住民票の写しの交付設定" in text  # what was changed, not an internal id
     assert "offering:" not in text

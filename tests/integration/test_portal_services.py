@@ -26,6 +26,7 @@ from tests.support.portal import csrf, sign_in_demo, staff
 
 PAGE = "/m/131016/services/"
 YAMADA = "yamada-taro.json"  # 千代田区
+DAYS = ("weekday", "saturday", "holiday")
 
 
 @pytest.fixture
@@ -52,8 +53,11 @@ def schedule(client: FlaskClient, **fields: str):  # type: ignore[no-untyped-def
         "kind": "juminhyo",
         "offered": "yes",
         "fee": "350",
-        "opens": "00:00",
-        "closes": "23:59",
+        **{
+            f"{day}_{end}": at
+            for day in DAYS
+            for end, at in (("opens", "00:00"), ("closes", "23:59"))
+        },
         **fields,
     }
     return client.post(PAGE, data={**form, "csrf_token": csrf(client, PAGE)})
@@ -140,8 +144,8 @@ def test_the_preview_shows_the_menu_at_the_chosen_moment(portal: Flask, platform
         ({"fee": "10001"}, "FEE_OUT_OF_RANGE"),
         ({"fee": "-1"}, "FEE_OUT_OF_RANGE"),
         ({"fee": "三百"}, "FEE_OUT_OF_RANGE"),
-        ({"opens": "18:00", "closes": "09:00"}, "HOURS_INVALID"),
-        ({"opens": "25:00"}, "OPENS_INVALID"),
+        ({"weekday_opens": "18:00", "weekday_closes": "09:00"}, "HOURS_INVALID"),
+        ({"weekday_opens": "25:00"}, "OPENS_INVALID"),
         ({"kind": "passport"}, "KIND_INVALID"),
         ({"offered": "maybe"}, "OFFERED_INVALID"),
         ({"effective_from": "2020-04-01T00:00"}, "OFFERING_IN_PAST"),

@@ -4,7 +4,7 @@ the first, answers 404; signed-out visitors go to the sign-in page; undeclared r
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pyotp
 import pytest
@@ -13,16 +13,24 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from centre.bootstrap import Platform
+from issuance.service_hours import STANDARD_HOURS
 from issuance.staff.model import Role
 from issuance.staff.services import create_account
-from municipalities.model import MaintenanceWindow, OfferingChange
+from municipalities.model import MaintenanceWindow, OfferingChange, SettingChange
 from portal.app import create_app
 from portal.guard import PUBLIC, access_of
 from tests.support.portal import sign_in, sign_in_demo, staff
 
 # Real IDs of the first tenants: 千代田区 (131016) and the operator "seven" (kiosk K0001),
-# and 千代田区's maintenance window and scheduled offering change (ids set by the fixture).
-FIRST = {"code": "131016", "kiosk_id": "K0001", "window_id": "0", "change_id": "0"}
+# and 千代田区's maintenance window, scheduled offering change and settings change (ids set by
+# the fixture).
+FIRST = {
+    "code": "131016",
+    "kiosk_id": "K0001",
+    "window_id": "0",
+    "change_id": "0",
+    "setting_id": "0",
+}
 FIRST_FORM = {
     "operator_id": "seven",
     "kiosk_id": "WALK1",
@@ -34,8 +42,12 @@ FIRST_FORM = {
     "effective_from": "2030-04-01T00:00",
     "offered": "yes",
     "fee": "300",
-    "opens": "06:30",
-    "closes": "23:00",
+    "weekday_opens": "06:30",
+    "weekday_closes": "23:00",
+    "saturday_closed": "yes",
+    "holiday_closed": "yes",
+    "koseki_registration_days": "5",  # and a settings change
+    "wide_area_tax": "no",
 }
 FIRST_MARKS = ("K0001", "九段南", "千代田区の交付状況")
 LAWSON_SECRET = pyotp.random_base32()
@@ -57,15 +69,21 @@ def portal(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> Flask:
             effective_from=now + timedelta(days=1),
             offered=True,
             fee=300,
-            opens=time(6, 30),
-            closes=time(23, 0),
-            weekdays_only=False,
             created_at=now,
         )
-        uow.session.add_all([window, change])
+        change.hours = STANDARD_HOURS
+        setting = SettingChange(
+            municipality_code="131016",
+            effective_from=now + timedelta(days=1),
+            koseki_registration_days=3,
+            wide_area_tax=True,
+            created_at=now,
+        )
+        uow.session.add_all([window, change, setting])
         uow.commit()
         monkeypatch.setitem(FIRST, "window_id", str(window.id))
         monkeypatch.setitem(FIRST, "change_id", str(change.id))
+        monkeypatch.setitem(FIRST, "setting_id", str(setting.id))
     app = create_app(platform.settings.with_overrides(portal_secure_cookies=False), platform)
     app.config["WTF_CSRF_ENABLED"] = False  # the walk tests tenants, not CSRF
     return app
@@ -132,6 +150,7 @@ def test_staff_of_another_tenant_get_404_from_every_route_that_takes_an_id(
         assert uow.session.get(MaintenanceWindow, int(FIRST["window_id"])) is not None
         assert uow.session.query(MaintenanceWindow).count() == 1  # nobody announced one
         assert uow.session.query(OfferingChange).count() == 1  # nor scheduled or withdrew one
+        assert uow.session.query(SettingChange).count() == 1  # nor changed a setting
 
 
 def test_the_walkers_do_reach_their_own_tenant(portal: Flask, platform: Platform) -> None:

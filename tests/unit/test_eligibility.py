@@ -10,8 +10,9 @@ from issuance.index.model import Residence, Resident, ResidentStatus
 from issuance.model import CertificateKind
 from issuance.ports import MunicipalityInfo, Offering
 from issuance.refusals import RefusalError
+from issuance.service_hours import ServiceHours
 
-OFFERING = Offering("juminhyo", True, 200, time(6, 30), time(23, 0))
+OFFERING = Offering("juminhyo", True, 200, ServiceHours.every_day(time(6, 30), time(23, 0)))
 INFO = MunicipalityInfo(
     "131016", "千代田区", "東京都", "千代田区長", "神田　和也", True, "bcl", {"juminhyo": OFFERING}
 )
@@ -56,7 +57,7 @@ def test_the_kiosk_refuses_at_night_and_through_the_new_year_closure() -> None:
 
 
 def test_weekday_only_offerings_refuse_on_saturday() -> None:
-    weekday = Offering("juminhyo", True, 200, time(8, 30), time(17, 15), weekdays_only=True)
+    weekday = Offering("juminhyo", True, 200, ServiceHours.weekdays_only(time(8, 30), time(17, 15)))
     assert within_hours(weekday, datetime(2026, 11, 24, 10, 0))
     assert not within_hours(weekday, datetime(2026, 11, 28, 10, 0))
 

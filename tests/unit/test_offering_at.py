@@ -7,9 +7,10 @@ from datetime import datetime, time, timedelta
 from issuance.calendar import JST
 from issuance.eligibility import municipal_menu
 from issuance.ports import MunicipalityInfo, Offering, ScheduledOffering
+from issuance.service_hours import ServiceHours
 
 APRIL = datetime(2027, 4, 1, tzinfo=JST)
-BASE = Offering("juminhyo", True, 300, time(6, 30), time(23, 0))
+BASE = Offering("juminhyo", True, 300, ServiceHours.every_day(time(6, 30), time(23, 0)))
 
 
 def info(*scheduled: ScheduledOffering) -> MunicipalityInfo:
@@ -27,7 +28,9 @@ def info(*scheduled: ScheduledOffering) -> MunicipalityInfo:
 
 
 def at(moment: datetime, fee: int, offered: bool = True) -> ScheduledOffering:
-    return ScheduledOffering(moment, Offering("juminhyo", offered, fee, time(6, 30), time(23, 0)))
+    return ScheduledOffering(
+        moment, Offering("juminhyo", offered, fee, ServiceHours.every_day(time(6, 30), time(23, 0)))
+    )
 
 
 def test_the_base_offering_applies_until_the_first_change() -> None:

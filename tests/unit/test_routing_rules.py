@@ -13,6 +13,7 @@ from issuance.model import CertificateKind
 from issuance.ports import MaintenanceWindow, MunicipalityInfo, Offering
 from issuance.refusals import REFUSALS, RefusalError
 from issuance.routing import latest_tax_year, route_request
+from issuance.service_hours import ServiceHours
 from issuance.use_registration import after_business_days
 from municipalities.own_server import CircuitBreaker
 
@@ -20,7 +21,10 @@ CHIYODA, SOKA = "131016", "112216"
 
 
 def info(code: str, name: str, wide: bool = True, **offerings: Offering) -> MunicipalityInfo:
-    every = {k.value: Offering(k.value, True, 200, time(0), time(23, 59)) for k in CertificateKind}
+    every = {
+        k.value: Offering(k.value, True, 200, ServiceHours.every_day(time(0), time(23, 59)))
+        for k in CertificateKind
+    }
     return MunicipalityInfo(
         code, name, "", "", "", True, "bcl", {**every, **offerings}, wide_area_tax=wide
     )
@@ -82,7 +86,9 @@ def test_use_registration_counts_business_days_skipping_weekends_and_holidays() 
 
 
 def test_weekday_only_services_close_on_national_holidays() -> None:
-    weekday = Offering("koseki_zenbu", True, 350, time(8, 30), time(17, 15), weekdays_only=True)
+    weekday = Offering(
+        "koseki_zenbu", True, 350, ServiceHours.weekdays_only(time(8, 30), time(17, 15))
+    )
     assert within_hours(weekday, datetime(2026, 11, 24, 10))
     assert not within_hours(weekday, datetime(2026, 11, 23, 10))  # 勤労感謝の日 (Monday)
     assert not within_hours(weekday, datetime(2027, 1, 4, 8, 0))  # before opening

@@ -13,6 +13,7 @@ from issuance.index.model import Residence, Resident, ResidentStatus
 from issuance.model import CertificateKind
 from issuance.ports import MunicipalityInfo, Offering
 from issuance.records import Household, Person
+from issuance.service_hours import ServiceHours
 from issuance.sessions.authentication import AuthPolicy, authenticate_session, open_session
 from issuance.sessions.jpki import TrustStore, certificate_fingerprint
 from tests.unit.fake_ports import (
@@ -33,7 +34,9 @@ POLICY = AuthPolicy(challenge_ttl=timedelta(minutes=2), session_ttl=timedelta(mi
 
 def info(code: str, name: str) -> MunicipalityInfo:
     all_day = {
-        kind.value: Offering(kind.value, True, FEE, time(0, 0), time(23, 59, 59, 999999))
+        kind.value: Offering(
+            kind.value, True, FEE, ServiceHours.every_day(time(0, 0), time(23, 59, 59, 999999))
+        )
         for kind in CertificateKind
     }
     return MunicipalityInfo(
