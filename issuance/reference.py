@@ -30,6 +30,7 @@ REFERENCE_TABLES = frozenset(
         "municipalities_certificate_offering",
         "municipalities_maintenance_window",
         "municipalities_offering_change",  # and of 0014
+        "municipalities_issuer_identity",  # and of 0016
         "billing_tariff",
     }
 )

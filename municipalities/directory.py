@@ -5,10 +5,16 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from issuance.ports import MaintenanceWindow as Window
-from issuance.ports import MunicipalityInfo, Offering, ScheduledOffering, UnitOfWork
+from issuance.ports import (
+    MunicipalityInfo,
+    Offering,
+    ScheduledIdentity,
+    ScheduledOffering,
+    UnitOfWork,
+)
 from issuance.reference import VersionedCache
 from issuance.unit_of_work import SqlUnitOfWork, sql_unit_of_work
-from municipalities.model import MaintenanceWindow, Municipality, OfferingChange
+from municipalities.model import IssuerIdentity, MaintenanceWindow, Municipality, OfferingChange
 
 
 def scheduled_offering(change: OfferingChange) -> ScheduledOffering:
@@ -19,10 +25,18 @@ def scheduled_offering(change: OfferingChange) -> ScheduledOffering:
     return ScheduledOffering(change.effective_from, offering)
 
 
+def scheduled_identity(row: IssuerIdentity) -> ScheduledIdentity:
+    """A stored issuer identity as the domain reads it."""
+    return ScheduledIdentity(
+        row.effective_from, row.mayor_title, row.mayor_name, row.header, row.seal_png
+    )
+
+
 def to_info(
     municipality: Municipality,
     windows: tuple[Window, ...] = (),
     scheduled: tuple[ScheduledOffering, ...] = (),
+    identities: tuple[ScheduledIdentity, ...] = (),
 ) -> MunicipalityInfo:
     return MunicipalityInfo(
         code=municipality.code,
@@ -41,6 +55,7 @@ def to_info(
         maintenance=windows,
         backend_settings=dict(municipality.backend_settings or {}),
         scheduled=scheduled,
+        identities=identities,
     )
 
 
@@ -50,7 +65,8 @@ class SqlMunicipalityDirectory:
     Every sign-in routes every certificate kind, and each route asks for the same one or two
     municipalities. Scheduled offering changes come with it, each applied from its own date
     and time (``MunicipalityInfo.offering_at``), so a kept entry stays right when a change
-    comes into effect. A changed fee, hour or maintenance window bumps the reference version, so
+    comes into effect; so do issuer identities (a new mayor from a date). A changed fee, hour,
+    maintenance window or identity bumps the reference version, so
     the next transaction in every process reads the municipality again (issuance/reference.py).
     """
 
@@ -81,4 +97,14 @@ def read_info(uow: SqlUnitOfWork, code: str) -> MunicipalityInfo | None:
         .where(OfferingChange.municipality_code == code)
         .order_by(OfferingChange.effective_from, OfferingChange.id)
     )
-    return to_info(municipality, windows, tuple(scheduled_offering(c) for c in changes))
+    identities = uow.session.scalars(
+        select(IssuerIdentity)
+        .where(IssuerIdentity.municipality_code == code)
+        .order_by(IssuerIdentity.effective_from, IssuerIdentity.id)
+    )
+    return to_info(
+        municipality,
+        windows,
+        tuple(scheduled_offering(c) for c in changes),
+        tuple(scheduled_identity(i) for i in identities),
+    )
