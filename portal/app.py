@@ -14,7 +14,7 @@ from portal import extension, guard, health, i18n, security, users
 from portal.errors import register_error_handlers
 from portal.formatting import wareki_html, wareki_time_html, yen
 from portal.ratelimit import LoginThrottle
-from portal.views import audit, auth, kiosks, maintenance, municipal, services
+from portal.views import audit, auth, identity, kiosks, maintenance, municipal, services
 
 
 def create_app(
@@ -36,6 +36,7 @@ def create_app(
     )
     i18n.init_app(app, settings.portal_cookies_secure)
     users.init_app(app)
+    identity.allow_seal_uploads(app)  # before CSRF reads the form
     guard.init_app(app)  # before CSRF: an undeclared route is 404 whatever is posted to it
     security.configure(app, settings)
     register_error_handlers(app)
@@ -48,6 +49,7 @@ def create_app(
         maintenance.bp,
         kiosks.bp,
         audit.bp,
+        identity.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -37,6 +37,21 @@ FIELD_ERRORS: dict[str, tuple[str, str, str]] = {
     "opens": ("OPENS_INVALID", "開始時刻を入力してください。", "Enter the opening time."),
     "closes": ("CLOSES_INVALID", "終了時刻を入力してください。", "Enter the closing time."),
     "at": ("AT_INVALID", "日時を入力してください。", "Enter a date and time."),
+    "mayor_title": (
+        "MAYOR_TITLE_INVALID",
+        "首長の職名を40文字以内で入力してください。",
+        "Enter the mayor's title, at most 40 characters.",
+    ),
+    "mayor_name": (
+        "MAYOR_NAME_INVALID",
+        "首長の氏名を40文字以内で入力してください。",
+        "Enter the mayor's name, at most 40 characters.",
+    ),
+    "header": (
+        "HEADER_INVALID",
+        "証明書の見出しは60文字以内で入力してください。",
+        "The certificate heading must be at most 60 characters.",
+    ),
 }
 
 
@@ -86,6 +101,15 @@ class OfferingChangeForm(Form):
     opens = TimeField(format="%H:%M", validators=[InputRequired()])
     closes = TimeField(format="%H:%M", validators=[InputRequired()])
     weekdays_only = BooleanField(false_values=("", "no"))
+
+
+class IdentityForm(Form):
+    """Who certifies from a date and time (JST); the seal file is read apart (request.files)."""
+
+    effective_from = DateTimeLocalField(format=DATETIME_FORMATS, validators=[InputRequired()])
+    mayor_title = StringField(validators=[InputRequired(), Length(max=40)])
+    mayor_name = StringField(validators=[InputRequired(), Length(max=40)])
+    header = StringField(validators=[Length(max=60)], default="")
 
 
 class MomentForm(Form):
