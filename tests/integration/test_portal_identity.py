@@ -6,6 +6,7 @@ effect at a chosen moment, carry 見本 and cannot be verified."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from issuance.staff.model import AuditEntry
 from municipalities.model import IssuerIdentity
 from portal.app import create_app
 from tests.conftest import FakeClock
+from tests.support.centres import kiosk_on, two_platforms
 from tests.support.kiosk import TestKiosk
 from tests.support.pdf import pdf_text, qr_payloads
 from tests.support.portal import csrf, sign_in_demo, staff
@@ -311,3 +313,32 @@ def test_samples_show_the_identity_in_effect_at_the_chosen_moment_and_cannot_be_
     assert Image.open(io.BytesIO(preview.data)).height > 1000
     assert admin.get(f"{SAMPLES}/passport.pdf").status_code == 404
     assert admin.get(f"{SAMPLES}?at=someday").status_code == 422
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def two_processes(
+    request: pytest.FixtureRequest, demo_template: Path, tmp_path: Path, clock: FakeClock
+) -> Iterator[tuple[Platform, Platform]]:
+    """Two platforms on one database, as the portal's process and a centre server's."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    with two_platforms(demo_template, tmp_path / "data", url, clock) as both:
+        yield both
+
+
+def test_a_mayor_scheduled_in_the_portals_process_prints_in_a_servers_next_certificate(
+    two_processes: tuple[Platform, Platform], clock: FakeClock
+) -> None:
+    portal_side, centre_side = two_processes
+    kiosk = kiosk_on(centre_side)
+    cards = centre_side.settings.data_dir / "demo" / "cards"
+    _, first = kiosk.issue(cards / YAMADA)  # 千代田区 read and kept by the server
+    assert "神田和也" in pdf_text(first)
+    portal = create_app(
+        portal_side.settings.with_overrides(portal_secure_cookies=False), portal_side
+    )
+    starts = in_an_hour(portal_side)
+    admin = signed_in(portal, portal_side)
+    assert schedule(admin, effective_from=typed(starts)).status_code == 302
+    clock.advance((starts - portal_side.now()).total_seconds() + 1)
+    _, next_one = kiosk.issue(cards / YAMADA)
+    assert "新井次郎" in pdf_text(next_one)

@@ -1,4 +1,4 @@
-"""Every reference table the per-process caches trust has its triggers (migrations 0007, 0014):
+"""Every reference table the per-process caches trust has its triggers (migrations 0007, 0014, 0016):
 a write to any of them moves the reference-data version."""
 
 from __future__ import annotations
