@@ -141,7 +141,7 @@ def validate_identity(change: IdentityInput, now: datetime) -> IdentityInput:
 def _seal_label(png: bytes | None, sha256: str | None) -> str | None:
     if png is None:
         return None
-    return f"sha256:{(sha256 or '')[:16]} {len(png):,} bytes"
+    return f"sha256:{(sha256 or '')[:16]}, {len(png):,} B"
 
 
 def _audit_values(row: IssuerIdentity | None, info: MunicipalityInfo) -> dict[str, object]:

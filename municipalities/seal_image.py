@@ -156,14 +156,14 @@ def _cleaned(element: ET.Element) -> None:
             continue
         if not tag.startswith(SVG) or tag.removeprefix(SVG) not in DRAWING:
             name = tag.rsplit("}", 1)[-1]
-            raise unsafe_svg(f"{name}要素", f"a {name} element")
+            raise unsafe_svg(f"使えない要素「{name}」", f"an element not allowed: {name}")
         _cleaned(child)
     for name, value in list(element.attrib.items()):
         local = name.rsplit("}", 1)[-1]
         if name.startswith(EDITOR_NAMESPACES):
             del element.attrib[name]
         elif local.lower().startswith("on"):
-            raise unsafe_svg(f"イベント属性{local}", f"an event attribute {local}")
+            raise unsafe_svg(f"スクリプトを動かす属性「{local}」", f"a script attribute: {local}")
         elif name in ("href", XLINK_HREF) and not value.strip().startswith("#"):
             raise unsafe_svg("ファイルの外への参照", "a reference outside the file")
         elif _EXTERNAL_URL.search(value) or "@import" in value.lower():

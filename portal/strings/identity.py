@@ -33,9 +33,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Without a new seal image, the seal in effect at that moment is kept.",
     ),
     "mayor_title_help": (
-        "印刷されるとおりに入力します（例：草加市長、草加市長職務代理者　副市長）。"
-        "都道府県名は前に自動で付きます。",
-        "As printed (e.g. 草加市長, or an acting mayor's title). The prefecture is put before it.",
+        "印刷されるとおりに入力します（例：{title}）。職務代理者が証明するときは、その職名を"
+        "入力します。都道府県名は前に自動で付きます。",
+        "As printed (e.g. {title}); for an acting mayor, their title. The prefecture is put "
+        "before it.",
     ),
     "header_help": (
         "各ページの左上に印刷されます。空欄のときは都道府県名と団体名です。",

@@ -132,7 +132,7 @@ def test_an_uploaded_seal_prints_and_is_audited_by_its_hash_not_its_bytes(
         ).one()
     assert row.seal_png is not None and row.seal_png.startswith(b"\x89PNG")  # rasterised
     assert entry.new is not None and str(entry.new["seal"]).startswith("sha256:")
-    assert f"{len(row.seal_png):,} bytes" in str(entry.new["seal"])
+    assert f"{len(row.seal_png):,} B" in str(entry.new["seal"])
     image = admin.get(f"{PAGE}{row.id}/seal.png")
     assert image.status_code == 200 and image.mimetype == "image/png"
     assert Image.open(io.BytesIO(image.data)).size == (600, 600)
