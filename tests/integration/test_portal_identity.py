@@ -285,7 +285,7 @@ def test_an_admin_withdraws_a_change_not_yet_in_effect(portal: Flask, platform: 
 
 
 def test_samples_show_the_identity_in_effect_at_the_chosen_moment_and_cannot_be_verified(
-    portal: Flask, platform: Platform
+    portal: Flask, platform: Platform, kiosk: TestKiosk
 ) -> None:
     starts = in_an_hour(platform)
     admin = signed_in(portal, platform)
@@ -307,6 +307,8 @@ def test_samples_show_the_identity_in_effect_at_the_chosen_moment_and_cannot_be_
     assert qr_payloads(new.data) == []  # no verification code: /verify has nothing to check
     with platform.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(IssuedDocument)) == 0
+    checked = kiosk.client.post("/api/verify/pdf", data=new.data, content_type="application/pdf")
+    assert checked.json["genuine"] is False and checked.json["status"] == "unknown"
 
     preview = admin.get(f"{SAMPLES}/koseki_zenbu.png?at={after}")
     assert preview.mimetype == "image/png"
