@@ -26,6 +26,7 @@ from issuance.staff.errors import StaffInputError
 MAX_BYTES = 512 * 1024  # an upload larger than this is refused
 MIN_SIDE, MAX_SIDE = 64, 4000  # pixels of a PNG; an SVG's declared size in user units
 MAX_RATIO = 1.25  # a seal is square-ish (公印規程: 正方形), or a round one in a square
+MAX_ELEMENTS = 5_000  # an SVG seal of more is refused (a seal has tens, a glyph outline one)
 SVG_SIDE = 600  # pixels of a rasterised SVG's longer side (≈ 25 mm at 600 dpi)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -105,7 +106,8 @@ def checked_seal(data: bytes) -> SealImage:
 
     Raises StaffInputError SEAL_TOO_LARGE (over 512 KiB), SEAL_NOT_IMAGE (neither a PNG nor
     an SVG that parses), SEAL_UNSAFE_SVG (a DTD or entity, script, event handler, foreign
-    object, embedded image or a reference outside the file) or SEAL_DIMENSIONS (not 64–4,000
+    object, embedded image, a reference outside the file, a <use> of a <use>, over 5,000
+    elements) or SEAL_DIMENSIONS (not 64–4,000
     pixels a side, or not square within 5:4).
     """
     if len(data) > MAX_BYTES:
@@ -192,9 +194,27 @@ def _declared_size(root: ET.Element) -> tuple[float, float]:
     return width, height
 
 
+def _refuse_use_bombs(root: ET.Element) -> None:
+    """A <use> of something that itself holds a <use> multiplies the drawing at every level
+    (ten levels of ten: ten billion shapes); a seal needs neither that nor thousands of
+    elements."""
+    if sum(1 for _ in root.iter()) > MAX_ELEMENTS:
+        raise unsafe_svg(f"{MAX_ELEMENTS:,}を超える要素", f"more than {MAX_ELEMENTS:,} elements")
+    holds_use = {
+        element.get("id")
+        for element in root.iter()
+        if element.get("id") and any(e.tag == f"{SVG}use" for e in element.iter())
+    }
+    for use in root.iter(f"{SVG}use"):
+        target = (use.get("href") or use.get(XLINK_HREF) or "").strip().removeprefix("#")
+        if target in holds_use:
+            raise unsafe_svg("入れ子になった参照（use）", "a use of something that holds a use")
+
+
 def _rasterised(data: bytes) -> bytes:
     root = _parsed_svg(data)
     _cleaned(root)
+    _refuse_use_bombs(root)
     width, height = _declared_size(root)
     _check_size(width, height, least=1)  # user units: a 10×10 viewBox is a fine seal
     scale = SVG_SIDE / max(width, height)

@@ -169,6 +169,13 @@ HOSTILE = {
     "entity bomb": b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
     b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
     b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><text>&c;</text></svg>',
+    "use bomb": b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><defs>'
+    b'<path id="a" d="M0 0h1v1z"/>'
+    + b"".join(
+        b'<g id="%c">' % (98 + level) + b'<use href="#%c"/>' % (97 + level) * 10 + b"</g>"
+        for level in range(10)
+    )
+    + b'</defs><use href="#k"/></svg>',
     "external entity": b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
     b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><text>&x;</text></svg>',
 }
