@@ -149,13 +149,13 @@ def _audit_values(row: IssuerIdentity | None, info: MunicipalityInfo) -> dict[st
         return {
             "mayor_title": info.mayor_title,
             "mayor_name": info.mayor_name,
-            "header": "",
+            "header": None,  # the default wording: "—" on the audit page
             "seal": None,
         }
     return {
         "mayor_title": row.mayor_title,
         "mayor_name": row.mayor_name,
-        "header": row.header,
+        "header": row.header or None,
         "seal": _seal_label(row.seal_png, row.seal_sha256),
     }
 

@@ -111,10 +111,11 @@ def test_a_mayor_elected_from_a_date_signs_certificates_from_that_moment_not_bef
     assert entry.old == {
         "mayor_title": "千代田区長",
         "mayor_name": OLD_MAYOR,
-        "header": "",
+        "header": None,
         "seal": None,
     }
     assert entry.new is not None and entry.new["mayor_name"] == "新井　次郎"
+    assert entry.new["header"] == "東京都千代田区役所"
     assert entry.new["effective_from"] == starts.astimezone(JST).isoformat()
 
 
