@@ -60,8 +60,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Withdraw a scheduled change of issuer",
     ),
     "identity_withdraw_confirm": (
-        "次の変更予約を取り下げます。よろしいですか。",
-        "This scheduled change will be withdrawn. Are you sure?",
+        "この変更予約を取り下げることを確認しました",
+        "I confirm withdrawing this change of issuer",
     ),
     "identity_withdrawn": (
         "発行者の変更予約を取り下げました。",
