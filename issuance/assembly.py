@@ -9,7 +9,7 @@ from typing import Any
 
 from issuance.binding import bound_record
 from issuance.calendar import JST
-from issuance.documents import CertificateDocument, Issuer
+from issuance.documents import CertificateDocument
 from issuance.index.alarms import raise_alarm
 from issuance.index.check import RecordsOutOfSyncError, check_record, index_of
 from issuance.koseki_records import Fuhyo, Koseki, KosekiMember
@@ -164,7 +164,7 @@ def build_certificate(
         kind=request.kind.value,
         serial=request.serial,
         issued_on=now.astimezone(JST).date(),
-        issuer=Issuer(info.code, info.name, info.prefecture, info.mayor_title, info.mayor_name),
+        issuer=info.issuer_at(now),
         record=record,
         subject_codes=subjects,
         options=options,

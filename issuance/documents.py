@@ -18,6 +18,8 @@ class Issuer:
     prefecture: str  # e.g. 東京都
     mayor_title: str  # e.g. 千代田区長
     mayor_name: str
+    header: str = ""  # the masthead's wording; "" prints prefecture and municipality
+    seal_png: bytes | None = None  # the uploaded 公印 (PNG); None draws 「…之印」
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class JuminhyoDocument:
     whole_household: bool = True  # 世帯全員 vs 世帯の一部
     kisai: bool = False  # 住民票記載事項証明書 rather than the 写し
     stamp: Stamp | None = None
+    sample: bool = False  # a 見本 for staff: marked across the page, never stamped
 
 
 @dataclass(frozen=True)
@@ -69,3 +72,4 @@ class CertificateDocument:
     subject_codes: tuple[str, ...]
     options: dict[str, object] = field(default_factory=dict)
     stamp: Stamp | None = None
+    sample: bool = False  # a 見本 for staff: marked across the page, never stamped

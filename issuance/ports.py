@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from issuance.documents import CertificateDocument, JuminhyoDocument, RenderedDocument
+from issuance.documents import CertificateDocument, Issuer, JuminhyoDocument, RenderedDocument
 from issuance.koseki_records import Fuhyo, Koseki
 from issuance.records import BackendAnswer, Household, RecordQuery, SealRegistration, TaxAssessment
 from issuance.repositories import (
@@ -83,6 +83,18 @@ class ScheduledSettings:
 
 
 @dataclass(frozen=True)
+class ScheduledIdentity:
+    """Who certifies from ``effective_from`` (aware): the mayor's title and name as printed,
+    the masthead's wording ("" for prefecture and municipality), the 公印 (None: drawn)."""
+
+    effective_from: datetime
+    mayor_title: str
+    mayor_name: str
+    header: str = ""
+    seal_png: bytes | None = None
+
+
+@dataclass(frozen=True)
 class MaintenanceWindow:
     """An announced stop: every kind when ``kind`` is None."""
 
@@ -109,6 +121,32 @@ class MunicipalityInfo:
     scheduled: tuple[ScheduledOffering, ...] = ()
     # Changes of ``koseki_registration_days`` and ``wide_area_tax``, by ``effective_from``.
     scheduled_settings: tuple[ScheduledSettings, ...] = ()
+    # The issuer's identity from a date and time (elections), ordered by ``effective_from``.
+    identities: tuple[ScheduledIdentity, ...] = ()
+
+    def identity_at(self, at: datetime) -> ScheduledIdentity | None:
+        """The scheduled identity in effect at ``at`` (the latest by then); None: the
+        municipality's own row applies (``mayor_title``, ``mayor_name``, drawn seal)."""
+        current = None
+        for identity in self.identities:
+            if identity.effective_from <= at:
+                current = identity
+        return current
+
+    def issuer_at(self, at: datetime) -> Issuer:
+        """Who certifies a document issued at ``at``: the identity in effect at that moment."""
+        identity = self.identity_at(at)
+        if identity is None:
+            return Issuer(self.code, self.name, self.prefecture, self.mayor_title, self.mayor_name)
+        return Issuer(
+            self.code,
+            self.name,
+            self.prefecture,
+            identity.mayor_title,
+            identity.mayor_name,
+            identity.header,
+            identity.seal_png,
+        )
 
     def offering_at(self, kind: str, at: datetime) -> Offering | None:
         """The offering of ``kind`` in effect at ``at``: the latest scheduled change in effect

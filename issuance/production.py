@@ -14,7 +14,7 @@ from issuance.authenticity.register import content_digest, register_document
 from issuance.authenticity.tokens import DocumentClaims, Keyring
 from issuance.calendar import JST
 from issuance.codes import mask_juminhyo_code
-from issuance.documents import CertificateDocument, Issuer, JuminhyoDocument, Stamp
+from issuance.documents import CertificateDocument, JuminhyoDocument, Stamp
 from issuance.errors import KofuError
 from issuance.index.alarms import raise_alarm
 from issuance.index.check import (
@@ -111,7 +111,7 @@ def _build_juminhyo(
     return JuminhyoDocument(
         serial=request.serial,
         issued_on=now.astimezone(JST).date(),
-        issuer=Issuer(info.code, info.name, info.prefecture, info.mayor_title, info.mayor_name),
+        issuer=info.issuer_at(now),
         address=household.address,
         head_name=household.head_name,
         members=members,

@@ -31,6 +31,7 @@ REFERENCE_TABLES = frozenset(
         "municipalities_maintenance_window",
         "municipalities_offering_change",  # and of 0014
         "municipalities_setting_change",  # and of 0015
+        "municipalities_issuer_identity",  # and of 0016
         "billing_tariff",
     }
 )

@@ -8,13 +8,20 @@ from issuance.ports import MaintenanceWindow as Window
 from issuance.ports import (
     MunicipalityInfo,
     Offering,
+    ScheduledIdentity,
     ScheduledOffering,
     ScheduledSettings,
     UnitOfWork,
 )
 from issuance.reference import VersionedCache
 from issuance.unit_of_work import SqlUnitOfWork, sql_unit_of_work
-from municipalities.model import MaintenanceWindow, Municipality, OfferingChange, SettingChange
+from municipalities.model import (
+    IssuerIdentity,
+    MaintenanceWindow,
+    Municipality,
+    OfferingChange,
+    SettingChange,
+)
 
 
 def scheduled_offering(change: OfferingChange) -> ScheduledOffering:
@@ -30,11 +37,19 @@ def scheduled_settings(change: SettingChange) -> ScheduledSettings:
     )
 
 
+def scheduled_identity(row: IssuerIdentity) -> ScheduledIdentity:
+    """A stored issuer identity as the domain reads it."""
+    return ScheduledIdentity(
+        row.effective_from, row.mayor_title, row.mayor_name, row.header, row.seal_png
+    )
+
+
 def to_info(
     municipality: Municipality,
     windows: tuple[Window, ...] = (),
     scheduled: tuple[ScheduledOffering, ...] = (),
     settings: tuple[ScheduledSettings, ...] = (),
+    identities: tuple[ScheduledIdentity, ...] = (),
 ) -> MunicipalityInfo:
     return MunicipalityInfo(
         code=municipality.code,
@@ -53,6 +68,7 @@ def to_info(
         backend_settings=dict(municipality.backend_settings or {}),
         scheduled=scheduled,
         scheduled_settings=settings,
+        identities=identities,
     )
 
 
@@ -61,9 +77,9 @@ class SqlMunicipalityDirectory:
 
     Every sign-in routes every certificate kind, and each route asks for the same one or two
     municipalities. Scheduled offering and settings changes come with it, each applied from its
-    own date and time (``MunicipalityInfo.offering_at``, ``settings_at``), so a kept entry stays
-    right when a change comes into effect. A changed fee, hour, setting or maintenance window
-    bumps the reference version, so
+    own date and time (``MunicipalityInfo.offering_at``, ``settings_at``, ``issuer_at``), so
+    a kept entry stays right when a change comes into effect (a new mayor from a date). A
+    changed fee, hour, setting, maintenance window or identity bumps the reference version, so
     the next transaction in every process reads the municipality again (issuance/reference.py).
     """
 
@@ -99,9 +115,15 @@ def read_info(uow: SqlUnitOfWork, code: str) -> MunicipalityInfo | None:
         .where(SettingChange.municipality_code == code)
         .order_by(SettingChange.effective_from, SettingChange.id)
     )
+    identities = uow.session.scalars(
+        select(IssuerIdentity)
+        .where(IssuerIdentity.municipality_code == code)
+        .order_by(IssuerIdentity.effective_from, IssuerIdentity.id)
+    )
     return to_info(
         municipality,
         windows,
         tuple(scheduled_offering(c) for c in changes),
         tuple(scheduled_settings(c) for c in settings),
+        tuple(scheduled_identity(i) for i in identities),
     )

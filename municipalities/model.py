@@ -6,7 +6,7 @@ import enum
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Time
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from issuance.codes import validate_municipality_code
@@ -162,5 +162,32 @@ class SettingChange(Base):
     effective_from: Mapped[datetime] = mapped_column(UtcDateTime())
     koseki_registration_days: Mapped[int]
     wide_area_tax: Mapped[bool]
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("portal_staff_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class IssuerIdentity(Base):
+    """Who certifies the municipality's documents from ``effective_from``: the mayor's title
+    and name as printed (elections, an acting mayor), the masthead's wording, the 公印.
+
+    The identity in effect at ``t`` is the latest row with ``effective_from <= t``, else the
+    municipality's ``mayor_title``/``mayor_name`` with the drawn seal. Rows are kept (history);
+    none is ever edited. ``seal_png`` is the checked upload (an SVG is stored rasterised);
+    None keeps the seal drawn from the municipality's name.
+    """
+
+    __tablename__ = "municipalities_issuer_identity"
+    __table_args__ = (
+        Index("ix_municipalities_issuer_identity_when", "municipality_code", "effective_from"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities_municipality.code"))
+    effective_from: Mapped[datetime] = mapped_column(UtcDateTime())
+    mayor_title: Mapped[str] = mapped_column(String(40))
+    mayor_name: Mapped[str] = mapped_column(String(40))
+    header: Mapped[str] = mapped_column(String(60), default="")
+    seal_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    seal_sha256: Mapped[str | None] = mapped_column(String(64))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("portal_staff_account.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -17,6 +17,7 @@ from portal.ratelimit import LoginThrottle
 from portal.views import (
     audit,
     auth,
+    identity,
     kiosks,
     maintenance,
     municipal,
@@ -44,6 +45,7 @@ def create_app(
     )
     i18n.init_app(app, settings.portal_cookies_secure)
     users.init_app(app)
+    identity.allow_seal_uploads(app)  # before CSRF reads the form
     guard.init_app(app)  # before CSRF: an undeclared route is 404 whatever is posted to it
     security.configure(app, settings)
     register_error_handlers(app)
@@ -57,6 +59,7 @@ def create_app(
         maintenance.bp,
         kiosks.bp,
         audit.bp,
+        identity.bp,
     ):
         app.register_blueprint(blueprint)
     return app

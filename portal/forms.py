@@ -58,6 +58,21 @@ FIELD_ERRORS: dict[str, tuple[str, str, str]] = {
         "Choose whether to take part in wide-area issuance.",
     ),
     "at": ("AT_INVALID", "日時を入力してください。", "Enter a date and time."),
+    "mayor_title": (
+        "MAYOR_TITLE_INVALID",
+        "首長の職名を40文字以内で入力してください。",
+        "Enter the mayor's title, at most 40 characters.",
+    ),
+    "mayor_name": (
+        "MAYOR_NAME_INVALID",
+        "首長の氏名を40文字以内で入力してください。",
+        "Enter the mayor's name, at most 40 characters.",
+    ),
+    "header": (
+        "HEADER_INVALID",
+        "証明書の見出しは60文字以内で入力してください。",
+        "The certificate heading must be at most 60 characters.",
+    ),
 }
 
 
@@ -147,6 +162,15 @@ class SettingsForm(Form):
     effective_from = DateTimeLocalField(format=DATETIME_FORMATS, validators=[InputRequired()])
     koseki_registration_days = CountField(validators=[InputRequired()])
     wide_area_tax = StringField(validators=[InputRequired(), AnyOf(["yes", "no"])])
+
+
+class IdentityForm(Form):
+    """Who certifies from a date and time (JST); the seal file is read apart (request.files)."""
+
+    effective_from = DateTimeLocalField(format=DATETIME_FORMATS, validators=[InputRequired()])
+    mayor_title = StringField(validators=[InputRequired(), Length(max=40)])
+    mayor_name = StringField(validators=[InputRequired(), Length(max=40)])
+    header = StringField(validators=[Length(max=60)], default="")
 
 
 class MomentForm(Form):

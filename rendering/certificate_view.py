@@ -156,7 +156,7 @@ def certificate_view(doc: CertificateDocument) -> CertificateView:
         template=TEMPLATES[doc.kind],
         title=TITLES[doc.kind],
         serial=doc.serial,
-        municipality=f"{issuer.prefecture}{issuer.municipality_name}",
+        municipality=issuer.header or f"{issuer.prefecture}{issuer.municipality_name}",
         body=_body(doc),
         certification=SENTENCES[doc.kind],
         issued_on=to_wareki(doc.issued_on, fullwidth=True),

@@ -34,7 +34,8 @@ class CertificateRenderer(JuminhyoRenderer):
         view = certificate_view(doc)
         return self._kinds[view.template].render(
             view=view,
-            seal_url=self._seals.data_url(doc.issuer.municipality_name),
+            seal_url=self._seals.for_issuer(doc.issuer),
+            sample=doc.sample,
             stamp=stamp_context(doc.stamp),
             inline_css=self._css_text if inline_css else None,
         )

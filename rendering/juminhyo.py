@@ -79,7 +79,8 @@ class JuminhyoRenderer:
         view = juminhyo_view(doc)
         return self._template.render(
             view=view,
-            seal_url=self._seals.data_url(doc.issuer.municipality_name),
+            seal_url=self._seals.for_issuer(doc.issuer),
+            sample=doc.sample,
             stamp=stamp_context(doc.stamp),
             inline_css=self._css_text if inline_css else None,
         )

@@ -117,6 +117,6 @@ def juminhyo_view(doc: JuminhyoDocument) -> JuminhyoView:
         certification=KISAI_SENTENCE if doc.kisai else certification_sentence(doc.whole_household),
         issued_on=to_wareki(doc.issued_on),
         issuer_line=f"{issuer.prefecture}{issuer.mayor_title}\u3000{issuer.mayor_name}",
-        issuer_head=f"{issuer.prefecture}{issuer.municipality_name}",
+        issuer_head=issuer.header or f"{issuer.prefecture}{issuer.municipality_name}",
         continuation_mark=CONTINUATION_MARK,
     )

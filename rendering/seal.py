@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import threading
+from base64 import b64encode
 
+from issuance.documents import Issuer
 from rendering.glyphs import GlyphOutline, GlyphOutliner
 from rendering.svg import svg_data_url
 
@@ -74,6 +76,12 @@ class SealCache:
         self._outliner = outliner
         self._urls: dict[str, str] = {}
         self._lock = threading.Lock()
+
+    def for_issuer(self, issuer: Issuer) -> str:
+        """The issuer's uploaded 公印 (a checked PNG) as a data URL, else the drawn one."""
+        if issuer.seal_png is not None:
+            return "data:image/png;base64," + b64encode(issuer.seal_png).decode("ascii")
+        return self.data_url(issuer.municipality_name)
 
     def data_url(self, municipality_name: str) -> str:
         text = seal_text(municipality_name)

@@ -6,6 +6,8 @@ set -euo pipefail
 # 文字情報基盤 MJ characters, with IVS) for names and addresses IPAex cannot draw, pdftotext.
 packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-ipaexfont fonts-ipamj-mincho
     poppler-utils)
+# Cairo for CairoSVG: an uploaded SVG 公印 is rasterised to PNG before anything prints it.
+packages+=(libcairo2)
 # pyscard builds from source: the PC/SC headers, swig and a compiler.
 packages+=(libpcsclite-dev swig gcc python3-dev)
 # The kiosk terminal: pcscd with vsmartcard's virtual reader, Debian's chromium for the browser

@@ -2,7 +2,7 @@
 the kiosk operators' invoice registration numbers
 
 Revision ID: 0020_statement_documents
-Revises: 0014_offering_changes
+Revises: 0016_issuer_identity
 Create Date: 2026-12-06
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_statement_documents"
-down_revision = "0014_offering_changes"
+down_revision = "0016_issuer_identity"
 branch_labels = None
 depends_on = None
 

@@ -6,9 +6,9 @@ defined twice is an error at import (one word, one place).
 
 from __future__ import annotations
 
-from portal.strings import common, hours
+from portal.strings import common, hours, identity
 
-AREAS = (common, hours)
+AREAS = (common, hours, identity)
 
 
 def _merged(name: str) -> dict[str, tuple[str, str]]:

@@ -16,20 +16,22 @@ from centre.bootstrap import Platform
 from issuance.service_hours import STANDARD_HOURS
 from issuance.staff.model import Role
 from issuance.staff.services import create_account
-from municipalities.model import MaintenanceWindow, OfferingChange, SettingChange
+from municipalities.model import IssuerIdentity, MaintenanceWindow, OfferingChange, SettingChange
 from portal.app import create_app
 from portal.guard import PUBLIC, access_of
 from tests.support.portal import sign_in, sign_in_demo, staff
 
 # Real IDs of the first tenants: 千代田区 (131016) and the operator "seven" (kiosk K0001),
-# and 千代田区's maintenance window, scheduled offering change and settings change (ids set by
-# the fixture).
+# and 千代田区's maintenance window, scheduled offering change, settings change and issuer
+# identity (ids set by the fixture), and a kind it offers (its 見本).
 FIRST = {
     "code": "131016",
     "kiosk_id": "K0001",
     "window_id": "0",
     "change_id": "0",
     "setting_id": "0",
+    "identity_id": "0",
+    "kind": "juminhyo",
 }
 FIRST_FORM = {
     "operator_id": "seven",
@@ -48,8 +50,10 @@ FIRST_FORM = {
     "holiday_closed": "yes",
     "koseki_registration_days": "5",  # and a settings change
     "wide_area_tax": "no",
+    "mayor_title": "千代田区長",  # and an issuer identity that could be scheduled
+    "mayor_name": "巡回　次郎",
 }
-FIRST_MARKS = ("K0001", "九段南", "千代田区の交付状況")
+FIRST_MARKS = ("K0001", "九段南", "千代田区の交付状況", "巡回　一郎", "神田　和也", "%PDF")
 LAWSON_SECRET = pyotp.random_base32()
 
 
@@ -79,8 +83,19 @@ def portal(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> Flask:
             wide_area_tax=True,
             created_at=now,
         )
-        uow.session.add_all([window, change, setting])
+        identity = IssuerIdentity(
+            municipality_code="131016",
+            effective_from=now + timedelta(days=1),
+            mayor_title="千代田区長",
+            mayor_name="巡回　一郎",
+            header="",
+            seal_png=b"\x89PNG\r\n\x1a\n",
+            seal_sha256="0" * 64,
+            created_at=now,
+        )
+        uow.session.add_all([window, change, setting, identity])
         uow.commit()
+        monkeypatch.setitem(FIRST, "identity_id", str(identity.id))
         monkeypatch.setitem(FIRST, "window_id", str(window.id))
         monkeypatch.setitem(FIRST, "change_id", str(change.id))
         monkeypatch.setitem(FIRST, "setting_id", str(setting.id))
@@ -151,6 +166,7 @@ def test_staff_of_another_tenant_get_404_from_every_route_that_takes_an_id(
         assert uow.session.query(MaintenanceWindow).count() == 1  # nobody announced one
         assert uow.session.query(OfferingChange).count() == 1  # nor scheduled or withdrew one
         assert uow.session.query(SettingChange).count() == 1  # nor changed a setting
+        assert uow.session.query(IssuerIdentity).count() == 1  # nor a mayor, nor a seal
 
 
 def test_the_walkers_do_reach_their_own_tenant(portal: Flask, platform: Platform) -> None:
@@ -159,6 +175,7 @@ def test_the_walkers_do_reach_their_own_tenant(portal: Flask, platform: Platform
     own = tenants["lawson_staff"].get("/kiosks/")
     assert own.status_code == 200 and "K0002" in own.get_data(as_text=True)
     assert tenants["lawson_staff"].get("/kiosks/K0002/revoke").status_code == 200
+    assert tenants["soka_admin"].get("/m/112216/identity/samples/juminhyo.pdf").status_code == 200
 
 
 def test_signed_out_visitors_are_sent_to_sign_in_from_every_route(portal: Flask) -> None:

@@ -1,5 +1,5 @@
 """Every reference table the per-process caches trust has its triggers (migrations 0007, 0014,
-0015, which rebuilt the offering tables on SQLite):
+0015, which rebuilt the offering tables on SQLite, and 0016):
 a write to any of them moves the reference-data version."""
 
 from __future__ import annotations
