@@ -236,6 +236,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "home": ("トップへ", "Home"),
     "required": ("必須", "required"),
+    "state": ("状態", "State"),
 }
 
 ACTIONS: dict[str, tuple[str, str]] = {

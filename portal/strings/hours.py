@@ -49,7 +49,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "I confirm withdrawing this settings change",
     ),
     "settings_withdrawn": ("設定変更の予約を取り消しました。", "The settings change is withdrawn."),
-    "state": ("状態", "State"),
     "state_past": ("適用終了", "Superseded"),
     "state_now": ("適用中", "In effect"),
     "state_scheduled": ("予定", "Scheduled"),

@@ -22,7 +22,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "identity_scheduled_mark": ("予約", "Scheduled"),
     "identity_in_effect_mark": ("適用中", "In effect"),
     "identity_past_mark": ("終了", "Ended"),
-    "state": ("状態", "State"),
     "identity_new": ("発行者の変更を予約する", "Schedule a change of issuer"),
     "identity_help": (
         "選挙で首長が替わるときなどは、新しい首長の就任日時を適用開始日時にして予約します。"
