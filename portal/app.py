@@ -12,9 +12,9 @@ from centre.bootstrap import Platform, bootstrap
 from centre.settings import Settings, load_settings
 from portal import extension, guard, health, i18n, security, users
 from portal.errors import register_error_handlers
-from portal.formatting import wareki_html, wareki_time_html, yen
+from portal.formatting import wareki_html, wareki_month_html, wareki_time_html, yen
 from portal.ratelimit import LoginThrottle
-from portal.views import audit, auth, kiosks, maintenance, municipal, services
+from portal.views import audit, auth, kiosks, maintenance, money, municipal, services, statements
 
 
 def create_app(
@@ -39,7 +39,9 @@ def create_app(
     guard.init_app(app)  # before CSRF: an undeclared route is 404 whatever is posted to it
     security.configure(app, settings)
     register_error_handlers(app)
-    app.jinja_env.filters.update(yen=yen, wareki=wareki_html, wareki_time=wareki_time_html)
+    app.jinja_env.filters.update(
+        yen=yen, wareki=wareki_html, wareki_time=wareki_time_html, wareki_month=wareki_month_html
+    )
     for blueprint in (
         health.bp,
         auth.bp,
@@ -48,6 +50,8 @@ def create_app(
         maintenance.bp,
         kiosks.bp,
         audit.bp,
+        statements.bp,
+        money.bp,
     ):
         app.register_blueprint(blueprint)
     return app
