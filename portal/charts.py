@@ -13,8 +13,11 @@ from html import escape
 
 from markupsafe import Markup
 
-WIDTH, HEIGHT = 760, 340
-LEFT, RIGHT, TOP, BOTTOM = 70, 170, 24, 56
+WIDTH, HEIGHT = 860, 340
+LEFT, TOP, BOTTOM = 70, 24, 62
+# A white outline under a label keeps it readable where it crosses a line.
+HALO = {"stroke": "#fff", "stroke_width": "3", "paint_order": "stroke"}
+LINE_RIGHT, BAR_RIGHT = 250, 120  # room for the end labels (English kind names are long)
 # (colour, dash, marker) per series: Okabe–Ito colours, readable by colour-blind readers.
 STYLES = (
     ("#0072b2", "", "circle"),
@@ -60,7 +63,7 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
 
 
 def _frame(
-    title: str, desc: str, y_label: str, x_label: str, body: list[str], chart_id: str
+    title: str, desc: str, y_label: str, x_label: str, body: list[str], chart_id: str, right: int
 ) -> Markup:
     plot_h = HEIGHT - TOP - BOTTOM
     head = (
@@ -71,13 +74,13 @@ def _frame(
     )
     axes = [
         _text(16, TOP + plot_h / 2, y_label, transform=f"rotate(-90 16 {TOP + plot_h / 2:.0f})"),
-        _text(LEFT + (WIDTH - LEFT - RIGHT) / 2, HEIGHT - 8, x_label),
+        _text(LEFT + (WIDTH - LEFT - right) / 2, HEIGHT - 4, x_label),
     ]
     return Markup(head + "".join(body + axes) + "</svg>")
 
 
-def _y_axis(top: float, step: float, unit: str) -> list[str]:
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+def _y_axis(top: float, step: float, unit: str, plot_w: float) -> list[str]:
+    plot_h = HEIGHT - TOP - BOTTOM
     out = []
     tick = 0.0
     while tick <= top + 1e-9:
@@ -92,8 +95,15 @@ def _y_axis(top: float, step: float, unit: str) -> list[str]:
 
 
 def _x_labels(months: list[str], xs: list[float]) -> list[str]:
+    """Each month under its point; a second line (the year) under the first."""
     y = HEIGHT - BOTTOM + 18
-    return [_text(x, y, label, font_size="12") for x, label in zip(xs, months, strict=True)]
+    out = []
+    for x, label in zip(xs, months, strict=True):
+        first, _, second = label.partition("\n")
+        out.append(_text(x, y, first, font_size="12"))
+        if second:
+            out.append(_text(x, y + 15, second, font_size="11", fill="#4a4a4a"))
+    return out
 
 
 def _spread(wanted: list[float], gap: float = 15.0) -> list[float]:
@@ -118,10 +128,10 @@ def line_chart(
     unit: str = "",
 ) -> Markup:
     """One line per series over ``months`` (their display labels), each labelled at its end."""
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = WIDTH - LEFT - LINE_RIGHT, HEIGHT - TOP - BOTTOM
     top, step = _ceiling(max((v or 0 for s in series for v in s.values), default=0))
     xs = [LEFT + plot_w * (i + 0.5) / max(1, len(months)) for i in range(len(months))]
-    body = _y_axis(top, step, unit) + _x_labels(months, xs)
+    body = _y_axis(top, step, unit, plot_w) + _x_labels(months, xs)
     ends: list[float] = []
     for s, (colour, dash, shape) in zip(series, STYLES, strict=False):
         points = [
@@ -140,7 +150,7 @@ def line_chart(
         body.append(
             _text(x + 9, y + 4, f"{s.label} {s.values[-1] or 0:,}", "start", font_size="12")
         )
-    return _frame(title, desc, y_label, x_label, body, chart_id)
+    return _frame(title, desc, y_label, x_label, body, chart_id, LINE_RIGHT)
 
 
 def share_chart(
@@ -157,11 +167,11 @@ def share_chart(
 ) -> Markup:
     """Bars of a share in % per month, each with its value (``missing`` where unknown), and
     the national figure as a dashed line labelled on the chart."""
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = WIDTH - LEFT - BAR_RIGHT, HEIGHT - TOP - BOTTOM
     top, step = 100.0, 20.0
     slot = plot_w / max(1, len(months))
     xs = [LEFT + slot * (i + 0.5) for i in range(len(months))]
-    body = _y_axis(top, step, "%") + _x_labels(months, xs)
+    body = _y_axis(top, step, "%", plot_w) + _x_labels(months, xs)
     for x, rate in zip(xs, rates, strict=True):
         if rate is None:
             body.append(_text(x, TOP + plot_h - 6, missing, font_size="11", fill="#555"))
@@ -172,11 +182,11 @@ def share_chart(
             f'<rect x="{x - slot * 0.32:.1f}" y="{y:.1f}" width="{slot * 0.64:.1f}" '
             f'height="{h:.1f}" fill="#0072b2"/>'
         )
-        body.append(_text(x, y - 5, f"{rate:.1f}%", font_size="12", font_weight="bold"))
+        body.append(_text(x, y - 5, f"{rate:.1f}%", font_size="12", font_weight="bold", **HALO))
     y = TOP + plot_h * (1 - national / top)
     body.append(
         f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d55e00" '
         'stroke-width="2" stroke-dasharray="8 4"/>'
     )
     body.append(_text(LEFT + plot_w + 8, y + 4, national_label, "start", font_size="12"))
-    return _frame(title, desc, y_label, x_label, body, chart_id)
+    return _frame(title, desc, y_label, x_label, body, chart_id, BAR_RIGHT)

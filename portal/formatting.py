@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from markupsafe import Markup
 
-from issuance.calendar import JST, to_wareki
+from issuance.calendar import JST, era_of, to_wareki
 from issuance.model import KIND_LABELS, CertificateKind
 
 
@@ -79,10 +79,14 @@ def wareki_month_html(month: str, lang: str = "ja") -> Markup:
     )
 
 
-def month_text(month: str, lang: str = "ja") -> str:
-    """``2026-11`` as plain text for chart axes: 11月 / Nov (the year when it is January)."""
+def month_text(month: str, lang: str = "ja", with_year: bool = False) -> str:
+    """``2026-11`` as chart-axis text: 11月 / Nov; with the year on a second line
+    ("1月\n令和8年") when ``with_year`` or the month is January."""
     year, mon = int(month[:4]), int(month[5:7])
-    if lang == "en":
-        short = date(year, mon, 1).strftime("%b")
-        return f"{short} {year}" if mon == 1 else short
-    return f"{year}年{mon}月" if mon == 1 else f"{mon}月"
+    name = date(year, mon, 1).strftime("%b") if lang == "en" else f"{mon}月"
+    if with_year or mon == 1:
+        if lang == "en":
+            return f"{name}\n{year}"
+        era, era_year = era_of(date(year, mon, 1))
+        return f"{name}\n{era}{'元' if era_year == 1 else era_year}年"
+    return name

@@ -19,8 +19,8 @@ def usage_charts(
 ) -> dict[str, Markup]:
     """{"by_kind": SVG, "share": SVG}: certificates per month and kind (a line each), and the
     kiosk share per month against the national figure."""
-    labels = [month_text(m, lang) for m in usage.months]
-    first, last = month_text(usage.months[0], lang), month_text(usage.months[-1], lang)
+    labels = [month_text(m, lang, with_year=i == 0) for i, m in enumerate(usage.months)]
+    first, last = (_month_words(m, lang) for m in (usage.months[0], usage.months[-1]))
     series = [
         Series(kind_label(kind), [usage.kiosk[m].get(kind, 0) for m in usage.months])
         for kind in usage.kinds()[:SHOWN_KINDS]
@@ -48,3 +48,9 @@ def usage_charts(
         t("axis_month"),
     )
     return {"by_kind": by_kind, "share": share}
+
+
+def _month_words(month: str, lang: str) -> str:
+    """``2025-12`` as 2025年12月 / Dec 2025, for a chart's description."""
+    name, _, year = month_text(month, lang, with_year=True).partition("\n")
+    return f"{name} {year}" if lang == "en" else f"{year}{name}"

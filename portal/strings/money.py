@@ -147,6 +147,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Hybrid ({share}% of today's amount + ¥{rate} a certificate)",
     ),
     "scheme_capped": ("上限制（1通 ¥{cap} まで）", "Capped (at most ¥{cap} a certificate)"),
+    "fy_in_progress": (
+        "この年度は途中です。運営負担金は年額、交付通数は今日までの分なので、1通あたり費用は"
+        "年度末の値より高く出ます。",
+        "This fiscal year is not over: the contribution is the whole year's but the "
+        "certificates only those issued so far, so the cost per certificate reads higher than "
+        "it will at the year's end.",
+    ),
+    "copies_unit": ("{n}通", "{n}"),
+    "report_link": ("誤りの一覧を見る", "See the problems"),
     "cost_none": (
         "この年度は参加しておらず、交付もありません。",
         "Not taking part in this fiscal year, and nothing issued.",
