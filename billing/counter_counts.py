@@ -115,7 +115,11 @@ Key = tuple[str, str, str]  # (municipality code, YYYY-MM, certificate kind)
 
 
 def decode_file(data: bytes) -> str:
-    """The text of an uploaded file: UTF-8 (a BOM dropped), else CP932; CounterCountError."""
+    """The text of an uploaded file: UTF-8 (a BOM dropped), else CP932; CounterCountError.
+
+    UTF-16 (Excel's "Unicode text") and other binary files are refused, not misread."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        raise CounterCountError([Problem(0, "", "ENCODING")])
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return data.decode(encoding)
