@@ -190,3 +190,60 @@ def share_chart(
     )
     body.append(_text(LEFT + plot_w + 8, y + 4, national_label, "start", font_size="12"))
     return _frame(title, desc, y_label, x_label, body, chart_id, BAR_RIGHT)
+
+
+def bar_rows_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    rows: list[tuple[str, float | None]],
+    x_label: str,
+    missing: str,
+    highlight: int = 0,
+) -> Markup:
+    """Horizontal bars, one row per (label, yen) with the label left and ¥ value at the bar's
+    end; row ``highlight`` (today's scheme) darker. Every bar is named and valued in words,
+    so colour is never the only cue."""
+    label_w, value_w, row_h = 330, 110, 38
+    plot_w = WIDTH - label_w - value_w
+    height = TOP + row_h * len(rows) + 50
+    top, step = _ceiling(max((v or 0 for _, v in rows), default=0))
+    body = []
+    tick = 0.0
+    while tick <= top + 1e-9:
+        x = label_w + plot_w * tick / top
+        body.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{height - 44}" stroke="#d0d0d0"/>'
+        )
+        body.append(_text(x, height - 28, f"¥{tick:,.0f}", font_size="12"))
+        tick += step
+    for i, (label, value) in enumerate(rows):
+        y = TOP + row_h * i
+        body.append(_text(label_w - 10, y + row_h / 2 + 4, label, "end", font_size="13"))
+        if value is None:
+            body.append(_text(label_w + 6, y + row_h / 2 + 4, missing, "start", font_size="12"))
+            continue
+        w = plot_w * value / top
+        fill = "#0072b2" if i == highlight else "#56b4e9"
+        body.append(
+            f'<rect x="{label_w}" y="{y + 7}" width="{w:.1f}" height="{row_h - 14}" '
+            f'fill="{fill}" stroke="#0b3d66"/>'
+        )
+        body.append(
+            _text(
+                label_w + w + 6,
+                y + row_h / 2 + 4,
+                f"¥{value:,.0f}",
+                "start",
+                font_size="13",
+                font_weight="bold",
+            )
+        )
+    body.append(_text(label_w + plot_w / 2, height - 6, x_label))
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'class="chart" aria-labelledby="{chart_id}-t {chart_id}-d">'
+        f'<title id="{chart_id}-t">{escape(title)}</title>'
+        f'<desc id="{chart_id}-d">{escape(desc)}</desc>'
+    )
+    return Markup(head + "".join(body) + "</svg>")

@@ -37,7 +37,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "item_net": ("差引（収納手数料 − 費用）", "Net (fees − costs)"),
     "item_net_operator": ("差引（市区町村への引渡額）", "Net (passed on to municipalities)"),
     "mixed_price": ("複数単価", "several prices"),
-    "statement_totals": ("合計", "Totals"),
+    "total_of": ("{item} 計", "{item}, total"),
+    "party_with_id": ("{name}（{id}）", "{name} ({id})"),
     "issues_total": ("交付件数（申請）", "Requests issued"),
     "copies_total": ("交付通数", "Certificates issued"),
     "download": ("ダウンロード", "Download"),
@@ -101,7 +102,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "counter_file": ("CSVファイル", "CSV file"),
     "counter_upload": ("登録する", "Upload"),
-    "counter_example": ("例", "Example"),
+    "counter_example": ("例：", "Example: "),
     "counter_recorded": (
         "窓口交付件数を登録しました（新規・変更 {n} 件）。",
         "Counter counts recorded ({n} new or changed).",
@@ -127,7 +128,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fiscal_year": ("年度", "Fiscal year"),
     "show": ("表示", "Show"),
     "fy_label": ("{era}年度（{year}年4月〜{next}年3月）", "FY{year} (April {year} – March {next})"),
-    "cost_breakdown": ("年間の費用の内訳", "The year's costs"),
+    "cost_breakdown": ("{fy}の費用の内訳", "Costs in {fy}"),
     "cost_contribution": ("運営負担金", "Hub contribution"),
     "cost_commission": ("委託手数料", "Commission"),
     "cost_jpki": ("JPKI失効確認", "JPKI revocation checks"),
@@ -154,6 +155,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "certificates only those issued so far, so the cost per certificate reads higher than "
         "it will at the year's end.",
     ),
+    "cost_chart_desc": (
+        "{fy}の1通あたり費用を方式ごとに比べた横棒グラフ。一番上が現行の定額制。",
+        "Bar chart of the cost per certificate in {fy} under each scheme; today's fixed scheme "
+        "on top.",
+    ),
+    "axis_per_issue": ("1通あたり費用（円）", "Cost per certificate (yen)"),
     "copies_unit": ("{n}通", "{n}"),
     "report_link": ("誤りの一覧を見る", "See the problems"),
     "cost_none": (

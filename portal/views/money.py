@@ -23,6 +23,7 @@ from issuance.staff.model import Role
 from issuance.staff.tenancy import municipality_for
 from issuance.unit_of_work import SqlUnitOfWork, sql_unit_of_work
 from municipalities.profiles import SqlMunicipalityProfiles
+from portal.charts import bar_rows_chart
 from portal.extension import current_platform
 from portal.guard import requires
 from portal.i18n import lang, message, t
@@ -101,8 +102,22 @@ def cost(code: str) -> str:
         sql = sql_unit_of_work(uow)
         found = municipal_cost(sql, code, fy, SqlMunicipalityProfiles(), load_tariffs(sql))
     years = list(range(current, max(EARLIEST_FY, current - 5) - 1, -1))
+    chart = bar_rows_chart(
+        "chart-cost",
+        t("cost_schemes"),
+        t("cost_chart_desc", fy=fy_label(fy)),
+        [(scheme_label(s), s.per_issue) for s in found.schemes],
+        t("axis_per_issue"),
+        t("no_issues_per_issue"),
+    )
     return render_template(
-        "cost.html", code=code, c=found, years=years, fy_label=fy_label, scheme_label=scheme_label
+        "cost.html",
+        code=code,
+        c=found,
+        years=years,
+        fy_label=fy_label,
+        scheme_label=scheme_label,
+        chart=chart,
     )
 
 

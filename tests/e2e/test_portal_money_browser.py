@@ -119,6 +119,12 @@ def test_a_finance_officer_reads_downloads_uploads_and_reads_the_charts(
     page.click("nav >> text=費用の比較")
     cost = checked(page, "money-8-cost")
     assert "1通あたり費用" in cost and "従量制" in cost
+    page.locator("figure.chart-figure").screenshot(path="test-output/portal/money-chart-cost.png")
+    page.click("nav >> text=操作履歴")
+    trail = checked(page, "money-8b-audit")
+    assert "窓口交付件数の登録" in trail and "件数" in trail
+    page.goto(f"{portal_url}/m/131016/statements/{month}/?lang=en")
+    assert "Draft (not final)" in checked(page, "money-8c-statement-en")
     page.goto(f"{portal_url}/m/131016/usage/?lang=en")
     english = checked(page, "money-9-usage-en")
     assert "Kiosk share of all issues" in english
