@@ -232,6 +232,17 @@ def test_a_bad_counter_file_is_reported_by_row_and_field_and_records_nothing(
     assert counts(platform) == 0
 
 
+def test_a_file_too_large_for_the_portal_is_refused_with_a_message(
+    portal: Flask, platform: Platform, month: str
+) -> None:
+    client = signed_in(portal, platform)
+    big = b"month,kind,count\n" + f"{month},juminhyo,1\n".encode() * 5_000
+    refused = upload(client, big)
+    assert refused.status_code == 413
+    assert "ファイルが大きすぎます" in refused.get_data(as_text=True)
+    assert counts(platform) == 0
+
+
 def test_a_viewer_cannot_upload_and_another_municipality_gets_404(
     portal: Flask, platform: Platform, month: str
 ) -> None:
