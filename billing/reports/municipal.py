@@ -60,6 +60,7 @@ class MunicipalUsage:
         return sorted(totals, key=lambda k: (-totals[k], k))
 
     def shares(self) -> list[MonthShare]:
+        """Each month's kiosk share, oldest first (rate None where nothing was uploaded)."""
         out = []
         for month in self.months:
             counted = self.counter.get(month, {})
@@ -72,10 +73,9 @@ def municipal_usage(uow: SqlUnitOfWork, code: str, months: Sequence[str]) -> Mun
     """Certificates of municipality ``code`` per month and kind, at kiosks (the ledger, by
     accounting month) and at the counter (uploaded counts)."""
     kiosk: dict[str, dict[str, int]] = {m: {} for m in months}
-    for line in month_lines(uow, months):
-        if line.municipality_code == code:
-            by_kind = kiosk[line.accounting_month]
-            by_kind[line.certificate_kind] = by_kind.get(line.certificate_kind, 0) + line.copies
+    for line in month_lines(uow, months, code):
+        by_kind = kiosk[line.accounting_month]
+        by_kind[line.certificate_kind] = by_kind.get(line.certificate_kind, 0) + line.copies
     counter: dict[str, dict[str, int]] = {m: {} for m in months}
     rows = uow.session.execute(
         select(CounterCount.month, CounterCount.certificate_kind, func.sum(CounterCount.count))
