@@ -156,7 +156,7 @@ def _header(
     for index, name in enumerate(names):
         field = HEADERS.get(unicodedata.normalize("NFKC", name).strip().lower())
         if field in columns:
-            problems.append(Problem(1, name.strip(), "COLUMN_REPEATED"))
+            problems.append(Problem(1, field, "COLUMN_REPEATED"))
         elif field:
             columns[field] = index
     needed = REQUIRED if municipality_code else ("municipality_code", *REQUIRED)

@@ -69,3 +69,9 @@ def test_a_file_in_neither_encoding_is_refused() -> None:
         with pytest.raises(CounterCountError) as refused:
             decode_file(data)
         assert refused.value.problems[0].code == "ENCODING", data
+
+
+def test_a_column_given_twice_is_named_by_what_it_holds() -> None:
+    assert problems("month,年月,kind,count\n2026-04,2026-04,inkan,1\n") == [
+        (1, "month", "COLUMN_REPEATED")
+    ]
