@@ -225,7 +225,8 @@ def test_a_bad_counter_file_is_reported_by_row_and_field_and_records_nothing(
     body = refused.get_data(as_text=True)
     assert "何も登録していません" in body and "COUNTER_COUNT_INVALID" in body
     report = re.findall(
-        r'<tr><td class="num">([^<]+)</td><td>([^<]+)</td><td>[^<]+</td><td><code>(\w+)</code>',
+        r'<tr><td class="num">([^<]+)</td><td class="nowrap">([^<]+)</td><td>[^<]+</td>'
+        r"<td><code>(\w+)</code>",
         body,
     )
     assert report == [(row, COLUMNS.get(field, field), code) for row, field, code in problems]
