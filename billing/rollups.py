@@ -42,8 +42,9 @@ class RollupLine:
     commission_total: int
 
 
-def live_sums(months: Sequence[str]) -> Select:  # type: ignore[type-arg]
-    """Issue events and adjusting entries of ``months``, summed per rollup key."""
+def live_sums(months: Sequence[str], municipality_code: str | None = None) -> Select:  # type: ignore[type-arg]
+    """Issue events and adjusting entries of ``months`` (of one municipality when given),
+    summed per rollup key."""
     e, a = BillingEvent, BillingAdjustment
     events = select(
         *(getattr(e, k) for k in KEYS),
@@ -55,6 +56,9 @@ def live_sums(months: Sequence[str]) -> Select:  # type: ignore[type-arg]
     adjustments = select(*(getattr(a, k) for k in KEYS + SUMS)).where(
         a.accounting_month.in_(months)
     )
+    if municipality_code is not None:
+        events = events.where(e.municipality_code == municipality_code)
+        adjustments = adjustments.where(a.municipality_code == municipality_code)
     rows = union_all(events, adjustments).subquery()
     return select(
         *(rows.c[k] for k in KEYS), *(func.sum(rows.c[s]).label(s) for s in SUMS)
@@ -77,16 +81,22 @@ def store_rollups(uow: SqlUnitOfWork, months: Sequence[str]) -> None:
     uow.session.execute(insert(BillingRollup).from_select(list(KEYS + SUMS), live_sums(months)))
 
 
-def month_lines(uow: SqlUnitOfWork, months: Sequence[str]) -> list[RollupLine]:
-    """The sums of ``months``: stored for final months, live for the others."""
+def month_lines(
+    uow: SqlUnitOfWork, months: Sequence[str], municipality_code: str | None = None
+) -> list[RollupLine]:
+    """The sums of ``months`` (of one municipality when given): stored for final months,
+    live for the others."""
     final = sorted(final_months(uow, months))
     lines: list[RollupLine] = []
     if final:
         stored = select(*(getattr(BillingRollup, c) for c in KEYS + SUMS)).where(
             BillingRollup.accounting_month.in_(final)
         )
+        if municipality_code is not None:
+            stored = stored.where(BillingRollup.municipality_code == municipality_code)
         lines += [RollupLine(*row) for row in uow.session.execute(stored)]
     still_open = [m for m in months if m not in final]
     if still_open:
-        lines += [RollupLine(*row) for row in uow.session.execute(live_sums(still_open))]
+        live = live_sums(still_open, municipality_code)
+        lines += [RollupLine(*row) for row in uow.session.execute(live)]
     return lines

@@ -184,18 +184,19 @@ def statement(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def counter_counts(ctx: click.Context, file: Path) -> None:
-    """Upload counter counts (municipality_code,month,certificate_kind,count) as CSV."""
+    """Upload counter counts (municipality_code,month,kind,count) as CSV (UTF-8 or CP932)."""
+    from billing.counter_counts import CounterCountError, decode_file
     from billing.reports.usage import upload_counter_counts
-    from issuance.errors import KofuError
 
     platform = context.platform(ctx)
     with platform.uow() as uow:
         try:
-            added = upload_counter_counts(
-                uow, file.read_text(encoding="utf-8"), file.name, platform.now()
-            )
-        except KofuError as exc:
-            raise context.refused(exc) from exc
+            text = decode_file(file.read_bytes())
+            added = upload_counter_counts(uow, text, file.name, platform.now())
+        except CounterCountError as exc:
+            for problem in exc.problems:
+                click.echo(f"row {problem.row} {problem.field}: {problem.code}", err=True)
+            raise click.ClickException(f"{exc.code}: nothing was recorded") from exc
     click.echo(f"{added} counts recorded (changes appended as differences)")
 
 

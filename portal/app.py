@@ -12,7 +12,7 @@ from centre.bootstrap import Platform, bootstrap
 from centre.settings import Settings, load_settings
 from portal import extension, guard, health, i18n, security, users
 from portal.errors import register_error_handlers
-from portal.formatting import wareki_html, wareki_time_html, yen
+from portal.formatting import wareki_html, wareki_month_html, wareki_time_html, yen
 from portal.ratelimit import LoginThrottle
 from portal.views import (
     audit,
@@ -20,9 +20,11 @@ from portal.views import (
     identity,
     kiosks,
     maintenance,
+    money,
     municipal,
     municipal_settings,
     services,
+    statements,
 )
 
 
@@ -49,7 +51,9 @@ def create_app(
     guard.init_app(app)  # before CSRF: an undeclared route is 404 whatever is posted to it
     security.configure(app, settings)
     register_error_handlers(app)
-    app.jinja_env.filters.update(yen=yen, wareki=wareki_html, wareki_time=wareki_time_html)
+    app.jinja_env.filters.update(
+        yen=yen, wareki=wareki_html, wareki_time=wareki_time_html, wareki_month=wareki_month_html
+    )
     for blueprint in (
         health.bp,
         auth.bp,
@@ -60,6 +64,8 @@ def create_app(
         kiosks.bp,
         audit.bp,
         identity.bp,
+        statements.bp,
+        money.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from markupsafe import Markup
 
-from issuance.calendar import JST, to_wareki
+from issuance.calendar import JST, era_of, to_wareki
 from issuance.model import KIND_LABELS, CertificateKind
 
 
@@ -76,3 +76,29 @@ def audit_value(field: str, value: object, lang: str = "ja") -> str | Markup:
         except ValueError:
             return value
     return str(value)
+
+
+def wareki_month_html(month: str, lang: str = "ja") -> Markup:
+    """``2026-11`` as ``<time>``: 令和8年11月 (2026年11月 in its title); English: Nov 2026."""
+    first = date(int(month[:4]), int(month[5:7]), 1)
+    if lang == "en":
+        return Markup('<time datetime="{0}" title="{1}">{2}</time>').format(
+            month, to_wareki(first).rsplit("月", 1)[0] + "月", first.strftime("%b %Y")
+        )
+    wareki = to_wareki(first).rsplit("1日", 1)[0]
+    return Markup('<time datetime="{0}" title="{1}年{2}月">{3}</time>').format(
+        month, first.year, first.month, wareki
+    )
+
+
+def month_text(month: str, lang: str = "ja", with_year: bool = False) -> str:
+    """``2026-11`` as chart-axis text: 11月 / Nov; with the year on a second line
+    ("1月\n令和8年") when ``with_year`` or the month is January."""
+    year, mon = int(month[:4]), int(month[5:7])
+    name = date(year, mon, 1).strftime("%b") if lang == "en" else f"{mon}月"
+    if with_year or mon == 1:
+        if lang == "en":
+            return f"{name}\n{year}"
+        era, era_year = era_of(date(year, mon, 1))
+        return f"{name}\n{era}{'元' if era_year == 1 else era_year}年"
+    return name

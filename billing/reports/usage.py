@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,79 +10,25 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
+from billing.counter_counts import parse_counter_counts, record_counter_counts
 from billing.model import BillingEvent, CounterCount, EventType
 from billing.rollups import month_lines
 from billing.tariffs import TariffBook, fiscal_months, month_start
-from issuance.codes import validate_municipality_code
-from issuance.errors import KofuError
 from issuance.ports import MunicipalityProfiles
 from issuance.unit_of_work import SqlUnitOfWork
 
 NATIONAL_USAGE_RATE = 27.6  # % of all 住民票 issued at kiosks, FY2023 (DOMAIN.md §5)
-COUNTER_FIELDS = ("municipality_code", "month", "certificate_kind", "count")
-
-
-class CounterCountError(KofuError):
-    code = "COUNTER_COUNT_INVALID"
-    message_ja = "窓口交付件数のファイルが正しくありません。"
-    message_en = "The counter-count file is invalid."
-
-
-def _parse(text: str) -> dict[tuple[str, str, str], int]:
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None or set(COUNTER_FIELDS) - set(reader.fieldnames):
-        raise CounterCountError(message_en=f"columns must be {', '.join(COUNTER_FIELDS)}")
-    counts: dict[tuple[str, str, str], int] = {}
-    for line, row in enumerate(reader, start=2):
-        try:
-            code = validate_municipality_code(row["municipality_code"].strip())
-            month = row["month"].strip()
-            month_start(month)
-            count = int(row["count"])
-        except (KofuError, ValueError) as exc:
-            raise CounterCountError(message_en=f"line {line}: {exc}") from exc
-        if count < 0:
-            raise CounterCountError(message_en=f"line {line}: a count cannot be negative")
-        counts[(code, month, row["certificate_kind"].strip())] = count
-    return counts
 
 
 def upload_counter_counts(uow: SqlUnitOfWork, text: str, source: str, now: datetime) -> int:
-    """Record the file's counts. A changed count is appended as the difference, never edited.
+    """Record a file's counts (with a municipality_code column; see ``billing.counter_counts``).
 
-    Returns how many rows were appended (0 when the file repeats what is known). Commits.
+    Returns how many counts were new or changed (0 when the file repeats what is known).
+    Raises CounterCountError listing every problem, recording nothing. Commits.
     """
-    counts = _parse(text)
-    known = dict.fromkeys(counts, 0)
-    rows = uow.session.execute(
-        select(
-            CounterCount.municipality_code,
-            CounterCount.month,
-            CounterCount.certificate_kind,
-            func.sum(CounterCount.count),
-        )
-        .where(CounterCount.municipality_code.in_({k[0] for k in counts}))
-        .group_by(CounterCount.municipality_code, CounterCount.month, CounterCount.certificate_kind)
-    )
-    for code, month, kind, total in rows:
-        if (code, month, kind) in known:
-            known[(code, month, kind)] = int(total)
-    added = 0
-    for (code, month, kind), count in counts.items():
-        if count != known[(code, month, kind)]:
-            uow.session.add(
-                CounterCount(
-                    municipality_code=code,
-                    month=month,
-                    certificate_kind=kind,
-                    count=count - known[(code, month, kind)],
-                    source=source,
-                    uploaded_at=now,
-                )
-            )
-            added += 1
+    changes = record_counter_counts(uow, parse_counter_counts(text, now), source, now)
     uow.commit()
-    return added
+    return len(changes)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
+from billing.model import CounterCount
 from centre.bootstrap import Platform
 from issuance.service_hours import STANDARD_HOURS
 from issuance.staff.model import Role
@@ -19,11 +20,13 @@ from issuance.staff.services import create_account
 from municipalities.model import IssuerIdentity, MaintenanceWindow, OfferingChange, SettingChange
 from portal.app import create_app
 from portal.guard import PUBLIC, access_of
+from tests.support.money import last_month, seed_month
 from tests.support.portal import sign_in, sign_in_demo, staff
 
 # Real IDs of the first tenants: 千代田区 (131016) and the operator "seven" (kiosk K0001),
 # and 千代田区's maintenance window, scheduled offering change, settings change and issuer
-# identity (ids set by the fixture), and a kind it offers (its 見本).
+# identity (ids set by the fixture), a kind it offers (its 見本), and last month's
+# statements of both (closed by the fixture) with their download format.
 FIRST = {
     "code": "131016",
     "kiosk_id": "K0001",
@@ -32,6 +35,9 @@ FIRST = {
     "setting_id": "0",
     "identity_id": "0",
     "kind": "juminhyo",
+    "operator_id": "seven",
+    "month": "2000-01",
+    "fmt": "csv",
 }
 FIRST_FORM = {
     "operator_id": "seven",
@@ -53,7 +59,16 @@ FIRST_FORM = {
     "mayor_title": "千代田区長",  # and an issuer identity that could be scheduled
     "mayor_name": "巡回　次郎",
 }
-FIRST_MARKS = ("K0001", "九段南", "千代田区の交付状況", "巡回　一郎", "神田　和也", "%PDF")
+FIRST_MARKS = (
+    "K0001",
+    "九段南",
+    "千代田区の交付状況",
+    "巡回　一郎",
+    "神田　和也",
+    "%PDF",
+    "千代田区（131016）",
+    "（seven）",
+)
 LAWSON_SECRET = pyotp.random_base32()
 
 
@@ -99,6 +114,8 @@ def portal(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> Flask:
         monkeypatch.setitem(FIRST, "window_id", str(window.id))
         monkeypatch.setitem(FIRST, "change_id", str(change.id))
         monkeypatch.setitem(FIRST, "setting_id", str(setting.id))
+    monkeypatch.setitem(FIRST, "month", last_month(now))
+    seed_month(platform, FIRST["month"])
     app = create_app(platform.settings.with_overrides(portal_secure_cookies=False), platform)
     app.config["WTF_CSRF_ENABLED"] = False  # the walk tests tenants, not CSRF
     return app
@@ -167,6 +184,7 @@ def test_staff_of_another_tenant_get_404_from_every_route_that_takes_an_id(
         assert uow.session.query(OfferingChange).count() == 1  # nor scheduled or withdrew one
         assert uow.session.query(SettingChange).count() == 1  # nor changed a setting
         assert uow.session.query(IssuerIdentity).count() == 1  # nor a mayor, nor a seal
+        assert uow.session.query(CounterCount).count() == 0  # nor uploaded counter counts
 
 
 def test_the_walkers_do_reach_their_own_tenant(portal: Flask, platform: Platform) -> None:
@@ -176,6 +194,9 @@ def test_the_walkers_do_reach_their_own_tenant(portal: Flask, platform: Platform
     assert own.status_code == 200 and "K0002" in own.get_data(as_text=True)
     assert tenants["lawson_staff"].get("/kiosks/K0002/revoke").status_code == 200
     assert tenants["soka_admin"].get("/m/112216/identity/samples/juminhyo.pdf").status_code == 200
+    month = FIRST["month"]
+    assert tenants["soka_admin"].get(f"/m/112216/statements/{month}/").status_code == 200
+    assert tenants["lawson_staff"].get(f"/o/lawson/statements/{month}/").status_code == 200
 
 
 def test_signed_out_visitors_are_sent_to_sign_in_from_every_route(portal: Flask) -> None:
