@@ -17,12 +17,16 @@ from portal.ratelimit import LoginThrottle
 from portal.views import (
     audit,
     auth,
+    centre_money,
+    centre_municipalities,
     identity,
     kiosks,
     maintenance,
     municipal,
     municipal_settings,
+    national,
     services,
+    staff,
 )
 
 
@@ -60,6 +64,10 @@ def create_app(
         kiosks.bp,
         audit.bp,
         identity.bp,
+        staff.bp,
+        national.bp,
+        centre_municipalities.bp,
+        centre_money.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -6,9 +6,9 @@ defined twice is an error at import (one word, one place).
 
 from __future__ import annotations
 
-from portal.strings import common, hours, identity
+from portal.strings import centre, common, hours, identity
 
-AREAS = (common, hours, identity)
+AREAS = (common, hours, identity, centre)
 
 
 def _merged(name: str) -> dict[str, tuple[str, str]]:

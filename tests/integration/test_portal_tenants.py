@@ -12,18 +12,26 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
+from billing.model import BillingPeriod
 from centre.bootstrap import Platform
 from issuance.service_hours import STANDARD_HOURS
 from issuance.staff.model import Role
 from issuance.staff.services import create_account
-from municipalities.model import IssuerIdentity, MaintenanceWindow, OfferingChange, SettingChange
+from municipalities.model import (
+    IssuerIdentity,
+    MaintenanceWindow,
+    Municipality,
+    OfferingChange,
+    SettingChange,
+)
 from portal.app import create_app
 from portal.guard import PUBLIC, access_of
 from tests.support.portal import sign_in, sign_in_demo, staff
 
 # Real IDs of the first tenants: 千代田区 (131016) and the operator "seven" (kiosk K0001),
-# and 千代田区's maintenance window, scheduled offering change, settings change and issuer
-# identity (ids set by the fixture), and a kind it offers (its 見本).
+# 千代田区's maintenance window, scheduled offering change, settings change, issuer identity
+# and administrator's account (ids set by the fixture), a kind it offers (its 見本), and a
+# month the centre could close (centre pages: 404 for tenants).
 FIRST = {
     "code": "131016",
     "kiosk_id": "K0001",
@@ -32,6 +40,8 @@ FIRST = {
     "setting_id": "0",
     "identity_id": "0",
     "kind": "juminhyo",
+    "account_id": "0",
+    "month": "2026-01",
 }
 FIRST_FORM = {
     "operator_id": "seven",
@@ -52,8 +62,24 @@ FIRST_FORM = {
     "wide_area_tax": "no",
     "mayor_title": "千代田区長",  # and an issuer identity that could be scheduled
     "mayor_name": "巡回　次郎",
+    "login": "walker@chiyoda.example.jp",  # a staff member that could be invited
+    "display_name": "walk",
+    "role": "municipal_admin",
+    "backend": "bcl",  # a municipality that could join
+    "klass": "city",
+    "population": "1000",
+    "typed_month": "2026-01",  # a month that could be made final
 }
-FIRST_MARKS = ("K0001", "九段南", "千代田区の交付状況", "巡回　一郎", "神田　和也", "%PDF")
+FIRST_MARKS = (
+    "K0001",
+    "九段南",
+    "千代田区の交付状況",
+    "巡回　一郎",
+    "神田　和也",
+    "%PDF",
+    "千代田区 管理者",
+    "admin@chiyoda",
+)
 LAWSON_SECRET = pyotp.random_base32()
 
 
@@ -99,6 +125,9 @@ def portal(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> Flask:
         monkeypatch.setitem(FIRST, "window_id", str(window.id))
         monkeypatch.setitem(FIRST, "change_id", str(change.id))
         monkeypatch.setitem(FIRST, "setting_id", str(setting.id))
+        admin = uow.staff_accounts.by_login(staff("admin@chiyoda").login)
+        assert admin is not None
+        monkeypatch.setitem(FIRST, "account_id", str(admin.id))
     app = create_app(platform.settings.with_overrides(portal_secure_cookies=False), platform)
     app.config["WTF_CSRF_ENABLED"] = False  # the walk tests tenants, not CSRF
     return app
@@ -167,6 +196,10 @@ def test_staff_of_another_tenant_get_404_from_every_route_that_takes_an_id(
         assert uow.session.query(OfferingChange).count() == 1  # nor scheduled or withdrew one
         assert uow.session.query(SettingChange).count() == 1  # nor changed a setting
         assert uow.session.query(IssuerIdentity).count() == 1  # nor a mayor, nor a seal
+        assert uow.staff_accounts.by_login("walker@chiyoda.example.jp") is None  # nor invited
+        assert uow.staff_accounts.by_login(staff("admin@chiyoda").login).active  # type: ignore[union-attr]
+        assert uow.session.get(Municipality, "131016").suspended_at is None  # type: ignore[union-attr]
+        assert uow.session.get(BillingPeriod, "2026-01") is None  # nor closed a month
 
 
 def test_the_walkers_do_reach_their_own_tenant(portal: Flask, platform: Platform) -> None:

@@ -1,0 +1,34 @@
+"""The centre's operators' national view: issuances by minute, queue, p95, refusals, alarms."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from issuance.staff.model import Role
+from issuance.unit_of_work import sql_unit_of_work
+from portal.extension import current_platform
+from portal.guard import requires
+from portal.i18n import t
+from portal.national import national_view
+from portal.sparkline import sparkline
+from portal.views.municipal import reason_label
+
+bp = Blueprint("national", __name__, url_prefix="/centre")
+
+
+@bp.get("/")
+@requires(Role.CENTRE_OPERATOR)
+def view() -> str:
+    """The national figures of the last hour and of today (JST)."""
+    platform = current_platform()
+    with platform.uow() as uow:
+        figures = national_view(sql_unit_of_work(uow), platform.now())
+    total = sum(figures.per_minute)
+    chart = sparkline(
+        figures.per_minute,
+        t("national_chart_title"),
+        t("national_chart_desc", total=total, peak=max(figures.per_minute)),
+    )
+    return render_template(
+        "centre_national.html", v=figures, chart=chart, total=total, reason_label=reason_label
+    )
