@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from billing.model import Tariff
 from billing.tariff_file import parse_tariff_bytes
-from billing.tariffs import add_tariff
+from billing.tariffs import CONTRIBUTION, DEFAULT_CONTRIBUTION, DEFAULTS, add_tariff
 from issuance.calendar import JST
 from issuance.staff.errors import NotVisibleError, StaffInputError
 from issuance.staff.model import Role, StaffAccount
@@ -23,6 +23,8 @@ class TariffLists:
     today: date  # JST
     current: list[Tariff]  # in force today, by tariff, subject, kind
     scheduled: list[Tariff]  # starting after today, by start
+    # What applies where no row does (billing.tariffs): (tariff, subject, yen).
+    defaults: list[tuple[str, str, int]]
 
 
 def _require_centre(account: StaffAccount) -> None:
@@ -48,7 +50,10 @@ def tariff_lists(uow: SqlUnitOfWork, account: StaffAccount, now: datetime) -> Ta
         if r.valid_from <= today and (r.valid_until is None or today < r.valid_until)
     ]
     scheduled = sorted((r for r in rows if r.valid_from > today), key=lambda r: r.valid_from)
-    return TariffLists(today, current, scheduled)
+    defaults = [(name, "*", amount) for name, amount in DEFAULTS.items()] + [
+        (CONTRIBUTION, klass, amount) for klass, amount in DEFAULT_CONTRIBUTION.items()
+    ]
+    return TariffLists(today, current, scheduled, defaults)
 
 
 def load_tariffs_file(

@@ -13,6 +13,7 @@ from centre.settings import Settings, load_settings
 from portal import extension, guard, health, i18n, security, users
 from portal.errors import register_error_handlers
 from portal.formatting import wareki_html, wareki_time_html, yen
+from portal.months import month_html
 from portal.ratelimit import LoginThrottle
 from portal.views import (
     audit,
@@ -53,7 +54,9 @@ def create_app(
     guard.init_app(app)  # before CSRF: an undeclared route is 404 whatever is posted to it
     security.configure(app, settings)
     register_error_handlers(app)
-    app.jinja_env.filters.update(yen=yen, wareki=wareki_html, wareki_time=wareki_time_html)
+    app.jinja_env.filters.update(
+        yen=yen, wareki=wareki_html, wareki_time=wareki_time_html, month=month_html
+    )
     for blueprint in (
         health.bp,
         auth.bp,

@@ -144,6 +144,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "tariffs_load_do": ("読み込む", "Load"),
     "tariff_report": ("ファイルの誤り", "Problems in the file"),
+    "tariff_report_help": (
+        "行はExcelの行番号です（見出しが1行目）。誤りをすべて直してから、もう一度読み込んでください。",
+        "Lines are Excel's row numbers (the header is line 1). Correct every problem, then "
+        "load the file again.",
+    ),
+    "tariffs_defaults": ("既定の料金", "Defaults"),
+    "tariffs_defaults_help": (
+        "登録された料金がない場合に使う値です（運営負担金は年額、団体の区分ごと）。",
+        "What applies where no tariff row does (contributions per year, by class).",
+    ),
     "tariff_report_line": ("行", "Line"),
     "tariff_report_field": ("列", "Column"),
     "tariff_report_problem": ("誤りの内容", "Problem"),
@@ -192,8 +202,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "close_statements": ("明細の数", "Statements"),
     "close_type_month": (
-        "確認のため、確定する月「{month}」を入力してください",
-        "To confirm, type the month: {month}",
+        "確認のため、確定する月（{label}）を「{month}」の形で入力してください",
+        "To confirm, type the month ({label}) as {month}",
     ),
     "close_final_do": ("確定する", "Make final"),
     "close_final_done": (

@@ -18,6 +18,7 @@ from municipalities.profiles import SqlMunicipalityProfiles
 from portal.extension import current_platform
 from portal.guard import requires
 from portal.i18n import lang, message, t
+from portal.months import month_html
 
 bp = Blueprint("centre_money", __name__, url_prefix="/centre")
 CENTRE = Role.CENTRE_OPERATOR
@@ -150,5 +151,6 @@ def _close(month: str, final: bool) -> ResponseReturnValue:
                 ), 422
             flash(f"{message(error)}（{error.code}）")
             return redirect(url_for("centre_money.close_page", month=month))
-    flash(t("close_final_done" if final else "close_draft_done", month=month, count=count))
+    label = month_html(month, lang())
+    flash(t("close_final_done" if final else "close_draft_done", month=label, count=count))
     return redirect(url_for("centre_money.close_page", month=month))

@@ -290,8 +290,8 @@ def test_the_national_view_shows_the_last_hour_refusals_and_alarms(
     centre = signed_in(portal, platform, "operator@centre")
     page = centre.get("/centre/").get_data(as_text=True)
     assert '<svg class="spark" role="img"' in page and "直近60分の合計 3件" in page
-    assert re.search(r"RECORDS_OUT_OF_SYNC</code></th><td class=\"num\">2<", page)
-    assert re.search(r"千代田区 <code>131016</code></th><td class=\"num\">1<", page)
+    assert re.search(r"RECORDS_OUT_OF_SYNC</code></th><td class=\"num\">2件<", page)
+    assert re.search(r"千代田区 <code>131016</code></th><td class=\"num\">1件<", page)
     assert "作成待ちの証明書" in page and REFUSED_RESIDENT not in page
     assert "Issuances per minute" in centre.get("/centre/?lang=en").get_data(as_text=True)
 
