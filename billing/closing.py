@@ -7,11 +7,11 @@ month to end and needs the month typed again, a final month is never closed agai
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from billing.model import BillingPeriod, PartyKind, PeriodStatus, Statement
+from billing.model import BillingPeriod, PartyKind, PeriodStatus, Statement, StatementFinalError
+from billing.months import check_closable, parse_month
 from billing.statements import close_month, statements_of
 from billing.tariffs import TariffBook
 from issuance.calendar import JST
@@ -20,8 +20,6 @@ from issuance.staff.errors import NotVisibleError, StaffInputError
 from issuance.staff.model import Role, StaffAccount
 from issuance.staff.services import audit
 from issuance.unit_of_work import SqlUnitOfWork
-
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True)
@@ -41,20 +39,10 @@ def current_month(now: datetime) -> str:
 
 
 def check_month(month: str, now: datetime) -> str:
-    """``month`` (YYYY-MM) when it has begun; StaffInputError CLOSE_MONTH_INVALID or
-    CLOSE_MONTH_IN_FUTURE otherwise."""
-    if not _MONTH.match(month):
-        raise StaffInputError(
-            "CLOSE_MONTH_INVALID",
-            "月は「2026-11」の形で入力してください。",
-            "Enter the month as YYYY-MM, e.g. 2026-11.",
-        )
-    if month > current_month(now):
-        raise StaffInputError(
-            "CLOSE_MONTH_IN_FUTURE",
-            "まだ始まっていない月は締められません。",
-            "A month that has not begun cannot be closed.",
-        )
+    """``month`` (YYYY-MM) when it has begun at ``now`` (JST). Raises MonthInvalidError
+    (BILLING_MONTH_INVALID) or MonthNotBegunError (BILLING_MONTH_NOT_BEGUN), billing.months."""
+    month = parse_month(month)
+    check_closable(month, now, final=False)
     return month
 
 
@@ -65,9 +53,9 @@ def _require_centre(account: StaffAccount) -> None:
 
 def review(uow: SqlUnitOfWork, account: StaffAccount, month: str, now: datetime) -> MonthReview:
     """The month's state and statements (per municipality, per operator) to review.
-    Raises NotVisibleError (not a centre operator) or StaffInputError (see ``check_month``)."""
+    Raises NotVisibleError (not a centre operator) or see ``check_month``."""
     _require_centre(account)
-    check_month(month, now)
+    month = check_month(month, now)
     period = uow.session.get(BillingPeriod, month)
     statements = statements_of(uow, month)
     status = period.status.value if period is not None else "open"
@@ -96,25 +84,18 @@ def close(
     """Close ``month`` as a draft (again), or for good with ``final``; returns the number of
     statements. Audited with the month's totals (yen) in the close's transaction.
 
-    Raises NotVisibleError, StaffInputError CLOSE_MONTH_INVALID, CLOSE_MONTH_IN_FUTURE,
-    CLOSE_MONTH_FINAL (already final: nothing changes twice), CLOSE_MONTH_NOT_ENDED (a final
-    close of the current month), CLOSE_CONFIRM_MISMATCH (``typed_month`` is not ``month``).
+    Raises NotVisibleError; before anything is written, the month's refusals of
+    billing.months (BILLING_MONTH_INVALID, BILLING_MONTH_NOT_BEGUN, BILLING_MONTH_NOT_OVER
+    for a final close of the current month), StatementFinalError (STATEMENT_FINAL: already
+    final, nothing changes twice) or StaffInputError CLOSE_CONFIRM_MISMATCH (``typed_month``
+    is not ``month``).
     """
     _require_centre(account)
-    check_month(month, now)
+    month = parse_month(month)
+    check_closable(month, now, final)
     period = uow.session.get(BillingPeriod, month)
     if period is not None and period.status is PeriodStatus.FINAL:
-        raise StaffInputError(
-            "CLOSE_MONTH_FINAL",
-            "この月はすでに確定しています。訂正は翌月以降の調整として登録してください。",
-            "This month is already final; record corrections as adjustments in an open month.",
-        )
-    if final and month >= current_month(now):
-        raise StaffInputError(
-            "CLOSE_MONTH_NOT_ENDED",
-            "終わっていない月は確定できません（下書きは作れます）。",
-            "A month that has not ended cannot be made final (a draft can).",
-        )
+        raise StatementFinalError()
     if final and typed_month.strip() != month:
         raise StaffInputError(
             "CLOSE_CONFIRM_MISMATCH",

@@ -6,10 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from billing.closing import check_month, close, current_month, review
+from billing.closing import close, current_month, review
 from billing.tariff_admin import load_tariffs_file, tariff_lists
 from billing.tariff_file import PROBLEM_TEXT, TariffFileError
 from billing.tariffs import load_tariffs
+from issuance.errors import KofuError
 from issuance.staff.errors import StaffInputError
 from issuance.staff.model import Role, StaffAccount
 from issuance.staff.ports import StaffUnitOfWork
@@ -85,7 +86,7 @@ def close_page() -> ResponseReturnValue:
     with platform.uow() as uow:
         try:
             shown = review(sql_unit_of_work(uow), _account(uow), month, now)
-        except StaffInputError as error:
+        except KofuError as error:
             return render_template(
                 "centre_close.html",
                 r=None,
@@ -118,7 +119,7 @@ def close_final(month: str) -> ResponseReturnValue:
         with platform.uow() as uow:
             try:
                 shown = review(sql_unit_of_work(uow), _account(uow), month[:7], platform.now())
-            except StaffInputError as error:
+            except KofuError as error:
                 flash(f"{message(error)}（{error.code}）")
                 return redirect(url_for("centre_money.close_page"))
         return render_template("centre_close_final.html", r=shown)
@@ -132,7 +133,6 @@ def _close(month: str, final: bool) -> ResponseReturnValue:
         sql = sql_unit_of_work(uow)
         account = _account(uow)
         try:
-            check_month(month, platform.now())
             count = close(
                 sql,
                 account,
@@ -143,7 +143,7 @@ def _close(month: str, final: bool) -> ResponseReturnValue:
                 final=final,
                 typed_month=request.form.get("typed_month", "")[:20],
             )
-        except StaffInputError as error:
+        except KofuError as error:
             if final and error.code == "CLOSE_CONFIRM_MISMATCH":
                 shown = review(sql, account, month, platform.now())
                 return render_template(

@@ -260,7 +260,7 @@ def test_the_monthly_close_from_draft_to_final_needs_the_month_typed(
         assert uow.session.get(BillingPeriod, last).status is PeriodStatus.FINAL  # type: ignore[union-attr]
     assert "確定" in centre.get(f"/centre/close/?month={last}").get_data(as_text=True)
     again = post(centre, f"/centre/close/{last}/draft", {}, f"/centre/close/?month={this}")
-    assert "CLOSE_MONTH_FINAL" in centre.get(again.headers["Location"]).get_data(as_text=True)
+    assert "STATEMENT_FINAL" in centre.get(again.headers["Location"]).get_data(as_text=True)
     assert audit_actions(platform, last) == ["close_draft", "close_final"]
 
 
@@ -270,11 +270,15 @@ def test_a_future_month_or_an_unended_one_is_refused_with_a_stable_code(
     _, this, following = months(platform)
     centre = signed_in(portal, platform, "operator@centre")
     future = centre.get(f"/centre/close/?month={following}")
-    assert future.status_code == 422 and "CLOSE_MONTH_IN_FUTURE" in future.get_data(as_text=True)
+    assert future.status_code == 422 and "BILLING_MONTH_NOT_BEGUN" in future.get_data(as_text=True)
     drafted = post(centre, f"/centre/close/{following}/draft", {}, "/centre/close/")
-    assert "CLOSE_MONTH_IN_FUTURE" in centre.get(drafted.headers["Location"]).get_data(as_text=True)
+    assert "BILLING_MONTH_NOT_BEGUN" in centre.get(drafted.headers["Location"]).get_data(
+        as_text=True
+    )
     unended = post(centre, f"/centre/close/{this}/final", {"typed_month": this}, "/centre/close/")
-    assert "CLOSE_MONTH_NOT_ENDED" in centre.get(unended.headers["Location"]).get_data(as_text=True)
+    assert "BILLING_MONTH_NOT_OVER" in centre.get(unended.headers["Location"]).get_data(
+        as_text=True
+    )
     with platform.uow() as uow:
         assert uow.session.get(BillingPeriod, following) is None
         assert uow.session.get(BillingPeriod, this) is None
