@@ -4,6 +4,10 @@ tariffs, the monthly close and the national view."""
 from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # What an audit entry acted on (portal.i18n.target_label)
+    "target_municipality": ("団体 {id}", "Municipality {id}"),
+    "target_billing_month": ("{id}の月次締め", "Monthly close of {id}"),
+    "target_tariff_file": ("料金表ファイル {id}", "Tariff file {id}"),
     # Navigation
     "national_nav": ("全国の状況", "National view"),
     "municipalities_nav": ("参加団体", "Municipalities"),
