@@ -210,3 +210,43 @@ def test_centre_operators_manage_any_municipalitys_staff_and_others_get_404(
     assert soka.get("/m/131016/staff/").status_code == 404
     chiyoda_admin = account(platform, staff("admin@chiyoda").login).id
     assert soka.get(f"/m/112216/staff/{chiyoda_admin}/remove").status_code == 404
+
+
+def test_centre_operators_invite_and_remove_a_kiosk_operators_staff(
+    portal: Flask, platform: Platform, clock: FakeClock
+) -> None:
+    centre = signed_in(portal, platform, "operator@centre")
+    path = "/operators/lawson/staff/"
+    assert "ローソンの職員" in centre.get(path).get_data(as_text=True)
+    data = {
+        "login": "ops@lawson.example.jp",
+        "display_name": "ローソン 担当",
+        "role": "municipal_admin",
+    }
+    refused = centre.post(path, data={**data, "csrf_token": csrf(centre, path)})
+    assert refused.status_code == 422 and "ROLE_INVALID" in refused.get_data(as_text=True)
+    data["role"] = "kiosk_operator"
+    invited = centre.post(path, data={**data, "csrf_token": csrf(centre, path)})
+    link = link_in(invited.get_data(as_text=True))
+
+    newcomer = portal.test_client()
+    done, secret = join(newcomer, link, platform)
+    assert done.status_code == 302
+    clock.advance(31)
+    sign_in(newcomer, "ops@lawson.example.jp", PASSWORD, secret, platform.now())
+    own = newcomer.get("/kiosks/").get_data(as_text=True)
+    assert "K0002" in own and "K0001" not in own  # Lawson's kiosks only
+
+    member = account(platform, "ops@lawson.example.jp")
+    removal = f"/operators/lawson/staff/{member.id}/remove"
+    assert (
+        centre.post(
+            removal, data={"confirm": "yes", "csrf_token": csrf(centre, removal)}
+        ).status_code
+        == 302
+    )
+    assert newcomer.get("/kiosks/").status_code == 302  # signed out at its next request
+    assert centre.get(f"/operators/seven/staff/{member.id}/remove").status_code == 404
+    assert centre.get("/operators/nobody/staff/").status_code == 404
+    seven = signed_in(portal, platform, "staff@seven")
+    assert seven.get("/operators/seven/staff/").status_code == 404  # the centre's job

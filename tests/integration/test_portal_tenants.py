@@ -42,6 +42,7 @@ FIRST = {
     "kind": "juminhyo",
     "account_id": "0",
     "month": "2026-01",
+    "operator_id": "seven",
 }
 FIRST_FORM = {
     "operator_id": "seven",
