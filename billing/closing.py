@@ -12,6 +12,7 @@ from datetime import datetime
 
 from billing.model import BillingPeriod, PartyKind, PeriodStatus, Statement, StatementFinalError
 from billing.months import check_closable, parse_month
+from billing.parties import DEMO_ISSUER, Issuer
 from billing.statements import close_month, statements_of
 from billing.tariffs import TariffBook
 from issuance.calendar import JST
@@ -80,9 +81,10 @@ def close(
     *,
     final: bool = False,
     typed_month: str = "",
+    issuer: Issuer = DEMO_ISSUER,
 ) -> int:
     """Close ``month`` as a draft (again), or for good with ``final``; returns the number of
-    statements. Audited with the month's totals (yen) in the close's transaction.
+    statements. ``issuer``: the hub on the statements (settings.billing_issuer). Audited with the month's totals (yen) in the statements' transaction.
 
     Raises NotVisibleError; before anything is written, the month's refusals of
     billing.months (BILLING_MONTH_INVALID, BILLING_MONTH_NOT_BEGUN, BILLING_MONTH_NOT_OVER
@@ -103,21 +105,26 @@ def close(
             "To confirm, type the month being made final exactly (YYYY-MM).",
         )
     before = period.status.value if period is not None else "open"
-    statements = close_month(uow, month, profiles, tariffs, now, final=final)
-    operators = [s for s in statements if s.party_kind is PartyKind.OPERATOR]
-    audit(
-        uow,
-        account.id,
-        "close_final" if final else "close_draft",
-        ("billing_month", month),
-        now,
-        old={"status": before},
-        new={
-            "status": "final" if final else "draft",
-            "statements": len(statements),
-            "fees_collected": sum(s.fees_collected for s in operators),
-            "commission": sum(s.commission for s in operators),
-        },
+
+    def audited(statements: list[Statement]) -> None:
+        operators = [s for s in statements if s.party_kind is PartyKind.OPERATOR]
+        audit(
+            uow,
+            account.id,
+            "close_final" if final else "close_draft",
+            ("billing_month", month),
+            now,
+            old={"status": before},
+            new={
+                "status": "final" if final else "draft",
+                "statements": len(statements),
+                "fees_collected": sum(s.fees_collected for s in operators),
+                "commission": sum(s.commission for s in operators),
+            },
+        )
+
+    # The audit entry commits with the statements (one transaction).
+    statements = close_month(
+        uow, month, profiles, tariffs, now, final=final, issuer=issuer, also=audited
     )
-    uow.commit()
     return len(statements)

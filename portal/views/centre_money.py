@@ -142,6 +142,7 @@ def _close(month: str, final: bool) -> ResponseReturnValue:
                 platform.now(),
                 final=final,
                 typed_month=request.form.get("typed_month", "")[:20],
+                issuer=platform.settings.billing_issuer,
             )
         except KofuError as error:
             if final and error.code == "CLOSE_CONFIRM_MISMATCH":
