@@ -15,12 +15,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from billing.model import BillingEvent, BillingPeriod, EventType, PeriodStatus, Tariff
-from centre.bootstrap import Platform
+from centre.bootstrap import Platform, bootstrap
 from issuance.calendar import JST
 from issuance.codes import with_check_digit
 from issuance.staff.model import AuditEntry
+from kiosk_api.app import create_app as create_kiosk_app
 from municipalities.model import Municipality
 from portal.app import create_app
+from tests.conftest import FakeClock
 from tests.support.kiosk import TestKiosk
 from tests.support.portal import REFUSED_RESIDENT, csrf, seed_overview, sign_in_demo, staff
 
@@ -314,3 +316,18 @@ def test_a_kiosk_operator_and_municipal_staff_get_404_on_every_centre_page(
     assert client.post(
         "/centre/close/2026-01/final", data={"typed_month": "2026-01"}
     ).status_code in (403, 404)
+
+
+def test_a_suspension_reaches_another_process_on_its_next_call(
+    portal: Flask, platform: Platform, clock: FakeClock, tokens: dict[str, str], cards: Path
+) -> None:
+    elsewhere = bootstrap(platform.settings, clock=clock)  # its own engine and caches
+    try:
+        kiosk = TestKiosk(create_kiosk_app(platform=elsewhere).test_client(), tokens["K0001"])
+        assert kiosk.sign_in(cards / YAMADA).status_code == 200
+        assert kiosk.menu()["juminhyo"]["available"]  # 千代田区 now cached over there
+        centre = signed_in(portal, platform, "operator@centre")
+        post(centre, f"/centre/municipalities/{CHIYODA}/suspend", {"confirm": "yes"})
+        assert kiosk.menu()["juminhyo"]["refusal"]["code"] == "MUNICIPALITY_SUSPENDED"
+    finally:
+        elsewhere.close()
