@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from issuance.staff.errors import StaffInputError
 from issuance.staff.kiosks import (
+    credential_version,
     kiosk_for,
     kiosks_for,
     last_seen_for,
@@ -118,10 +119,17 @@ def rotate(kiosk_id: str) -> ResponseReturnValue:
         account = _account(uow)
         kiosk = kiosk_for(uow, account, kiosk_id)
         if request.method == "GET" or request.form.get("confirm") != "yes":
-            return render_template("kiosk_rotate.html", kiosk=kiosk)
+            return render_template(
+                "kiosk_rotate.html", kiosk=kiosk, version=credential_version(kiosk)
+            )
         try:
             token = rotate_kiosk_for(
-                uow, account, platform.settings.kiosk_key_pepper, kiosk.id, platform.now()
+                uow,
+                account,
+                platform.settings.kiosk_key_pepper,
+                kiosk.id,
+                platform.now(),
+                seen=request.form.get("version", "")[:16],
             )
         except StaffInputError as error:
             flash(f"{message(error)}（{error.code}）")

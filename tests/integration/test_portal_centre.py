@@ -123,6 +123,15 @@ def test_a_municipality_joins_with_its_backend_class_and_population_checked_whol
 # Kiosks ---------------------------------------------------------------------------------
 
 
+def rotation_form(client: FlaskClient, kiosk_id: str) -> dict[str, object]:
+    """The rotation form as the confirmation page fills it (its CSRF token and version)."""
+    page = client.get(f"/kiosks/{kiosk_id}/rotate").get_data(as_text=True)
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert version and token, page
+    return {"confirm": "yes", "version": version.group(1), "csrf_token": token.group(1)}
+
+
 def test_a_rotated_credential_is_shown_once_and_the_old_one_is_refused(
     portal: Flask, platform: Platform, client: FlaskClient, tokens: dict[str, str], cards: Path
 ) -> None:
@@ -133,12 +142,16 @@ def test_a_rotated_credential_is_shown_once_and_the_old_one_is_refused(
     assert "K0001" in listing and "K0002" not in listing  # K0002 is Lawson's
     assert "最終利用" in listing and "令和" in listing  # K0001 was just seen
 
-    page = post(centre, "/kiosks/K0001/rotate", {"confirm": "yes"}).get_data(as_text=True)
+    form = rotation_form(centre, "K0001")
+    page = centre.post("/kiosks/K0001/rotate", data=form).get_data(as_text=True)
     token = re.search(r'id="credential"[^>]*>([^<]+)<', page)
     assert token and token.group(1).startswith("K0001.") and token.group(1) != tokens["K0001"]
     assert token.group(1) not in centre.get("/kiosks/").get_data(as_text=True)
     assert old.call("GET", f"/v1/sessions/{old.session_id}/menu").status_code == 401
     assert TestKiosk(client, tokens["K0001"]).sign_in(cards / YAMADA).status_code == 401
+    assert TestKiosk(client, token.group(1)).sign_in(cards / YAMADA).status_code == 200
+    twice = centre.post("/kiosks/K0001/rotate", data=form)  # the same form again
+    assert "KIOSK_ALREADY_ROTATED" in centre.get(twice.headers["Location"]).get_data(as_text=True)
     assert TestKiosk(client, token.group(1)).sign_in(cards / YAMADA).status_code == 200
     assert audit_actions(platform, "K0001") == ["kiosk_rotate"]
     with platform.uow() as uow:
@@ -155,7 +168,7 @@ def test_a_kiosk_operator_rotates_its_own_kiosks_only(portal: Flask, platform: P
         post(seven, "/kiosks/K0002/rotate", {"confirm": "yes"}, "/kiosks/K0001/rotate").status_code
         == 404
     )
-    assert post(seven, "/kiosks/K0001/rotate", {"confirm": "yes"}).status_code == 200
+    assert seven.post("/kiosks/K0001/rotate", data=rotation_form(seven, "K0001")).status_code == 200
 
 
 # Tariffs --------------------------------------------------------------------------------
