@@ -84,7 +84,8 @@ def close(
     issuer: Issuer = DEMO_ISSUER,
 ) -> int:
     """Close ``month`` as a draft (again), or for good with ``final``; returns the number of
-    statements. ``issuer``: the hub on the statements (settings.billing_issuer). Audited with the month's totals (yen) in the statements' transaction.
+    statements. ``issuer``: the hub on the statements (settings.billing_issuer). Audited
+    with the month's totals (yen) in the statements' transaction.
 
     Raises NotVisibleError; before anything is written, the month's refusals of
     billing.months (BILLING_MONTH_INVALID, BILLING_MONTH_NOT_BEGUN, BILLING_MONTH_NOT_OVER
