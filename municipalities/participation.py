@@ -8,6 +8,7 @@ reads a change again on its next call, so a suspension refuses the next kiosk ca
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -98,7 +99,7 @@ def check_joining(
         )
     if klass not in {c.value for c in MunicipalityClass}:
         raise _refuse("CLASS_INVALID", "団体の区分を選んでください。", "Choose the class.")
-    typed = population.replace(",", "").strip()
+    typed = unicodedata.normalize("NFKC", population).replace(",", "").strip()  # "１２，０００"
     if not typed.isascii() or not typed.isdigit() or not 1 <= int(typed) <= POPULATION_MAX:
         raise _refuse(
             "POPULATION_INVALID",
