@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from html import escape
 
@@ -151,8 +151,12 @@ def close_month(
     now: datetime,
     final: bool = False,
     issuer: Issuer = DEMO_ISSUER,
+    also: Callable[[list[Statement]], None] | None = None,
 ) -> list[Statement]:
     """(Re)build the month's draft statements; with ``final`` freeze them for good. Commits.
+
+    ``also(statements)`` adds to the same transaction before it commits (the portal's audit
+    entry of the close).
 
     ``month`` as typed (``YYYY-MM``, JST). Before anything is written: MonthInvalidError,
     MonthNotBegunError, MonthNotOverError (billing.months); StatementFinalError for a month
@@ -184,6 +188,8 @@ def close_month(
             uow.session.add(line)
     period.status, period.closed_at = status, now
     period.finalised_at = now if final else None
+    if also is not None:
+        also(statements)
     uow.commit()
     return statements
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 
 from billing.tariffs import (
@@ -19,6 +20,8 @@ from billing.tariffs import (
     add_tariff,
 )
 from issuance.errors import KofuError
+from issuance.excel_text import decode_excel_text
+from issuance.model import CertificateKind
 from issuance.unit_of_work import SqlUnitOfWork
 
 TARIFF_FIELDS = (
@@ -42,6 +45,40 @@ KNOWN = (
     OWN_COST_INITIAL,
     OWN_COST_YEARLY,
 )
+KINDS = frozenset({"*", *(kind.value for kind in CertificateKind)})
+
+
+@dataclass(frozen=True)
+class TariffProblem:
+    """One problem of a tariff file: its line (1 is the header), column and a stable code.
+
+    Never the cell's value: a report names where and what, so it can be shown and kept.
+    """
+
+    line: int
+    field: str
+    code: str  # MISSING, UNKNOWN_TARIFF, UNKNOWN_KIND, NOT_A_DATE, NOT_A_NUMBER, TOO_SMALL,
+    # ENDS_BEFORE_START, MISSING_COLUMN, NOT_READABLE, NO_ROWS
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {PROBLEM_TEXT[self.code][1]}"
+
+
+PROBLEM_TEXT: dict[str, tuple[str, str]] = {
+    "MISSING": ("値がありません", "missing"),
+    "UNKNOWN_TARIFF": ("料金の種類が一覧にありません", f"not one of {', '.join(KNOWN)}"),
+    "UNKNOWN_KIND": ("証明書の種類が一覧にありません", "not a certificate kind (or *)"),
+    "NOT_A_DATE": ("日付（YYYY-MM-DD）ではありません", "not a date (YYYY-MM-DD)"),
+    "NOT_A_NUMBER": ("整数ではありません", "not a whole number"),
+    "TOO_SMALL": ("小さすぎます", "too small"),
+    "ENDS_BEFORE_START": ("適用開始日より後にしてください", "must come after valid_from"),
+    "MISSING_COLUMN": ("必要な列がありません", "required column missing"),
+    "NOT_READABLE": (
+        "文字コードを読めません（UTF-8かShift_JISで保存してください）",
+        "not readable (save as UTF-8 or Shift_JIS)",
+    ),
+    "NO_ROWS": ("料金の行がありません", "the file has no tariff rows"),
+}
 
 
 class TariffFileError(KofuError):
@@ -50,72 +87,105 @@ class TariffFileError(KofuError):
     message_en = "The tariff file is invalid; nothing was loaded."
 
 
-def _date(text: str, column: str) -> date:
+def _invalid(problems: list[TariffProblem]) -> TariffFileError:
+    """The refusal of a whole file: ``report`` (TariffProblem) and ``problems`` (text)."""
+    return TariffFileError(
+        message_en="; ".join(str(p) for p in problems),
+        problems=[str(p) for p in problems],
+        report=problems,
+    )
+
+
+def _date(text: str) -> date | str:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{column} must be a date (YYYY-MM-DD), not {text!r}") from None
+        return "NOT_A_DATE"
 
 
-def _int(text: str, column: str, least: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise ValueError(f"{column} must be a whole number, not {text!r}") from None
-    if value < least:
-        raise ValueError(f"{column} must be at least {least}")
-    return value
+def _int(text: str, least: int) -> int | str:
+    if not (text.isascii() and text.lstrip("-").isdigit()):
+        return "NOT_A_NUMBER"
+    value = int(text)
+    return value if value >= least else "TOO_SMALL"
 
 
-def parse_row(row: dict[str, str]) -> tuple[TariffRow, str]:
-    """One CSV row as a tariff and its note; ValueError says what is wrong with it."""
+def parse_row(row: dict[str, str | None], line: int) -> tuple[TariffRow, str] | list[TariffProblem]:
+    """One CSV row as a tariff and its note, or every problem of the row."""
     cell = {k: (row.get(k) or "").strip() for k in TARIFF_FIELDS}
-    missing = [k for k in REQUIRED if not cell[k]]
-    if missing:
-        raise ValueError(f"missing {', '.join(missing)}")
-    if cell["tariff"] not in KNOWN:
-        raise ValueError(f"unknown tariff {cell['tariff']!r} (one of {', '.join(KNOWN)})")
-    start = _date(cell["valid_from"], "valid_from")
-    until = _date(cell["valid_until"], "valid_until") if cell["valid_until"] else None
-    if until is not None and until <= start:
-        raise ValueError("valid_until must come after valid_from")
-    years = _int(cell["amortise_years"], "amortise_years", 1) if cell["amortise_years"] else None
+    found: dict[str, object] = {}
+    problems = [TariffProblem(line, k, "MISSING") for k in REQUIRED if not cell[k]]
+    if cell["tariff"] and cell["tariff"] not in KNOWN:
+        problems.append(TariffProblem(line, "tariff", "UNKNOWN_TARIFF"))
+    kind = cell["certificate_kind"] or "*"
+    if kind not in KINDS:
+        problems.append(TariffProblem(line, "certificate_kind", "UNKNOWN_KIND"))
+    checks: list[tuple[str, object]] = [
+        ("amount", _int(cell["amount"], 0) if cell["amount"] else None),
+        ("valid_from", _date(cell["valid_from"]) if cell["valid_from"] else None),
+        ("valid_until", _date(cell["valid_until"]) if cell["valid_until"] else None),
+        ("amortise_years", _int(cell["amortise_years"], 1) if cell["amortise_years"] else None),
+    ]
+    for name, value in checks:
+        if isinstance(value, str):
+            problems.append(TariffProblem(line, name, value))
+        else:
+            found[name] = value
+    start, until = found.get("valid_from"), found.get("valid_until")
+    if isinstance(start, date) and isinstance(until, date) and until <= start:
+        problems.append(TariffProblem(line, "valid_until", "ENDS_BEFORE_START"))
+    if problems:
+        return problems
     tariff = TariffRow(
         cell["tariff"],
         cell["subject"] or "*",
-        cell["certificate_kind"] or "*",
-        _int(cell["amount"], "amount", 0),
-        start,
-        until,
-        years,
+        kind,
+        int(found["amount"]),  # type: ignore[call-overload]
+        start,  # type: ignore[arg-type]
+        until,  # type: ignore[arg-type]
+        found.get("amortise_years"),  # type: ignore[arg-type]
     )
     return tariff, cell["note"][:200]
 
 
 def parse_tariffs(text: str) -> list[tuple[TariffRow, str]]:
-    """Every row of the file, or TariffFileError listing every bad row (by line number)."""
+    """Every row of the file, or TariffFileError with every problem (see ``_invalid``)."""
     reader = csv.DictReader(io.StringIO(text))
     header = set(reader.fieldnames or ())
-    if set(REQUIRED) - header:
-        raise TariffFileError(
-            message_en=f"columns must include {', '.join(REQUIRED)} (of {', '.join(TARIFF_FIELDS)})"
-        )
-    rows, problems = [], []
+    missing = [TariffProblem(1, k, "MISSING_COLUMN") for k in REQUIRED if k not in header]
+    if missing:
+        raise _invalid(missing)
+    rows: list[tuple[TariffRow, str]] = []
+    problems: list[TariffProblem] = []
     for line, row in enumerate(reader, start=2):
-        try:
-            rows.append(parse_row(row))
-        except ValueError as exc:
-            problems.append(f"line {line}: {exc}")
+        parsed = parse_row(row, line)
+        if isinstance(parsed, list):
+            problems += parsed
+        else:
+            rows.append(parsed)
     if problems:
-        raise TariffFileError(message_en="; ".join(problems), problems=problems)
+        raise _invalid(problems)
     if not rows:
-        raise TariffFileError(message_en="the file has no tariff rows")
+        raise _invalid([TariffProblem(1, "-", "NO_ROWS")])
     return rows
 
 
+def parse_tariff_bytes(data: bytes) -> list[tuple[TariffRow, str]]:
+    """``parse_tariffs`` of a file as uploaded: UTF-8 (BOM or not) or CP932 (Excel)."""
+    text = decode_excel_text(data)
+    if text is None:
+        raise _invalid([TariffProblem(1, "-", "NOT_READABLE")])
+    return parse_tariffs(text)
+
+
 def load_tariff_file(uow: SqlUnitOfWork, text: str, source: str) -> int:
-    """Add every row of a valid file in one transaction; returns how many. Commits."""
-    rows = parse_tariffs(text)
+    """Add every row of a file validated whole, in one transaction; returns how many.
+    Commits; TariffFileError (nothing written) for any problem."""
+    return add_tariff_rows(uow, parse_tariffs(text), source)
+
+
+def add_tariff_rows(uow: SqlUnitOfWork, rows: list[tuple[TariffRow, str]], source: str) -> int:
+    """Add rows already validated (``parse_tariffs``) in one transaction. Commits."""
     for tariff, note in rows:
         add_tariff(uow, tariff, note or f"loaded from {source}"[:200])
     uow.commit()

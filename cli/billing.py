@@ -239,15 +239,16 @@ def tariffs() -> None:
 def tariffs_load(ctx: click.Context, file: Path) -> None:
     """Add the tariffs of a CSV file (tariff,subject,certificate_kind,amount,valid_from,…).
 
-    The whole file is checked first: when any row is bad, nothing is loaded and every bad row
-    is reported.
+    The whole file is checked first: when any row is bad, nothing is loaded and every problem
+    is reported by line, column and what is wrong (never the value).
     """
-    from billing.tariff_file import TariffFileError, load_tariff_file
+    from billing.tariff_file import TariffFileError, add_tariff_rows, parse_tariff_bytes
 
     platform = context.platform(ctx)
     try:
+        rows = parse_tariff_bytes(file.read_bytes())  # UTF-8 (BOM or not) or CP932
         with platform.uow() as uow:
-            added = load_tariff_file(uow, file.read_text(encoding="utf-8"), file.name)
+            added = add_tariff_rows(uow, rows, file.name)
     except TariffFileError as exc:
         for problem in exc.details.get("problems") or [exc.message_en]:  # type: ignore[attr-defined]
             click.echo(problem, err=True)

@@ -62,6 +62,8 @@ def check_juminhyo(resident: Resident, today: date) -> None:
 def check_offering(info: MunicipalityInfo, kind: CertificateKind, now: datetime) -> Offering:
     if not info.participating:
         raise RefusalError("MUNICIPALITY_NOT_PARTICIPATING")
+    if info.suspended:
+        raise RefusalError("MUNICIPALITY_SUSPENDED")
     offering = info.offering_at(kind.value, now)
     if offering is None or not offering.offered:
         raise RefusalError("NOT_OFFERED")

@@ -21,6 +21,7 @@ FAILURE_LABELS: dict[str, tuple[str, str]] = {
     "NOT_OFFERED": ("交付対象外の証明書", "Certificate not offered"),
     "NOT_YET_SUPPORTED": ("未対応の証明書", "Certificate not yet supported"),
     "MUNICIPALITY_NOT_PARTICIPATING": ("コンビニ交付未実施", "Municipality not taking part"),
+    "MUNICIPALITY_SUSPENDED": ("コンビニ交付休止中", "Municipality suspended"),
     "NO_RECORD": ("住民記録なし", "No resident record"),
     "CARD_NOT_LINKED": ("カード未登録", "Card not registered"),
     "CARD_NOT_YET_USABLE": ("カード利用開始前", "Card not usable yet"),

@@ -123,6 +123,7 @@ class MunicipalityInfo:
     scheduled_settings: tuple[ScheduledSettings, ...] = ()
     # The issuer's identity from a date and time (elections), ordered by ``effective_from``.
     identities: tuple[ScheduledIdentity, ...] = ()
+    suspended: bool = False  # suspended by the centre: its residents refused at kiosks
 
     def identity_at(self, at: datetime) -> ScheduledIdentity | None:
         """The scheduled identity in effect at ``at`` (the latest by then); None: the

@@ -54,6 +54,10 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "お住まいの市区町村はコンビニ交付を実施していません。" + COUNTER_JA,
         "Your municipality does not take part in kiosk issuance. " + COUNTER_EN,
     ),
+    "MUNICIPALITY_SUSPENDED": (
+        "お住まいの市区町村のコンビニ交付は、ただいま休止しています。" + COUNTER_JA,
+        "Your municipality's kiosk service is suspended for now. " + COUNTER_EN,
+    ),
     "NO_RECORD": (
         "住民票の記録が見つかりません。" + COUNTER_JA,
         "No resident record was found. " + COUNTER_EN,

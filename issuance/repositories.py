@@ -137,6 +137,11 @@ class Kiosks(Protocol):
         """Every kiosk operator, by id."""
         ...
 
+    def last_seen(self, operator_id: str | None = None) -> dict[str, datetime]:
+        """When each kiosk (of one operator when given) last opened a session, by kiosk id;
+        kiosks that never did are absent."""
+        ...
+
 
 class AuditTrail(Protocol):
     def add(self, access: RecordAccess) -> None:

@@ -97,6 +97,8 @@ def _route_tax(
         raise RefusalError("WIDE_AREA_NOT_AVAILABLE", tax_year=year)
     if not current.participating:
         raise RefusalError("MUNICIPALITY_NOT_PARTICIPATING")
+    if current.suspended:
+        raise RefusalError("MUNICIPALITY_SUSPENDED")
     return Route(kind, former, check_offering(former, kind, now), year, wide_area=True)
 
 

@@ -45,6 +45,8 @@ def register_use(
     info = directory.get(uow, honseki)
     if info is None or not info.participating:
         raise RefusalError("MUNICIPALITY_NOT_PARTICIPATING")
+    if info.suspended:
+        raise RefusalError("MUNICIPALITY_SUSPENDED")
     existing = uow.use_registrations.get(resident.juminhyo_code, honseki)
     if existing is not None:
         return existing

@@ -41,6 +41,7 @@ PENDING_STATES = frozenset({"accepted", "rendering"})
         "IDEMPOTENCY_KEY_REUSED",
         "OUT_OF_HOURS",
         "MAINTENANCE",
+        "MUNICIPALITY_SUSPENDED",
         "NOT_OFFERED",
         "MOVING_OUT",
         "MOVED_ABROAD",
@@ -104,6 +105,7 @@ def submit(session_id: str) -> tuple[Response, int]:
         "USE_REGISTRATION_NOT_NEEDED",
         "NO_KOSEKI_RECORD",
         "MUNICIPALITY_NOT_PARTICIPATING",
+        "MUNICIPALITY_SUSPENDED",
     ),
 )
 @bp.post("/sessions/<session_id>/use-registrations")

@@ -69,6 +69,7 @@ def to_info(
         scheduled=scheduled,
         scheduled_settings=settings,
         identities=identities,
+        suspended=municipality.suspended_at is not None,
     )
 
 

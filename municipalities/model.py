@@ -46,6 +46,8 @@ class Municipality(Base):
     mayor_name: Mapped[str] = mapped_column(String(40))
     wide_area_tax: Mapped[bool] = mapped_column(default=False)  # 課税証明書の広域交付
     koseki_registration_days: Mapped[int] = mapped_column(default=2)  # 利用登録 → usable
+    # Suspended by the centre: still taking part, but its residents are refused at kiosks.
+    suspended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
     offerings: Mapped[list[CertificateOffering]] = relationship(
         back_populates="municipality", cascade="all, delete-orphan", lazy="selectin"
     )

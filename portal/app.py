@@ -12,18 +12,23 @@ from centre.bootstrap import Platform, bootstrap
 from centre.settings import Settings, load_settings
 from portal import extension, guard, health, i18n, security, users
 from portal.errors import register_error_handlers
-from portal.formatting import wareki_html, wareki_month_html, wareki_time_html, yen
+from portal.formatting import wareki_html, wareki_time_html, yen
+from portal.months import month_html
 from portal.ratelimit import LoginThrottle
 from portal.views import (
     audit,
     auth,
+    centre_money,
+    centre_municipalities,
     identity,
     kiosks,
     maintenance,
     money,
     municipal,
     municipal_settings,
+    national,
     services,
+    staff,
     statements,
 )
 
@@ -52,7 +57,7 @@ def create_app(
     security.configure(app, settings)
     register_error_handlers(app)
     app.jinja_env.filters.update(
-        yen=yen, wareki=wareki_html, wareki_time=wareki_time_html, wareki_month=wareki_month_html
+        yen=yen, wareki=wareki_html, wareki_time=wareki_time_html, month=month_html
     )
     for blueprint in (
         health.bp,
@@ -66,6 +71,10 @@ def create_app(
         identity.bp,
         statements.bp,
         money.bp,
+        staff.bp,
+        national.bp,
+        centre_municipalities.bp,
+        centre_money.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -78,19 +78,6 @@ def audit_value(field: str, value: object, lang: str = "ja") -> str | Markup:
     return str(value)
 
 
-def wareki_month_html(month: str, lang: str = "ja") -> Markup:
-    """``2026-11`` as ``<time>``: 令和8年11月 (2026年11月 in its title); English: Nov 2026."""
-    first = date(int(month[:4]), int(month[5:7]), 1)
-    if lang == "en":
-        return Markup('<time datetime="{0}" title="{1}">{2}</time>').format(
-            month, to_wareki(first).rsplit("月", 1)[0] + "月", first.strftime("%b %Y")
-        )
-    wareki = to_wareki(first).rsplit("1日", 1)[0]
-    return Markup('<time datetime="{0}" title="{1}年{2}月">{3}</time>').format(
-        month, first.year, first.month, wareki
-    )
-
-
 def month_text(month: str, lang: str = "ja", with_year: bool = False) -> str:
     """``2026-11`` as chart-axis text: 11月 / Nov; with the year on a second line
     ("1月\n令和8年") when ``with_year`` or the month is January."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from issuance.index.model import CardLink, Resident
@@ -112,3 +112,13 @@ class SqlKiosks:
 
     def operators(self) -> list[KioskOperator]:
         return list(self.session.scalars(select(KioskOperator).order_by(KioskOperator.id)))
+
+    def last_seen(self, operator_id: str | None = None) -> dict[str, datetime]:
+        query = select(KioskSession.kiosk_id, func.max(KioskSession.created_at)).group_by(
+            KioskSession.kiosk_id
+        )
+        if operator_id is not None:
+            query = query.join(Kiosk, Kiosk.id == KioskSession.kiosk_id).where(
+                Kiosk.operator_id == operator_id
+            )
+        return {kiosk_id: at for kiosk_id, at in self.session.execute(query)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime
 
@@ -106,3 +107,60 @@ def revoke_kiosk_for(
     )
     revoke_kiosk(uow, kiosk.id, now)  # commits the audit entry with the revocation
     return kiosk
+
+
+def last_seen_for(
+    uow: StaffUnitOfWork, account: StaffAccount, operator_id: str | None = None
+) -> dict[str, datetime]:
+    """When each kiosk the account may see last opened a session (absent: never)."""
+    if account.role is Role.KIOSK_OPERATOR:
+        operator_id = account.kiosk_operator_id
+    elif account.role is not Role.CENTRE_OPERATOR:
+        raise NotVisibleError()
+    return uow.kiosks.last_seen(operator_id)
+
+
+def credential_version(kiosk: Kiosk) -> str:
+    """A short fingerprint of the kiosk's current credential (of its stored hash, never the
+    secret): the rotation form carries it, so a form posted twice rotates once."""
+    return hashlib.sha256(kiosk.credential_hash.encode()).hexdigest()[:16]
+
+
+def rotate_kiosk_for(
+    uow: StaffUnitOfWork,
+    account: StaffAccount,
+    pepper: str,
+    kiosk_id: str,
+    now: datetime,
+    seen: str | None = None,
+) -> str:
+    """Give a kiosk a new credential; returns its bearer token ``KIOSK_ID.SECRET`` (to show
+    once). The old one is refused from the next call in every process (the kiosk table is
+    reference data). Sessions in progress stay: they are the same kiosk's. One commit,
+    audited (never the secret). Raises NotVisibleError (unknown or another's) or
+    StaffInputError KIOSK_REVOKED (a revoked kiosk is registered again, not rotated) or
+    KIOSK_ALREADY_ROTATED (``seen``, the ``credential_version`` the form showed, is no longer
+    current: the form was posted twice, or someone rotated it meanwhile).
+    """
+    kiosk = kiosk_for(uow, account, kiosk_id)
+    if seen is not None and seen != credential_version(kiosk):
+        raise StaffInputError(
+            "KIOSK_ALREADY_ROTATED",
+            "この端末の認証情報はすでに更新されています。必要なら、もう一度更新してください。",
+            "This kiosk's credential has already been rotated; rotate again if needed.",
+        )
+    if not kiosk.active:
+        raise StaffInputError(
+            "KIOSK_REVOKED",
+            "失効した端末の認証情報は更新できません。",
+            "A revoked kiosk's credential cannot be rotated.",
+        )
+    audit(
+        uow,
+        account.id,
+        "kiosk_rotate",
+        ("kiosk", kiosk.id),
+        now,
+        new={"rotated_at": now.isoformat()},
+    )
+    return register_kiosk(uow, pepper, kiosk.id, kiosk.operator_id, kiosk.location)  # commits

@@ -78,6 +78,14 @@ class StaffAccount(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Invited, not yet joined: SHA-256 of the single-use invitation link's token, and its end.
+    invitation_digest: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
+    invitation_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    @property
+    def invited(self) -> bool:
+        """Invited and not yet joined (no password of its own yet): cannot sign in."""
+        return self.invitation_expires_at is not None
 
     def locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until

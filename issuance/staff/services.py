@@ -119,7 +119,7 @@ def check_password(
     """
     cleaned = login.strip().lower()[:254]
     account = uow.staff_accounts.by_login(cleaned)
-    if account is None or not account.active:
+    if account is None or not account.active or account.invited:
         _burn(hasher, password)  # as slow as a real check: no telling unknown logins apart
         audit(uow, None, "login_failed", ("login", cleaned), now, new={"step": "password"})
         uow.commit()
@@ -157,7 +157,7 @@ def check_totp(
     if account is None or not account.active or account.locked(now):
         raise LoginFailedError()
     secret = account.totp_secret or enrolling_secret
-    step = _matching_step(secret, code.strip(), now) if secret else None
+    step = matching_step(secret, code.strip(), now) if secret else None
     if step is None or step <= (account.totp_last_step or -1):  # wrong, or used already
         record_failed_login(uow, account, now, "totp")
         uow.commit()
@@ -172,7 +172,7 @@ def check_totp(
     return account
 
 
-def _matching_step(secret: str, code: str, now: datetime) -> int | None:
+def matching_step(secret: str, code: str, now: datetime) -> int | None:
     """The 30-second step (previous, current or next: valid_window=1) ``code`` belongs to."""
     if not _CODE.match(code):
         return None

@@ -22,6 +22,11 @@ class SqlStaffAccounts:
             select(StaffAccount).where(StaffAccount.login == login)
         ).one_or_none()
 
+    def by_invitation(self, digest: str) -> StaffAccount | None:
+        return self.session.scalars(
+            select(StaffAccount).where(StaffAccount.invitation_digest == digest)
+        ).one_or_none()
+
     def add(self, account: StaffAccount) -> None:
         self.session.add(account)
         self.session.flush()  # the id, for the audit entry written in the same transaction

@@ -42,6 +42,8 @@ def home_of(user: StaffUser) -> str:
     """Where a role lands after signing in."""
     if user.role in (Role.MUNICIPAL_ADMIN, Role.MUNICIPAL_VIEWER):
         return url_for("municipal.overview", code=user.municipality_code)
+    if user.role is Role.CENTRE_OPERATOR:
+        return url_for("national.view")
     return url_for("kiosks.listing")
 
 

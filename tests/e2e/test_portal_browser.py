@@ -121,7 +121,8 @@ def test_a_centre_operator_registers_and_revokes_a_kiosk(
     page: Any, portal_url: str, platform: Platform, client: FlaskClient, cards: Path
 ) -> None:
     sign_in(page, portal_url, "operator@centre", platform, "centre")
-    page.wait_for_url("**/kiosks/")
+    page.wait_for_url("**/centre/")  # the national view is a centre operator's home
+    page.goto(f"{portal_url}/kiosks/")
     assert "K0001" in checked(page, "centre-3-kiosks")
     page.goto(f"{portal_url}/kiosks/new")
     checked(page, "centre-4-register")

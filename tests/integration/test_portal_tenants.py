@@ -12,21 +12,28 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
-from billing.model import CounterCount
+from billing.model import BillingPeriod, CounterCount, PeriodStatus
 from centre.bootstrap import Platform
 from issuance.service_hours import STANDARD_HOURS
 from issuance.staff.model import Role
 from issuance.staff.services import create_account
-from municipalities.model import IssuerIdentity, MaintenanceWindow, OfferingChange, SettingChange
+from municipalities.model import (
+    IssuerIdentity,
+    MaintenanceWindow,
+    Municipality,
+    OfferingChange,
+    SettingChange,
+)
 from portal.app import create_app
 from portal.guard import PUBLIC, access_of
 from tests.support.money import last_month, seed_month
 from tests.support.portal import sign_in, sign_in_demo, staff
 
 # Real IDs of the first tenants: 千代田区 (131016) and the operator "seven" (kiosk K0001),
-# and 千代田区's maintenance window, scheduled offering change, settings change and issuer
-# identity (ids set by the fixture), a kind it offers (its 見本), and last month's
-# statements of both (closed by the fixture) with their download format.
+# and 千代田区's maintenance window, scheduled offering change, settings change, issuer identity
+# and administrator's account (ids set by the fixture), a kind it offers (its 見本), and last
+# month's statements of both (closed as a draft by the fixture) with their download format;
+# the month is also one the centre could make final (centre pages: 404 for tenants).
 FIRST = {
     "code": "131016",
     "kiosk_id": "K0001",
@@ -38,6 +45,7 @@ FIRST = {
     "operator_id": "seven",
     "month": "2000-01",
     "fmt": "csv",
+    "account_id": "0",
 }
 FIRST_FORM = {
     "operator_id": "seven",
@@ -58,6 +66,13 @@ FIRST_FORM = {
     "wide_area_tax": "no",
     "mayor_title": "千代田区長",  # and an issuer identity that could be scheduled
     "mayor_name": "巡回　次郎",
+    "login": "walker@chiyoda.example.jp",  # a staff member that could be invited
+    "display_name": "walk",
+    "role": "municipal_admin",
+    "backend": "bcl",  # a municipality that could join
+    "klass": "city",
+    "population": "1000",
+    "typed_month": "2026-01",  # a month that could be made final
 }
 FIRST_MARKS = (
     "K0001",
@@ -68,6 +83,8 @@ FIRST_MARKS = (
     "%PDF",
     "千代田区（131016）",
     "（seven）",
+    "千代田区 管理者",
+    "admin@chiyoda",
 )
 LAWSON_SECRET = pyotp.random_base32()
 
@@ -114,6 +131,9 @@ def portal(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> Flask:
         monkeypatch.setitem(FIRST, "window_id", str(window.id))
         monkeypatch.setitem(FIRST, "change_id", str(change.id))
         monkeypatch.setitem(FIRST, "setting_id", str(setting.id))
+        admin = uow.staff_accounts.by_login(staff("admin@chiyoda").login)
+        assert admin is not None
+        monkeypatch.setitem(FIRST, "account_id", str(admin.id))
     monkeypatch.setitem(FIRST, "month", last_month(now))
     seed_month(platform, FIRST["month"])
     app = create_app(platform.settings.with_overrides(portal_secure_cookies=False), platform)
@@ -185,6 +205,11 @@ def test_staff_of_another_tenant_get_404_from_every_route_that_takes_an_id(
         assert uow.session.query(SettingChange).count() == 1  # nor changed a setting
         assert uow.session.query(IssuerIdentity).count() == 1  # nor a mayor, nor a seal
         assert uow.session.query(CounterCount).count() == 0  # nor uploaded counter counts
+        assert uow.staff_accounts.by_login("walker@chiyoda.example.jp") is None  # nor invited
+        assert uow.staff_accounts.by_login(staff("admin@chiyoda").login).active  # type: ignore[union-attr]
+        assert uow.session.get(Municipality, "131016").suspended_at is None  # type: ignore[union-attr]
+        period = uow.session.get(BillingPeriod, FIRST["month"])
+        assert period is not None and period.status is PeriodStatus.DRAFT  # nor made it final
 
 
 def test_the_walkers_do_reach_their_own_tenant(portal: Flask, platform: Platform) -> None:

@@ -191,6 +191,9 @@ class FakeKiosks:
     def operators(self) -> list[KioskOperator]:
         return sorted(self.operator_rows.values(), key=lambda o: o.id)
 
+    def last_seen(self, operator_id: str | None = None) -> dict[str, datetime]:
+        return {}
+
 
 class FakeAuditTrail:
     def __init__(self) -> None:
