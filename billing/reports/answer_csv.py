@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 from billing.reports.break_even import BreakEven
@@ -10,7 +11,7 @@ from billing.reports.cost_structure import Scheme
 from billing.reports.scenarios import Scenario
 
 
-def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+def _write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import statistics
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,16 @@ def _pyplot() -> Any:
     plt.rcParams["font.family"] = ["IPAexGothic", "DejaVu Sans"]
     plt.rcParams["svg.fonttype"] = "none"
     return plt
+
+
+def _data(out_dir: Path, stem: str, header: list[str], rows: list[list[object]]) -> Path:
+    """What a chart draws, as ``<stem>.csv`` beside it (a reader can check every bar)."""
+    path = out_dir / f"{stem}.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
 
 
 def _save(fig: Any, out_dir: Path, stem: str) -> list[Path]:
@@ -129,7 +140,13 @@ def gains_and_losses(
     fig.tight_layout()
     paths = _save(fig, out_dir, stem)
     plt.close(fig)
-    return paths
+    data: list[list[object]] = [
+        [s.name, r.group, r.municipalities, r.gainers, r.losers, r.total_change]
+        for s, groups in effects
+        for r in groups
+    ]
+    header = ["scheme", "group", "municipalities", "gainers", "losers", "total_change"]
+    return [*paths, _data(out_dir, stem, header, data)]
 
 
 def contribution_per_issue_by_band(
@@ -171,7 +188,17 @@ def contribution_per_issue_by_band(
     )
     paths = _save(fig, out_dir, "contribution_per_issue_by_band")
     plt.close(fig)
-    return paths
+    data: list[list[object]] = [
+        [band, sum(1 for c in costs if c.band == band), zero, round(value, 1)]
+        for band, zero, value in zip(bands, zeros, medians, strict=True)
+    ]
+    header = [
+        "population_band",
+        "municipalities",
+        "without_issues",
+        "median_contribution_per_issue",
+    ]
+    return [*paths, _data(out_dir, "contribution_per_issue_by_band", header, data)]
 
 
 def cost_per_issue_vs_population(

@@ -34,6 +34,7 @@ figcaption { font-size: 8.5pt; color: #222; margin-top: 0.2em; }
 .answer { font-size: 11pt; line-height: 1.6; }
 .note { font-size: 8.5pt; color: #333; }
 td.n { text-align: right; white-space: nowrap; }
+td:first-child { white-space: nowrap; }
 table.assumptions td:first-child { width: 24%; } table.assumptions td:nth-child(2) { width: 28%; }
 """
 CLASS_TABLE_JA = {
@@ -164,7 +165,14 @@ def answer(parts: ReportParts) -> list[str]:
             f"未参加の {len(parts.outsiders):,} 団体のうち、同じ人口規模の参加団体並みの利用で"
             f"参加が採算に合うのは現行の定額で {pays['fixed']:,} 団体"
             + (f"、{others} 団体" if others else "")
-            + f"です（窓口1通あたりの節減 ¥{saving:,} を仮定）。"
+            + f"です（窓口1通あたりの節減 ¥{saving:,} を仮定"
+            + (
+                f"、定額での採算点の中央値 {statistics.median(needed):,.0f} 通/年に対し"
+                f"見込みの中央値 {statistics.median(b.expected for b in parts.outsiders):,.0f}"
+                " 通/年）。"
+                if (needed := [v for b in parts.outsiders if (v := b.by_scheme.get("fixed"))])
+                else "）。"
+            )
         )
     else:
         third = "未参加の団体はありません。"
@@ -243,7 +251,9 @@ def _effects(parts: ReportParts, fig: Figures) -> str:
                 ]
                 for g in effects_by(parts.costs, s, key)
             ]
-            html.append(f"<h3>{escape(s.label)}（{escape(s.note)}）: {title}</h3>")
+            html.append(
+                f'<div class="keep"><h3>{escape(s.label)}（{escape(s.note)}）: {title}</h3>'
+            )
             html.append(
                 table(
                     [
@@ -257,6 +267,7 @@ def _effects(parts: ReportParts, fig: Figures) -> str:
                     ],
                     rows,
                 )
+                + "</div>"
             )
     html.append(fig("gains_losses_by_band", f"{parts.fy}年度 人口規模別の負担増減（円/年）"))
     return "".join(html)
@@ -332,10 +343,12 @@ def _scenarios(parts: ReportParts) -> str:
         groups = list(dict.fromkeys(b.group for b in s.burdens))
         cells = {(b.group, b.scheme): b for b in s.burdens}
         rows: list[list[object]] = [
-            [g]
-            + [
-                f"{yen(cells[(g, lab)].per_issue)}（{yen(cells[(g, lab)].contribution)}）"
-                for lab in labels
+            [
+                g,
+                *[
+                    f"{yen(cells[(g, lab)].per_issue)}（{yen(cells[(g, lab)].contribution)}）"
+                    for lab in labels
+                ],
             ]
             for g in groups
         ]

@@ -18,11 +18,11 @@ from billing.reports.usage import usage_by_municipality
 from billing.rollups import month_lines
 from billing.tariffs import fiscal_months, load_tariffs
 from issuance.ports import MunicipalityProfiles
-from issuance.unit_of_work import SqlUnitOfWork
+from issuance.unit_of_work import SqlAlchemyUnitOfWork
 
 
 def cost_structure_report(
-    uow_factory: Callable[[], SqlUnitOfWork],
+    uow_factory: Callable[[], SqlAlchemyUnitOfWork],
     profiles: MunicipalityProfiles,
     fy: int,
     out: Path,
