@@ -74,10 +74,12 @@ def issues_to_break_even(gain: float, own: int, pieces: list[tuple[float, float]
     candidates = []
     for fixed, rate in pieces:
         need = own + fixed
-        if need <= 0:
+        if gain > rate:
+            candidates.append(max(0, math.ceil(need / (gain - rate) - 1e-9)))
+        elif gain == rate and need <= 0:
             candidates.append(0)
-        elif gain > rate:
-            candidates.append(math.ceil(need / (gain - rate) - 1e-9))
+        # gain < rate: every issue loses money; at best it breaks even at no issues at all,
+        # which is not joining in any useful sense.
     return min(candidates) if candidates else None
 
 

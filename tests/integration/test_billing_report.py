@@ -273,6 +273,10 @@ def test_a_town_outside_the_service_gets_the_issues_at_which_joining_pays(
     gain = 10 * 3000 // 60 - 117 - 2 - (300 - 200)
     assert found[HAYAKAWA]["gain_per_issue"] == str(gain)
     assert found[HAYAKAWA]["break_even_fixed"] == str(math.ceil(1_000_000 / gain))
+    # The cap (¥300/通) is above the ¥281 gained, so only the fixed amount can be covered;
+    # metered at thousands of yen per issue never pays (an empty cell, not 0).
+    assert found[HAYAKAWA]["break_even_capped"] == str(math.ceil(1_000_000 / gain))
+    assert found[HAYAKAWA]["break_even_metered"] == ""
     text = squeeze(pdf_text((out / "cost_structure_fy2024.pdf").read_bytes()))
     assert "未参加団体" in text and "¥500" in text
 
