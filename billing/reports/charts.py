@@ -48,9 +48,12 @@ def _data(out_dir: Path, stem: str, header: list[str], rows: list[list[object]])
 
 
 def _save(fig: Any, out_dir: Path, stem: str) -> list[Path]:
+    """PNG and SVG, cropped to what is drawn (the bounding box is measured once for both)."""
     paths = [out_dir / f"{stem}.png", out_dir / f"{stem}.svg"]
+    fig.set_dpi(110)
+    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.1)
     for path in paths:
-        fig.savefig(path, dpi=110, bbox_inches="tight")
+        fig.savefig(path, dpi=110, bbox_inches=box)
     return paths
 
 
@@ -67,6 +70,17 @@ def _yen_axis(axis: Any, ticks: int = 6) -> None:
 
 def _caption(fig: Any, text: str) -> None:
     fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=7, wrap=True)
+
+
+def _people_formatter() -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(_people)
+
+
+def _people(value: float, _position: object = None) -> str:
+    """Population tick labels as a Japanese reader says them: 1,000 / 1万 / 10万 / 100万."""
+    return f"{value / 10_000:,.0f}万" if value >= 10_000 else f"{value:,.0f}"
 
 
 def _signed(value: float) -> str:
@@ -137,7 +151,13 @@ def gains_and_losses(
         f"各棒は{by}ごとの運営負担金の年額の増減の合計（円/年）。括弧内は負担減・負担増の"
         "団体数。交付0通の団体も含む。",
     )
-    fig.tight_layout()
+    fig.subplots_adjust(
+        left=0.17,
+        right=0.98,
+        top=1 - 0.75 / fig.get_figheight(),
+        bottom=0.55 / fig.get_figheight(),
+        hspace=0.45,
+    )
     paths = _save(fig, out_dir, stem)
     plt.close(fig)
     data: list[list[object]] = [
@@ -236,6 +256,7 @@ def cost_per_issue_vs_population(
             )
             over = [c.population for c, v in zip(group, values, strict=True) if v > top]
             ax.scatter(over, [top] * len(over), s=14, marker="^", color=colour)
+        ax.scatter([], [], s=14, marker="^", color="#666", label="表示範囲外（上位5%）")
         if idle:
             ax.scatter(
                 [c.population for c in idle],
@@ -246,6 +267,7 @@ def cost_per_issue_vs_population(
                 label="交付0通",
             )
         ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(_people_formatter())
         ax.set_ylim(0, top * 1.02)
         _yen_axis(ax.yaxis)
         ax.set_title(scheme.label, fontsize=8)
@@ -261,7 +283,7 @@ def cost_per_issue_vs_population(
         "費用＝運営負担金＋委託手数料＋JPKI確認＋団体側経費。▲は上位5%の表示範囲外、"
         "×は交付0通の団体。",
     )
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.12, hspace=0.4, wspace=0.08)
     paths = _save(fig, out_dir, "cost_per_issue_vs_population")
     plt.close(fig)
     return paths
@@ -295,6 +317,17 @@ def distribution_by_class(
     if any(data):
         ax.boxplot([d or [0.0] for d in data], tick_labels=labels, showfliers=False)
         _yen_axis(ax.yaxis)
+        for x, values in enumerate(data, start=1):  # the median written, small classes too
+            if values:
+                middle = statistics.median(values)
+                ax.annotate(
+                    f"¥{middle:,.0f}",
+                    (x, middle),
+                    xytext=(30, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=6.5,
+                )
     else:  # a year without issues: the chart says so rather than failing the report
         ax.text(0.5, 0.5, "この年度の交付なし", ha="center", transform=ax.transAxes)
     ax.set_ylabel("1通あたり費用（円/通）")

@@ -61,12 +61,18 @@ class ReportParts:
     figures: list[str] = field(default_factory=list)
 
 
+class Cell(str):
+    """A cell's own markup (already escaped), right-aligned."""
+
+
 def table(header: list[str], rows: list[list[object]]) -> str:
     """A table whose header repeats on every page it spans; numbers right-aligned."""
 
     def cell(value: object) -> str:
         if isinstance(value, int) and not isinstance(value, bool):
             return f'<td class="n">{value:,}</td>'
+        if isinstance(value, Cell):
+            return f'<td class="n">{value}</td>'
         text = str(value)
         if text[:1] in "¥+−" and text != "—":  # an amount: right-aligned, never broken
             return f'<td class="n">{escape(text)}</td>'
@@ -346,14 +352,17 @@ def _scenarios(parts: ReportParts) -> str:
             [
                 g,
                 *[
-                    f"{yen(cells[(g, lab)].per_issue)}（{yen(cells[(g, lab)].contribution)}）"
+                    Cell(
+                        f"{escape(yen(cells[(g, lab)].per_issue))}/通<br>"
+                        f'<span class="note">{escape(yen(cells[(g, lab)].contribution))}/年</span>'
+                    )
                     for lab in labels
                 ],
             ]
             for g in groups
         ]
         html.append(
-            f'<div class="keep"><h3>{escape(s.label)}: 区分別の負担 1通あたり（年額計）</h3>'
+            f'<div class="keep"><h3>{escape(s.label)}: 区分別の運営負担金 1通あたりと年額</h3>'
         )
         html.append(table(["区分", *labels], rows) + "</div>")
     return "".join(html)
@@ -382,9 +391,9 @@ def _outsiders(parts: ReportParts) -> str:
                 band,
                 len(members),
                 round(statistics.median([b.expected for b in members])),
-                "—" if not needed else f"{round(statistics.median(needed)):,}",
+                "—" if not needed else round(statistics.median(needed)),
             ]
-            + [f"{sum(1 for b in members if b.pays(s.name)):,}" for s in comparable]
+            + [sum(1 for b in members if b.pays(s.name)) for s in comparable]
         )
     html.append(
         table(
