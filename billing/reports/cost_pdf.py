@@ -35,7 +35,8 @@ figcaption { font-size: 8.5pt; color: #222; margin-top: 0.2em; }
 .note { font-size: 8.5pt; color: #333; }
 td.n { text-align: right; white-space: nowrap; }
 td:first-child { white-space: nowrap; }
-table.assumptions td:first-child { width: 24%; } table.assumptions td:nth-child(2) { width: 28%; }
+table.assumptions td { white-space: normal; text-align: left; }
+table.assumptions td:first-child { width: 26%; } table.assumptions td:nth-child(2) { width: 26%; }
 """
 CLASS_TABLE_JA = {
     "designated_city_1m": "政令市（人口100万以上）",
