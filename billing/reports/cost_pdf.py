@@ -88,6 +88,13 @@ def yen(value: float | None) -> str:
     return "—" if value is None else f"¥{value:,.0f}"
 
 
+def per_issue(value: float | None) -> str:
+    """Yen per certificate; below ¥10 with one decimal (so a small share never reads ¥0)."""
+    if value is None:
+        return "—（交付0通）"
+    return f"¥{value:,.1f}/通" if value < 10 else f"¥{value:,.0f}/通"
+
+
 def signed(value: int) -> str:
     return f"+¥{value:,}" if value > 0 else f"−¥{-value:,}" if value < 0 else "±¥0"
 
@@ -354,7 +361,7 @@ def _scenarios(parts: ReportParts) -> str:
                 g,
                 *[
                     Cell(
-                        f"{escape(yen(cells[(g, lab)].per_issue))}/通<br>"
+                        f"{escape(per_issue(cells[(g, lab)].per_issue))}<br>"
                         f'<span class="note">{escape(yen(cells[(g, lab)].contribution))}/年</span>'
                     )
                     for lab in labels
