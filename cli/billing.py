@@ -34,6 +34,20 @@ def report() -> None:
 )
 @click.option("--base-share", default=0.5, show_default=True, help="hybrid: share kept as base")
 @click.option("--cap", default=300, show_default=True, help="capped: yen per certificate")
+@click.option(
+    "--counter-minutes",
+    type=click.FloatRange(0, 120),
+    default=6.0,
+    show_default=True,
+    help="staff minutes one counter certificate takes (an assumption)",
+)
+@click.option(
+    "--staff-cost",
+    type=click.IntRange(0, 100_000),
+    default=4_000,
+    show_default=True,
+    help="staff cost, yen per hour (published figure, see the report)",
+)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.pass_context
 def cost_structure(
@@ -42,13 +56,13 @@ def cost_structure(
     schemes: tuple[str, ...],
     base_share: float,
     cap: int,
+    counter_minutes: float,
+    staff_cost: int,
     out_dir: Path,
 ) -> None:
     """Per-municipality costs of fiscal year FY and who gains or loses under other schemes."""
-    from billing.reports.cost_report import build_schemes, check_scheme_parameters, write_report
-    from billing.reports.cost_structure import fiscal_year_costs
-    from billing.reports.usage import usage_by_municipality
-    from billing.tariffs import load_tariffs
+    from billing.reports.cost_report import check_scheme_parameters
+    from billing.reports.national import cost_structure_report
     from issuance.errors import KofuError
 
     try:
@@ -61,15 +75,19 @@ def cost_structure(
         click.echo(f"[{time.monotonic() - started:6.1f} s] {step}", err=True)
 
     platform = context.platform(ctx)
-    with platform.uow() as uow:
-        progress("reading tariffs and municipalities")
-        tariffs = load_tariffs(uow)
-        progress("summing the fiscal year's ledger")
-        costs = fiscal_year_costs(uow, fy, _profiles(), tariffs)
-        usage = usage_by_municipality(uow, fy, _profiles(), tariffs)
-    progress(f"{len(costs)} municipalities; comparing schemes")
-    chosen = build_schemes(costs, list(schemes or SCHEME_NAMES), base_share=base_share, cap=cap)
-    files = write_report(out_dir, fy, costs, chosen, usage, progress)
+    files = cost_structure_report(
+        platform.uow,
+        _profiles(),
+        fy,
+        out_dir,
+        list(schemes or SCHEME_NAMES),
+        platform.now(),
+        base_share=base_share,
+        cap=cap,
+        counter_minutes=counter_minutes,
+        staff_cost=staff_cost,
+        progress=progress,
+    )
     progress("done")
     for line in files.summary:
         click.echo(line)

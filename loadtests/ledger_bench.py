@@ -26,9 +26,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from billing.reports.cost_report import build_schemes, write_report  # noqa: E402
-from billing.reports.cost_structure import fiscal_year_costs  # noqa: E402
-from billing.reports.usage import usage_by_municipality  # noqa: E402
+from billing.reports.national import cost_structure_report  # noqa: E402
 from billing.rollups import live_sums  # noqa: E402
 from billing.statements import close_month  # noqa: E402
 from billing.tariffs import fiscal_months, load_tariffs  # noqa: E402
@@ -80,12 +78,15 @@ def run(url: str, out: Path) -> dict[str, float]:
 
     timed("close_12_months_final_seconds", figures, close_year)
 
-    def report() -> None:
-        with platform.uow() as uow:
-            costs = fiscal_year_costs(uow, FY, profiles, tariffs)
-            usage = usage_by_municipality(uow, FY, profiles, tariffs)
-        schemes = build_schemes(costs, ["metered", "hybrid", "capped"])
-        write_report(out / "report", FY, costs, schemes, usage)
+    def report() -> None:  # what `kofu report cost-structure` runs, break-even and scenarios too
+        cost_structure_report(
+            platform.uow,
+            profiles,
+            FY,
+            out / "report",
+            ["metered", "hybrid", "capped"],
+            datetime.now(UTC),
+        )
 
     timed("report_from_rollups_seconds", figures, report)
     if LIVE:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
-from billing.pdf import html_table, render_pdf
+from billing.pdf import render_pdf
 from billing.reports import charts
+from billing.reports.answer_csv import write_answer_csvs
+from billing.reports.break_even import BreakEven
+from billing.reports.cost_pdf import ReportParts, pdf_body
 from billing.reports.cost_structure import (
     CLASS_LABELS,
     SCHEMES,
@@ -19,10 +22,13 @@ from billing.reports.cost_structure import (
     effects_by,
     fixed_scheme,
 )
+from billing.reports.scenarios import scenarios
 from billing.reports.usage import NATIONAL_USAGE_RATE, Usage
+from billing.tariffs import COMMISSION, TariffBook
 from issuance.errors import KofuError
 
 Progress = Callable[[str], None]
+JST = timezone(timedelta(hours=9))
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,14 @@ def _yen(value: float | None) -> str:
     return "—" if value is None else f"¥{value:,.0f}"
 
 
+def winners_and_losers(costs: list[MunicipalityCost], scheme: Scheme) -> tuple[int, int]:
+    """(municipalities paying less, paying more) under ``scheme`` than under today's table."""
+    change = [scheme.contributions[c.code] - c.contribution for c in costs]
+    return sum(1 for d in change if d < 0), sum(1 for d in change if d > 0)
+
+
 def summarise(fy: int, costs: list[MunicipalityCost], schemes: list[Scheme]) -> list[str]:
+    """The report's findings as Japanese sentences (also printed by the CLI)."""
     issues = sum(c.issues for c in costs)
     fixed = schemes[0]
     small = _median(c.per_issue() for c in costs if c.municipality_class in ("town", "village"))
@@ -84,14 +97,18 @@ def summarise(fy: int, costs: list[MunicipalityCost], schemes: list[Scheme]) -> 
         f"現行の定額負担金では 1通あたり費用の中央値は町村 {_yen(small)}、政令市 {_yen(large)}"
         + (f"（{small / large:,.1f}倍）。" if small and large else "。"),
     ]
+    if not issues:
+        lines.append(
+            "この年度は交付がないため、負担方式の比較はできません（比較するものがありません）。"
+        )
+        return lines
     for scheme in schemes[1:]:
-        change = [scheme.contributions[c.code] - c.contribution for c in costs]
-        gainers = sum(1 for d in change if d < 0)
+        gainers, losers = winners_and_losers(costs, scheme)
         by_class = effects_by(costs, scheme, "municipality_class")
         worst = max(by_class, key=lambda g: g.total_change, default=None)
         lines.append(
             f"{scheme.label}（{scheme.note}）: 総額 ¥{scheme.total:,}、負担減 {gainers:,} 団体・"
-            f"負担増 {sum(1 for d in change if d > 0):,} 団体"
+            f"負担増 {losers:,} 団体"
             + (
                 f"、最も負担が増えるのは {worst.group}（計 ¥{worst.total_change:,}）。"
                 if worst and worst.total_change > 0
@@ -130,6 +147,9 @@ def _municipality_rows(costs: list[MunicipalityCost], schemes: list[Scheme]) -> 
             c.own_costs,
             c.total,
             fmt(c.per_issue()),
+            fmt(c.contribution_per_issue),
+            c.net_cost,
+            fmt(c.net_cost / c.issues if c.issues else None),
         ]
         + [
             x
@@ -155,6 +175,9 @@ MUNICIPALITY_HEADER = [
     "own_costs",
     "total",
     "per_issue",
+    "contribution_per_issue",
+    "net_cost",
+    "net_cost_per_issue",
 ]
 EFFECT_HEADER = [
     "scheme",
@@ -202,36 +225,14 @@ def write_csvs(out: Path, costs: list[MunicipalityCost], schemes: list[Scheme]) 
     ]
     paths = [write_csv(out / "municipalities.csv", header, _municipality_rows(costs, schemes))]
     for key, stem, _title in GROUPINGS:
-        rows = [[s.name, *row] for s in schemes[1:] for row in _effect_rows(costs, s, key)]
+        rows = [
+            [s.name, *row]
+            for s in schemes[1:]
+            if s.comparable
+            for row in _effect_rows(costs, s, key)
+        ]
         paths.append(write_csv(out / f"{stem}.csv", EFFECT_HEADER, rows))
     return paths
-
-
-def _effects_section(costs: list[MunicipalityCost], scheme: Scheme, key: str, title: str) -> str:
-    """One scheme's gainers and losers, grouped by class or by population band, as HTML."""
-    rows = [
-        [*row[:5], _yen(row[5]), _yen(row[6])]  # type: ignore[arg-type]
-        for row in _effect_rows(costs, scheme, key)
-    ]
-    heading = "区分" if key == "municipality_class" else "人口規模"
-    return f"<h2>{escape(scheme.label)}: {title}</h2>" + html_table(
-        [heading, *EFFECT_COLUMNS_JA], rows
-    )
-
-
-def _pdf_body(
-    fy: int,
-    summary: list[str],
-    costs: list[MunicipalityCost],
-    schemes: list[Scheme],
-    chart_paths: list[Path],
-) -> str:
-    parts = [f"<h1>コンビニ交付の費用構造 {fy}年度</h1><h2>要約</h2>"]
-    parts += [f"<p>{escape(line)}</p>" for line in summary]
-    for scheme in schemes[1:]:
-        parts += [_effects_section(costs, scheme, key, title) for key, _, title in GROUPINGS]
-    parts += [f'<h2>図</h2><img src="{p.name}">' for p in chart_paths if p.suffix == ".png"]
-    return "".join(parts)
 
 
 def write_report(
@@ -241,26 +242,86 @@ def write_report(
     schemes: list[Scheme],
     usage: list[Usage],
     progress: Progress = lambda _step: None,
+    *,
+    now: datetime | None = None,
+    outsiders: list[BreakEven] | None = None,
+    build: Callable[[list[MunicipalityCost]], list[Scheme]] | None = None,
+    saving: int | None = None,
+    tariffs: TariffBook | None = None,
 ) -> ReportFiles:
+    """CSV files, charts (PNG and SVG) and the PDF of fiscal year ``fy`` in ``out``.
+
+    ``now`` (default: the current time) decides whether the year is still in progress;
+    ``outsiders`` are the non-participating municipalities' break-even figures; ``build``
+    rebuilds the same schemes for the usage-growth scenarios (none without it); ``saving`` is
+    the counter cost one kiosk issue saves, yen, as used for ``outsiders``; ``tariffs`` give
+    the commission and JPKI check stated among the assumptions (defaults without).
+    """
+    day = date(fy, 4, 1)
+    book = tariffs or TariffBook()
     out.mkdir(parents=True, exist_ok=True)
     progress("CSV")
     csv_paths = write_csvs(out, costs, schemes)
+    found = scenarios(costs, build) if build else []
+    csv_paths += write_answer_csvs(out, outsiders or [], schemes, found)
     progress("charts")
-    chart_paths = charts.cost_per_issue_vs_population(costs, schemes, out)
-    chart_paths += charts.distribution_by_class(costs, fixed_scheme(costs), out)
+    period = year_status(fy, now or datetime.now(UTC))
+    effects = [(s, effects_by(costs, s, "municipality_class")) for s in schemes[1:] if s.comparable]
+    bands = [(s, effects_by(costs, s, "band")) for s in schemes[1:] if s.comparable]
+    chart_paths = charts.gains_and_losses(fy, effects, "団体区分", out, "gains_losses_by_class")
+    chart_paths += charts.gains_and_losses(fy, bands, "人口規模", out, "gains_losses_by_band")
+    chart_paths += charts.contribution_per_issue_by_band(fy, costs, out)
+    chart_paths += charts.cost_per_issue_vs_population(costs, schemes, out, fy)
+    chart_paths += charts.distribution_by_class(costs, fixed_scheme(costs), out, fy)
     points = [(u.fee_discount, u.rate) for u in usage if u.rate is not None]
-    chart_paths += charts.usage_vs_discount(points, out)  # type: ignore[arg-type]
+    chart_paths += charts.usage_vs_discount(points, out, fy)  # type: ignore[arg-type]
     summary = summarise(fy, costs, schemes)
     rated = [u.rate for u in usage if u.rate is not None]
     if rated:
-        summary.append(f"利用率の中央値 {_median(rated):.1f}%（全国 {NATIONAL_USAGE_RATE}%）。")
+        summary.append(
+            f"利用率（住民票、窓口件数のある月で比較）の中央値 {_median(rated):.1f}%"
+            f"（全国 {NATIONAL_USAGE_RATE}%）。"
+        )
+    if period:
+        summary.insert(0, period)
     (out / "summary.txt").write_text("\n".join(summary) + "\n", encoding="utf-8")
     progress("PDF")
     pdf = out / f"cost_structure_fy{fy}.pdf"
-    pdf.write_bytes(
-        render_pdf(f"費用構造 {fy}", _pdf_body(fy, summary, costs, schemes, chart_paths), out)
+    parts = ReportParts(
+        fy,
+        costs,
+        schemes,
+        summary,
+        period,
+        outsiders or [],
+        found,
+        saving,
+        book.lookup(COMMISSION, (), day),
+        book.jpki_check(day),
     )
+    pdf.write_bytes(render_pdf(f"費用構造 {fy}", pdf_body(parts, chart_paths), out))
     return ReportFiles(csv_paths, chart_paths, pdf, summary)
 
 
-__all__ = ["CLASS_LABELS", "ReportFiles", "build_schemes", "summarise", "write_report"]
+def year_status(fy: int, now: datetime) -> str:
+    """'' for a fiscal year that has ended at ``now``; else a sentence flagging it (JST)."""
+    jst = now.astimezone(JST)
+    if jst.date() >= date(fy + 1, 4, 1):
+        return ""
+    if jst.date() < date(fy, 4, 1):
+        return f"注意: {fy}年度はまだ始まっていません（{jst:%Y-%m-%d}時点）。"
+    months = (jst.year - fy) * 12 + jst.month - 4 + 1
+    return (
+        f"注意: {fy}年度は年度途中です（{jst:%Y-%m-%d}時点、{months}か月目）。交付通数は"
+        "この時点までの実績、運営負担金は年額のため、1通あたりの値は年度末より高く出ます。"
+    )
+
+
+__all__ = [
+    "CLASS_LABELS",
+    "ReportFiles",
+    "build_schemes",
+    "summarise",
+    "winners_and_losers",
+    "write_report",
+]

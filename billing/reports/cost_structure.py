@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from billing.rollups import month_lines
+from billing.rollups import RollupLine, month_lines
 from billing.tariffs import TariffBook, contribution_class, fiscal_months, month_start
 from issuance.ports import MunicipalityProfiles
 from issuance.unit_of_work import SqlUnitOfWork
@@ -59,7 +59,19 @@ class MunicipalityCost:
     def total(self) -> int:
         return self.contribution + self.commission + self.jpki + self.own_costs
 
+    @property
+    def net_cost(self) -> int:
+        """What the kiosk service cost after the residents' kiosk fees came in, yen per year."""
+        return self.total - self.fees
+
+    @property
+    def contribution_per_issue(self) -> float | None:
+        """運営負担金 ÷ certificates issued (the seed paper's own measure), yen; None without
+        issues."""
+        return self.contribution / self.issues if self.issues else None
+
     def per_issue(self, contribution: int | None = None) -> float | None:
+        """All costs per certificate (with ``contribution`` instead of today's), yen."""
         if not self.issues:
             return None
         other = self.total - self.contribution
@@ -67,12 +79,19 @@ class MunicipalityCost:
 
 
 def fiscal_year_costs(
-    uow: SqlUnitOfWork, fy: int, profiles: MunicipalityProfiles, tariffs: TariffBook
+    uow: SqlUnitOfWork,
+    fy: int,
+    profiles: MunicipalityProfiles,
+    tariffs: TariffBook,
+    lines: Sequence[RollupLine] | None = None,
 ) -> list[MunicipalityCost]:
-    """Every municipality that took part in (or issued during) fiscal year ``fy``."""
+    """Every municipality that took part in (or issued during) fiscal year ``fy``.
+
+    ``lines``: the year's ``month_lines`` when the caller has read them already (one read of
+    the rollups serves the whole report)."""
     months = fiscal_months(fy)
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for line in month_lines(uow, months):
+    for line in month_lines(uow, months) if lines is None else lines:
         total = sums[line.municipality_code]
         total[0] += line.issues
         total[1] += line.copies
@@ -123,6 +142,9 @@ class Scheme:
     contributions: dict[str, int]
     note: str = ""
     params: dict[str, float] = field(default_factory=dict)
+    # False when the scheme cannot be computed (a year without issues has no per-issue rate):
+    # contributions then stay today's and the report says there is nothing to compare.
+    comparable: bool = True
 
     @property
     def total(self) -> int:
@@ -137,14 +159,24 @@ def metered_scheme(costs: list[MunicipalityCost]) -> Scheme:
     """従量制 at the revenue-neutral rate: the hub collects exactly what it does today."""
     total = sum(c.contribution for c in costs)
     issues = sum(c.issues for c in costs)
-    rate = total / issues if issues else 0.0
+    if not issues:
+        return _not_comparable("metered", "従量制（収入中立）", costs)
+    rate = total / issues
     shares = allocate(total, {c.code: float(c.issues) for c in costs})
     return Scheme("metered", "従量制（収入中立）", shares, f"¥{rate:,.1f}/通", {"rate": rate})
+
+
+def _not_comparable(name: str, label: str, costs: list[MunicipalityCost]) -> Scheme:
+    """A per-issue scheme in a year without issues: no rate exists, nobody's amount changes."""
+    today = {c.code: c.contribution for c in costs}
+    return Scheme(name, label, today, "交付0通のため比較不能", {}, comparable=False)
 
 
 def hybrid_scheme(costs: list[MunicipalityCost], base_share: float = 0.5) -> Scheme:
     """A base of ``base_share`` of today's class amount, the rest per issue, revenue-neutral."""
     total = sum(c.contribution for c in costs)
+    if not sum(c.issues for c in costs) and base_share < 1:
+        return _not_comparable("hybrid", "併用制（基本額＋従量）", costs)
     base = {c.code: round(c.contribution * base_share) for c in costs}
     metered = allocate(total - sum(base.values()), {c.code: float(c.issues) for c in costs})
     issues = sum(c.issues for c in costs)
@@ -158,6 +190,8 @@ def hybrid_scheme(costs: list[MunicipalityCost], base_share: float = 0.5) -> Sch
 
 def capped_scheme(costs: list[MunicipalityCost], cap_per_issue: int = 300) -> Scheme:
     """Today's amount, but never more than ``cap_per_issue`` yen per certificate issued."""
+    if not sum(c.issues for c in costs):
+        return _not_comparable("capped", f"上限制（¥{cap_per_issue}/通）", costs)
     shares = {c.code: min(c.contribution, cap_per_issue * c.issues) for c in costs}
     shortfall = sum(c.contribution for c in costs) - sum(shares.values())
     return Scheme(

@@ -20,7 +20,17 @@ from billing.tariffs import TariffBook, fiscal_months
 from issuance.ports import MunicipalityProfiles
 from issuance.unit_of_work import SqlUnitOfWork
 
-MUNICIPALITY_HEADER = ["code", "name", "population", "kiosk", "counter", "usage_rate", "per_1000"]
+MUNICIPALITY_HEADER = [
+    "code",
+    "name",
+    "population",
+    "kiosk",
+    "counter_juminhyo",
+    "kiosk_juminhyo_same_months",
+    "months_compared",
+    "usage_rate_juminhyo",
+    "per_1000",
+]
 
 
 @dataclass(frozen=True)
@@ -38,10 +48,10 @@ class UsageReport:
 
     @property
     def rate(self) -> float | None:
-        """Kiosk share (%) where counter counts were uploaded: the comparable population."""
+        """Kiosk share (%) of 住民票 where counter counts were uploaded, over those months."""
         known = [u for u in self.municipalities if u.counter]
-        total = sum(u.kiosk + u.counter for u in known)
-        return 100.0 * sum(u.kiosk for u in known) / total if total else None
+        total = sum(u.kiosk_compared + u.counter for u in known)
+        return 100.0 * sum(u.kiosk_compared for u in known) / total if total else None
 
     @property
     def per_thousand(self) -> float:
@@ -79,7 +89,8 @@ def summarise_usage(report: UsageReport) -> list[str]:
         counted = sum(1 for u in report.municipalities if u.counter)
         gap = report.rate - NATIONAL_USAGE_RATE
         lines.append(
-            f"利用率（窓口を含む全交付に占める割合、窓口件数のある {counted:,} 団体）"
+            f"利用率（住民票の交付全体に占めるコンビニ交付の割合、窓口件数のある {counted:,} 団体の"
+            "同じ月で比較）"
             f" {report.rate:.1f}%、全国 {NATIONAL_USAGE_RATE}% より {gap:+.1f} ポイント。"
         )
     if report.by_month:
@@ -93,7 +104,17 @@ def summarise_usage(report: UsageReport) -> list[str]:
 
 def _municipality_row(u: Usage) -> list[object]:
     rate = "" if u.rate is None else round(u.rate, 1)
-    return [u.code, u.name, u.population, u.kiosk, u.counter, rate, round(u.per_thousand, 2)]
+    return [
+        u.code,
+        u.name,
+        u.population,
+        u.kiosk,
+        u.counter,
+        u.kiosk_compared,
+        u.months_compared,
+        rate,
+        round(u.per_thousand, 2),
+    ]
 
 
 def write_usage_csvs(out: Path, report: UsageReport) -> list[Path]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import math
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from billing.model import BillingEvent, EventType
+from billing.reports.national import cost_structure_report
 from billing.reports.usage import usage_by, usage_by_hour, usage_by_municipality
 from billing.tariffs import TariffBook, fiscal_months
 from centre.bootstrap import Platform
@@ -16,6 +20,8 @@ from cli.main import main
 from issuance.codes import with_check_digit
 from municipalities.profiles import SqlMunicipalityProfiles
 from tests.support.pdf import pdf_text, squeeze
+
+HAYAKAWA = with_check_digit("19364", "municipality")  # a town of 900 outside the service
 
 SOKA = with_check_digit("11221", "municipality")
 KUMIYAMA = with_check_digit("26322", "municipality")
@@ -78,7 +84,10 @@ def test_usage_rates_come_from_uploaded_counter_counts_and_corrections_append(
         }
         by_kind = usage_by(uow, fiscal_months(2024), "certificate_kind")
         by_hour = usage_by_hour(uow, fiscal_months(2024))
-    assert usage[SOKA].counter == 700 and usage[SOKA].rate == 30.0
+    # 住民票 only, over the months with a counter count: May's 106 kiosk issues against 700
+    # at the counter (not the whole year's 300 kiosk issues against May's counter).
+    assert usage[SOKA].counter == 700 and usage[SOKA].kiosk_compared == 106
+    assert round(usage[SOKA].rate or 0, 1) == round(100 * 106 / 806, 1)
     assert by_kind == {"juminhyo": 1220} and sum(by_hour.values()) == 1220
 
 
@@ -131,10 +140,13 @@ def test_the_usage_report_compares_the_kiosk_share_with_the_national_rate(
     out = tmp_path / "usage"
     result = runner.invoke(main, ["report", "usage", "--fy", "2024", "--out", str(out)], env=env)
     assert result.exit_code == 0, result.output
-    assert "利用率" in result.output and "30.0%" in result.output  # 1,200 of 4,000
-    assert "全国 27.6% より +2.4 ポイント" in result.output
+    # 住民票 of the same months: 草加 May 106 kiosk + 700 counter, 札幌 March 0 + 2,100.
+    assert "利用率" in result.output and "3.6%" in result.output  # 106 of 2,906
+    assert "全国 27.6% より -24.0 ポイント" in result.output
     rows = (out / "usage_by_municipality.csv").read_text().splitlines()
-    assert any(line.startswith(f"{SOKA},草加市,") and ",300,700,30.0," in line for line in rows)
+    assert any(
+        line.startswith(f"{SOKA},草加市,") and ",300,700,106,1,13.2," in line for line in rows
+    )
     assert (out / "usage_by_certificate_kind.csv").read_text().splitlines()[1] == "juminhyo,1220"
     assert (out / "usage_by_operator.csv").read_text().splitlines()[1] == "seven,1220"
     months = (out / "usage_by_month.csv").read_text().splitlines()
@@ -181,3 +193,128 @@ def test_a_year_without_issues_still_gets_its_report(
     assert result.exit_code == 0, result.output
     text = pdf_text((out / "cost_structure_fy2019.pdf").read_bytes())
     assert "2019年度" in text and "交付0通" in squeeze(text)
+    # No per-issue rate exists: no "¥0/通" and no "5 団体が負担減", but a plain sentence.
+    assert "比較するものがありません" in squeeze(text) and "¥0.0/通" not in text
+    assert "負担減" not in result.output
+    assert len((out / "effects_by_class.csv").read_text().splitlines()) == 1  # header only
+
+
+def _pages(pdf: Path) -> list[str]:
+    """Each page's text as pdftotext reads it (pages end with a form feed)."""
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _report(settings, out: Path, *options: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(
+        main,
+        ["report", "cost-structure", "--fy", "2024", *options, "--out", str(out)],
+        env={"KOFU_DATA_DIR": str(settings.data_dir)},
+    )
+
+
+def test_the_one_page_answer_names_the_winners_and_losers_the_csv_holds(
+    platform: Platform,
+    settings,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    fill_fy2024(platform)
+    out = tmp_path / "report"
+    assert _report(settings, out).exit_code == 0
+    metered = [r for r in _rows(out / "effects_by_class.csv") if r["scheme"] == "metered"]
+    gainers = sum(int(r["gainers"]) for r in metered)
+    losers = sum(int(r["losers"]) for r in metered)
+    assert gainers and losers
+    pages = _pages(out / "cost_structure_fy2024.pdf")
+    shots = Path("test-output/billing")  # every page, for a person to look at
+    shots.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "60",
+            "-png",
+            str(out / "cost_structure_fy2024.pdf"),
+            str(shots / "cost-structure-testdata"),
+        ],
+        check=True,
+    )
+    first = squeeze(pages[0])
+    assert "結論" in first and f"負担減{gainers}団体・負担増{losers}団体" in first
+    assert "図1" in first
+    assert len(pages) > 2
+    for number, page in enumerate(pages, start=1):  # every page says "n / N ページ"
+        assert f"{number} / {len(pages)} ページ" in page
+    whole = squeeze("".join(pages))
+    assert "前提と出典" in whole and "¥117/通" in whole and "¥1,000,000/年" in whole
+
+
+def test_a_town_outside_the_service_gets_the_issues_at_which_joining_pays(
+    platform: Platform,
+    settings,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    fill_fy2024(platform)
+    out = tmp_path / "report"
+    assert _report(settings, out, "--counter-minutes", "10", "--staff-cost", "3000").exit_code == 0
+    found = {r["code"]: r for r in _rows(out / "break_even.csv")}
+    assert SOKA not in found and HAYAKAWA in found
+    # By hand: a kiosk issue saves 10 min × ¥3,000/h = ¥500 at the counter, costs the ¥117
+    # commission and a ¥2 JPKI check, and the kiosk fee is ¥100 below the counter's (300 − 200):
+    # ¥281 a issue. The town class pays ¥1,000,000 a year; no participant of its size tells
+    # its own costs, so they are ¥0.
+    gain = 10 * 3000 // 60 - 117 - 2 - (300 - 200)
+    assert found[HAYAKAWA]["gain_per_issue"] == str(gain)
+    assert found[HAYAKAWA]["break_even_fixed"] == str(math.ceil(1_000_000 / gain))
+    # The cap (¥300/通) is above the ¥281 gained, so only the fixed amount can be covered;
+    # metered at thousands of yen per issue never pays (an empty cell, not 0).
+    assert found[HAYAKAWA]["break_even_capped"] == str(math.ceil(1_000_000 / gain))
+    assert found[HAYAKAWA]["break_even_metered"] == ""
+    text = squeeze(pdf_text((out / "cost_structure_fy2024.pdf").read_bytes()))
+    assert "未参加団体" in text and "¥500" in text
+
+
+def test_a_year_in_progress_is_flagged_as_such(
+    platform: Platform,
+    tmp_path: Path,
+) -> None:
+    fill_fy2024(platform)
+    out = tmp_path / "report"
+    cost_structure_report(
+        platform.uow,
+        SqlMunicipalityProfiles(),
+        2024,
+        out,
+        ["metered"],
+        datetime(2024, 10, 15, 3, tzinfo=UTC),
+    )
+    text = squeeze(pdf_text((out / "cost_structure_fy2024.pdf").read_bytes()))
+    assert "2024年度は年度途中です（2024-10-15時点、7か月目）" in text
+    ended = tmp_path / "ended"
+    cost_structure_report(
+        platform.uow, SqlMunicipalityProfiles(), 2024, ended, ["metered"], datetime.now(UTC)
+    )
+    assert "年度途中" not in squeeze(pdf_text((ended / "cost_structure_fy2024.pdf").read_bytes()))
+
+
+def test_municipalities_without_issues_are_in_the_charts_data(
+    platform: Platform,
+    settings,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    fill_fy2024(platform)  # 千代田区 and 横浜市 take part but issue nothing this year
+    out = tmp_path / "report"
+    assert _report(settings, out).exit_code == 0
+    bands = {r["population_band"]: r for r in _rows(out / "contribution_per_issue_by_band.csv")}
+    assert int(bands["100万以上"]["without_issues"]) == 1  # 横浜市 (札幌市 issued)
+    assert int(bands["5–15万"]["without_issues"]) == 1  # 千代田区
+    by_class = {(r["scheme"], r["group"]): r for r in _rows(out / "gains_losses_by_class.csv")}
+    assert by_class[("metered", "特別区")]["municipalities"] == "1"
+    assert by_class[("metered", "特別区")]["gainers"] == "1"  # pays nothing per issue

@@ -157,3 +157,16 @@ def test_gainers_and_losers_are_counted_by_class() -> None:
 def test_allocation_is_exact_to_the_yen() -> None:
     shares = allocate(1_000, {"a": 1.0, "b": 1.0, "c": 1.0})
     assert sum(shares.values()) == 1_000 and sorted(shares.values()) == [333, 333, 334]
+
+
+def test_break_even_issues_for_each_way_of_charging() -> None:
+    from billing.reports.break_even import issues_to_break_even
+
+    # ¥181 gained per issue; ¥1,000,000 a year fixed: 5,525 issues (5,524 × 181 < 1,000,000).
+    assert issues_to_break_even(181, 0, [(1_000_000, 0)]) == 5_525
+    # Metered at ¥150/通 with ¥310,000 own costs: ¥31 net per issue → 10,000 issues.
+    assert issues_to_break_even(181, 310_000, [(0, 150)]) == 10_000
+    # A per-issue charge above the gain never pays, even without fixed costs.
+    assert issues_to_break_even(181, 0, [(0, 300)]) is None
+    # Capped: the cheaper of the fixed amount and the cap per issue; here the fixed one.
+    assert issues_to_break_even(181, 0, [(1_000_000, 0), (0, 300)]) == 5_525
