@@ -9,20 +9,23 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from centre.bootstrap import Platform, bootstrap
+from centre.import_jobs import ImportQueue, imports_for
 from centre.settings import Settings, load_settings
-from portal import extension, guard, health, i18n, security, users
+from portal import extension, guard, health, i18n, security, uploads, users
 from portal.errors import register_error_handlers
 from portal.formatting import wareki_html, wareki_time_html, yen
 from portal.ratelimit import LoginThrottle
-from portal.views import audit, auth, kiosks, maintenance, municipal, services
+from portal.views import audit, auth, kiosks, maintenance, municipal, records, services
 
 
 def create_app(
     settings: Settings | None = None,
     platform: Platform | None = None,
     hasher: PasswordHasher | None = None,
+    imports: ImportQueue | None = None,
 ) -> Flask:
-    """Build the portal. Pass ``platform`` to share one already built (tests)."""
+    """Build the portal. Pass ``platform`` to share one already built, ``imports`` to queue
+    extract imports elsewhere than Redis or this process's threads (tests)."""
     settings = settings or (platform.settings if platform else load_settings())
     if platform is None:
         platform = bootstrap(settings, jobs=False)
@@ -31,12 +34,16 @@ def create_app(
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     extension.init_app(app, platform, hasher or PasswordHasher())
+    app.extensions[extension.IMPORTS] = imports or imports_for(
+        settings.redis_url, settings.queue_name, platform.uow, platform.now
+    )
     app.extensions["kofu_portal_throttle"] = LoginThrottle(
         settings.portal_login_attempts_per_minute, time.monotonic
     )
     i18n.init_app(app, settings.portal_cookies_secure)
     users.init_app(app)
     guard.init_app(app)  # before CSRF: an undeclared route is 404 whatever is posted to it
+    uploads.init_app(app)  # before CSRF too: it reads the body
     security.configure(app, settings)
     register_error_handlers(app)
     app.jinja_env.filters.update(yen=yen, wareki=wareki_html, wareki_time=wareki_time_html)
@@ -48,6 +55,7 @@ def create_app(
         maintenance.bp,
         kiosks.bp,
         audit.bp,
+        records.bp,
     ):
         app.register_blueprint(blueprint)
     return app

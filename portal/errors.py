@@ -9,7 +9,13 @@ from werkzeug.exceptions import HTTPException
 from issuance.staff.errors import NotVisibleError
 from portal.i18n import t
 
-PAGES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "not_found"}
+PAGES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "not_found",
+    413: "too_large",
+}
 UNEXPECTED = "unexpected"
 
 

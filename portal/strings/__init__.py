@@ -6,9 +6,9 @@ defined twice is an error at import (one word, one place).
 
 from __future__ import annotations
 
-from portal.strings import common
+from portal.strings import common, records
 
-AREAS = (common,)
+AREAS = (common, records)
 
 
 def _merged(name: str) -> dict[str, tuple[str, str]]:
