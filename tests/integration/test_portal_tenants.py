@@ -15,14 +15,22 @@ from flask.testing import FlaskClient
 from centre.bootstrap import Platform
 from issuance.staff.model import Role
 from issuance.staff.services import create_account
+from municipalities.bcl_upload_model import BclUpload, UploadState
 from municipalities.model import MaintenanceWindow, OfferingChange
 from portal.app import create_app
 from portal.guard import PUBLIC, access_of
 from tests.support.portal import sign_in, sign_in_demo, staff
 
 # Real IDs of the first tenants: 千代田区 (131016) and the operator "seven" (kiosk K0001),
-# and 千代田区's maintenance window and scheduled offering change (ids set by the fixture).
-FIRST = {"code": "131016", "kiosk_id": "K0001", "window_id": "0", "change_id": "0"}
+# and 千代田区's maintenance window, scheduled offering change and extract upload (ids set by
+# the fixture).
+FIRST = {
+    "code": "131016",
+    "kiosk_id": "K0001",
+    "window_id": "0",
+    "change_id": "0",
+    "upload_id": "0",
+}
 FIRST_FORM = {
     "operator_id": "seven",
     "kiosk_id": "WALK1",
@@ -62,8 +70,18 @@ def portal(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> Flask:
             weekdays_only=False,
             created_at=now,
         )
-        uow.session.add_all([window, change])
+        upload = BclUpload(
+            id="c0ffee" * 5 + "00",
+            municipality_code="131016",
+            uploaded_at=now,
+            size_bytes=2,
+            sha256="0" * 64,
+            state=UploadState.REJECTED,
+            problems=[{"section": "-", "row": 0, "field": "-", "code": "NOT_JSON"}],
+        )
+        uow.session.add_all([window, change, upload])
         uow.commit()
+        monkeypatch.setitem(FIRST, "upload_id", upload.id)
         monkeypatch.setitem(FIRST, "window_id", str(window.id))
         monkeypatch.setitem(FIRST, "change_id", str(change.id))
     app = create_app(platform.settings.with_overrides(portal_secure_cookies=False), platform)
@@ -132,6 +150,7 @@ def test_staff_of_another_tenant_get_404_from_every_route_that_takes_an_id(
         assert uow.session.get(MaintenanceWindow, int(FIRST["window_id"])) is not None
         assert uow.session.query(MaintenanceWindow).count() == 1  # nobody announced one
         assert uow.session.query(OfferingChange).count() == 1  # nor scheduled or withdrew one
+        assert uow.session.query(BclUpload).count() == 1  # nor uploaded an extract
 
 
 def test_the_walkers_do_reach_their_own_tenant(portal: Flask, platform: Platform) -> None:
