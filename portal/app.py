@@ -15,7 +15,16 @@ from portal import extension, guard, health, i18n, security, uploads, users
 from portal.errors import register_error_handlers
 from portal.formatting import wareki_html, wareki_time_html, yen
 from portal.ratelimit import LoginThrottle
-from portal.views import audit, auth, kiosks, maintenance, municipal, records, services
+from portal.views import (
+    audit,
+    auth,
+    kiosks,
+    maintenance,
+    municipal,
+    own_server,
+    records,
+    services,
+)
 
 
 def create_app(
@@ -46,6 +55,7 @@ def create_app(
     uploads.init_app(app)  # before CSRF too: it reads the body
     security.configure(app, settings)
     register_error_handlers(app)
+    own_server.init_app(app)
     app.jinja_env.filters.update(yen=yen, wareki=wareki_html, wareki_time=wareki_time_html)
     for blueprint in (
         health.bp,
@@ -56,6 +66,7 @@ def create_app(
         kiosks.bp,
         audit.bp,
         records.bp,
+        own_server.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -143,6 +143,79 @@ STRINGS: dict[str, tuple[str, str]] = {
         "文字コードがUTF-8でもShift_JIS（CP932）でもありません。",
         "The text is neither UTF-8 nor Shift_JIS (CP932).",
     ),
+    "server_help": (
+        "証明書の作成に必要な記録は、センターがこのサーバに相互TLSで問い合わせます。",
+        "The centre asks this server for the records a certificate needs, over mutual TLS.",
+    ),
+    "server_endpoint": ("接続先", "Endpoint"),
+    "server_url": ("接続先URL", "Server URL"),
+    "server_url_new": ("新しい接続先URL", "New server URL"),
+    "server_url_help": (
+        "https:// で始まるURL（例：https://certs.city.lg.jp:8443）。保存すると、センターの次の"
+        "問合せから使われます。変更は操作履歴に残ります。",
+        "A URL starting with https:// (e.g. https://certs.city.lg.jp:8443). Once saved, the "
+        "centre's next call uses it. The change is kept in the audit trail.",
+    ),
+    "server_url_save": ("接続先を保存する", "Save the URL"),
+    "server_url_changed": (
+        "接続先URLを変更しました。次の問合せから新しいURLを使います。",
+        "The server URL is changed; the next call uses it.",
+    ),
+    "server_certificate": ("センターのクライアント証明書", "The centre's client certificate"),
+    "cert_subject": ("サブジェクト", "Subject"),
+    "cert_expiry": ("有効期限", "Expires"),
+    "cert_fingerprint": ("フィンガープリント（SHA-256）", "Fingerprint (SHA-256)"),
+    "cert_help": (
+        "サーバ側で、このフィンガープリントの証明書からの接続を許可してください"
+        "（秘密鍵はセンターの外に出ません）。",
+        "Let your server accept connections from the certificate with this fingerprint "
+        "(its private key never leaves the centre).",
+    ),
+    "cert_missing": (
+        "センターのクライアント証明書が設定されていません。センターにお問い合わせください。",
+        "The centre has no client certificate configured. Please contact the centre.",
+    ),
+    "server_test": ("接続テスト", "Test the connection"),
+    "server_test_help": (
+        "サーバの稼働確認（/health）を、証明書の交付と同じ相互TLSの接続で呼び出します。"
+        "記録は取得しません。結果は交付の遮断（サーキットブレーカー）の判定に含めません。",
+        "Calls the server's health check (/health) over the same mutual-TLS connection "
+        "certificates use. No record is fetched, and the result does not count in the "
+        "circuit breaker that protects issuance.",
+    ),
+    "server_test_do": ("接続をテストする", "Test now"),
+    "check_ok": ("接続できました（応答時間 {ms}ミリ秒）。", "Connected (answered in {ms} ms)."),
+    "check_failed_timeout": (
+        "時間内に応答がありませんでした（タイムアウト）。",
+        "No answer in time (timeout).",
+    ),
+    "check_failed_tls": (
+        "TLSの接続を確立できませんでした。サーバの証明書、またはサーバがセンターの証明書を"
+        "受け入れているかを確認してください。",
+        "The TLS handshake failed: check the server's certificate, and that the server "
+        "accepts the centre's.",
+    ),
+    "check_failed_connect": (
+        "サーバに接続できませんでした。URLとネットワークを確認してください。",
+        "Could not connect to the server: check the URL and the network.",
+    ),
+    "check_failed_http": (
+        "サーバがエラーを返しました（HTTP {status}）。",
+        "The server answered with an error (HTTP {status}).",
+    ),
+    "check_failed_not_health": (
+        "応答がこの団体の稼働確認の形式ではありません。",
+        "The answer is not this municipality's health answer.",
+    ),
+    "check_failed_too_large": ("応答が大きすぎます。", "The answer is too large."),
+    "check_failed_no_certificate": (
+        "センターのクライアント証明書が設定されていないため、テストできません。",
+        "No client certificate is configured at the centre: nothing to test with.",
+    ),
+    "check_failed_bad_url": (
+        "接続先URLが登録されていないか、https のURLではありません。",
+        "No server URL is registered, or it is not an https URL.",
+    ),
 }
 
 ACTIONS: dict[str, tuple[str, str]] = {
