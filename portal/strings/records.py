@@ -29,6 +29,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_size": ("サイズ", "Size"),
     "upload_result": ("結果", "Result"),
     "upload_counts": ("件数（取込前 → 取込後）", "Rows (before → after)"),
+    "history_counts": (
+        "置き換えた区分の件数（取込前 → 取込後）",
+        "Replaced sections: rows before → after",
+    ),
+    "label_value": ("{label}：{value}", "{label}: {value}"),
     "upload_detail": ("詳細", "Details"),
     "upload_detail_of": ("詳細を見る", "View"),
     "upload_title": ("連携用データの取込", "Extract import"),
@@ -42,6 +47,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "取込処理中です。この画面は自動で更新されます。閉じても処理は続きます。",
         "The import is running. This page updates itself; closing it does not stop it.",
     ),
+    "finished_at": ("（{date}に終了）", " (finished {date})"),
     "upload_rows_progress": ("{done} / {total} 行", "{done} of {total} rows"),
     "upload_reload": ("最新の状態を表示", "Show the latest state"),
     "upload_imported": (
