@@ -16,6 +16,7 @@ import re
 import uuid
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -24,9 +25,12 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
-from centre.bootstrap import Platform
+from centre.bootstrap import Platform, bootstrap
+from centre.database import upgrade
 from centre.import_jobs import RqImports
+from centre.settings import load_settings
 from centre.worker import RenderWorker
+from demo.places import load_municipalities
 from issuance.staff.model import AuditEntry, Role
 from issuance.staff.services import create_account
 from municipalities.bcl_upload_model import BclUpload
@@ -219,3 +223,38 @@ def test_another_municipality_gets_404_for_the_page_the_upload_and_its_report(
     assert chiyoda.get(own).status_code == 404
     assert chiyoda.get("/m/131016/records/").status_code == 200
     assert code(0) not in chiyoda.get("/m/131016/records/").get_data(as_text=True)
+
+
+@pytest.fixture
+def pg_platform(postgres_url: str, tmp_path: Path) -> Iterator[Platform]:
+    """The demo's municipalities and staff on a PostgreSQL database of the test's own."""
+    upgrade(postgres_url)
+    settings = load_settings(
+        {"KOFU_DATABASE_URL": postgres_url, "KOFU_DATA_DIR": str(tmp_path), "KOFU_DEMO": "1"}
+    )
+    made = bootstrap(settings, jobs=False)
+    with made.uow() as uow:
+        load_municipalities(uow)
+        uow.commit()
+    yield made
+    made.close()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_progress_is_committed_beside_the_import_and_only_a_good_file_counts(
+    pg_platform: Platform, imports: RqImports
+) -> None:
+    index_residents(pg_platform)
+    settings = pg_platform.settings.with_overrides(portal_secure_cookies=False)
+    portal = create_app(settings, pg_platform, imports=imports)
+    admin = kumiyama_staff(portal, pg_platform)
+    bad = send(admin, as_json(bad_extract())).headers["Location"]
+    work(imports, pg_platform)
+    assert "誤りが3件" in admin.get(bad).get_data(as_text=True)
+    good = send(admin, as_json(extract(4))).headers["Location"]
+    work(imports, pg_platform)
+    page = admin.get(good).get_data(as_text=True)
+    assert re.search(r"住民票</th><td class=\"num\">0件</td><td class=\"num\">4件</td>", page)
+    with pg_platform.uow() as uow:
+        done = uow.session.get(BclUpload, good.rsplit("/", 1)[1])
+        assert done is not None and done.rows_done == done.rows_total == 4 + 4 + 1 + 1
