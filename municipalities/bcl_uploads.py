@@ -29,6 +29,7 @@ MAX_UPLOAD_BYTES = 32 * 1024 * 1024  # about 100,000 residents as JSON
 SHOWN = 50  # uploads listed, newest first
 STALE = timedelta(hours=1)  # an upload still unfinished after this no longer blocks the next
 CRASHED = "BCL_IMPORT_CRASHED"
+QUEUE_AWAY = "IMPORT_QUEUE_UNAVAILABLE"
 UowFactory = Callable[[], Any]  # a context manager yielding a SqlUnitOfWork
 
 
@@ -93,6 +94,12 @@ def record_upload(
     audit(uow, account.id, "bcl_upload", ("bcl_upload", upload.id), now, new=fields)
     uow.commit()
     return upload
+
+
+def abandon_upload(uow_factory: UowFactory, upload_id: str, now: datetime) -> None:
+    """The import of ``upload_id`` could not be queued: FAILED (IMPORT_QUEUE_UNAVAILABLE), its
+    content dropped, so that it neither waits for ever nor blocks the next upload."""
+    _finish(uow_factory, upload_id, now, state=UploadState.FAILED, error_code=QUEUE_AWAY)
 
 
 def uploads_of(uow: SqlUnitOfWork, code: str) -> list[BclUpload]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from issuance.staff.errors import NotVisibleError
+from municipalities.bcl_uploads import MAX_UPLOAD_BYTES
 from portal.i18n import t
 
 PAGES = {
@@ -14,9 +15,9 @@ PAGES = {
     403: "forbidden",
     404: "not_found",
     405: "not_found",
-    413: "too_large",
 }
 UNEXPECTED = "unexpected"
+MAX_MB = MAX_UPLOAD_BYTES // 1024 // 1024
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -29,6 +30,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[str, int]:
         return render_template("error.html", text=t("bad_request")), 400
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+        # Past the view's bound the body is never read: the same code the view gives below it.
+        return render_template("error.html", text=t("too_large", mb=MAX_MB), code="UPLOAD_TOO_LARGE"), 413
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:

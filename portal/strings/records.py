@@ -18,10 +18,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_file": ("ファイル", "File"),
     "upload_send": ("送信して取り込む", "Send and import"),
     "upload_queue_away": (
-        "受け付けましたが、取込処理を開始できませんでした。しばらくしてから画面を再読み込みして"
-        "ください。開始しない場合はセンターにお問い合わせください。",
-        "The file is stored, but its import could not be started. Reload this page in a "
-        "while; if it does not start, contact the centre.",
+        "取込処理を開始できなかったため、何も変更していません。しばらくしてから、"
+        "もう一度送信してください。",
+        "The import could not be started, so nothing changed. Send the file again in a while.",
     ),
     "uploads_title": ("取込の履歴（新しい順）", "Uploads, newest first"),
     "upload_when": ("送信日時", "Sent"),
@@ -82,8 +81,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_sha256": ("SHA-256", "SHA-256"),
     "upload_problem_count": ("誤りの件数", "Problems"),
     "too_large": (
-        "ファイルが大きすぎます。上限を確認してください。",
-        "The file is too large. Check the limit.",
+        "ファイルが大きすぎます。{mb}MB以下のファイルを送信してください。",
+        "The file is too large: send at most {mb} MB.",
     ),
     "section_-": ("ファイル全体", "The whole file"),
     "section_households": ("世帯", "Households"),

@@ -15,6 +15,7 @@ from issuance.staff.tenancy import municipality_for
 from issuance.unit_of_work import SqlUnitOfWork, sql_unit_of_work
 from municipalities.bcl_uploads import (
     MAX_UPLOAD_BYTES,
+    abandon_upload,
     bcl_municipality,
     record_upload,
     upload_of,
@@ -86,6 +87,7 @@ def upload(code: str) -> ResponseReturnValue:
     try:
         current_imports().enqueue_import(upload_id)
     except QueueUnavailableError:
+        abandon_upload(platform.uow, upload_id, platform.now())
         flash(t("upload_queue_away"))
     return redirect(url_for("records.upload_page", code=code, upload_id=upload_id))
 

@@ -29,8 +29,9 @@ from centre.bootstrap import Platform, bootstrap
 from centre.database import upgrade
 from centre.import_jobs import RqImports
 from centre.settings import load_settings
-from centre.worker import RenderWorker
+from centre.worker import RenderWorker, run_worker
 from demo.places import load_municipalities
+from issuance.ports import QueueUnavailableError
 from issuance.staff.model import AuditEntry, Role
 from issuance.staff.services import create_account
 from municipalities.bcl_upload_model import BclUpload
@@ -189,7 +190,11 @@ def test_an_empty_or_oversized_file_or_a_second_post_is_refused_with_its_code(
     admin = kumiyama_staff(portal, platform)
     empty = send(admin, b"")
     assert empty.status_code == 422 and "UPLOAD_EMPTY" in empty.get_data(as_text=True)
-    assert send(admin, b"{" * (MAX_UPLOAD_BYTES + 70 * 1024)).status_code == 413
+    too_large = send(admin, b"{" * (MAX_UPLOAD_BYTES + 1))
+    assert too_large.status_code == 422 and "UPLOAD_TOO_LARGE" in too_large.get_data(as_text=True)
+    far_too_large = send(admin, b"{" * (MAX_UPLOAD_BYTES + 70 * 1024))  # never read whole
+    assert far_too_large.status_code == 413
+    assert "UPLOAD_TOO_LARGE" in far_too_large.get_data(as_text=True)
     assert send(admin, as_json(extract(2))).status_code == 302
     twice = send(admin, as_json(extract(2)))  # the first one is still waiting
     assert twice.status_code == 422 and "UPLOAD_IN_PROGRESS" in twice.get_data(as_text=True)
@@ -258,3 +263,38 @@ def test_on_postgresql_progress_is_committed_beside_the_import_and_only_a_good_f
     with pg_platform.uow() as uow:
         done = uow.session.get(BclUpload, good.rsplit("/", 1)[1])
         assert done is not None and done.rows_done == done.rows_total == 4 + 4 + 1 + 1
+
+
+class RedisAway:
+    def enqueue_import(self, upload_id: str) -> None:
+        raise QueueUnavailableError("connection refused")
+
+
+def test_with_the_queue_away_the_upload_says_so_and_does_not_block_the_next(
+    platform: Platform, imports: RqImports
+) -> None:
+    index_residents(platform)
+    settings = platform.settings.with_overrides(portal_secure_cookies=False)
+    away = create_app(settings, platform, imports=RedisAway())
+    admin = kumiyama_staff(away, platform)
+    sent = send(admin, as_json(extract(2)))
+    page = admin.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "取込処理を開始できなかった" in page and "IMPORT_QUEUE_UNAVAILABLE" in page
+    assert send(admin, as_json(extract(2))).status_code == 302  # not UPLOAD_IN_PROGRESS
+
+
+@pytest.mark.slow
+def test_kofu_worker_works_the_imports_queue(
+    platform: Platform, imports: RqImports, redis_url: str
+) -> None:
+    """`kofu worker --burst` (run_worker) takes an import beside the render lanes."""
+    index_residents(platform)
+    name = imports.queue.name.removesuffix("-imports")
+    settings = platform.settings.with_overrides(
+        portal_secure_cookies=False, redis_url=redis_url, queue_name=name
+    )
+    admin = kumiyama_staff(create_app(settings, platform), platform)
+    sent = send(admin, as_json(extract(3)))
+    assert imports.queue.count == 1  # the portal queued it on <queue>-imports
+    run_worker(settings, burst=True)
+    assert "取り込みました" in admin.get(sent.headers["Location"]).get_data(as_text=True)
