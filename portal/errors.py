@@ -34,7 +34,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
         # Past the view's bound the body is never read: the same code the view gives below it.
-        return render_template("error.html", text=t("too_large", mb=MAX_MB), code="UPLOAD_TOO_LARGE"), 413
+        text = t("too_large", mb=MAX_MB)
+        return render_template("error.html", text=text, code="UPLOAD_TOO_LARGE"), 413
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:
