@@ -137,11 +137,11 @@ def _finish(uow_factory: UowFactory, upload_id: str, now: datetime, **values: An
             .values(finished_at=now, content=None, **values)
         )
         upload = uow.session.get(BclUpload, upload_id)
-        outcome = {
-            "state": values["state"].value,
-            "error_code": values.get("error_code"),
-            "problem_count": len(values.get("problems") or []),
-        }
+        outcome: dict[str, Any] = {"state": values["state"].value}
+        if values.get("error_code"):
+            outcome["error_code"] = values["error_code"]
+        if values.get("problems"):
+            outcome["problem_count"] = len(values["problems"])
         account = upload.account_id if upload else None
         audit(uow, account, "bcl_upload_result", ("bcl_upload", upload_id), now, new=outcome)
         uow.commit()

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from issuance.calendar import JST, to_wareki
 from issuance.model import KIND_LABELS, CertificateKind
+from portal.strings import STRINGS
 
 
 def yen(amount: int) -> str:
@@ -48,13 +49,19 @@ def wareki_time_html(value: datetime, lang: str = "ja") -> Markup:
 
 
 def audit_value(field: str, value: object, lang: str = "ja") -> str | Markup:
-    """An audit entry's value as staff read it: yen for fees, 和暦 for date-times, yes/no."""
+    """An audit entry's value as staff read it: yen for fees, 和暦 for date-times, yes/no, an
+    upload's result in words."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("はい" if value else "いいえ")
     if field == "fee" and isinstance(value, int):
         return yen(value)
+    if field == "size_bytes" and isinstance(value, int):
+        return f"{value:,} bytes" if lang == "en" else f"{value:,}バイト"
+    if field == "state" and isinstance(value, str) and f"upload_state_{value}" in STRINGS:
+        ja, en = STRINGS[f"upload_state_{value}"]
+        return en if lang == "en" else ja
     if field == "kind" and isinstance(value, str) and value in KIND_LABELS:
         ja, en = KIND_LABELS[CertificateKind(value)]
         return en if lang == "en" else ja

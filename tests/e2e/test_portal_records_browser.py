@@ -153,6 +153,9 @@ def test_an_admin_uploads_a_bad_extract_reads_its_report_then_a_good_one(
         assert history.index("取込完了") < history.index("誤りあり（変更なし）")
         page.goto(page.url + "?lang=en")
         assert "Uploads, newest first" in checked(page, "records-6-history-en")
+        page.goto(page.url.split("?")[0].replace("/records/", "/audit/") + "?lang=ja")
+        trail = checked(page, "records-10-audit")
+        assert "連携用データの取込結果" in trail and "誤りあり（変更なし）" in trail
     finally:
         worker.stop()
 
