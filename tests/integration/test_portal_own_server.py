@@ -26,6 +26,8 @@ from municipal_server.server import create_reference_app, open_database, start_s
 from municipalities.model import Municipality
 from municipalities.tls import make_test_pki, server_files
 from portal.app import create_app
+from tests.integration.test_own_server import municipal_pki, yokohama  # noqa: F401 (fixtures)
+from tests.support.kiosk import TestKiosk
 from tests.support.portal import csrf, sign_in, sign_in_demo, staff
 
 YOKOHAMA = "141003"
@@ -189,3 +191,33 @@ def test_viewers_read_but_cannot_change_or_test_and_others_get_404(
     assert chiyoda.get(PAGE).status_code == 404
     for path in (PAGE + "server/test", "/m/131016/records/server/test"):  # a BCL one has none
         assert chiyoda.post(path, data={"csrf_token": token}).status_code == 404
+
+
+def test_a_changed_endpoint_is_used_by_the_kiosks_next_request(
+    portal: Flask,
+    platform: Platform,
+    yokohama: Any,  # noqa: F811
+    kiosk: TestKiosk,
+    cards: Path,
+) -> None:
+    """The portal and the kiosk API share the database, not a cache: the URL saved in the
+    portal is the one the next kiosk request's pre-check calls (the reference version)."""
+    admin = yokohama_staff(portal, platform)
+    with platform.uow() as uow:
+        municipality = uow.session.get(Municipality, YOKOHAMA)
+        assert municipality is not None
+        working = municipality.backend_settings["url"]
+
+    def save(url: str) -> None:
+        token = csrf(admin, PAGE)
+        assert (
+            admin.post(PAGE + "server/url", data={"url": url, "csrf_token": token}).status_code
+            == 302
+        )
+
+    assert kiosk.sign_in(cards / "kobayashi-yui.json").status_code == 200
+    save(working.rsplit(":", 1)[0] + ":9")  # nothing listens there
+    moved = kiosk.request(certificate="inkan")
+    assert moved.status_code == 503 and moved.json["error"]["details"] == {"reason": "connect"}
+    save(working)
+    assert kiosk.request(certificate="inkan").status_code == 202

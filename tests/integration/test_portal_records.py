@@ -153,6 +153,8 @@ def test_a_bad_extract_is_reported_and_changes_nothing_then_a_good_one_goes_in(
     history = admin.get(PAGE).get_data(as_text=True)
     assert history.index("取込完了") < history.index("誤りあり（変更なし）")  # newest first
     assert "住民票：2 → 5" in history and "久御山町 担当" in history
+    imports.enqueue_import(good.headers["Location"].rsplit("/", 1)[1])  # run twice: no change
+    work(imports, platform)
     with platform.uow() as uow:
         uploads = uow.session.query(BclUpload).all()
         assert [u.content for u in uploads] == [None, None]  # the files are not kept
