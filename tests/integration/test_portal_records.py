@@ -27,7 +27,7 @@ from flask.testing import FlaskClient
 
 from centre.bootstrap import Platform, bootstrap
 from centre.database import upgrade
-from centre.import_jobs import RqImports
+from centre.import_jobs import RqImports, ThreadImports
 from centre.settings import load_settings
 from centre.worker import RenderWorker, run_worker
 from demo.places import load_municipalities
@@ -299,4 +299,18 @@ def test_kofu_worker_works_the_imports_queue(
     sent = send(admin, as_json(extract(3)))
     assert imports.queue.count == 1  # the portal queued it on <queue>-imports
     run_worker(settings, burst=True)
+    assert "取り込みました" in admin.get(sent.headers["Location"]).get_data(as_text=True)
+
+
+def test_without_redis_the_portal_imports_on_a_thread_of_its_own(platform: Platform) -> None:
+    """`make run` (SQLite, no Redis): no worker to start, the portal runs the job itself."""
+    from portal.extension import IMPORTS
+
+    index_residents(platform)
+    portal = create_app(platform.settings.with_overrides(portal_secure_cookies=False), platform)
+    threads = portal.extensions[IMPORTS]
+    assert isinstance(threads, ThreadImports)
+    admin = kumiyama_staff(portal, platform)
+    sent = send(admin, as_json(extract(3)))
+    threads.drain()
     assert "取り込みました" in admin.get(sent.headers["Location"]).get_data(as_text=True)
