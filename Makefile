@@ -51,6 +51,8 @@ run: setup
 	echo "== Try, from another terminal in $(CURDIR) =="; \
 	echo "  $(KIOSK) issue --card $${first:-$(DATA_DIR)/demo/cards/yamada-taro.json} --pin $${pin:-1234} --certificate juminhyo --members all --centre http://$(HOST):$(PORT) --out out.pdf"; \
 	echo "  pdftotext out.pdf -"; \
+	echo "  (the demo towns issue 06:30-23:00 JST, like the real service: outside those hours, and"; \
+	echo "   from 29 December to 3 January, the kiosk is refused with OUT_OF_HOURS; now it is $$(TZ=Asia/Tokyo date '+%H:%M') JST)"; \
 	echo "  curl -s http://$(HOST):$(PORT)/openapi.json"; \
 	echo "  curl -s http://$(HOST):$(PORT)/metrics"; \
 	echo; \

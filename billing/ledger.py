@@ -177,6 +177,35 @@ class CorrectionError(KofuError):
     message_en = "This correction cannot be recorded."
 
 
+class NothingToCorrectError(CorrectionError):
+    code = "BILLING_CORRECTION_NO_CERTIFICATE"
+    message_ja = "この交付申請には印刷された証明書がないため、訂正できません。"
+    message_en = "No certificate was printed for this request: there is nothing to correct."
+
+
+class ReasonMissingError(CorrectionError):
+    code = "BILLING_CORRECTION_REASON_MISSING"
+    message_ja = "訂正の理由を入力してください。"
+    message_en = "A correction needs a reason."
+
+
+class AlreadyReversedError(CorrectionError):
+    code = "BILLING_CORRECTION_ALREADY_REVERSED"
+    message_ja = "この証明書の交付は取り消し済みです。これ以上訂正できません。"
+    message_en = "This certificate was already reversed: nothing more can be corrected."
+
+
+class AmountOutOfRangeError(CorrectionError):
+    code = "BILLING_CORRECTION_AMOUNT_OUT_OF_RANGE"
+    message_ja = (
+        "訂正額が範囲外です。訂正後の手数料は0円以上、当初の手数料以下でなければなりません。"
+    )
+    message_en = (
+        "The amount is out of range: after it, the fee collected must be between ¥0 and the "
+        "fee first charged."
+    )
+
+
 def correction_for(
     uow: SqlUnitOfWork, request_id: str, reason: str, amount: int | None = None
 ) -> Correction:
@@ -184,16 +213,22 @@ def correction_for(
 
     Without ``amount`` the certificate is taken back (issues, copies, fee and commission);
     with it, only the fee collected changes by that signed amount (e.g. -190 for a refund).
+    Raises NothingToCorrectError (no printed certificate), ReasonMissingError,
+    AlreadyReversedError (a reversed certificate takes no further entry), and
+    AmountOutOfRangeError unless the fee after every entry for the request stays within
+    ¥0 … the fee first charged (``details``: ``lowest``, ``highest`` yen), or for 0.
     """
     event = uow.session.scalars(
-        select(BillingEvent).where(
-            BillingEvent.request_id == request_id, BillingEvent.event_type == EventType.ISSUE
-        )
+        select(BillingEvent)
+        .where(BillingEvent.request_id == request_id, BillingEvent.event_type == EventType.ISSUE)
+        .with_for_update()  # two corrections of one certificate: one after the other
     ).one_or_none()
     if event is None:
-        raise CorrectionError(message_en=f"no printed certificate for request {request_id}")
+        raise NothingToCorrectError(request_id=request_id)
     if not reason.strip():
-        raise CorrectionError(message_en="a correction needs a reason")
+        raise ReasonMissingError()
+    if _reversed(uow, request_id):
+        raise AlreadyReversedError(request_id=request_id)
     common = dict(
         municipality_code=event.municipality_code,
         operator_id=event.operator_id,
@@ -204,16 +239,28 @@ def correction_for(
         concerns_month=event.accounting_month,
     )
     if amount is not None:
+        now_fee = event.fee_total + _fee_adjusted(uow, request_id)
+        lowest, highest = -now_fee, event.fee_total - now_fee
+        if amount == 0 or not lowest <= amount <= highest:
+            raise AmountOutOfRangeError(amount=amount, lowest=lowest, highest=highest)
         return Correction(**common, fee_total=amount)  # type: ignore[arg-type]
-    if _reversed(uow, request_id):
-        raise CorrectionError(message_en=f"request {request_id} was already reversed")
     return Correction(
         **common,  # type: ignore[arg-type]
         issues=-1,
         copies=-event.copies,
-        fee_total=-event.fee_total,
+        fee_total=-event.fee_total - _fee_adjusted(uow, request_id),  # back to ¥0 collected
         commission_total=-event.commission_total,
     )
+
+
+def _fee_adjusted(uow: SqlUnitOfWork, request_id: str) -> int:
+    """The signed yen of fee already adjusted for ``request_id`` (refunds are negative)."""
+    adjusted = uow.session.scalar(
+        select(func.coalesce(func.sum(BillingAdjustment.fee_total), 0)).where(
+            BillingAdjustment.corrects_request_id == request_id
+        )
+    )
+    return int(adjusted or 0)
 
 
 def _reversed(uow: SqlUnitOfWork, request_id: str) -> bool:

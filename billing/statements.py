@@ -20,6 +20,7 @@ from billing.model import (
     Statement,
     StatementFinalError,
 )
+from billing.months import check_closable, parse_month
 from billing.pdf import html_table, render_pdf
 from billing.rollups import RollupLine, month_lines, store_rollups
 from billing.tariffs import TariffBook, month_start
@@ -147,7 +148,14 @@ def close_month(
     now: datetime,
     final: bool = False,
 ) -> list[Statement]:
-    """(Re)build the month's draft statements; with ``final`` freeze them for good. Commits."""
+    """(Re)build the month's draft statements; with ``final`` freeze them for good. Commits.
+
+    ``month`` as typed (``YYYY-MM``, JST). Before anything is written: MonthInvalidError,
+    MonthNotBegunError, MonthNotOverError (billing.months); StatementFinalError for a month
+    already final.
+    """
+    month = parse_month(month)
+    check_closable(month, now, final)
     period = _lock_period(uow, month, now, final)
     store_rollups(uow, [month])
     uow.session.execute(delete(Statement).where(Statement.month == month))

@@ -45,11 +45,16 @@ def cost_structure(
     out_dir: Path,
 ) -> None:
     """Per-municipality costs of fiscal year FY and who gains or loses under other schemes."""
-    from billing.reports.cost_report import build_schemes, write_report
+    from billing.reports.cost_report import build_schemes, check_scheme_parameters, write_report
     from billing.reports.cost_structure import fiscal_year_costs
     from billing.reports.usage import usage_by_municipality
     from billing.tariffs import load_tariffs
+    from issuance.errors import KofuError
 
+    try:
+        check_scheme_parameters(base_share, cap)
+    except KofuError as exc:
+        raise context.refused(exc) from exc
     started = time.monotonic()
 
     def progress(step: str) -> None:
@@ -111,7 +116,7 @@ def close(ctx: click.Context, month: str, final: bool) -> None:
                 uow, month, _profiles(), load_tariffs(uow), platform.now(), final
             )
         except KofuError as exc:
-            raise click.ClickException(f"{exc.code}: {exc.message_en}") from exc
+            raise context.refused(exc) from exc
         fees = sum(s.fees_collected for s in statements if s.party_kind.value == "operator")
         click.echo(
             f"{month}: {len(statements)} statements ({'final' if final else 'draft'}), "
@@ -136,7 +141,14 @@ def statement(
 ) -> None:
     """Print (CSV) or write (CSV/PDF) MONTH's statements, optionally of one party."""
     from billing.model import PartyKind
+    from billing.months import parse_month
     from billing.statements import statements_csv, statements_of, statements_pdf
+    from issuance.errors import KofuError
+
+    try:
+        month = parse_month(month)
+    except KofuError as exc:
+        raise context.refused(exc) from exc
 
     kind = PartyKind.MUNICIPALITY if municipality else PartyKind.OPERATOR if operator else None
     platform = context.platform(ctx)
@@ -168,7 +180,7 @@ def counter_counts(ctx: click.Context, file: Path) -> None:
                 uow, file.read_text(encoding="utf-8"), file.name, platform.now()
             )
         except KofuError as exc:
-            raise click.ClickException(f"{exc.code}: {exc.message_en}") from exc
+            raise context.refused(exc) from exc
     click.echo(f"{added} counts recorded (changes appended as differences)")
 
 
@@ -193,7 +205,7 @@ def correct(ctx: click.Context, request_id: str, reason: str, amount: int | None
             correction = correction_for(uow, request_id, reason, amount)
             month = record_correction(uow, correction, platform.now())
         except KofuError as exc:
-            raise click.ClickException(f"{exc.code}: {exc.message_en}") from exc
+            raise context.refused(exc) from exc
     click.echo(
         f"adjusting entry for {request_id} in {month}: issues {correction.issues:+d}, "
         f"fees ¥{correction.fee_total:+,}, commission ¥{correction.commission_total:+,}"

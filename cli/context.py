@@ -9,6 +9,7 @@ import click
 
 from centre.bootstrap import Platform, bootstrap
 from centre.settings import Settings
+from issuance.errors import KofuError
 
 _PLATFORM = "kofu.platform"
 
@@ -38,3 +39,8 @@ def _opened(settings: Settings, jobs: bool) -> Iterator[Platform]:
         yield built
     finally:
         built.close()
+
+
+def refused(error: KofuError) -> click.ClickException:
+    """A domain error as the command's failure (exit 1): its code, Japanese and English."""
+    return click.ClickException(f"{error.code}: {error.message_ja} / {error.message_en}")

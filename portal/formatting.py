@@ -50,7 +50,9 @@ def wareki_time_html(value: datetime, lang: str = "ja") -> Markup:
 
 def audit_value(field: str, value: object, lang: str = "ja") -> str | Markup:
     """An audit entry's value as staff read it: yen for fees, 和暦 for date-times, yes/no, an
-    upload's result in words."""
+    upload's size and result in words."""
+    if value is None and field == "kind":  # a maintenance window of every kind
+        return "全ての証明書" if lang == "ja" else "Every certificate"
     if value is None:
         return "—"
     if isinstance(value, bool):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, g, request
 from markupsafe import Markup
 
+from issuance.model import KIND_LABELS, CertificateKind
 from portal.strings import ACTIONS, FIELDS, STRINGS
 
 LANGUAGES = ("ja", "en")
@@ -23,6 +24,21 @@ def action_label(action: str) -> str:
     if labels is None:
         return action
     return labels[1] if lang() == "en" else labels[0]
+
+
+def target_label(kind: str, target_id: str) -> str:
+    """What an audit entry acted on, as staff read it: ``offering``/``131016/juminhyo`` →
+    住民票の写しの交付設定; an unknown kind as ``kind:id``."""
+    if kind == "offering":
+        cert = target_id.rpartition("/")[2]
+        try:
+            ja, en = KIND_LABELS[CertificateKind(cert)]
+        except (ValueError, KeyError):
+            ja = en = cert
+        return t("target_offering", kind=en if lang() == "en" else ja)
+    if f"target_{kind}" in STRINGS:
+        return t(f"target_{kind}", id=target_id)
+    return f"{kind}:{target_id}"
 
 
 def lang() -> str:

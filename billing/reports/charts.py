@@ -83,8 +83,11 @@ def distribution_by_class(
         ]
         for k in classes
     ]
-    ax.boxplot(data, tick_labels=[CLASS_LABELS[k] for k in classes], showfliers=False)
-    ax.set_yscale("log")
+    if classes:
+        ax.boxplot(data, tick_labels=[CLASS_LABELS[k] for k in classes], showfliers=False)
+        ax.set_yscale("log")
+    else:  # a year without issues: the chart says so rather than failing the report
+        ax.text(0.5, 0.5, "この年度の交付なし", ha="center", transform=ax.transAxes)
     ax.set_ylabel("1通あたり費用（円）")
     ax.set_title(f"団体区分別の分布 — {scheme.label}", fontsize=10)
     ax.tick_params(axis="x", labelsize=7)

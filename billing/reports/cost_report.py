@@ -20,6 +20,7 @@ from billing.reports.cost_structure import (
     fixed_scheme,
 )
 from billing.reports.usage import NATIONAL_USAGE_RATE, Usage
+from issuance.errors import KofuError
 
 Progress = Callable[[str], None]
 
@@ -32,8 +33,28 @@ class ReportFiles:
     summary: list[str]
 
 
+MAX_CAP = 10_000  # yen per certificate: above any kiosk fee (billing.offerings MAX_FEE)
+
+
+class ReportParameterError(KofuError):
+    code = "REPORT_PARAMETER_OUT_OF_RANGE"
+    message_ja = "比較する負担方式の設定が範囲外です（基礎部分の割合は0〜1、上限額は0〜10,000円）。"
+    message_en = (
+        "A scheme parameter is out of range (the base share is 0 to 1, the cap ¥0 to ¥10,000)."
+    )
+
+
+def check_scheme_parameters(base_share: float, cap: int) -> None:
+    """Raise ReportParameterError unless 0 ≤ ``base_share`` ≤ 1 (the hybrid's share kept as a
+    fixed base) and 0 ≤ ``cap`` ≤ MAX_CAP yen (the capped scheme's charge per certificate)."""
+    if not (0.0 <= base_share <= 1.0 and 0 <= cap <= MAX_CAP):
+        raise ReportParameterError(base_share=base_share, cap=cap)
+
+
 def build_schemes(costs: list[MunicipalityCost], names: list[str], **params: float) -> list[Scheme]:
-    """The fixed scheme first (the baseline), then the requested alternatives."""
+    """The fixed scheme first (the baseline), then the requested alternatives.
+    ReportParameterError for parameters ``check_scheme_parameters`` refuses."""
+    check_scheme_parameters(params.get("base_share", 0.5), int(params.get("cap", 300)))
     wanted = [n for n in dict.fromkeys(["fixed", *names]) if n in SCHEMES]
     out = []
     for name in wanted:

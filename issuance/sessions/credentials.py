@@ -21,6 +21,18 @@ class KioskAuthError(KofuError):
     message_en = "This kiosk is not authorised."
 
 
+# No look-alikes (0/O, 1/I/l, 5/S kept apart by leaving out 0, O, 1, I, L): a technician
+# may read the credential off a screen into a kiosk's set-up. 31 symbols, 40 of them: 198 bits.
+SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SECRET_LENGTH, SECRET_GROUP = 40, 5
+
+
+def new_secret() -> str:
+    """A kiosk secret of ``SECRET_LENGTH`` symbols in groups of five: ``ABCDE-FGHJK-…``."""
+    symbols = "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
+    return "-".join(symbols[i : i + SECRET_GROUP] for i in range(0, SECRET_LENGTH, SECRET_GROUP))
+
+
 def credential_hash(pepper: str, secret: str) -> str:
     return hmac.new(pepper.encode(), secret.encode(), hashlib.sha256).hexdigest()
 
@@ -34,7 +46,7 @@ def register_kiosk(
     secret: str | None = None,
 ) -> str:
     """Create (or re-key) a kiosk; returns the bearer token ``KIOSK_ID.SECRET`` shown once."""
-    secret = secret or secrets.token_urlsafe(32)
+    secret = secret or new_secret()
     kiosk = uow.kiosks.get(kiosk_id)
     if kiosk is None:
         kiosk = Kiosk(id=kiosk_id, operator_id=operator_id, location=location, credential_hash="")

@@ -18,6 +18,7 @@ class Change:
     field: str
     old: object  # None: not set before (or gone after)
     new: object
+    how: str = "changed"  # "set" (a creation), "changed", "removed" (a removal)
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,8 @@ class AuditLine:
     at: datetime
     who: str  # the staff member's display name
     action: str  # a stable action code: maintenance_announce, login_success…
-    target: str  # "kind:id", e.g. "offering:131016/juminhyo"
+    target_kind: str  # "offering", "maintenance_window", "kiosk", "account", "login"…
+    target_id: str  # e.g. "131016/juminhyo", "12", "K0001"
     changes: list[Change]
 
 
@@ -34,8 +36,9 @@ def _changes(old: dict[str, object] | None, new: dict[str, object] | None) -> li
     before, after = old or {}, new or {}
     fields = list(dict.fromkeys([*before, *after]))
     both = old is not None and new is not None
+    how = "changed" if both else ("set" if old is None else "removed")
     return [
-        Change(f, before.get(f), after.get(f))
+        Change(f, before.get(f), after.get(f), how)
         for f in fields
         if not (both and before.get(f) == after.get(f))
     ]
@@ -54,6 +57,6 @@ def audit_trail_for(
     if account is None or account.role is not Role.MUNICIPAL_ADMIN:
         raise NotVisibleError()
     return [
-        AuditLine(e.at, who, e.action, f"{e.target_kind}:{e.target_id}", _changes(e.old, e.new))
+        AuditLine(e.at, who, e.action, e.target_kind, e.target_id, _changes(e.old, e.new))
         for e, who in uow.staff_audit.of_municipality(code, limit)
     ]

@@ -131,7 +131,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "weekdays_only": ("平日のみ", "weekdays only"),
     "weekdays_note": ("（平日のみ）", " (weekdays only)"),
     "hours_range": ("{opens}〜{closes}", "{opens}–{closes}"),
-    "field_change": ("{field}：{old} → {new}", "{field}: {old} → {new}"),
+    "field_changed": ("{field}：{old} → {new}", "{field}: {old} → {new}"),
+    "field_set": ("{field}：{new}", "{field}: {new}"),
+    "field_removed": ("{field}：{old}（取消し）", "{field}: {old} (removed)"),
+    "target_offering": ("{kind}の交付設定", "{kind}: service setting"),
+    "target_maintenance_window": ("停止予定 第{id}号", "Maintenance window no. {id}"),
+    "target_kiosk": ("端末 {id}", "Kiosk {id}"),
+    "target_account": ("職員アカウント 第{id}号", "Staff account no. {id}"),
+    "target_login": ("ログインID {id}", "Login ID {id}"),
     "choose_operator": ("事業者を選んでください", "Choose the operator"),
     "weekdays_only_label": (
         "平日のみ交付する（土日祝日・年末年始は交付しない）",
@@ -206,6 +213,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "This credential is shown only once. Configure the kiosk with it, then close this "
         "page; it cannot be shown again.",
     ),
+    "copy": ("コピー", "Copy"),
+    "copied": ("コピーしました。", "Copied."),
+    "copy_failed": (
+        "コピーできませんでした。選択してコピーしてください。",
+        "Could not copy: select the text and copy it.",
+    ),
+    "credential_alphabet": (
+        "見間違えやすい文字（0とO、1とIとL）は使っていません。ハイフンも含めて設定してください。",
+        "Look-alike characters (0 and O, 1, I and L) are never used. Enter it with the hyphens.",
+    ),
     "back_to_kiosks": ("端末一覧へ戻る", "Back to the kiosks"),
     "not_found": ("ページが見つかりません。", "Page not found."),
     "forbidden": ("この操作は許可されていません。", "You are not allowed to do this."),
@@ -214,6 +231,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The form could not be accepted. Reload the page and try again.",
     ),
     "error": ("エラー", "Error"),
+    "error_code_label": (
+        "お問い合わせの際は次のコードをお伝えください：",
+        "When you contact the help desk, quote this code: ",
+    ),
     "unexpected": (
         "処理できませんでした。しばらくしてから再度お試しください。",
         "Something went wrong. Please try again later.",

@@ -10,7 +10,7 @@ from issuance.staff.model import Role
 from portal.extension import current_platform
 from portal.formatting import audit_value
 from portal.guard import requires
-from portal.i18n import action_label, field_label, lang
+from portal.i18n import action_label, field_label, lang, target_label
 
 bp = Blueprint("audit", __name__, url_prefix="/m/<code>/audit")
 
@@ -28,5 +28,6 @@ def listing(code: str) -> str:
             shown=SHOWN,
             action_label=action_label,
             field_label=field_label,
+            target_label=target_label,
             value=lambda field, v: audit_value(field, v, lang()),
         )

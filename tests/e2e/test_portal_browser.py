@@ -133,6 +133,11 @@ def test_a_centre_operator_registers_and_revokes_a_kiosk(
     assert "今回だけ表示されます" in created
     token = page.inner_text("#credential").strip()
     assert token.startswith("K9100.")
+    assert not set(token.removeprefix("K9100.")) & set("0O1IL")  # nothing to misread
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=portal_url)
+    page.click("button[data-copy=credential]")
+    page.wait_for_selector("#copy-status:has-text('コピーしました')")
+    assert page.evaluate("navigator.clipboard.readText()") == token
 
     kiosk = TestKiosk(client, token)  # the kiosk API in-process, on the same database
     assert kiosk.sign_in(cards / "yamada-taro.json").status_code == 200

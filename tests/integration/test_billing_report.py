@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from billing.model import BillingEvent, EventType
@@ -14,7 +15,7 @@ from centre.bootstrap import Platform
 from cli.main import main
 from issuance.codes import with_check_digit
 from municipalities.profiles import SqlMunicipalityProfiles
-from tests.support.pdf import pdf_text
+from tests.support.pdf import pdf_text, squeeze
 
 SOKA = with_check_digit("11221", "municipality")
 KUMIYAMA = with_check_digit("26322", "municipality")
@@ -143,3 +144,40 @@ def test_the_usage_report_compares_the_kiosk_share_with_the_national_rate(
     assert (out / "usage_by_month_and_hour.png").stat().st_size > 1000
     text = pdf_text((out / "usage_fy2024.pdf").read_bytes())
     assert "利用状況" in text and "27.6%" in text and "事業者別" in text
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--base-share", "1.5"), ("--base-share", "-0.1"), ("--cap", "-5"), ("--cap", "1000000")],
+)
+def test_scheme_parameters_beyond_their_meaning_are_refused_before_any_work(
+    settings,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    option: str,
+    value: str,
+) -> None:
+    out = tmp_path / "report"
+    result = CliRunner().invoke(
+        main,
+        ["report", "cost-structure", "--fy", "2024", option, value, "--out", str(out)],
+        env={"KOFU_DATA_DIR": str(settings.data_dir)},
+    )
+    assert result.exit_code == 1, result.output
+    assert "REPORT_PARAMETER_OUT_OF_RANGE" in result.output and "範囲" in result.output
+    assert not out.exists()  # nothing written
+
+
+def test_a_year_without_issues_still_gets_its_report(
+    platform: Platform,
+    settings,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "report"
+    result = CliRunner().invoke(
+        main,
+        ["report", "cost-structure", "--fy", "2019", "--out", str(out)],
+        env={"KOFU_DATA_DIR": str(settings.data_dir)},
+    )
+    assert result.exit_code == 0, result.output
+    text = pdf_text((out / "cost_structure_fy2019.pdf").read_bytes())
+    assert "2019年度" in text and "交付0通" in squeeze(text)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from billing.ledger import Correction, month_of, record_correction
 from billing.model import BillingEvent, EventType, PartyKind, Statement, StatementFinalError
+from billing.months import JST
 from billing.statements import close_month, statements_csv, statements_of, statements_pdf
 from billing.tariffs import TariffBook
 from centre.bootstrap import Platform
@@ -172,17 +173,28 @@ def test_a_correction_from_the_command_line_is_an_adjusting_entry_in_the_next_op
 ) -> None:
     add_event(platform, 1, SOKA, "seven", copies=2)
     close(platform, "2026-10", final=True)
-    reversed_ = billing_cli(settings, "correct", "--request", "t00000001", "--reason", "misprint")
-    assert reversed_.exit_code == 0, reversed_.output
-    assert "in 2026-11: issues -1, fees ¥-400, commission ¥-234" in reversed_.output
-    again = billing_cli(settings, "correct", "--request", "t00000001", "--reason", "twice")
-    assert again.exit_code != 0 and "already reversed" in again.output
     partial = billing_cli(
         settings, "correct", "--request", "t00000001", "--reason", "fee", "--amount", "-100"
     )
-    assert "fees ¥-100" in partial.output
+    assert "in 2026-11: issues +0, fees ¥-100" in partial.output, partial.output
+    for amount in ("-99999", "150", "0"):  # beyond what was charged, more than was refunded
+        wrong = billing_cli(
+            settings, "correct", "--request", "t00000001", "--reason", "x", "--amount", amount
+        )
+        assert wrong.exit_code == 1, wrong.output
+        assert "BILLING_CORRECTION_AMOUNT_OUT_OF_RANGE" in wrong.output and "範囲外" in wrong.output
+    reversed_ = billing_cli(settings, "correct", "--request", "t00000001", "--reason", "misprint")
+    assert reversed_.exit_code == 0, reversed_.output
+    assert "in 2026-11: issues -1, fees ¥-300, commission ¥-234" in reversed_.output
+    for again in (
+        billing_cli(settings, "correct", "--request", "t00000001", "--reason", "twice"),
+        billing_cli(
+            settings, "correct", "--request", "t00000001", "--reason", "x", "--amount", "-1"
+        ),
+    ):
+        assert again.exit_code == 1 and "BILLING_CORRECTION_ALREADY_REVERSED" in again.output
     unknown = billing_cli(settings, "correct", "--request", "nope", "--reason", "x")
-    assert "BILLING_CORRECTION_INVALID" in unknown.output
+    assert "BILLING_CORRECTION_NO_CERTIFICATE" in unknown.output
     with platform.uow() as uow:
         event = uow.session.scalars(select(BillingEvent)).one()
         october = statements_of(uow, "2026-10", PartyKind.MUNICIPALITY, SOKA)[0]
@@ -190,7 +202,28 @@ def test_a_correction_from_the_command_line_is_an_adjusting_entry_in_the_next_op
     assert (october.issues, october.fees_collected) == (1, 400)
     november = close(platform, "2026-11")
     assert (november[SOKA].issues, november[SOKA].copies) == (-1, -2)
-    assert november[SOKA].fees_collected == -500 and november["seven"].commission == -234
+    assert november[SOKA].fees_collected == -400  # what was charged, given back: no more
+    assert november["seven"].commission == -234
+
+
+def test_a_month_is_closed_only_as_typed_and_only_once_it_has_ended(
+    platform: Platform,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    from billing.model import BillingPeriod
+
+    current = platform.now().astimezone(JST).strftime("%Y-%m")
+    for typed in ("2025-13", "abc", "2025/05", "2025-05-01", "2025-5", "1925-05", ""):
+        answer = billing_cli(settings, "close", "--month", typed)
+        assert answer.exit_code == 1 and "BILLING_MONTH_INVALID" in answer.output, typed
+    future = billing_cli(settings, "close", "--month", "2099-12", "--final")
+    assert "BILLING_MONTH_NOT_BEGUN" in future.output
+    unfinished = billing_cli(settings, "close", "--month", current, "--final")
+    assert "BILLING_MONTH_NOT_OVER" in unfinished.output and "下書き" in unfinished.output
+    with platform.uow() as uow:
+        assert uow.session.scalars(select(BillingPeriod)).all() == []  # nothing was written
+    draft = billing_cli(settings, "close", "--month", current)
+    assert draft.exit_code == 0 and "(draft)" in draft.output
 
 
 TARIFF_HEADER = (

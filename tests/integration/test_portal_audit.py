@@ -48,7 +48,8 @@ def test_an_admin_reads_their_staffs_changes_with_old_and_new_values(
     assert re.search(r"手数料（1通）：¥\d+ → ¥350", text)
     assert "利用開始時刻" in text and "適用開始日時：— → <time" in text
     assert "交付する：" not in text  # unchanged fields are left out
-    assert "offering:131016/juminhyo" in text
+    assert "住民票の写しの交付設定" in text  # what was changed, not an internal id
+    assert "offering:" not in text
     assert staff("admin@chiyoda").display_name in text
     assert staff("admin@soka").display_name not in text
     assert not re.search(r"\d{11}", text)  # no 住民票コード
@@ -59,3 +60,19 @@ def test_viewers_and_other_municipalities_get_404(portal: Flask, platform: Platf
     assert signed_in(portal, platform, "viewer@chiyoda").get(PAGE).status_code == 404
     assert signed_in(portal, platform, "admin@soka").get(PAGE).status_code == 404
     assert signed_in(portal, platform, "operator@centre").get(PAGE).status_code == 404
+
+
+def test_an_announced_window_of_every_kind_reads_as_such(portal: Flask, platform: Platform) -> None:
+    admin = signed_in(portal, platform, "admin@chiyoda")
+    starts = (platform.now() + timedelta(days=3)).astimezone(JST)
+    page = "/m/131016/maintenance/"
+    form = {"starts": starts.strftime("%Y-%m-%dT%H:%M"), "kind": "", "note": ""}
+    form["ends"] = (starts + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    assert admin.post(page, data={**form, "csrf_token": csrf(admin, page)}).status_code == 302
+
+    text = admin.get(PAGE).get_data(as_text=True)
+    assert re.search(r"停止予定 第\d+号", text) and "maintenance_window:" not in text
+    assert "証明書の種類：全ての証明書" in text  # a creation: the value, no "— →"
+    assert "— → —" not in text
+    english = admin.get(PAGE + "?lang=en").get_data(as_text=True)
+    assert "Maintenance window no." in english and "Every certificate" in english
