@@ -85,7 +85,7 @@ def change_server_url(
             "This is the URL already in use.",
         )
     municipality.backend_settings = {**municipality.backend_settings, "url": url}
-    audit(uow, account.id, "own_server_endpoint", ("municipality", code), now,
+    audit(uow, account.id, "own_server_endpoint", ("own_server", code), now,
           old={"url": old}, new={"url": url})  # fmt: skip
     uow.commit()
     return url

@@ -59,8 +59,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Not imported: {n} problems. Nothing was changed. Correct the file and send it again.",
     ),
     "upload_failed": (
-        "取り込めませんでした（{code}）。データは変更していません。センターにお問い合わせください。",
-        "The import failed ({code}). Nothing was changed. Please contact the centre.",
+        "取り込めませんでした。データは変更していません。センターにお問い合わせください。",
+        "The import failed. Nothing was changed. Please contact the centre.",
     ),
     "upload_report_csv": ("誤りの一覧をCSVでダウンロード", "Download the problems as CSV"),
     "upload_report_help": (
@@ -84,6 +84,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "ファイルが大きすぎます。{mb}MB以下のファイルを送信してください。",
         "The file is too large: send at most {mb} MB.",
     ),
+    "target_bcl_upload": ("連携用データ {id}", "Extract {id}"),
+    "target_own_server": ("証明書交付サーバの接続先", "Certificate server endpoint"),
     "section_-": ("ファイル全体", "The whole file"),
     "section_households": ("世帯", "Households"),
     "section_residents": ("住民票", "Residents"),
