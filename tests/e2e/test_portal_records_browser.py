@@ -172,6 +172,9 @@ def test_an_own_server_admin_tests_the_connection(
     assert "CN=kofu centre" in shown and "令和" in shown
     page.click("text=接続をテストする")
     assert "接続できました" in checked(page, "records-8-test-ok")
+    server[0].mode = "503"  # the server's maintenance page answers
+    page.click("text=接続をテストする")
+    assert "HTTP_503" in checked(page, "records-8b-test-failed")
     page.fill("#url", "http://example.lg.jp")
     page.evaluate("document.querySelector('#url').removeAttribute('pattern')")
     page.click("text=接続先を保存する")
