@@ -53,7 +53,8 @@ def record_upload(
     Raises NotVisibleError (not an administrator of ``code``, or not a BCL member) or
     StaffInputError: UPLOAD_EMPTY, UPLOAD_TOO_LARGE (over MAX_UPLOAD_BYTES), UPLOAD_IN_PROGRESS
     (this municipality's previous upload is not finished: one import at a time, and a form
-    posted twice stores one upload).
+    posted twice stores one upload), UPLOAD_ALREADY_IMPORTED (the same file as the newest
+    upload, which was imported: a double post imports nothing twice).
     """
     if account.role is not Role.MUNICIPAL_ADMIN or account.municipality_code != code:
         raise NotVisibleError()
@@ -79,13 +80,26 @@ def record_upload(
             "前回のファイルを取り込み中です。終わってから送信してください。",
             "The previous file is still being imported. Send this one when it has finished.",
         )
+    digest = hashlib.sha256(content).hexdigest()
+    newest = uow.session.scalars(
+        select(BclUpload)
+        .where(BclUpload.municipality_code == code)
+        .order_by(BclUpload.uploaded_at.desc())
+        .limit(1)
+    ).first()
+    if newest is not None and newest.state is UploadState.IMPORTED and newest.sha256 == digest:
+        raise _refuse(
+            "UPLOAD_ALREADY_IMPORTED",
+            "このファイルは直前に取り込んだものと同じです。",
+            "This file is the one just imported.",
+        )
     upload = BclUpload(
         id=secrets.token_hex(16),
         municipality_code=code,
         account_id=account.id,
         uploaded_at=now,
         size_bytes=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=digest,
         content=content,
         state=UploadState.QUEUED,
     )

@@ -16,7 +16,6 @@ from issuance.unit_of_work import SqlUnitOfWork, sql_unit_of_work
 from municipalities.bcl_uploads import (
     MAX_UPLOAD_BYTES,
     abandon_upload,
-    bcl_municipality,
     record_upload,
     upload_of,
     uploads_of,
@@ -77,7 +76,6 @@ def upload(code: str) -> ResponseReturnValue:
     with platform.uow() as uow:
         account = own_account(uow, code)
         sql = sql_unit_of_work(uow)
-        bcl_municipality(sql, code)
         sent = request.files.get("extract")
         try:
             stored = record_upload(sql, account, code, sent.read() if sent else b"", platform.now())

@@ -153,6 +153,8 @@ def test_a_bad_extract_is_reported_and_changes_nothing_then_a_good_one_goes_in(
     history = admin.get(PAGE).get_data(as_text=True)
     assert history.index("取込完了") < history.index("誤りあり（変更なし）")  # newest first
     assert "住民票：2 → 5" in history and "久御山町 担当" in history
+    twice = send(admin, as_json(extract(5)))  # the back button, the same file again
+    assert twice.status_code == 422 and "UPLOAD_ALREADY_IMPORTED" in twice.get_data(as_text=True)
     imports.enqueue_import(good.headers["Location"].rsplit("/", 1)[1])  # run twice: no change
     work(imports, platform)
     with platform.uow() as uow:
