@@ -47,7 +47,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The import is running. This page updates itself; closing it does not stop it.",
     ),
     "finished_at": ("（{date}に終了）", " (finished {date})"),
-    "upload_rows_progress": ("{done} / {total} 行", "{done} of {total} rows"),
+    "upload_rows_progress": ("{done} / {total} 行を書込み済み", "{done} of {total} rows written"),
+    "upload_rows_total": ("（全{total}行）", " ({total} rows)"),
     "upload_reload": ("最新の状態を表示", "Show the latest state"),
     "upload_imported": (
         "取り込みました。各区分の件数は次のとおりです。",
