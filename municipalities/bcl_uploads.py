@@ -8,6 +8,7 @@ content is dropped once the job has run (it holds residents' data).
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from issuance.staff.services import audit
 from issuance.unit_of_work import SqlUnitOfWork
 from municipalities.bcl_file import read_extract_bytes
 from municipalities.bcl_import import ExtractRejectedError, ImportFailedError, import_extract
+from municipalities.bcl_problems import Problem
 from municipalities.bcl_upload_model import BclUpload, UploadState
 from municipalities.model import BackendKind, Municipality
 
@@ -30,6 +32,7 @@ SHOWN = 50  # uploads listed, newest first
 STALE = timedelta(hours=1)  # an upload still unfinished after this no longer blocks the next
 CRASHED = "BCL_IMPORT_CRASHED"
 QUEUE_AWAY = "IMPORT_QUEUE_UNAVAILABLE"
+SAME_AS_ROW = re.compile(r"\brow (\d+)\b")  # bcl_checks: "same as row 3", "… in row 3 too"
 UowFactory = Callable[[], Any]  # a context manager yielding a SqlUnitOfWork
 
 
@@ -136,6 +139,21 @@ def upload_of(uow: SqlUnitOfWork, code: str, upload_id: str) -> BclUpload:
     return upload
 
 
+def where_and_what(problem: Problem) -> dict[str, Any]:
+    """What an upload keeps of a problem: section, row, field and code, and for a DUPLICATE
+    the row it repeats (``ref``). Never the message's text: it may quote the file."""
+    kept: dict[str, Any] = {
+        "section": problem.section,
+        "row": problem.row,
+        "field": problem.field,
+        "code": problem.code,
+    }
+    repeated = SAME_AS_ROW.search(problem.message) if problem.code == "DUPLICATE" else None
+    if repeated:
+        kept["ref"] = int(repeated.group(1))
+    return kept
+
+
 def _set(uow_factory: UowFactory, upload_id: str, **values: Any) -> None:
     with uow_factory() as uow:
         uow.session.execute(update(BclUpload).where(BclUpload.id == upload_id).values(**values))
@@ -187,10 +205,7 @@ def run_upload(uow_factory: UowFactory, upload_id: str, clock: Callable[[], date
         with uow_factory() as uow:
             report = import_extract(uow, code, data, progress)
     except ExtractRejectedError as rejected:
-        problems = [
-            {"section": p.section, "row": p.row, "field": p.field, "code": p.code}
-            for p in rejected.problems
-        ]
+        problems = [where_and_what(p) for p in rejected.problems]
         _finish(
             uow_factory, upload_id, clock(), state=UploadState.REJECTED,
             error_code=rejected.code, problems=problems,

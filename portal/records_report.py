@@ -29,9 +29,18 @@ def problem_words(code: str) -> tuple[str, str]:
     return STRINGS.get(f"problem_{code}", STRINGS["problem_OTHER"])
 
 
-def problem_text(code: str) -> str:
-    """A problem code's explanation in this request's language."""
-    ja, en = problem_words(code)
+def problem_words_of(problem: dict[str, Any]) -> tuple[str, str]:
+    """One stored problem's explanation (Japanese, English), with the row it repeats."""
+    ja, en = problem_words(str(problem["code"]))
+    if problem.get("ref"):
+        ref_ja, ref_en = STRINGS["problem_ref"]
+        ja, en = ja + ref_ja.format(n=problem["ref"]), en + ref_en.format(n=problem["ref"])
+    return ja, en
+
+
+def problem_text(problem: dict[str, Any]) -> str:
+    """One stored problem's explanation in this request's language."""
+    ja, en = problem_words_of(problem)
     return en if lang() == "en" else ja
 
 
@@ -50,6 +59,6 @@ def report_csv(problems: list[dict[str, Any]]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for p in problems:
-        ja, en = problem_words(str(p["code"]))
+        ja, en = problem_words_of(p)
         writer.writerow((_cell(p["section"]), p["row"], _cell(p["field"]), p["code"], ja, en))
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")

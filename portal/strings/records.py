@@ -94,6 +94,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "section_tax_assessments": ("課税", "Tax assessments"),
     "section_koseki": ("戸籍", "Koseki"),
     "section_fuhyo": ("戸籍の附票", "Fuhyo"),
+    "problem_ref": ("（{n}行目と重複）", " (same as row {n})"),
     "problem_OTHER": ("値が正しくありません。", "The value is not valid."),
     "problem_MISSING_FIELD": ("必須の項目がありません。", "A required field is missing."),
     "problem_UNKNOWN_FIELD": ("この区分にない項目です。", "A field this section does not have."),

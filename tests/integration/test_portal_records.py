@@ -316,3 +316,20 @@ def test_without_redis_the_portal_imports_on_a_thread_of_its_own(platform: Platf
     sent = send(admin, as_json(extract(3)))
     threads.drain()
     assert "取り込みました" in admin.get(sent.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_duplicate_row_names_the_row_it_repeats(
+    portal: Flask, platform: Platform, imports: RqImports
+) -> None:
+    admin = kumiyama_staff(portal, platform)
+    data = extract(2)
+    data["households"].append(dict(data["households"][0]))  # households row 3: row 1 again
+    sent = send(admin, as_json(data)).headers["Location"]
+    work(imports, platform)
+    assert "同じキーの行がほかにあります。（1行目と重複）" in admin.get(sent).get_data(as_text=True)
+    lines = admin.get(sent + "/report.csv").data.decode("utf-8-sig").splitlines()
+    assert lines[1].endswith(
+        ",DUPLICATE,同じキーの行がほかにあります。（1行目と重複）,"
+        "The same key is in another row. (same as row 1)"
+    )
+    assert lines[1].startswith("households,3,id,")
