@@ -19,6 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from centre.background import Sweeper
 from centre.bootstrap import ThreadLocalRenderer, bootstrap
+from centre.import_jobs import imports_queue_name
 from centre.jobs import RenderDeps
 from centre.outage import OutageLog
 from centre.queue import RqQueue
@@ -121,12 +122,18 @@ def run_worker(
         main_lanes = (RenderLane.BCL,) if both and not burst else lanes
         queues = [platform.queue.lane(lane) for lane in main_lanes]
         connection = platform.queue.connection
+        # Imports of uploaded extracts: a thread of their own beside the BCL lane's workers.
+        imports = Queue(imports_queue_name(settings.queue_name), connection=connection)
+        with_imports = RenderLane.BCL in lanes
 
         def new_worker() -> RenderWorker:
             return RenderWorker(queues, platform.job_deps, connection=connection)
 
         if burst:
-            new_worker().work(burst=True, with_scheduler=False)
+            every = queues + ([imports] if with_imports else [])
+            RenderWorker(every, platform.job_deps, connection=connection).work(
+                burst=True, with_scheduler=False
+            )
             return
         own_queue = [platform.queue.lane(RenderLane.OWN_SERVER)]
         own_lanes = [
@@ -135,6 +142,12 @@ def run_worker(
             )
             for _ in range(max(1, settings.own_server_render_threads) if both else 0)
         ]
+        if with_imports:
+            own_lanes.append(
+                OwnLaneThread(
+                    lambda: LaneThreadWorker([imports], platform.job_deps, connection=connection)
+                )
+            )
         for own_lane in own_lanes:
             own_lane.start()
         try:

@@ -13,6 +13,7 @@ import issuance.use_registration  # noqa: F401
 import issuance.authenticity.register  # noqa: F401
 import municipalities.bcl  # noqa: F401
 import municipalities.bcl_records  # noqa: F401
+import municipalities.bcl_upload_model  # noqa: F401
 import municipalities.model  # noqa: F401
 from issuance.db import Base
 

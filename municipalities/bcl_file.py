@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from issuance.excel_text import decode_excel_text
 from municipalities.bcl_problems import ExtractRejectedError, Problem
 from municipalities.bcl_rows import NESTED, SECTIONS
 
@@ -45,9 +46,21 @@ def _text(raw: bytes, section: str) -> str:
         raise ExtractRejectedError([problem]) from exc
 
 
-def _read_zip(path: Path) -> dict[str, Any]:
+def _csv_text(raw: bytes, section: str) -> str:
+    """A section's CSV as Excel saves it: UTF-8 (BOM or not) or CP932."""
+    text = decode_excel_text(raw)
+    if text is None:
+        problem = Problem(section, 0, "-", "BAD_ENCODING", "neither UTF-8 nor CP932")
+        raise ExtractRejectedError([problem])
+    return text
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _read_zip(path: Path | bytes) -> dict[str, Any]:
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(path) if isinstance(path, bytes) else path)
     except zipfile.BadZipFile as exc:
         raise ExtractRejectedError([Problem("-", 0, "-", "NOT_A_ZIP", "")]) from exc
     problems: list[Problem] = []
@@ -62,7 +75,7 @@ def _read_zip(path: Path) -> dict[str, Any]:
                 problems = [Problem("-", 0, "meta.json", "NOT_AN_OBJECT", "")]
         for section in SECTIONS:
             if f"{section}.csv" in names:
-                text = _text(archive.read(f"{section}.csv"), section)
+                text = _csv_text(archive.read(f"{section}.csv"), section)
                 data[section], bad = _csv_rows(section, text)
                 problems += bad
     if problems:
@@ -75,12 +88,24 @@ def read_extract_file(path: Path) -> dict[str, Any]:
 
     Returns the extract as a dict (sections as lists of rows, not yet validated). Raises
     ExtractRejectedError when the file cannot be read as one: not JSON (NOT_JSON, with the
-    line), not UTF-8 (BAD_ENCODING), not a ZIP (NOT_A_ZIP), a nested CSV cell that is not JSON
-    (NOT_JSON on its row), or a JSON document that is not an object (NOT_AN_OBJECT).
+    line), not UTF-8 (BAD_ENCODING; a CSV may also be CP932), not a ZIP (NOT_A_ZIP), a nested
+    CSV cell that is not JSON (NOT_JSON on its row), or a JSON document that is not an object
+    (NOT_AN_OBJECT).
     """
     if path.suffix == ".zip":
         return _read_zip(path)
-    loaded, problems = _json(_text(path.read_bytes(), "-"), "-", 0, "-")
+    return read_extract_bytes(path.read_bytes())
+
+
+def read_extract_bytes(data: bytes) -> dict[str, Any]:
+    """``read_extract_file`` for an uploaded file: a ZIP (by its signature) or JSON.
+
+    Section CSVs in a ZIP may be UTF-8 with or without a BOM, or CP932 (Excel's "CSV" in
+    Japan); JSON is UTF-8 (RFC 8259), a BOM allowed. Raises ExtractRejectedError as above.
+    """
+    if data.startswith(ZIP_MAGIC):
+        return _read_zip(data)
+    loaded, problems = _json(_text(data, "-"), "-", 0, "-")
     if problems:
         raise ExtractRejectedError(problems)
     if not isinstance(loaded, dict):

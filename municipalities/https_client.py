@@ -111,10 +111,32 @@ class ServerClient:
         a slow server is not asked twice. An answer over ``max_bytes`` bytes is refused
         unread past the cap. Raises ``OutboundError`` ("timeout", "connect" or "too_large").
         """
+        body = json.dumps(payload).encode()
+        return self._call("POST", path, body, deadline_seconds, connect_seconds, max_bytes, retries)
+
+    def get(
+        self, path: str, deadline_seconds: float, connect_seconds: float, max_bytes: int
+    ) -> Answer:
+        """GET ``path`` (the server's health) under the same deadline and cap as ``post_json``,
+        never retried. Raises ``OutboundError``; a TLS failure (the server refused the
+        centre's certificate, or its own is not trusted) has an ``ssl.SSLError`` as cause."""
+        return self._call("GET", path, None, deadline_seconds, connect_seconds, max_bytes, 0)
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None,
+        deadline_seconds: float,
+        connect_seconds: float,
+        max_bytes: int,
+        retries: int,
+    ) -> Answer:
         alarm = self.watchdog.arm(deadline_seconds)
         _calls.alarm = alarm
+        request = (method, path, body)
         try:
-            return self._attempts(path, payload, alarm, connect_seconds, max_bytes, retries)
+            return self._attempts(request, alarm, connect_seconds, max_bytes, retries)
         except HTTPError as exc:  # e.g. the connection broke, or the alarm cut it
             raise OutboundError("timeout" if alarm.fired else "connect") from exc
         finally:
@@ -123,8 +145,7 @@ class ServerClient:
 
     def _attempts(
         self,
-        path: str,
-        payload: dict[str, Any],
+        request: tuple[str, str, bytes | None],
         alarm: Alarm,
         connect_seconds: float,
         max_bytes: int,
@@ -133,7 +154,7 @@ class ServerClient:
         attempt = 0
         while True:
             try:
-                return self._attempt(path, payload, alarm, connect_seconds, max_bytes)
+                return self._attempt(request, alarm, connect_seconds, max_bytes)
             except (SSLError, Urllib3TimeoutError, ProtocolError) as exc:
                 if alarm.fired or alarm.remaining() == 0.0 or isinstance(exc, ReadTimeoutError):
                     raise OutboundError("timeout") from exc  # sent, no answer: never resent
@@ -143,8 +164,7 @@ class ServerClient:
 
     def _attempt(
         self,
-        path: str,
-        payload: dict[str, Any],
+        request: tuple[str, str, bytes | None],
         alarm: Alarm,
         connect_seconds: float,
         max_bytes: int,
@@ -152,11 +172,15 @@ class ServerClient:
         remaining = alarm.remaining()
         if remaining == 0.0:
             raise OutboundError("timeout")
+        method, path, body_sent = request
+        headers = {"Accept": "application/json"}
+        if body_sent is not None:
+            headers["Content-Type"] = "application/json"
         response = self._pool.urlopen(
-            "POST",
+            method,
             f"{self.base_path}{path}",
-            body=json.dumps(payload).encode(),
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
+            body=body_sent,
+            headers=headers,
             timeout=Timeout(connect=min(connect_seconds, remaining), read=remaining),
             preload_content=False,
             release_conn=False,

@@ -9,8 +9,9 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from centre.bootstrap import Platform, bootstrap
+from centre.import_jobs import ImportQueue, imports_for
 from centre.settings import Settings, load_settings
-from portal import extension, guard, health, i18n, security, users
+from portal import extension, guard, health, i18n, security, uploads, users
 from portal.errors import register_error_handlers
 from portal.formatting import wareki_html, wareki_time_html, yen
 from portal.months import month_html
@@ -27,6 +28,7 @@ from portal.views import (
     municipal,
     municipal_settings,
     national,
+    own_server,
     services,
     staff,
     statements,
@@ -37,8 +39,10 @@ def create_app(
     settings: Settings | None = None,
     platform: Platform | None = None,
     hasher: PasswordHasher | None = None,
+    imports: ImportQueue | None = None,
 ) -> Flask:
-    """Build the portal. Pass ``platform`` to share one already built (tests)."""
+    """Build the portal. Pass ``platform`` to share one already built, ``imports`` to queue
+    extract imports elsewhere than Redis or this process's threads (tests)."""
     settings = settings or (platform.settings if platform else load_settings())
     if platform is None:
         platform = bootstrap(settings, jobs=False)
@@ -47,6 +51,9 @@ def create_app(
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     extension.init_app(app, platform, hasher or PasswordHasher())
+    app.extensions[extension.IMPORTS] = imports or imports_for(
+        settings.redis_url, settings.queue_name, platform.uow, platform.now
+    )
     app.extensions["kofu_portal_throttle"] = LoginThrottle(
         settings.portal_login_attempts_per_minute, time.monotonic
     )
@@ -54,8 +61,10 @@ def create_app(
     users.init_app(app)
     identity.allow_seal_uploads(app)  # before CSRF reads the form
     guard.init_app(app)  # before CSRF: an undeclared route is 404 whatever is posted to it
+    uploads.init_app(app)  # before CSRF too: it reads the body
     security.configure(app, settings)
     register_error_handlers(app)
+    own_server.init_app(app)
     app.jinja_env.filters.update(
         yen=yen, wareki=wareki_html, wareki_time=wareki_time_html, month=month_html
     )

@@ -6,9 +6,11 @@ from argon2 import PasswordHasher
 from flask import Flask, current_app
 
 from centre.bootstrap import Platform
+from centre.import_jobs import ImportQueue
 
 KEY = "kofu_portal"
 HASHER = "kofu_portal_hasher"
+IMPORTS = "kofu_portal_imports"
 
 
 def init_app(app: Flask, platform: Platform, hasher: PasswordHasher) -> None:
@@ -27,3 +29,9 @@ def current_hasher() -> PasswordHasher:
     """The password hasher of the app handling this request."""
     hasher: PasswordHasher = current_app.extensions[HASHER]
     return hasher
+
+
+def current_imports() -> ImportQueue:
+    """Where this app queues the import of an uploaded extract."""
+    imports: ImportQueue = current_app.extensions[IMPORTS]
+    return imports

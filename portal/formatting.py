@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from issuance.calendar import JST, era_of, to_wareki
 from issuance.model import KIND_LABELS, CertificateKind
+from portal.strings import STRINGS
 
 
 def yen(amount: int) -> str:
@@ -48,7 +49,8 @@ def wareki_time_html(value: datetime, lang: str = "ja") -> Markup:
 
 
 def audit_value(field: str, value: object, lang: str = "ja") -> str | Markup:
-    """An audit entry's value as staff read it: yen for fees, 和暦 for date-times, yes/no."""
+    """An audit entry's value as staff read it: yen for fees, 和暦 for date-times, yes/no, an
+    upload's size and result in words."""
     if value is None and field == "kind":  # a maintenance window of every kind
         return "全ての証明書" if lang == "ja" else "Every certificate"
     if value is None:
@@ -67,6 +69,11 @@ def audit_value(field: str, value: object, lang: str = "ja") -> str | Markup:
         if value == "closed":
             return "Closed" if lang == "en" else "休止"
         return value.replace("-", "–" if lang == "en" else "〜")
+    if field == "size_bytes" and isinstance(value, int):
+        return f"{value:,} bytes" if lang == "en" else f"{value:,}バイト"
+    if field == "state" and isinstance(value, str) and f"upload_state_{value}" in STRINGS:
+        ja, en = STRINGS[f"upload_state_{value}"]
+        return en if lang == "en" else ja
     if field == "kind" and isinstance(value, str) and value in KIND_LABELS:
         ja, en = KIND_LABELS[CertificateKind(value)]
         return en if lang == "en" else ja

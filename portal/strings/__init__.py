@@ -6,9 +6,9 @@ defined twice is an error at import (one word, one place).
 
 from __future__ import annotations
 
-from portal.strings import centre, common, hours, identity, money
+from portal.strings import centre, common, hours, identity, money, records
 
-AREAS = (common, hours, identity, money, centre)
+AREAS = (common, hours, identity, money, centre, records)
 
 
 def _merged(name: str) -> dict[str, tuple[str, str]]:

@@ -237,6 +237,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home": ("トップへ", "Home"),
     "required": ("必須", "required"),
     "state": ("状態", "State"),
+    "too_large": (
+        "ファイルが大きすぎます。{limit}以下のファイルを送信してください"
+        "（大きな表は分けて送信できます）。",
+        "The file is too large: send at most {limit} (a large table can be sent in parts).",
+    ),
 }
 
 ACTIONS: dict[str, tuple[str, str]] = {

@@ -178,10 +178,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "on top.",
     ),
     "axis_per_issue": ("1通あたり費用（円）", "Cost per certificate (yen)"),
-    "too_large": (
-        "送信されたファイルが大きすぎます（64KBまで）。ファイルを分けて送信してください。",
-        "The file sent is too large (at most 64 KB). Split it and send the parts.",
-    ),
     "copies_unit": ("{n}通", "{n}"),
     "report_link": ("誤りの一覧を見る", "See the problems"),
     "cost_none": (

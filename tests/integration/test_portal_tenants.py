@@ -17,6 +17,7 @@ from centre.bootstrap import Platform
 from issuance.service_hours import STANDARD_HOURS
 from issuance.staff.model import Role
 from issuance.staff.services import create_account
+from municipalities.bcl_upload_model import BclUpload, UploadState
 from municipalities.model import (
     IssuerIdentity,
     MaintenanceWindow,
@@ -30,10 +31,10 @@ from tests.support.money import last_month, seed_month
 from tests.support.portal import sign_in, sign_in_demo, staff
 
 # Real IDs of the first tenants: 千代田区 (131016) and the operator "seven" (kiosk K0001),
-# and 千代田区's maintenance window, scheduled offering change, settings change, issuer identity
-# and administrator's account (ids set by the fixture), a kind it offers (its 見本), and last
-# month's statements of both (closed as a draft by the fixture) with their download format;
-# the month is also one the centre could make final (centre pages: 404 for tenants).
+# and 千代田区's maintenance window, scheduled offering change, settings change, issuer identity,
+# administrator's account and extract upload (ids set by the fixture), a kind it offers (its
+# 見本), and last month's statements of both (closed as a draft by the fixture) with their
+# download format; the month is also one the centre could make final (centre pages: 404).
 FIRST = {
     "code": "131016",
     "kiosk_id": "K0001",
@@ -46,6 +47,7 @@ FIRST = {
     "month": "2000-01",
     "fmt": "csv",
     "account_id": "0",
+    "upload_id": "0",
 }
 FIRST_FORM = {
     "operator_id": "seven",
@@ -125,9 +127,19 @@ def portal(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> Flask:
             seal_sha256="0" * 64,
             created_at=now,
         )
-        uow.session.add_all([window, change, setting, identity])
+        upload = BclUpload(
+            id="c0ffee" * 5 + "00",
+            municipality_code="131016",
+            uploaded_at=now,
+            size_bytes=2,
+            sha256="0" * 64,
+            state=UploadState.REJECTED,
+            problems=[{"section": "-", "row": 0, "field": "-", "code": "NOT_JSON"}],
+        )
+        uow.session.add_all([window, change, setting, identity, upload])
         uow.commit()
         monkeypatch.setitem(FIRST, "identity_id", str(identity.id))
+        monkeypatch.setitem(FIRST, "upload_id", upload.id)
         monkeypatch.setitem(FIRST, "window_id", str(window.id))
         monkeypatch.setitem(FIRST, "change_id", str(change.id))
         monkeypatch.setitem(FIRST, "setting_id", str(setting.id))
@@ -210,6 +222,7 @@ def test_staff_of_another_tenant_get_404_from_every_route_that_takes_an_id(
         assert uow.session.get(Municipality, "131016").suspended_at is None  # type: ignore[union-attr]
         period = uow.session.get(BillingPeriod, FIRST["month"])
         assert period is not None and period.status is PeriodStatus.DRAFT  # nor made it final
+        assert uow.session.query(BclUpload).count() == 1  # nor uploaded an extract
 
 
 def test_the_walkers_do_reach_their_own_tenant(portal: Flask, platform: Platform) -> None:
