@@ -42,6 +42,7 @@ def bcl_import(ctx: click.Context, municipality: str, file: Path) -> None:
     Nothing changes unless the whole file goes in.
     """
     from issuance.characters import CertificateFontsMissingError
+    from municipalities.bcl_history import record_command_line_import
     from municipalities.bcl_import import (
         ExtractRejectedError,
         ImportFailedError,
@@ -55,6 +56,7 @@ def bcl_import(ctx: click.Context, municipality: str, file: Path) -> None:
         total = sum(len(v) for v in data.values() if isinstance(v, list))
         with platform.uow() as uow, click.progressbar(length=total, label="importing") as bar:
             report = import_extract(uow, municipality, data, bar.update)
+            record_command_line_import(uow, municipality, file.read_bytes(), report, platform.now())
     except (ExtractRejectedError, ImportFailedError) as error:
         exit_refused(error)
     except CertificateFontsMissingError as missing:  # the rows cannot be checked without them

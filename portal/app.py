@@ -29,6 +29,7 @@ from portal.views import (
     municipal_settings,
     national,
     own_server,
+    records,
     services,
     staff,
     statements,
@@ -84,6 +85,8 @@ def create_app(
         national.bp,
         centre_municipalities.bp,
         centre_money.bp,
+        records.bp,
+        own_server.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -13,6 +13,7 @@ from issuance.index.model import OutOfSyncAlarm
 from issuance.model import CertificateKind, CertificateRequest
 from issuance.unit_of_work import SqlUnitOfWork
 from municipalities.model import BackendKind, MaintenanceWindow, Municipality
+from portal.backend_health import BackendHealth, backend_health
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Overview:
     refusals: list[tuple[str, int]] = field(default_factory=list)  # (failure code, count)
     alarms_this_month: int = 0
     maintenance: list[MaintenanceWindow] = field(default_factory=list)
+    health: BackendHealth | None = None
 
 
 def day_and_month_start(now: datetime) -> tuple[datetime, datetime]:
@@ -59,6 +61,7 @@ def municipal_overview(uow: SqlUnitOfWork, code: str, now: datetime) -> Overview
         name=municipality.name,
         backend=municipality.backend_kind,
         as_of=now,
+        health=backend_health(uow, code, municipality.backend_kind, now),
         kinds=_issuances(uow, code, day, month),
         refusals=_refusals(uow, code, month),
         alarms_this_month=session.scalar(

@@ -237,6 +237,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home": ("トップへ", "Home"),
     "required": ("必須", "required"),
     "state": ("状態", "State"),
+    "last_extract": ("最後のデータ取込", "Last extract imported"),
+    "never_recorded": ("記録なし", "None recorded"),
+    "extract_stale": (
+        "2日以上、新しい住民記録データが取り込まれていません。証明書が古い記録で作られるおそれがあります。",
+        "No new extract for more than two days: certificates may be made from old records.",
+    ),
+    "last_success": ("最後に作成できた申請", "Last request served"),
+    "last_failure": ("最後のサーバー障害", "Last server failure"),
+    "backend_failing": (
+        "直近の申請がサーバーの障害で作成できていません。サーバーの状態を確認してください。",
+        "The latest request failed because of the server: check your server.",
+    ),
+    "ready_last_hour": ("直近1時間に作成した証明書", "Certificates made in the last hour"),
+    "median_seconds": ("（申請から作成まで中央値 {s}秒）", " (request to ready: median {s} s)"),
     "too_large": (
         "ファイルが大きすぎます。{limit}以下のファイルを送信してください"
         "（大きな表は分けて送信できます）。",

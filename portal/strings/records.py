@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {
+    "command_line": ("コマンド（kofu bcl import）", "Command line (kofu bcl import)"),
     "records_nav": ("住民記録データ", "Records"),
     "records_title": ("住民記録データ（連携用データ）", "Resident records (extracts)"),
     "records_server_title": ("証明書交付サーバとの接続", "Connection to your certificate server"),
