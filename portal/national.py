@@ -15,7 +15,9 @@ from billing.model import BillingEvent, EventType
 from issuance.index.model import OutOfSyncAlarm
 from issuance.model import CertificateRequest, RequestState
 from issuance.unit_of_work import SqlUnitOfWork
-from municipalities.model import Municipality
+from municipalities.bcl_history import last_imports
+from municipalities.model import BackendKind, Municipality
+from portal.backend_health import EXTRACT_STALE_AFTER
 from portal.overview import day_and_month_start
 
 HOUR = timedelta(hours=1)
@@ -31,6 +33,9 @@ class NationalView:
     ready_last_hour: int
     refusals: list[tuple[str, int]] = field(default_factory=list)  # today (JST), by count
     alarms: list[tuple[str, str, int]] = field(default_factory=list)  # (code, name, count)
+    # BCL members taking part whose last extract is older than EXTRACT_STALE_AFTER (or none):
+    # (code, name, last import or None), the oldest first
+    stale_extracts: list[tuple[str, str, datetime | None]] = field(default_factory=list)
 
 
 def p95(values: list[float]) -> float | None:
@@ -91,4 +96,24 @@ def national_view(uow: SqlUnitOfWork, now: datetime) -> NationalView:
         ready_last_hour=len(times),
         refusals=[(str(code), int(count)) for code, count in refusals],
         alarms=[(code, name or code, int(count)) for code, name, count in alarms],
+        stale_extracts=stale_extracts(uow, now),
     )
+
+
+def stale_extracts(uow: SqlUnitOfWork, now: datetime) -> list[tuple[str, str, datetime | None]]:
+    """BCL members taking part whose records were last replaced more than
+    ``EXTRACT_STALE_AFTER`` before ``now`` (or never, as far as kofu recorded), oldest first."""
+    last = last_imports(uow)
+    members = uow.session.execute(
+        select(Municipality.code, Municipality.name).where(
+            Municipality.backend_kind == BackendKind.BCL,
+            Municipality.participating.is_(True),
+            Municipality.suspended_at.is_(None),
+        )
+    ).all()
+    stale = [
+        (code, name, last.get(code))
+        for code, name in members
+        if last.get(code) is None or now - last[code] > EXTRACT_STALE_AFTER
+    ]
+    return sorted(stale, key=lambda row: (row[2] is not None, row[2] or now, row[0]))

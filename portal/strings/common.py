@@ -238,6 +238,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "required": ("必須", "required"),
     "state": ("状態", "State"),
     "last_extract": ("最後のデータ取込", "Last extract imported"),
+    "national_stale_extracts": (
+        "2日以上データ取込のないBCL参加団体",
+        "BCL members without a new extract for more than two days",
+    ),
+    "national_no_stale_extracts": (
+        "どの団体も2日以内にデータを取り込んでいます。",
+        "Every member imported an extract within two days.",
+    ),
     "never_recorded": ("記録なし", "None recorded"),
     "extract_stale": (
         "2日以上、新しい住民記録データが取り込まれていません。証明書が古い記録で作られるおそれがあります。",

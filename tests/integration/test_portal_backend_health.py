@@ -15,6 +15,7 @@ from issuance.model import CertificateRequest, RequestState
 from municipalities.model import BackendKind
 from portal.app import create_app
 from portal.backend_health import backend_health
+from portal.national import national_view
 from tests.support.bcl import KUMIYAMA, extract, index_residents, run_import, write
 from tests.support.portal import seed_refusals, sign_in_demo, staff
 
@@ -63,3 +64,22 @@ def test_an_own_server_that_failed_after_its_last_success_is_failing(
     assert not served.failing and served.last_success_at is not None
     assert served.ready_last_hour == 1
     assert served.ready_median_seconds is not None and 4 <= served.ready_median_seconds < 5
+
+
+def test_the_national_view_lists_bcl_members_whose_extract_is_stale(
+    platform: Platform,
+    settings,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    index_residents(platform)
+    assert run_import(settings, write(tmp_path, extract())).exit_code == 0
+    client = portal(platform).test_client()
+    sign_in_demo(client, staff("operator@centre"), platform.now())
+    page = client.get("/centre/").get_data(as_text=True)
+    stale = page.split("2日以上データ取込のないBCL参加団体", 1)[1]
+    assert "131016" in stale and "記録なし" in stale  # 千代田区: nothing recorded
+    assert KUMIYAMA not in stale  # imported just now
+    with platform.uow() as uow:
+        later = national_view(uow, platform.now() + timedelta(days=3))
+    assert KUMIYAMA in [code for code, _, _ in later.stale_extracts]
+    assert "141003" not in [code for code, _, _ in later.stale_extracts]  # an own server
