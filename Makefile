@@ -41,6 +41,7 @@ $(VENV_STAMP): pyproject.toml $(SYSTEM_STAMP)
 run: setup
 	$(KOFU) db upgrade
 	$(KOFU) demo load
+	$(KOFU) demo history
 	@cards=$$($(KOFU) demo cards); \
 	first=$$(printf '%s\n' "$$cards" | awk '/PIN/ {print $$1; exit}'); \
 	pin=$$(printf '%s\n' "$$cards" | awk '/PIN/ {print $$3; exit}'); \

@@ -155,6 +155,8 @@ def _commission_lines(
     sellers = {g.operator_id for g in groups}  # on an operator's statement: that operator
     lines = []
     for (who, unit), (copies, total) in sorted(sums.items()):
+        if not total:  # a kiosk without commission (a municipality's own hall): nothing owed
+            continue
         seller = next(iter(sellers)) if by_municipality else who
         operator = facts.operators.get(seller)
         name = (

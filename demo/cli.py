@@ -44,6 +44,19 @@ def demo_load(ctx: click.Context, extra_residents: int) -> None:
     click.echo(f"demo data loaded; cards in {paths.cards}, kiosk credentials in {paths.kiosks}")
 
 
+@demo.command("history")
+@click.pass_context
+def demo_history(ctx: click.Context) -> None:
+    """Add three months of made-up issues and counter counts, closed (the two earlier months
+    final, the last a draft), so the portal's statements and charts have something to show."""
+    from demo.history import load_history
+
+    platform = context.platform(ctx)
+    with platform.uow() as uow:
+        added = load_history(uow, platform.now(), platform.settings.billing_issuer)
+    click.echo(f"demo history: {', '.join(added) or 'already there'}")
+
+
 @demo.command("staff")
 def demo_staff_command() -> None:
     """List the demo's portal accounts with password, TOTP secret and the current code."""
