@@ -9,7 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from billing.model import Tariff
-from billing.tariff_file import parse_tariff_bytes
+from billing.tariff_checks import check_tariff_rows
+from billing.tariff_file import invalid, parse_tariff_bytes
 from billing.tariffs import CONTRIBUTION, DEFAULT_CONTRIBUTION, DEFAULTS, add_tariff
 from issuance.calendar import JST
 from issuance.staff.errors import NotVisibleError, StaffInputError
@@ -57,7 +58,12 @@ def tariff_lists(uow: SqlUnitOfWork, account: StaffAccount, now: datetime) -> Ta
 
 
 def load_tariffs_file(
-    uow: SqlUnitOfWork, account: StaffAccount, data: bytes, filename: str, now: datetime
+    uow: SqlUnitOfWork,
+    account: StaffAccount,
+    data: bytes,
+    filename: str,
+    now: datetime,
+    municipalities: frozenset[str],
 ) -> int:
     """Add every row of an uploaded tariff file (UTF-8 with or without BOM, or CP932);
     returns how many. Nothing is written unless the whole file is valid: TariffFileError
@@ -71,15 +77,18 @@ def load_tariffs_file(
     }
     if all(
         (r.tariff, r.subject, r.certificate_kind, r.amount, r.valid_from, r.valid_until) in stored
-        for r, _ in rows
+        for r, _, _ in rows
     ):  # the same file sent twice (the back button): loaded once
         raise StaffInputError(
             "TARIFF_FILE_ALREADY_LOADED",
             "このファイルの料金はすべて登録済みです。何も追加していません。",
             "Every tariff of this file is already loaded; nothing was added.",
         )
+    problems = check_tariff_rows(uow, ((r, above) for r, _, above in rows), municipalities)
+    if problems:  # whom it prices, plausible amounts, one price per thing and day
+        raise invalid(problems)
     source = filename.rsplit("/", 1)[-1][:100] or "upload"
-    for tariff, note in rows:
+    for tariff, note, _ in rows:
         add_tariff(uow, tariff, note or f"loaded from {source}"[:200])
     audit(
         uow,

@@ -33,6 +33,7 @@ TARIFF_FIELDS = (
     "valid_until",
     "amortise_years",
     "note",
+    "above_limit",  # yes: the amount may go above its plausible limit (tariff_checks.LIMITS)
 )
 REQUIRED = ("tariff", "amount", "valid_from")
 KNOWN = (
@@ -78,6 +79,32 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "not readable (save as UTF-8 or Shift_JIS)",
     ),
     "NO_ROWS": ("料金の行がありません", "the file has no tariff rows"),
+    "NOT_YES_OR_NO": ("yes か no（空欄は no）にしてください", "must be yes or no (empty: no)"),
+    "UNKNOWN_OPERATOR": ("登録されていない交付事業者です", "not a registered kiosk operator"),
+    "UNKNOWN_MUNICIPALITY": ("登録されていない団体コードです", "not a known municipality code"),
+    "UNKNOWN_SUBJECT": (
+        "団体区分（designated_city_1m, designated_city, city_150k, city, town_village）"
+        "か団体コードではありません",
+        "not a contribution class (designated_city_1m, designated_city, city_150k, city, "
+        "town_village) or a municipality code",
+    ),
+    "SUBJECT_NOT_ALLOWED": (
+        "この料金は対象を指定できません（* にしてください）",
+        "this tariff applies to everyone: use *",
+    ),
+    "SUBJECT_REQUIRED": ("団体コードを指定してください", "needs a municipality code"),
+    "ABOVE_LIMIT": (
+        "上限を超えています（意図した金額なら above_limit 列に yes）",
+        "above its plausible limit (if meant, put yes in the above_limit column)",
+    ),
+    "DUPLICATE_START": (
+        "同じ料金・対象・種類・適用開始日の行がほかにもあります",
+        "another row prices the same thing from the same day",
+    ),
+    "ALREADY_SCHEDULED": (
+        "同じ料金・対象・種類・適用開始日の料金が登録済みです",
+        "a tariff for the same thing from the same day is already stored",
+    ),
 }
 
 
@@ -87,7 +114,7 @@ class TariffFileError(KofuError):
     message_en = "The tariff file is invalid; nothing was loaded."
 
 
-def _invalid(problems: list[TariffProblem]) -> TariffFileError:
+def invalid(problems: list[TariffProblem]) -> TariffFileError:
     """The refusal of a whole file: ``report`` (TariffProblem) and ``problems`` (text)."""
     return TariffFileError(
         message_en="; ".join(str(p) for p in problems),
@@ -110,11 +137,16 @@ def _int(text: str, least: int) -> int | str:
     return value if value >= least else "TOO_SMALL"
 
 
-def parse_row(row: dict[str, str | None], line: int) -> tuple[TariffRow, str] | list[TariffProblem]:
-    """One CSV row as a tariff and its note, or every problem of the row."""
+def parse_row(
+    row: dict[str, str | None], line: int
+) -> tuple[TariffRow, str, bool] | list[TariffProblem]:
+    """One CSV row as a tariff, its note and whether it may go above its limit, or every
+    problem of the row."""
     cell = {k: (row.get(k) or "").strip() for k in TARIFF_FIELDS}
     found: dict[str, object] = {}
     problems = [TariffProblem(line, k, "MISSING") for k in REQUIRED if not cell[k]]
+    if cell["above_limit"].lower() not in ("", "yes", "no"):
+        problems.append(TariffProblem(line, "above_limit", "NOT_YES_OR_NO"))
     if cell["tariff"] and cell["tariff"] not in KNOWN:
         problems.append(TariffProblem(line, "tariff", "UNKNOWN_TARIFF"))
     kind = cell["certificate_kind"] or "*"
@@ -145,17 +177,17 @@ def parse_row(row: dict[str, str | None], line: int) -> tuple[TariffRow, str] | 
         until,  # type: ignore[arg-type]
         found.get("amortise_years"),  # type: ignore[arg-type]
     )
-    return tariff, cell["note"][:200]
+    return tariff, cell["note"][:200], cell["above_limit"].lower() == "yes"
 
 
-def parse_tariffs(text: str) -> list[tuple[TariffRow, str]]:
-    """Every row of the file, or TariffFileError with every problem (see ``_invalid``)."""
+def parse_tariffs(text: str) -> list[tuple[TariffRow, str, bool]]:
+    """Every row of the file, or TariffFileError with every problem (see ``invalid``)."""
     reader = csv.DictReader(io.StringIO(text))
     header = set(reader.fieldnames or ())
     missing = [TariffProblem(1, k, "MISSING_COLUMN") for k in REQUIRED if k not in header]
     if missing:
-        raise _invalid(missing)
-    rows: list[tuple[TariffRow, str]] = []
+        raise invalid(missing)
+    rows: list[tuple[TariffRow, str, bool]] = []
     problems: list[TariffProblem] = []
     for line, row in enumerate(reader, start=2):
         parsed = parse_row(row, line)
@@ -164,24 +196,24 @@ def parse_tariffs(text: str) -> list[tuple[TariffRow, str]]:
         else:
             rows.append(parsed)
     if problems:
-        raise _invalid(problems)
+        raise invalid(problems)
     if not rows:
-        raise _invalid([TariffProblem(1, "-", "NO_ROWS")])
+        raise invalid([TariffProblem(1, "-", "NO_ROWS")])
     return rows
 
 
-def parse_tariff_bytes(data: bytes) -> list[tuple[TariffRow, str]]:
+def parse_tariff_bytes(data: bytes) -> list[tuple[TariffRow, str, bool]]:
     """``parse_tariffs`` of a file as uploaded: UTF-8 (BOM or not) or CP932 (Excel)."""
     text = decode_excel_text(data)
     if text is None:
-        raise _invalid([TariffProblem(1, "-", "NOT_READABLE")])
+        raise invalid([TariffProblem(1, "-", "NOT_READABLE")])
     return parse_tariffs(text)
 
 
 def load_tariff_file(uow: SqlUnitOfWork, text: str, source: str) -> int:
     """Add every row of a file validated whole, in one transaction; returns how many.
     Commits; TariffFileError (nothing written) for any problem."""
-    return add_tariff_rows(uow, parse_tariffs(text), source)
+    return add_tariff_rows(uow, [(row, note) for row, note, _ in parse_tariffs(text)], source)
 
 
 def add_tariff_rows(uow: SqlUnitOfWork, rows: list[tuple[TariffRow, str]], source: str) -> int:

@@ -260,12 +260,14 @@ def tariffs_load(ctx: click.Context, file: Path) -> None:
     The whole file is checked first: when any row is bad, nothing is loaded and every problem
     is reported by line, column and what is wrong (never the value).
     """
-    from billing.tariff_file import TariffFileError, add_tariff_rows, parse_tariff_bytes
+    from billing.tariff_checks import checked_tariff_file
+    from billing.tariff_file import TariffFileError, add_tariff_rows
 
     platform = context.platform(ctx)
     try:
-        rows = parse_tariff_bytes(file.read_bytes())  # UTF-8 (BOM or not) or CP932
         with platform.uow() as uow:
+            codes = frozenset(p.code for p in _profiles().all(uow))
+            rows = checked_tariff_file(uow, file.read_bytes(), codes)  # UTF-8 or CP932
             added = add_tariff_rows(uow, rows, file.name)
     except TariffFileError as exc:
         for problem in exc.details.get("problems") or [exc.message_en]:  # type: ignore[attr-defined]

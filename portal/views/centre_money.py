@@ -55,12 +55,14 @@ def load_tariffs_page() -> ResponseReturnValue:
     data = upload.read() if upload is not None else b""
     try:
         with platform.uow() as uow:
+            codes = frozenset(p.code for p in SqlMunicipalityProfiles().all(uow))
             added = load_tariffs_file(
                 sql_unit_of_work(uow),
                 _account(uow),
                 data,
                 (upload.filename or "") if upload is not None else "",
                 platform.now(),
+                codes,
             )
     except TariffFileError as error:
         english = lang() == "en"

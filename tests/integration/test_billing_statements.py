@@ -260,3 +260,51 @@ def test_a_tariff_file_with_bad_rows_changes_nothing_and_names_every_bad_row(
     with platform.uow() as uow:
         book = load_tariffs(uow)
     assert book.fee(SOKA, "juminhyo", OCTOBER.date()) == 10
+
+
+def test_a_tariff_file_is_checked_against_who_and_what_exists(
+    platform: Platform,
+    settings,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """Every case a new user loaded without complaint before: each row names its problem."""
+    from billing.model import Tariff
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        TARIFF_HEADER
+        + "commission,famima,*,117,2026-04-01,,,\n"  # 2: no such operator
+        "contribution,town_vilage,*,900000,2026-04-01,,,\n"  # 3: a class typo
+        "kiosk_fee,999999,juminhyo,200,2026-04-01,,,\n"  # 4: no such municipality
+        "commission,seven,*,99999999,2026-04-01,,,\n"  # 5: a ¥99,999,999 commission
+        f"kiosk_fee,{SOKA},juminhyo,100,2026-05-01,,,\n"  # 6 and 7: one price, one day, twice
+        f"kiosk_fee,{SOKA},juminhyo,150,2026-05-01,,,\n"
+        "jpki_check,seven,*,2,2026-04-01,,,\n"  # 8: checks are priced for everyone
+        "participation,*,*,1,2026-04-01,,,\n",  # 9: whose participation?
+        encoding="utf-8",
+    )
+    result = billing_cli(settings, "tariffs", "load", str(bad))
+    assert result.exit_code == 1 and "nothing was loaded" in result.output
+    for expected in (
+        "line 2: subject: not a registered kiosk operator",
+        "line 3: subject: not a contribution class",
+        "line 4: subject: not a known municipality code",
+        "line 5: amount: above its plausible limit",
+        "line 6: valid_from: another row prices the same thing",
+        "line 7: valid_from: another row prices the same thing",
+        "line 8: subject: this tariff applies to everyone",
+        "line 9: subject: needs a municipality code",
+    ):
+        assert expected in result.output, expected
+    assert "famima" not in result.output and "99999999" not in result.output  # no values
+    with platform.uow() as uow:
+        assert uow.session.scalars(select(Tariff)).all() == []
+
+    meant = tmp_path / "meant.csv"  # a price above its limit, said to be meant, loads
+    meant.write_text(
+        TARIFF_HEADER.rstrip("\n") + ",above_limit\n"
+        "commission,seven,*,1500,2026-04-01,,,special contract,yes\n"
+    )
+    assert "1 tariffs loaded" in billing_cli(settings, "tariffs", "load", str(meant)).output
+    again = billing_cli(settings, "tariffs", "load", str(meant))
+    assert "line 2: valid_from: a tariff for the same thing from the same day" in again.output
