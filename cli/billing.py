@@ -274,3 +274,54 @@ def tariffs_load(ctx: click.Context, file: Path) -> None:
             click.echo(problem, err=True)
         raise click.ClickException(f"{exc.code}: nothing was loaded") from exc
     click.echo(f"{added} tariffs loaded from {file.name}")
+
+
+@tariffs.command("list")
+@click.option("--all", "everything", is_flag=True, help="ended tariffs too")
+@click.pass_context
+def tariffs_list(ctx: click.Context, everything: bool) -> None:
+    """The stored tariffs: number, tariff, subject, kind, yen, from, until (JST), note."""
+    from sqlalchemy import select
+
+    from billing.model import Tariff
+    from billing.months import JST
+
+    platform = context.platform(ctx)
+    today = platform.now().astimezone(JST).date()
+    with platform.uow() as uow:
+        rows = uow.session.scalars(
+            select(Tariff).order_by(Tariff.tariff, Tariff.subject, Tariff.valid_from)
+        ).all()
+        for r in rows:
+            if not everything and r.valid_until is not None and r.valid_until <= today:
+                continue
+            until = r.valid_until.isoformat() if r.valid_until else "-"
+            click.echo(
+                f"{r.id:>5}  {r.tariff:<16} {r.subject:<14} {r.certificate_kind:<14} "
+                f"¥{r.amount:>12,}  {r.valid_from.isoformat()} → {until:<10}  {r.note}"
+            )
+
+
+@tariffs.command("retire")
+@click.argument("tariff_id", type=int)
+@click.option("--from", "from_day", required=True, help="the first day it no longer applies")
+@click.pass_context
+def tariffs_retire(ctx: click.Context, tariff_id: int, from_day: str) -> None:
+    """End tariff TARIFF_ID (its number in `list`) from a day still to come."""
+    from datetime import date
+
+    from billing.months import JST
+    from billing.tariff_retire import retire_tariff
+    from issuance.errors import KofuError
+
+    try:
+        day = date.fromisoformat(from_day)
+    except ValueError as exc:
+        raise click.BadParameter("YYYY-MM-DD", param_hint="--from") from exc
+    platform = context.platform(ctx)
+    with platform.uow() as uow:
+        try:
+            row = retire_tariff(uow, tariff_id, day, platform.now().astimezone(JST).date())
+        except KofuError as exc:
+            raise context.refused(exc) from exc
+        click.echo(f"tariff {row.id} ({row.tariff} {row.subject}) ends before {day.isoformat()}")

@@ -308,3 +308,33 @@ def test_a_tariff_file_is_checked_against_who_and_what_exists(
     assert "1 tariffs loaded" in billing_cli(settings, "tariffs", "load", str(meant)).output
     again = billing_cli(settings, "tariffs", "load", str(meant))
     assert "line 2: valid_from: a tariff for the same thing from the same day" in again.output
+
+
+def test_tariffs_are_listed_and_one_is_ended_from_a_day_still_to_come(
+    platform: Platform,
+    settings,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    from billing.tariffs import load_tariffs
+
+    campaign = tmp_path / "campaign.csv"
+    campaign.write_text(TARIFF_HEADER + f"kiosk_fee,{SOKA},juminhyo,10,2026-04-01,,,campaign\n")
+    assert billing_cli(settings, "tariffs", "load", str(campaign)).exit_code == 0
+    listed = billing_cli(settings, "tariffs", "list")
+    assert "kiosk_fee" in listed.output and "campaign" in listed.output
+    number = listed.output.split()[0]
+    today = platform.now().astimezone(JST).date()
+    past = billing_cli(settings, "tariffs", "retire", number, "--from", today.isoformat())
+    assert past.exit_code == 1 and "TARIFF_RETIRE_IN_PAST" in past.output
+    unknown = billing_cli(settings, "tariffs", "retire", "99999", "--from", "2099-01-01")
+    assert "TARIFF_UNKNOWN" in unknown.output
+    ends = today + timedelta(days=10)
+    ended = billing_cli(settings, "tariffs", "retire", number, "--from", ends.isoformat())
+    assert ended.exit_code == 0, ended.output
+    with platform.uow() as uow:
+        book = load_tariffs(uow)
+    assert book.fee(SOKA, "juminhyo", ends - timedelta(days=1)) == 10  # the campaign, still
+    assert book.fee(SOKA, "juminhyo", ends) == 200  # then the standard fee again
+    assert "TARIFF_ALREADY_ENDS" in billing_cli(
+        settings, "tariffs", "retire", number, "--from", (ends + timedelta(days=5)).isoformat()
+    ).output
