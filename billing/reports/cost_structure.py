@@ -90,20 +90,21 @@ def fiscal_year_costs(
     ``lines``: the year's ``month_lines`` when the caller has read them already (one read of
     the rollups serves the whole report)."""
     months = fiscal_months(fy)
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    checks = {m: tariffs.jpki_check(month_start(m)) for m in months}  # as each statement did
     for line in month_lines(uow, months) if lines is None else lines:
         total = sums[line.municipality_code]
         total[0] += line.issues
         total[1] += line.copies
         total[2] += line.fee_total
         total[3] += line.commission_total
-    check = tariffs.jpki_check(month_start(months[0]))
+        total[4] += line.issues * checks.get(line.accounting_month, 0)
     out = []
     for p in profiles.all(uow):
         contribution = sum(tariffs.monthly_contribution(p, m) for m in months)
         if p.code not in sums and not contribution:
             continue
-        requests, copies, fees, commission = sums.get(p.code, [0, 0, 0, 0])
+        requests, copies, fees, commission, jpki = sums.get(p.code, [0, 0, 0, 0, 0])
         out.append(
             MunicipalityCost(
                 p.code,
@@ -115,7 +116,7 @@ def fiscal_year_costs(
                 fees,
                 contribution,
                 commission,
-                requests * check,
+                jpki,
                 tariffs.own_costs(p.code, fy),
             )
         )

@@ -318,3 +318,36 @@ def test_municipalities_without_issues_are_in_the_charts_data(
     by_class = {(r["scheme"], r["group"]): r for r in _rows(out / "gains_losses_by_class.csv")}
     assert by_class[("metered", "特別区")]["municipalities"] == "1"
     assert by_class[("metered", "特別区")]["gainers"] == "1"  # pays nothing per issue
+
+
+def test_the_annual_report_and_the_twelve_statements_agree_to_the_yen(
+    platform: Platform,
+) -> None:
+    """JPKI checks repriced from October: the year's cost is the months' statements summed,
+    not every check at April's price."""
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from billing.model import PartyKind, Statement
+    from billing.reports.cost_structure import fiscal_year_costs
+    from billing.statements import close_month
+    from billing.tariffs import TariffRow, add_tariff, load_tariffs
+
+    fill_fy2024(platform)  # 草加市's 300 issues run from April into July; 札幌市's into 2025
+    with platform.uow() as uow:
+        add_tariff(uow, TariffRow("jpki_check", "*", "*", 5, date(2024, 6, 1), None, None))
+        uow.commit()
+        tariffs = load_tariffs(uow)
+        profiles = SqlMunicipalityProfiles()
+        for month in fiscal_months(2024):
+            close_month(uow, month, profiles, tariffs, platform.now())
+        costs = {c.code: c for c in fiscal_year_costs(uow, 2024, profiles, tariffs)}
+        for code in (SOKA, SAPPORO):
+            statements = uow.session.scalar(
+                select(func.sum(Statement.jpki_cost)).where(
+                    Statement.party_kind == PartyKind.MUNICIPALITY, Statement.party_id == code
+                )
+            )
+            assert costs[code].jpki == statements, code
+    assert costs[SAPPORO].jpki > costs[SAPPORO].requests * 2  # some checks at the new price
