@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Sequence
 from pathlib import Path
 
 from billing.reports.break_even import BreakEven
 from billing.reports.cost_structure import Scheme
+from billing.reports.csv_files import write_csv
 from billing.reports.scenarios import Scenario
-
-
-def _write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def write_answer_csvs(
@@ -53,7 +44,7 @@ def write_answer_csvs(
         ]
         for b in outsiders
     ]
-    paths = [_write(out / "break_even.csv", header, rows)]
+    paths = [write_csv(out / "break_even.csv", header, rows)]
     scenario_rows = [
         [
             s.label,
@@ -68,7 +59,7 @@ def write_answer_csvs(
         for b in s.burdens
     ]
     paths.append(
-        _write(
+        write_csv(
             out / "scenarios.csv",
             [
                 "scenario",

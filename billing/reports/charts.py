@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import statistics
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from billing.reports.cost_structure import (
     MunicipalityCost,
     Scheme,
 )
+from billing.reports.csv_files import write_csv
 
 COLOURS = {
     "designated_city_1m": "#1f4e79",
@@ -39,12 +39,7 @@ def _pyplot() -> Any:
 
 def _data(out_dir: Path, stem: str, header: list[str], rows: list[list[object]]) -> Path:
     """What a chart draws, as ``<stem>.csv`` beside it (a reader can check every bar)."""
-    path = out_dir / f"{stem}.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    return write_csv(out_dir / f"{stem}.csv", header, rows)
 
 
 def _save(fig: Any, out_dir: Path, stem: str) -> list[Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -22,6 +21,7 @@ from billing.reports.cost_structure import (
     effects_by,
     fixed_scheme,
 )
+from billing.reports.csv_files import write_csv
 from billing.reports.scenarios import scenarios
 from billing.reports.usage import NATIONAL_USAGE_RATE, Usage
 from billing.tariffs import COMMISSION, TariffBook
@@ -116,15 +116,6 @@ def summarise(fy: int, costs: list[MunicipalityCost], schemes: list[Scheme]) -> 
             )
         )
     return lines
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    """One UTF-8 CSV with its header row; every report in billing writes through this."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def _municipality_rows(costs: list[MunicipalityCost], schemes: list[Scheme]) -> list[list[object]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from billing.pdf import html_table, render_pdf
 from billing.reports import charts
-from billing.reports.cost_report import write_csv
+from billing.reports.csv_files import write_csv
 from billing.reports.usage import (
     NATIONAL_USAGE_RATE,
     Usage,

@@ -106,7 +106,7 @@ def test_the_cost_structure_report_writes_csv_charts_and_a_pdf_with_its_summary(
     assert result.exit_code == 0, result.output
     assert "summing the fiscal year's ledger" in result.output  # progress
     assert "従量制（収入中立）" in result.output
-    rows = (out / "municipalities.csv").read_text().splitlines()
+    rows = (out / "municipalities.csv").read_text(encoding="utf-8-sig").splitlines()
     assert rows[0].startswith("code,name,class,population")
     assert {SOKA, KUMIYAMA, SAPPORO} <= {line.split(",")[0] for line in rows}
     assert any(line.startswith(f"{KUMIYAMA},久御山町,town,15000,1–5万,20,20,") for line in rows)
@@ -143,15 +143,19 @@ def test_the_usage_report_compares_the_kiosk_share_with_the_national_rate(
     # 住民票 of the same months: 草加 May 106 kiosk + 700 counter, 札幌 March 0 + 2,100.
     assert "利用率" in result.output and "3.6%" in result.output  # 106 of 2,906
     assert "全国 27.6% より -24.0 ポイント" in result.output
-    rows = (out / "usage_by_municipality.csv").read_text().splitlines()
+    rows = (out / "usage_by_municipality.csv").read_text(encoding="utf-8-sig").splitlines()
     assert any(
         line.startswith(f"{SOKA},草加市,") and ",300,700,106,1,13.2," in line for line in rows
     )
-    assert (out / "usage_by_certificate_kind.csv").read_text().splitlines()[1] == "juminhyo,1220"
-    assert (out / "usage_by_operator.csv").read_text().splitlines()[1] == "seven,1220"
-    months = (out / "usage_by_month.csv").read_text().splitlines()
+    assert (out / "usage_by_certificate_kind.csv").read_text(encoding="utf-8-sig").splitlines()[
+        1
+    ] == "juminhyo,1220"
+    assert (out / "usage_by_operator.csv").read_text(encoding="utf-8-sig").splitlines()[
+        1
+    ] == "seven,1220"
+    months = (out / "usage_by_month.csv").read_text(encoding="utf-8-sig").splitlines()
     assert months[1].startswith("2024-04,") and len(months) == 13
-    hours = (out / "usage_by_hour.csv").read_text().splitlines()
+    hours = (out / "usage_by_hour.csv").read_text(encoding="utf-8-sig").splitlines()
     assert sum(int(line.split(",")[1]) for line in hours[1:]) == 1220
     assert (out / "usage_by_month_and_hour.png").stat().st_size > 1000
     text = pdf_text((out / "usage_fy2024.pdf").read_bytes())
@@ -196,7 +200,9 @@ def test_a_year_without_issues_still_gets_its_report(
     # No per-issue rate exists: no "¥0/通" and no "5 団体が負担減", but a plain sentence.
     assert "比較するものがありません" in squeeze(text) and "¥0.0/通" not in text
     assert "負担減" not in result.output
-    assert len((out / "effects_by_class.csv").read_text().splitlines()) == 1  # header only
+    assert (
+        len((out / "effects_by_class.csv").read_text(encoding="utf-8-sig").splitlines()) == 1
+    )  # header only
 
 
 def _pages(pdf: Path) -> list[str]:
@@ -208,7 +214,7 @@ def _pages(pdf: Path) -> list[str]:
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -351,3 +357,15 @@ def test_the_annual_report_and_the_twelve_statements_agree_to_the_yen(
             )
             assert costs[code].jpki == statements, code
     assert costs[SAPPORO].jpki > costs[SAPPORO].requests * 2  # some checks at the new price
+
+
+def test_every_report_csv_opens_in_excel_as_utf8(
+    platform: Platform,
+    settings,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    fill_fy2024(platform)
+    out = tmp_path / "report"
+    assert _report(settings, out).exit_code == 0
+    for path in out.glob("*.csv"):
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path.name  # the BOM

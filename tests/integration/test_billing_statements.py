@@ -272,8 +272,7 @@ def test_a_tariff_file_is_checked_against_who_and_what_exists(
 
     bad = tmp_path / "bad.csv"
     bad.write_text(
-        TARIFF_HEADER
-        + "commission,famima,*,117,2026-04-01,,,\n"  # 2: no such operator
+        TARIFF_HEADER + "commission,famima,*,117,2026-04-01,,,\n"  # 2: no such operator
         "contribution,town_vilage,*,900000,2026-04-01,,,\n"  # 3: a class typo
         "kiosk_fee,999999,juminhyo,200,2026-04-01,,,\n"  # 4: no such municipality
         "commission,seven,*,99999999,2026-04-01,,,\n"  # 5: a ¥99,999,999 commission
@@ -335,6 +334,9 @@ def test_tariffs_are_listed_and_one_is_ended_from_a_day_still_to_come(
         book = load_tariffs(uow)
     assert book.fee(SOKA, "juminhyo", ends - timedelta(days=1)) == 10  # the campaign, still
     assert book.fee(SOKA, "juminhyo", ends) == 200  # then the standard fee again
-    assert "TARIFF_ALREADY_ENDS" in billing_cli(
-        settings, "tariffs", "retire", number, "--from", (ends + timedelta(days=5)).isoformat()
-    ).output
+    assert (
+        "TARIFF_ALREADY_ENDS"
+        in billing_cli(
+            settings, "tariffs", "retire", number, "--from", (ends + timedelta(days=5)).isoformat()
+        ).output
+    )
