@@ -1,6 +1,7 @@
 """Three months of made-up ledger history for the demo's portal: issues at the demo kiosks for
 every offered kind of every demo municipality, counter counts beside them, the two earlier
-months closed final and the last one as a draft. Idempotent: a month already there is kept."""
+months closed final and the last one as a draft; and the BCL members' demo records noted as
+their last extract. Idempotent: a month already there is kept."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from billing.tariffs import load_tariffs, month_start
 from issuance.calendar import JST
 from issuance.sessions.kiosks import Kiosk, KioskOperator
 from issuance.unit_of_work import SqlUnitOfWork
-from municipalities.model import CertificateOffering, Municipality
+from municipalities.bcl_history import last_import_at, record_command_line_import
+from municipalities.bcl_import import ImportReport
+from municipalities.model import BackendKind, CertificateOffering, Municipality
 from municipalities.profiles import SqlMunicipalityProfiles
 
 MONTHS = 3
@@ -90,4 +93,16 @@ def load_history(uow: SqlUnitOfWork, now: datetime, issuer: Issuer) -> list[str]
         final = n < MONTHS - 1
         close_month(uow, month, SqlMunicipalityProfiles(), load_tariffs(uow), now, final, issuer)
         added.append(month)
+    _note_demo_extracts(uow, now)
     return added
+
+
+def _note_demo_extracts(uow: SqlUnitOfWork, now: datetime) -> None:
+    """`kofu demo load` put the BCL members' records in place: say so in their upload
+    history (as a command-line import), so the overview does not warn of a stale extract."""
+    members = uow.session.scalars(
+        select(Municipality.code).where(Municipality.backend_kind == BackendKind.BCL)
+    ).all()
+    for code in members:
+        if last_import_at(uow, code) is None:
+            record_command_line_import(uow, code, b"demo", ImportReport(code, 0, ()), now)
