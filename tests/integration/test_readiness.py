@@ -40,9 +40,7 @@ def services() -> Iterator[tuple[PrivatePostgres, PrivateRedis]]:
 
 
 @pytest.fixture
-def platform(
-    tmp_path: Path, services: tuple[PrivatePostgres, PrivateRedis]
-) -> Iterator[Platform]:
+def platform(tmp_path: Path, services: tuple[PrivatePostgres, PrivateRedis]) -> Iterator[Platform]:
     postgres, redis = services
     settings = load_settings(
         {
