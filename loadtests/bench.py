@@ -227,7 +227,7 @@ def main() -> int:
         for i in range(1, RENDER_WORKERS + 1):
             name = f"worker{i}"
             procs[name] = start(stack, name, [str(BIN / "kofu"), "worker"], env, logs)
-        wait_for_health(f"http://127.0.0.1:{PORT}/readyz", list(procs.values()), logs)
+        wait_for_health(f"http://127.0.0.1:{PORT}/healthz", list(procs.values()), logs)
         sessions = {p.pid: "workers" if n.startswith("worker") else "web" for n, p in procs.items()}
         skip = min(10.0, SECONDS / 4)  # after the ramp-up, before the stop
         window = CpuWindow(sessions, skip, SECONDS - 2 * skip)

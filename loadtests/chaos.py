@@ -142,7 +142,7 @@ class Rig:
         for i in (1, 2):
             self.workers.append((f"worker{i}", self._worker(f"worker{i}")))
         procs += [p for _, p in self.workers]
-        wait_for_health(f"{self.base_url}/readyz", procs, self.logs)
+        wait_for_health(f"{self.base_url}/healthz", procs, self.logs)
 
     def _worker(self, name: str) -> subprocess.Popen[bytes]:
         return start(self.stack, name, [str(BIN / "kofu"), "worker"], self.env, self.logs)

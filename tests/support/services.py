@@ -101,7 +101,7 @@ def centre_process(env: dict[str, str], log: Path, *serve_args: str) -> Iterator
         deadline = time.monotonic() + 60
         while True:
             try:
-                if requests.get(url + "/readyz", timeout=3).ok:
+                if requests.get(url + "/healthz", timeout=3).ok:
                     break
             except requests.RequestException:  # not up yet, or slow on a loaded machine
                 pass
