@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from centre import metrics
 from centre.bootstrap import Platform, bootstrap
+from centre.expiry import observe_expiries
 from centre.queue import RqQueue
 from centre.settings import Settings, load_settings
 from kiosk_api import extension
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
     @app.get("/metrics")
     def prometheus() -> Response:
+        observe_expiries(platform.settings, platform.keyring)
         body, content_type = metrics.render_latest(platform.queue.depth)
         return Response(body, mimetype=content_type.split(";")[0])
 

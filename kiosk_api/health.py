@@ -1,5 +1,5 @@
-"""Dependencies away: a 503 with Retry-After instead of a 500, one log line per outage, and
-`/healthz` saying which dependency is away."""
+"""Dependencies away: a 503 with Retry-After instead of a 500, one log line per outage;
+`/healthz` (the process lives) and `/readyz` (it may take traffic, or which check failed)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from centre.bootstrap import Platform
-from centre.health import database_answers
 from centre.outage import OutageLog
+from centre.readiness import Readiness, ReadinessProbe
 from kiosk_api.errors import ApiError, error_response
 
 RETRY_AFTER_S = 5
@@ -61,19 +61,24 @@ def register_outage_handlers(app: Flask, platform: Platform) -> None:
 
 
 def register_health(app: Flask, platform: Platform) -> None:
+    """``/healthz``: the process lives (200, nothing asked). ``/readyz``: it may take traffic
+    (200), or 503 with Retry-After naming each failed check by its code (centre.readiness)."""
+    redis = platform.queue.reachable if platform.settings.redis_url else None
+    probe = ReadinessProbe(platform, signing_keys=True, redis=redis)
+    app.extensions["kofu_readiness"] = probe
+
     @app.get("/healthz")
-    def healthz() -> tuple[Response, int]:
-        """Cheap: one SELECT 1 and one PING, each bounded; own servers are never asked."""
-        database = database_answers(platform)
-        queue = platform.queue.reachable()
-        healthy = database and queue
-        body = {
-            "status": "ok" if healthy else "unavailable",
-            "jobs": "in-process" if platform.settings.jobs_in_process else "rq",
-            "database": "ok" if database else "unavailable",
-            "queue": "ok" if queue else "unavailable",
-        }
-        response = jsonify(body)
-        if not healthy:
-            response.headers["Retry-After"] = str(RETRY_AFTER_S)
-        return response, 200 if healthy else 503
+    def healthz() -> Response:
+        return jsonify({"status": "ok"})
+
+    @app.get("/readyz")
+    def readyz() -> tuple[Response, int]:
+        return readiness_response(probe.check())
+
+
+def readiness_response(readiness: Readiness) -> tuple[Response, int]:
+    """200 ``{"status": "ready", "failed": []}`` or 503 + ``Retry-After`` with the codes."""
+    response = jsonify(readiness.body())
+    if not readiness.ready:
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response, 200 if readiness.ready else 503

@@ -52,6 +52,7 @@ def create_app(
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     extension.init_app(app, platform, hasher or PasswordHasher())
+    health.init_app(app, platform, settings.redis_url)
     app.extensions[extension.IMPORTS] = imports or imports_for(
         settings.redis_url, settings.queue_name, platform.uow, platform.now
     )

@@ -16,6 +16,8 @@ packages+=(libpcsclite-dev swig gcc python3-dev)
 packages+=(pcscd vsmartcard-vpcd chromium chromium-l10n iproute2)
 # Printing with `lp` to CUPS; the tests print to a cups-pdf queue on a private cupsd.
 packages+=(cups-daemon cups-client cups-bsd printer-driver-cups-pdf)
+# promtool, to test the alert rules in infra/prometheus/ (`promtool test rules`).
+packages+=(prometheus)
 
 # A Python >= 3.11 with venv support: python3.11 if present, else python3.
 python=""

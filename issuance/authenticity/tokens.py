@@ -108,6 +108,32 @@ class Keyring:
             candidate.unlink()
         return kid
 
+    def can_sign(self) -> bool:
+        """Whether the next signature can be made, without making or caching anything: the key
+        ``current`` names loads, or, before the first key, the folder can hold one."""
+        marker = self.directory / "current"
+        try:
+            kid = marker.read_text().strip()
+        except FileNotFoundError:
+            folder = self.directory if self.directory.exists() else self.directory.parent
+            return os.access(folder, os.W_OK | os.X_OK)
+        except OSError:
+            return False
+        try:
+            self._load(kid)
+        except (OSError, ValueError, TokenError, AssertionError):
+            return False
+        return True
+
+    def current_created(self) -> float | None:
+        """When the signing key in use was made (its file's mtime, Unix seconds); None before
+        the first key or when it cannot be read."""
+        try:
+            kid = (self.directory / "current").read_text().strip()
+            return (self.directory / f"{kid}.pem").stat().st_mtime if kid.isalnum() else None
+        except OSError:
+            return None
+
     def rotate(self) -> str:
         """Make a new signing key and sign with it from now on; returns its key id."""
         kid = self._new_key()

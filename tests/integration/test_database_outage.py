@@ -74,15 +74,17 @@ def test_a_database_outage_answers_503_logs_once_and_recovers_without_restart(
         error = answer.json["error"]
         assert error["code"] == "SERVICE_UNAVAILABLE"
         assert error["message"]["ja"] and error["message"]["en"]
-    health = client.get("/healthz")
-    assert health.status_code == 503 and health.json["database"] == "unavailable"
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json["failed"] == ["DATABASE_UNREACHABLE"]
+    assert client.get("/healthz").status_code == 200  # alive: the balancer must not restart it
     lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert [r.getMessage().split(":")[0] for r in lines] == ["PostgreSQL unavailable"]
     assert "\n" not in lines[0].getMessage()
     assert all(r.exc_info is None for r in caplog.records)  # not a traceback per request
 
     postgres.start()
-    assert client.get("/healthz").status_code == 200
+    client.application.extensions["kofu_readiness"].ttl = 0  # no waiting out its 1 s cache
+    assert client.get("/readyz").status_code == 200
     assert kiosk.sign_in(cards / "yamada-hanako.json").status_code == 200
     verified = client.get("/api/verify", query_string={"t": token})
     assert verified.status_code == 200 and verified.json["genuine"] is True

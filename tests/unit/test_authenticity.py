@@ -124,3 +124,13 @@ def test_key_ids_cannot_reach_outside_the_key_folder(tmp_path: Path) -> None:
     token = _tamper(keyring.sign(CLAIMS), kid="../../etc/passwd")
     with pytest.raises(TokenError):
         keyring.verify(token)
+
+
+def test_asking_whether_a_keyring_can_sign_makes_no_key(tmp_path: Path) -> None:
+    keyring = Keyring(tmp_path / "signing-keys")
+    assert keyring.can_sign()  # before the first key: its folder can be made
+    assert not (tmp_path / "signing-keys").exists() and keyring.current_created() is None
+    kid = keyring.current_kid()
+    assert keyring.can_sign() and keyring.current_created() is not None
+    (tmp_path / "signing-keys" / f"{kid}.pem").write_text("not a key")
+    assert not keyring.can_sign()
