@@ -27,6 +27,17 @@ LEAST_POPULATION = {
     MunicipalityClass.DESIGNATED_CITY: 500_000,
     MunicipalityClass.CORE_CITY: 200_000,
 }
+# Plausibility, not law: well above the largest of each class in the 住民基本台帳 (the largest
+# 村, 読谷村, about 41,000; 町 about 55,000; a 市 not designated about 650,000; 特別区,
+# 世田谷区, about 940,000), so a population typed into the wrong class is caught: the class
+# decides the 運営負担金 tier (billing.tariffs.contribution_class).
+MOST_POPULATION = {
+    MunicipalityClass.DESIGNATED_CITY: 999_999,  # a million or more: the 1M class
+    MunicipalityClass.CITY: 1_000_000,
+    MunicipalityClass.SPECIAL_WARD: 1_500_000,
+    MunicipalityClass.TOWN: 150_000,
+    MunicipalityClass.VILLAGE: 100_000,
+}
 
 
 @dataclass(frozen=True)
@@ -91,7 +102,8 @@ def check_joining(
 
     Raises StaffInputError BACKEND_INVALID, CLASS_INVALID, POPULATION_INVALID (a whole number
     from 1 to 40,000,000) or POPULATION_BELOW_CLASS (a 政令市 under 500,000, a 中核市
-    under 200,000: 地方自治法 §252-19, §252-22; over a million for the 1M class).
+    under 200,000: 地方自治法 §252-19, §252-22; over a million for the 1M class) or
+    POPULATION_ABOVE_CLASS (more than ``MOST_POPULATION`` allows for the class).
     """
     if backend not in {b.value for b in BackendKind}:
         raise _refuse(
@@ -112,6 +124,12 @@ def check_joining(
             "POPULATION_BELOW_CLASS",
             "人口がこの区分の要件に足りません。区分か人口を確認してください。",
             "The population is below what this class requires; check the class or population.",
+        )
+    if people > MOST_POPULATION.get(cls, POPULATION_MAX):
+        raise _refuse(
+            "POPULATION_ABOVE_CLASS",
+            "この区分としては人口が多すぎます。区分か人口を確認してください。",
+            "The population is too large for this class; check the class or population.",
         )
     return kind, cls, people
 

@@ -62,6 +62,9 @@ def test_a_month_reads_in_wareki_with_its_seireki_on_hover() -> None:
         ("bcl", "town", "40,000,001", "POPULATION_INVALID"),
         ("bcl", "core_city", "199,999", "POPULATION_BELOW_CLASS"),
         ("own_server", "designated_city_1m", "999,999", "POPULATION_BELOW_CLASS"),
+        ("bcl", "village", "9,000,000", "POPULATION_ABOVE_CLASS"),  # found by a new user
+        ("bcl", "town", "150,001", "POPULATION_ABOVE_CLASS"),
+        ("own_server", "designated_city", "1,200,000", "POPULATION_ABOVE_CLASS"),
     ],
 )
 def test_joining_is_refused_with_a_stable_code(
