@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -21,6 +22,13 @@ UNEXPECTED = "unexpected"
 def _size(limit: int) -> str:
     """``65536`` → ``64 KB``, ``33554432`` → ``32 MB``."""
     return f"{limit // 1024 // 1024} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+
+
+def _page_above(path: str) -> str:
+    """``/m/131016/usage/counter-counts`` → ``/m/131016/usage/`` (the query kept)."""
+    above = path.rstrip("/").rsplit("/", 1)[0] + "/"
+    query = request.query_string.decode("ascii", "replace")
+    return above + (f"?{query}" if query else "")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -42,8 +50,12 @@ def register_error_handlers(app: Flask) -> None:
         return render_template("error.html", text=text, code="UPLOAD_TOO_LARGE"), 413
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[str, int]:
+    def _http(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
+        if code == 405 and request.method == "GET":
+            # The address a form posted to (the browser shows it after an error, and the
+            # language link reloads it): its page is the one above it.
+            return redirect(_page_above(request.path), 303)
         # A method a route does not take: the page does not exist for that method.
         status = 404 if code == 405 else code
         return render_template("error.html", text=t(PAGES.get(code, UNEXPECTED))), status

@@ -209,3 +209,20 @@ def test_signing_in_elsewhere_ends_the_earlier_session(
     clock.advance(30)
     sign_in_demo(portal.test_client(), ADMIN, platform.now())
     assert office.get("/m/131016/").status_code == 302
+
+
+def test_the_address_a_form_posted_to_leads_back_to_its_page(
+    portal: Flask, platform: Platform
+) -> None:
+    """After a refused form the browser shows the POST address; reloading it or switching
+    language opens the page above it, not "page not found" (found by a new user)."""
+    client = portal.test_client()
+    sign_in_demo(client, staff("admin@chiyoda"), platform.now())
+    answer = client.get("/m/131016/usage/counter-counts?lang=en")
+    assert answer.status_code == 303
+    assert answer.headers["Location"].endswith("/m/131016/usage/?lang=en")
+    assert client.get("/m/131016/services/settings/").headers["Location"].endswith(
+        "/m/131016/services/"
+    )
+    other = client.get("/m/112216/usage/counter-counts", follow_redirects=True)
+    assert other.status_code == 404  # another municipality's page stays unknown
