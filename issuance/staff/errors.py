@@ -9,8 +9,16 @@ class LoginFailedError(KofuError):
     """Unknown login, wrong password, locked or removed account: all look the same."""
 
     code = "LOGIN_FAILED"
-    message_ja = "ログインIDまたはパスワードが正しくありません"
-    message_en = "Login ID or password is incorrect"
+    # One message for all, so nobody learns which accounts exist or are locked; it names the
+    # lock, so a clerk locked out by five wrong codes is not sent to check the password.
+    message_ja = (
+        "ログインできません。ログインIDかパスワードが正しくないか、"
+        "続けて誤ったためにロックされています（15分後に再度お試しください）。"
+    )
+    message_en = (
+        "Cannot sign in: the login ID or password is wrong, or the account is locked after "
+        "repeated mistakes (try again in 15 minutes)."
+    )
 
 
 class TotpFailedError(KofuError):

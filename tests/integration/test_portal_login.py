@@ -18,7 +18,7 @@ from tests.conftest import FakeClock
 from tests.support.portal import csrf, password_step, sign_in_demo, staff, totp_step
 
 ADMIN = staff("admin@chiyoda")
-GENERIC_JA = "ログインIDまたはパスワードが正しくありません"
+GENERIC_JA = "ログインIDかパスワードが正しくないか、続けて誤ったためにロックされています"
 
 
 @pytest.fixture
