@@ -43,7 +43,9 @@ def upload_counter_counts_for(
             "counter_counts_upload",
             ("counter_count", f"{code}/{month}/{kind}"),
             now,
-            old=None if change.old is None else {"counter_count": change.old},
+            old=None
+            if change.old is None
+            else {"month": month, "kind": kind, "counter_count": change.old},
             new={"month": month, "kind": kind, "counter_count": change.new},
         )
     uow.commit()

@@ -48,13 +48,22 @@ def wareki_time_html(value: datetime, lang: str = "ja") -> Markup:
     return wareki_html(value, lang) + day
 
 
-def audit_value(field: str, value: object, lang: str = "ja") -> str | Markup:
+STEPS = {"password": ("パスワード", "password"), "totp": ("確認コード", "verification code")}
+
+
+def audit_value(field: str, value: object, lang: str = "ja", action: str = "") -> str | Markup:
     """An audit entry's value as staff read it: yen for fees, 和暦 for date-times, yes/no, an
-    upload's size and result in words."""
-    if value is None and field == "kind":  # a maintenance window of every kind
-        return "全ての証明書" if lang == "ja" else "Every certificate"
+    upload's size and result in words, roles and sign-in steps by name."""
+    if value is None and field == "kind" and action.startswith("maintenance"):
+        return "全ての証明書" if lang == "ja" else "Every certificate"  # a window of every kind
     if value is None:
         return "—"
+    if field == "role" and isinstance(value, str) and f"role_{value}" in STRINGS:
+        ja, en = STRINGS[f"role_{value}"]
+        return en if lang == "en" else ja
+    if field == "step" and value in STEPS:
+        ja, en = STEPS[str(value)]
+        return en if lang == "en" else ja
     if field == "wide_area_tax" and isinstance(value, bool):  # 課税証明書の広域交付
         if lang == "en":
             return "takes part" if value else "does not take part"

@@ -29,6 +29,13 @@ def action_label(action: str) -> str:
 def target_label(kind: str, target_id: str) -> str:
     """What an audit entry acted on, as staff read it: ``offering``/``131016/juminhyo`` →
     住民票の写しの交付設定; an unknown kind as ``kind:id``."""
+    if kind == "counter_count":  # "131016/2026-11/inkan"
+        _, month, cert = (target_id.split("/") + ["", "", ""])[:3]
+        try:
+            ja, en = KIND_LABELS[CertificateKind(cert)]
+        except (ValueError, KeyError):
+            ja = en = cert
+        return t("target_counter_count", kind=en if lang() == "en" else ja, month=month)
     if kind == "offering":
         cert = target_id.rpartition("/")[2]
         try:

@@ -45,7 +45,7 @@ def _changes(old: dict[str, object] | None, new: dict[str, object] | None) -> li
 
 
 def audit_trail_for(
-    uow: StaffUnitOfWork, account_id: int, code: str, limit: int = SHOWN
+    uow: StaffUnitOfWork, account_id: int, code: str, limit: int = SHOWN, sign_ins: bool = True
 ) -> list[AuditLine]:
     """The latest ``limit`` actions of municipality ``code``'s staff, newest first.
 
@@ -58,5 +58,5 @@ def audit_trail_for(
         raise NotVisibleError()
     return [
         AuditLine(e.at, who, e.action, e.target_kind, e.target_id, _changes(e.old, e.new))
-        for e, who in uow.staff_audit.of_municipality(code, limit)
+        for e, who in uow.staff_audit.of_municipality(code, limit, sign_ins)
     ]

@@ -23,9 +23,11 @@ class StaffAudit(Protocol):
         """Entries at or after ``since`` (of one account, or all when None), newest first."""
         ...
 
-    def of_municipality(self, code: str, limit: int) -> list[tuple[AuditEntry, str]]:
+    def of_municipality(
+        self, code: str, limit: int, sign_ins: bool = True
+    ) -> list[tuple[AuditEntry, str]]:
         """The latest ``limit`` entries by staff of municipality ``code``, newest first, each
-        with its account's display name."""
+        with its account's display name; without sign-in steps when ``sign_ins`` is False."""
         ...
 
 

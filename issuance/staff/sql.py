@@ -9,6 +9,15 @@ from sqlalchemy.orm import Session
 
 from issuance.staff.model import AuditEntry, StaffAccount
 
+# The steps of signing in: many a day, so the trail hides them unless asked.
+SIGN_IN_ACTIONS = (
+    "login_failed",
+    "login_password_ok",
+    "login_success",
+    "login_refused_locked",
+    "account_locked",
+)
+
 
 class SqlStaffAccounts:
     def __init__(self, session: Session) -> None:
@@ -45,12 +54,15 @@ class SqlStaffAudit:
             query = query.where(AuditEntry.account_id == account_id)
         return list(self.session.scalars(query.order_by(AuditEntry.id.desc())))
 
-    def of_municipality(self, code: str, limit: int) -> list[tuple[AuditEntry, str]]:
-        rows = self.session.execute(
+    def of_municipality(
+        self, code: str, limit: int, sign_ins: bool = True
+    ) -> list[tuple[AuditEntry, str]]:
+        query = (
             select(AuditEntry, StaffAccount.display_name)
             .join(StaffAccount, AuditEntry.account_id == StaffAccount.id)
             .where(StaffAccount.municipality_code == code)
-            .order_by(AuditEntry.id.desc())
-            .limit(limit)
         )
+        if not sign_ins:
+            query = query.where(AuditEntry.action.not_in(SIGN_IN_ACTIONS))
+        rows = self.session.execute(query.order_by(AuditEntry.id.desc()).limit(limit))
         return [(entry, name) for entry, name in rows]

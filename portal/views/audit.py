@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from issuance.staff.audit_trail import SHOWN, audit_trail_for
@@ -20,14 +20,16 @@ bp = Blueprint("audit", __name__, url_prefix="/m/<code>/audit")
 def listing(code: str) -> str:
     """The latest actions of the municipality's staff; 404 for another's or for viewers."""
     with current_platform().uow() as uow:
-        lines = audit_trail_for(uow, current_user.id, code)
+        sign_ins = request.args.get("logins") == "1"
+        lines = audit_trail_for(uow, current_user.id, code, sign_ins=sign_ins)
         return render_template(
             "audit.html",
             code=code,
             lines=lines,
+            sign_ins=sign_ins,
             shown=SHOWN,
             action_label=action_label,
             field_label=field_label,
             target_label=target_label,
-            value=lambda field, v: audit_value(field, v, lang()),
+            value=lambda field, v, action="": audit_value(field, v, lang(), action),
         )

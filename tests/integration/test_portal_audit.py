@@ -3,6 +3,7 @@ when, action, old → new), never another municipality's, never a resident; view
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
@@ -13,7 +14,7 @@ from flask.testing import FlaskClient
 from centre.bootstrap import Platform
 from issuance.calendar import JST
 from portal.app import create_app
-from tests.support.portal import csrf, seed_overview, sign_in_demo, staff
+from tests.support.portal import csrf, password_step, seed_overview, sign_in_demo, staff
 
 PAGE = "/m/131016/audit/"
 
@@ -79,3 +80,24 @@ def test_an_announced_window_of_every_kind_reads_as_such(portal: Flask, platform
     assert "— → —" not in text
     english = admin.get(PAGE + "?lang=en").get_data(as_text=True)
     assert "Maintenance window no." in english and "Every certificate" in english
+
+
+def test_the_trail_reads_in_words_and_hides_sign_ins_unless_asked(
+    portal: Flask, platform: Platform
+) -> None:
+    """Found by a new user: roles, sign-in steps and targets were internal codes, and the
+    sign-ins crowded out the changes."""
+    viewer = staff("viewer@chiyoda")
+    password_step(portal.test_client(), viewer.login, "not the password")  # a failed step
+    signed_in(portal, platform, "viewer@chiyoda")
+    admin = signed_in(portal, platform, "admin@chiyoda")
+    page = "/m/131016/usage/"
+    upload = {"file": (io.BytesIO("年月,証明書の種類,件数\n2026-11,inkan,40\n".encode()), "c.csv")}
+    admin.post(page + "counter-counts", data={**upload, "csrf_token": csrf(admin, page)})
+    plain = admin.get(PAGE).get_data(as_text=True)
+    assert "印鑑登録証明書の窓口交付件数（2026-11）" in plain  # not counter_count:131016/…
+    assert "ログイン" not in re.sub(r"<a [^>]*>[^<]*</a>", "", plain.split("<table", 1)[1])
+    assert "全ての証明書" not in plain  # the kind of a count is its kind
+    every = admin.get(PAGE + "?logins=1").get_data(as_text=True)
+    assert "パスワード確認" in every and "段階：パスワード" in every
+    assert "municipal_viewer" not in every and "totp" not in every.split("<table", 1)[1]

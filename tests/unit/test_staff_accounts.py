@@ -43,7 +43,9 @@ class FakeStaffAudit:
     def recent(self, account_id: int | None, since: datetime) -> list[AuditEntry]:
         return [e for e in reversed(self.entries) if e.at >= since]
 
-    def of_municipality(self, code: str, limit: int) -> list[tuple[AuditEntry, str]]:
+    def of_municipality(
+        self, code: str, limit: int, sign_ins: bool = True
+    ) -> list[tuple[AuditEntry, str]]:
         return []  # the audit trail page is tested on the database
 
 
