@@ -193,7 +193,7 @@ def test_counter_counts_upload_in_cp932_and_with_bom_and_the_share_appears(
         ).all()
     assert [(e.old, e.new["counter_count"]) for e in trail] == [  # type: ignore[index]
         (None, 1200),
-        ({"counter_count": 1200}, 12),
+        ({"month": trail[1].new["month"], "kind": "juminhyo", "counter_count": 1200}, 12),
     ]
 
 
