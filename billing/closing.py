@@ -7,6 +7,7 @@ month to end and needs the month typed again, a final month is never closed agai
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -99,7 +100,7 @@ def close(
     period = uow.session.get(BillingPeriod, month)
     if period is not None and period.status is PeriodStatus.FINAL:
         raise StatementFinalError()
-    if final and typed_month.strip() != month:
+    if final and unicodedata.normalize("NFKC", typed_month).strip().replace("ー", "-") != month:
         raise StaffInputError(
             "CLOSE_CONFIRM_MISMATCH",
             "確認のため、確定する月を「YYYY-MM」の形で正しく入力してください。",

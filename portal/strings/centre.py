@@ -170,6 +170,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tariff_valid_from": ("適用開始日", "From"),
     "tariff_valid_until": ("適用終了日（この日を含まない）", "Until (exclusive)"),
     "tariff_everyone": ("全体", "Everyone"),
+    "close_not_finalisable": (
+        "この月はまだ終わっていないか、すでに確定済みのため、確定できません。"
+        "月が終わるまでは下書きで締めてください。",
+        "This month cannot be made final: it has not ended yet, or it is final already. "
+        "Close it as a draft until it has ended.",
+    ),
+    "tariff_name_kiosk_fee": ("コンビニ交付手数料", "Kiosk fee"),
+    "tariff_name_counter_fee": ("窓口交付手数料", "Counter fee"),
+    "tariff_name_commission": ("委託手数料", "Commission"),
+    "tariff_name_contribution": ("運営負担金（年額）", "Hub contribution (a year)"),
+    "tariff_name_participation": ("参加期間", "Participation"),
+    "tariff_name_jpki_check": ("JPKI失効確認（1回）", "JPKI check (each)"),
+    "tariff_name_own_cost_initial": ("自庁の導入費用", "Own set-up cost"),
+    "tariff_name_own_cost_yearly": ("自庁の保守費用（年額）", "Own maintenance (a year)"),
+    "tariff_class_designated_city_1m": ("政令市（100万人以上）", "Designated city (1M+)"),
+    "tariff_class_designated_city": ("政令市（100万人未満）", "Designated city (<1M)"),
+    "tariff_class_city_150k": ("市・特別区（15万人以上）", "City or ward (150k+)"),
+    "tariff_class_city": ("市・特別区（15万人未満）", "City or ward (<150k)"),
+    "tariff_class_town_village": ("町村", "Town or village"),
     "tariff_rows": ("行数", "Rows"),
     "tariff_every_kind": ("全種類", "Every kind"),
     # Monthly close

@@ -137,10 +137,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cost_title": ("1通あたりの費用と負担金の方式", "Cost per certificate under each scheme"),
     "cost_help": (
         "年度（4月〜翌年3月）の運営負担金・委託手数料・JPKI失効確認・自庁の費用を、交付通数で割った"
-        "金額です。現行の定額制と、センター全体の収入を変えない他の方式を比べます。",
+        "金額です。現行の定額制と他の方式を比べます。従量制と併用制はセンター全体の収入を変えずに"
+        "配分だけを変え、上限制は1通あたりの上限を超える分だけセンターの収入が減ります。"
+        "単価は1円未満を四捨五入して表示しています。",
         "What the fiscal year (April to March) cost — hub contribution, commission, JPKI "
         "checks, own costs — divided by the certificates issued, under today's fixed scheme "
-        "and alternatives that keep the hub's total income the same.",
+        "and the alternatives: metered and hybrid keep the hub's total income and only share "
+        "it differently; the cap lowers it by what exceeds the cap. Rates are rounded to the yen.",
     ),
     "fiscal_year": ("年度", "Fiscal year"),
     "show": ("表示", "Show"),

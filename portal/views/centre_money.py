@@ -9,7 +9,7 @@ from flask_login import current_user
 from billing.closing import close, current_month, review
 from billing.tariff_admin import load_tariffs_file, tariff_lists
 from billing.tariff_file import PROBLEM_TEXT, TariffFileError
-from billing.tariffs import load_tariffs
+from billing.tariffs import DEFAULT_CONTRIBUTION, load_tariffs
 from issuance.errors import KofuError
 from issuance.staff.errors import StaffInputError
 from issuance.staff.model import Role, StaffAccount
@@ -35,7 +35,9 @@ def _tariffs(status: int = 200, **extra: object) -> ResponseReturnValue:
     platform = current_platform()
     with platform.uow() as uow:
         lists = tariff_lists(sql_unit_of_work(uow), _account(uow), platform.now())
-        return render_template("centre_tariffs.html", lists=lists, **extra), status
+        return render_template(
+            "centre_tariffs.html", lists=lists, classes=DEFAULT_CONTRIBUTION, **extra
+        ), status
 
 
 @bp.get("/tariffs/")

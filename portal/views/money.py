@@ -131,9 +131,9 @@ def scheme_label(scheme: SchemeCost) -> str:
     """A scheme's name with its figures: rate in yen a certificate, base share, cap."""
     p = scheme.params
     if scheme.name == "metered":
-        return t("scheme_metered", rate=f"{p['rate']:,.1f}")
+        return t("scheme_metered", rate=f"{p['rate']:,.0f}")
     if scheme.name == "hybrid":
-        return t("scheme_hybrid", share=f"{p['base_share'] * 100:.0f}", rate=f"{p['rate']:,.1f}")
+        return t("scheme_hybrid", share=f"{p['base_share'] * 100:.0f}", rate=f"{p['rate']:,.0f}")
     if scheme.name == "capped":
         return t("scheme_capped", cap=f"{p['cap']:,.0f}")
     return t("scheme_fixed")

@@ -270,7 +270,10 @@ def test_the_monthly_close_from_draft_to_final_needs_the_month_typed(
     assert wrong.status_code == 422 and "CLOSE_CONFIRM_MISMATCH" in wrong.get_data(as_text=True)
     with platform.uow() as uow:
         assert uow.session.get(BillingPeriod, last).status is PeriodStatus.DRAFT  # type: ignore[union-attr]
-    assert post(centre, final, {"typed_month": last}).status_code == 302
+    full_width = last.translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))
+    assert (
+        post(centre, final, {"typed_month": full_width}).status_code == 302
+    )  # as typed in 日本語入力
     with platform.uow() as uow:
         assert uow.session.get(BillingPeriod, last).status is PeriodStatus.FINAL  # type: ignore[union-attr]
     assert "確定" in centre.get(f"/centre/close/?month={last}").get_data(as_text=True)
@@ -290,6 +293,8 @@ def test_a_future_month_or_an_unended_one_is_refused_with_a_stable_code(
     assert "BILLING_MONTH_NOT_BEGUN" in centre.get(drafted.headers["Location"]).get_data(
         as_text=True
     )
+    page = centre.get(f"/centre/close/{this}/final").get_data(as_text=True)
+    assert "確定できません" in page and 'name="typed_month"' not in page  # no form to fill in
     unended = post(centre, f"/centre/close/{this}/final", {"typed_month": this}, "/centre/close/")
     assert "BILLING_MONTH_NOT_OVER" in centre.get(unended.headers["Location"]).get_data(
         as_text=True

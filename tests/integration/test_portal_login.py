@@ -221,8 +221,10 @@ def test_the_address_a_form_posted_to_leads_back_to_its_page(
     answer = client.get("/m/131016/usage/counter-counts?lang=en")
     assert answer.status_code == 303
     assert answer.headers["Location"].endswith("/m/131016/usage/?lang=en")
-    assert client.get("/m/131016/services/settings/").headers["Location"].endswith(
-        "/m/131016/services/"
+    assert (
+        client.get("/m/131016/services/settings/")
+        .headers["Location"]
+        .endswith("/m/131016/services/")
     )
     other = client.get("/m/112216/usage/counter-counts", follow_redirects=True)
     assert other.status_code == 404  # another municipality's page stays unknown
