@@ -19,7 +19,8 @@ def _json(text: str, section: str, row: int, field: str) -> tuple[Any, list[Prob
         return json.loads(text), []
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}: {exc.msg}"
-        return None, [Problem(section, row, field, "NOT_JSON", where)]
+        # A whole file that is not JSON: its row is the line the parser stopped at.
+        return None, [Problem(section, row or exc.lineno, field, "NOT_JSON", where)]
 
 
 def _csv_rows(section: str, text: str) -> tuple[list[dict[str, Any]], list[Problem]]:

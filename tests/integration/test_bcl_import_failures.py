@@ -106,7 +106,7 @@ def test_what_the_database_would_refuse_is_a_bad_row_of_the_report(
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("broken.json", b'{"seals": [', "- row 0 -: NOT_JSON line 1"),
+        ("broken.json", b'{"seals": [', "- row 1 -: NOT_JSON line 1"),
         ("list.json", b"[]", "- row 0 -: NOT_AN_OBJECT"),
         ("latin1.json", '{"x": "é"}'.encode("latin-1"), "- row 0 -: BAD_ENCODING"),
         ("broken.zip", b"PK not a zip", "- row 0 -: NOT_A_ZIP"),
