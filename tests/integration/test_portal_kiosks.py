@@ -98,6 +98,8 @@ def test_a_kiosk_operator_sees_and_registers_only_its_own(
     seven = signed_in(portal, platform, "staff@seven")
     listing = seven.get("/kiosks/").get_data(as_text=True)
     assert "K0001" in listing and "K0002" not in listing
+    form = seven.get("/kiosks/new").get_data(as_text=True)
+    assert '<option value="seven" selected>' in form  # its only company, already chosen
     assert register(seven, "K9002", "lawson")[0] == 404
     assert register(seven, "K9002", "seven")[0] == 200
     assert seven.get("/kiosks/K0002/revoke").status_code == 404
