@@ -20,6 +20,7 @@ from issuance.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+SIGN_IN = ""  # the kind of a refusal at sign-in (DV, deceased, under 15): none chosen yet
 UNKNOWN_MUNICIPALITY = ""  # refused before any municipality answers (moved abroad, 転出 only)
 
 
@@ -50,24 +51,33 @@ _failed_before = False
 
 
 def count_refusal(
-    uow: UnitOfWork, municipality_code: str | None, kind: str, code: str, now: datetime
+    uow: UnitOfWork,
+    municipality_code: str | None,
+    kind: str,
+    code: str,
+    now: datetime,
+    *,
+    commit: bool = True,
 ) -> None:
-    """Add 1 to today's (JST) count of ``code`` for ``kind`` of ``municipality_code`` and
-    commit, with whatever else the unit of work holds (a pre-check's audit, an alarm).
+    """Add 1 to today's (JST) count of ``code`` for ``kind`` of ``municipality_code``
+    (``SIGN_IN`` for a refusal before any kind was chosen); with ``commit``, commit it with
+    whatever else the unit of work holds (else the caller commits with its own writes).
 
     Never raises: a refusal must reach the resident even when counting fails; the failure is
     logged (with its traceback the first time in a process) and the count is lost.
     """
-    global _failed_before
     day = now.astimezone(JST).date()
     try:
         uow.refusal_counts.increment(day, municipality_code or UNKNOWN_MUNICIPALITY, kind, code)
+        if commit:
+            uow.commit()
     except Exception:
-        log.warning("a refusal was not counted (%s, %s)", kind, code, exc_info=not _failed_before)
-        _failed_before = True
-    try:
-        uow.commit()
-    except Exception:
-        uow.rollback()
-        log.warning("a refusal was not counted (%s, %s)", kind, code, exc_info=not _failed_before)
-        _failed_before = True
+        if commit:
+            uow.rollback()
+        _not_counted(kind, code)
+
+
+def _not_counted(kind: str, code: str) -> None:
+    global _failed_before
+    log.warning("a refusal was not counted (%s, %s)", kind, code, exc_info=not _failed_before)
+    _failed_before = True

@@ -137,6 +137,19 @@ def test_a_request_that_fails_at_render_is_counted_once(
     assert national_count(national, "RENDER_TIMEOUT") == 1
 
 
+def test_a_resident_refused_at_sign_in_is_counted_once_for_the_session(
+    portal: Flask, platform: Platform, kiosk: TestKiosk, cards: Path
+) -> None:
+    assert kiosk.sign_in(cards / "sato-hanako.json").json["error"]["code"] == "DV_PROTECTED"
+    menu = kiosk.call("GET", f"/v1/sessions/{kiosk.session_id}/menu")
+    assert menu.json["error"]["code"] == "DV_PROTECTED"  # the same refusal said again
+    national = signed_in(portal, platform, "operator@centre").get("/centre/").text
+    assert national_count(national, "DV_PROTECTED") == 1
+    with platform.uow() as uow:
+        row = uow.session.scalars(select(RefusalCount)).one()
+    assert row.certificate_kind == "" and len(row.municipality_code) == 6
+
+
 def test_the_counts_name_no_resident_and_no_session(platform: Platform) -> None:
     columns = {c["name"] for c in inspect(platform.engine).get_columns("issuance_refusal_count")}
     assert columns == {
