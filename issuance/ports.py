@@ -19,6 +19,7 @@ from issuance.repositories import (
     HeldDocuments,
     Kiosks,
     KioskSessions,
+    RefusalCounts,
     ResidentIndex,
     UseRegistrations,
 )
@@ -43,6 +44,7 @@ class UnitOfWork(Protocol):
     alarms: Alarms
     use_registrations: UseRegistrations
     applied_idous: AppliedIdous
+    refusal_counts: RefusalCounts
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

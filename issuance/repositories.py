@@ -172,3 +172,10 @@ class AppliedIdous(Protocol):
     def add(self, applied: AppliedIdou) -> None:
         """Stored at the commit; an id applied concurrently makes it raise IntegrityError."""
         ...
+
+
+class RefusalCounts(Protocol):
+    def increment(self, day: date, municipality_code: str, kind: str, code: str) -> None:
+        """Add 1 to the count of (JST ``day``, municipality, kind, refusal code), in a
+        savepoint of the current transaction: a failure leaves the transaction usable."""
+        ...

@@ -124,6 +124,14 @@ def check_resident_for(resident: Resident, kind: CertificateKind, today: date) -
     check_juminhyo(resident, today)
 
 
+def answering_municipality(resident: Resident, kind: CertificateKind) -> str | None:
+    """The municipality a refusal of ``kind`` is counted for when no route was found: the
+    本籍地 for the 戸籍 kinds, else the residence (None: neither is known)."""
+    if kind in HONSEKI_KINDS:
+        return resident.honseki_municipality_code
+    return resident.municipality_code
+
+
 def route_request(
     uow: UnitOfWork,
     directory: MunicipalityDirectory,

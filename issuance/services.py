@@ -26,8 +26,9 @@ from issuance.ports import (
     QueueUnavailableError,
     UnitOfWork,
 )
+from issuance.refusal_counts import count_refusal
 from issuance.refusals import RefusalError
-from issuance.routing import route_request
+from issuance.routing import Route, answering_municipality, route_request
 from issuance.sessions.checks import recheck_named, recheck_request, session_resident
 from issuance.sessions.jpki import TrustStore
 from issuance.submission import IdempotencyConflictError, NewRequest, new_request, precheck, replay
@@ -120,15 +121,23 @@ def submit_request(
     """Accept a request (or return the one this idempotency key already made) and enqueue it.
 
     A queue that cannot be reached does not refuse the request: it is stored, the kiosk
-    polls it, and the sweeper enqueues it once the queue is back (issue 13 §2).
+    polls it, and the sweeper enqueues it once the queue is back (issue 13 §2). A refusal
+    (RefusalError: eligibility, the offering, the backend's pre-check) is counted for the
+    portal's figures (issuance/refusal_counts.py) and raised.
     """
     resident = session_resident(uow, trust, kiosk_id, session_id, now)
     existing = uow.requests.by_idempotency_key(session_id, new.idempotency_key)
     if existing is not None:
         return replay(existing, new), False
-    route = route_request(uow, directory, resident, new.kind, now, new.options.get("tax_year"))
-    request_id = secrets.token_hex(16)
-    precheck(uow, backends, route, request_id, kiosk_id, resident, now)
+    route: Route | None = None
+    try:
+        route = route_request(uow, directory, resident, new.kind, now, new.options.get("tax_year"))
+        request_id = secrets.token_hex(16)
+        precheck(uow, backends, route, request_id, kiosk_id, resident, now)
+    except RefusalError as refusal:  # answered now: no request row records it
+        where = route.info.code if route is not None else answering_municipality(resident, new.kind)
+        count_refusal(uow, where, new.kind.value, refusal.code, now)
+        raise
     request = new_request(request_id, kiosk_id, session_id, resident, route, new, now)
     uow.requests.add(request)
     try:

@@ -17,6 +17,7 @@ from issuance.repositories import (
     HeldDocuments,
     Kiosks,
     KioskSessions,
+    RefusalCounts,
     ResidentIndex,
     UseRegistrations,
 )
@@ -27,6 +28,7 @@ from issuance.sql.records import (
     SqlAuditTrail,
     SqlUseRegistrations,
 )
+from issuance.sql.refusal_counts import SqlRefusalCounts
 from issuance.sql.requests import SqlCertificateRequests, SqlDocumentRegister, SqlHeldDocuments
 from issuance.staff.ports import StaffAccounts, StaffAudit, StaffUnitOfWork
 from issuance.staff.sql import SqlStaffAccounts, SqlStaffAudit
@@ -55,6 +57,7 @@ class SqlAlchemyUnitOfWork:
         self.alarms: Alarms = SqlAlarms(session)
         self.use_registrations: UseRegistrations = SqlUseRegistrations(session)
         self.applied_idous: AppliedIdous = SqlAppliedIdous(session)
+        self.refusal_counts: RefusalCounts = SqlRefusalCounts(session)
         self.staff_accounts: StaffAccounts = SqlStaffAccounts(session)
         self.staff_audit: StaffAudit = SqlStaffAudit(session)
         return self

@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from billing.model import BillingEvent, EventType
 from issuance.index.model import OutOfSyncAlarm
 from issuance.model import CertificateRequest, RequestState
+from issuance.refusal_counts import RefusalCount
 from issuance.unit_of_work import SqlUnitOfWork
 from municipalities.bcl_history import last_imports
 from municipalities.model import BackendKind, Municipality
 from portal.backend_health import EXTRACT_STALE_AFTER
-from portal.overview import day_and_month_start
+from portal.overview import day_and_month_start, ranked_refusals
 
 HOUR = timedelta(hours=1)
 WAITING = (RequestState.ACCEPTED, RequestState.RENDERING)
@@ -47,7 +48,11 @@ def p95(values: list[float]) -> float | None:
 
 
 def national_view(uow: SqlUnitOfWork, now: datetime) -> NationalView:
-    """The figures at ``now``: the last hour by minute, today's refusals and alarms (JST)."""
+    """The figures at ``now``: the last hour by minute, today's refusals and alarms (JST).
+
+    Today's refusals are those answered at request time (issuance/refusal_counts.py) plus
+    the requests created today that failed later, each counted once.
+    """
     session = uow.session
     since = now - HOUR
     minute_start = now.replace(second=0, microsecond=0) - timedelta(minutes=59)
@@ -70,11 +75,15 @@ def national_view(uow: SqlUnitOfWork, now: datetime) -> NationalView:
         if ready is not None
     ]
     day, _ = day_and_month_start(now)
-    refusals = session.execute(
+    failed = session.execute(
         select(CertificateRequest.failure_code, func.count())
         .where(CertificateRequest.failure_code.is_not(None), CertificateRequest.created_at >= day)
         .group_by(CertificateRequest.failure_code)
-        .order_by(func.count().desc(), CertificateRequest.failure_code)
+    ).all()
+    refused = session.execute(
+        select(RefusalCount.refusal_code, func.sum(RefusalCount.count))
+        .where(RefusalCount.day == day.date())
+        .group_by(RefusalCount.refusal_code)
     ).all()
     alarms = session.execute(
         select(OutOfSyncAlarm.municipality_code, Municipality.name, func.count())
@@ -94,7 +103,7 @@ def national_view(uow: SqlUnitOfWork, now: datetime) -> NationalView:
         or 0,
         p95_seconds=p95(times),
         ready_last_hour=len(times),
-        refusals=[(str(code), int(count)) for code, count in refusals],
+        refusals=ranked_refusals([*failed, *refused]),
         alarms=[(code, name or code, int(count)) for code, name, count in alarms],
         stale_extracts=stale_extracts(uow, now),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -11,6 +13,7 @@ from billing.model import BillingEvent, EventType
 from issuance.calendar import JST
 from issuance.index.model import OutOfSyncAlarm
 from issuance.model import CertificateKind, CertificateRequest
+from issuance.refusal_counts import RefusalCount
 from issuance.unit_of_work import SqlUnitOfWork
 from municipalities.model import BackendKind, MaintenanceWindow, Municipality
 from portal.backend_health import BackendHealth, backend_health
@@ -49,7 +52,8 @@ def municipal_overview(uow: SqlUnitOfWork, code: str, now: datetime) -> Overview
 
     Issuances count printed certificates (billing ``issue`` events; a ``void`` event is a
     print that failed, never charged) by occurrence in the JST day and month; refusals count
-    failed requests created this month.
+    the refusals answered at request time this JST month (issuance/refusal_counts.py) plus
+    the requests created this month that failed later.
     """
     session = uow.session
     municipality = session.get(Municipality, code)
@@ -110,7 +114,7 @@ def _issuances(uow: SqlUnitOfWork, code: str, day: datetime, month: datetime) ->
 
 
 def _refusals(uow: SqlUnitOfWork, code: str, month: datetime) -> list[tuple[str, int]]:
-    rows = uow.session.execute(
+    failed = uow.session.execute(
         select(CertificateRequest.failure_code, func.count())
         .where(
             CertificateRequest.municipality_code == code,
@@ -118,6 +122,18 @@ def _refusals(uow: SqlUnitOfWork, code: str, month: datetime) -> list[tuple[str,
             CertificateRequest.created_at >= month,
         )
         .group_by(CertificateRequest.failure_code)
-        .order_by(func.count().desc(), CertificateRequest.failure_code)
     ).all()
-    return [(str(failure), int(count)) for failure, count in rows]
+    refused = uow.session.execute(
+        select(RefusalCount.refusal_code, func.sum(RefusalCount.count))
+        .where(RefusalCount.municipality_code == code, RefusalCount.day >= month.date())
+        .group_by(RefusalCount.refusal_code)
+    ).all()
+    return ranked_refusals([*failed, *refused])
+
+
+def ranked_refusals(rows: Iterable[tuple[str | None, int | None]]) -> list[tuple[str, int]]:
+    """(code, count) rows summed by code, the commonest first, then by code."""
+    totals: Counter[str] = Counter()
+    for code, count in rows:
+        totals[str(code)] += int(count or 0)
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))

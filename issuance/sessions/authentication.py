@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from issuance.errors import CardAuthError
+from issuance.index.model import Resident
 from issuance.ports import UnitOfWork
+from issuance.refusal_counts import SIGN_IN, count_refusal
 from issuance.refusals import RefusalError
 from issuance.sessions.checks import check_holder, linked_resident
 from issuance.sessions.jpki import (
@@ -98,19 +100,24 @@ def authenticate_session(
 
     Then the checks every later call makes again (session_checks.checked_session): a
     resident who may get nothing at all (DV等支援措置, deceased, under 15) is refused here
-    with that RefusalError. Any failure closes the session.
+    with that RefusalError, counted (issuance/refusal_counts.py) in the same commit that
+    closes the session. Any failure closes the session.
     """
     session = _load_for_update(uow, kiosk_id, session_id)
     if session.state is not SessionState.CHALLENGED:
         session.authenticate("", now, policy.session_ttl)  # raises CHALLENGE_USED
     message = challenge_message(kiosk_id, session_id, session.challenge)
+    resident: Resident | None = None
     try:
         certificate = verify_card_certificate(session.certificate_der, trust, now)
         verify_card_signature(certificate, message, signature)
         resident = linked_resident(uow, session.certificate_fingerprint, now)
         session.authenticate(resident.juminhyo_code, now, policy.session_ttl)
         check_holder(resident, now)
-    except (CardAuthError, RefusalError, SessionError):
+    except (CardAuthError, RefusalError, SessionError) as error:
+        if isinstance(error, RefusalError) and resident is not None:  # about the person
+            where = resident.municipality_code or resident.honseki_municipality_code
+            count_refusal(uow, where, SIGN_IN, error.code, now, commit=False)
         session.close()
         uow.commit()
         raise

@@ -237,6 +237,15 @@ class FakeAppliedIdous:
         self.rows[applied.idou_id] = applied
 
 
+class FakeRefusalCounts:
+    def __init__(self) -> None:
+        self.counts: dict[tuple[date, str, str, str], int] = {}
+
+    def increment(self, day: date, municipality_code: str, kind: str, code: str) -> None:
+        key = (day, municipality_code, kind, code)
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+
 class FakeUnitOfWork:
     """Dict-backed repositories shared by every ``with`` block, as one database would be.
 
@@ -256,6 +265,7 @@ class FakeUnitOfWork:
         self.alarms = FakeAlarms()
         self.use_registrations = FakeUseRegistrations()
         self.applied_idous = FakeAppliedIdous()
+        self.refusal_counts = FakeRefusalCounts()
         self.commits = 0
         self.rollbacks = 0
         self.version = 1

@@ -8,10 +8,11 @@ import pytest
 
 from issuance import services
 from issuance.authenticity.model import DocumentStatus, IssuedDocument
+from issuance.calendar import JST
 from issuance.errors import KofuError
 from issuance.model import CertificateKind, Document, RequestState
 from issuance.refusals import RefusalError
-from tests.unit.world import FEE, HONSEKI_CITY, KIOSK, World
+from tests.unit.world import CITY, FEE, HONSEKI_CITY, KIOSK, World
 
 
 def submit(world: World, key: str = "k-1", copies: int = 1, kind=CertificateKind.JUMINHYO):
@@ -145,6 +146,32 @@ def test_a_seal_certificate_without_a_registration_is_refused_at_submission(
     assert world.uow.requests.rows == {} and world.queue.enqueued == []
     # The look-up itself is audited, refusal or not.
     assert [a.purpose for a in world.uow.audit.rows] == ["precheck"]
+
+
+def test_a_refusal_at_submission_is_counted_for_its_municipality_kind_and_day(
+    world: World,
+) -> None:
+    world.sign_in()
+    with pytest.raises(KofuError):
+        submit(world, kind=CertificateKind.INKAN)  # NO_SEAL_REGISTERED, from the pre-check
+    with pytest.raises(KofuError):
+        submit(world, kind=CertificateKind.KOSEKI_ZENBU)  # USE_REGISTRATION_REQUIRED
+    day = world.now.astimezone(JST).date()
+    assert world.uow.refusal_counts.counts == {
+        (day, CITY, "inkan", "NO_SEAL_REGISTERED"): 1,
+        (day, HONSEKI_CITY, "koseki_zenbu", "USE_REGISTRATION_REQUIRED"): 1,
+    }
+
+
+def test_a_refusal_reaches_the_kiosk_even_when_counting_it_fails(world: World) -> None:
+    def broken(*_: object) -> None:
+        raise OSError("the database went away")
+
+    world.sign_in()
+    world.uow.refusal_counts.increment = broken  # type: ignore[method-assign]
+    with pytest.raises(KofuError) as refused:
+        submit(world, kind=CertificateKind.INKAN)
+    assert refused.value.code == "NO_SEAL_REGISTERED"
 
 
 def test_poll_withdraws_a_request_once_a_tenshutsu_is_filed(world: World) -> None:
