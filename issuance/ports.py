@@ -94,16 +94,27 @@ class OfferingChanges:
 
     @classmethod
     def between(cls, before: Offering | None, after: Offering) -> OfferingChanges:
-        """The fields of ``after`` that differ from ``before`` (all of them when None)."""
+        """The fields of ``after`` that differ from ``before`` (all of them when None); hours
+        are compared to the minute, as a clerk types them (23:59 for an end at midnight)."""
         if before is None:
             return cls(after.offered, after.fee, tuple(after.hours.items()))
         return cls(
             None if after.offered == before.offered else after.offered,
             None if after.fee == before.fee else after.fee,
             tuple(
-                (day, hours) for day, hours in after.hours.items() if hours != before.hours.of(day)
+                (day, hours)
+                for day, hours in after.hours.items()
+                if _to_minute(hours) != _to_minute(before.hours.of(day))
             ),
         )
+
+
+def _to_minute(day: DayHours | None) -> DayHours | None:
+    if day is None:
+        return None
+    return DayHours(
+        day.opens.replace(second=0, microsecond=0), day.closes.replace(second=0, microsecond=0)
+    )
 
 
 @dataclass(frozen=True)

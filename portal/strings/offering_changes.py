@@ -17,4 +17,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(a change scheduled later for another field is kept).",
     ),
     "offering_load": ("読み込む", "Load"),
+    "offering_enter_title": (
+        "2. 変える項目を書き換えて予約する",
+        "2. Change what should change, then schedule",
+    ),
 }

@@ -293,6 +293,19 @@ def test_the_migration_keeps_stored_changes_as_full_snapshots(
     command.upgrade(alembic_config(url), "head")
     with Session(engine) as session:
         info = read_info(cast(SqlUnitOfWork, SimpleNamespace(session=session)), "112216")
+    version = "SELECT version FROM issuance_reference_version WHERE id = 1"
+    with engine.begin() as connection:
+        before = connection.execute(text(version)).scalar_one()
+        connection.execute(  # a partial change: the fee only
+            text(
+                "INSERT INTO municipalities_offering_change (municipality_code, kind, "
+                "effective_from, fee, weekday_changed, saturday_changed, holiday_changed, "
+                "created_at) VALUES ('112216', 'juminhyo', '2027-05-01 00:00:00+00:00', 350, "
+                "FALSE, FALSE, FALSE, '2026-12-06 00:00:00+00:00')"
+            )
+        )
+    with engine.connect() as connection:
+        assert connection.execute(text(version)).scalar_one() == before + 1  # triggers kept
     engine.dispose()
     assert info is not None
     december = info.offering_at("juminhyo", datetime(2026, 12, 12, 10, tzinfo=JST))
