@@ -23,7 +23,7 @@ from issuance.repositories import (
     ResidentIndex,
     UseRegistrations,
 )
-from issuance.service_hours import STANDARD_HOURS, ServiceHours
+from issuance.service_hours import STANDARD_HOURS, DayClass, DayHours, ServiceHours
 
 
 class UnitOfWork(Protocol):
@@ -66,12 +66,67 @@ class Offering:
     hours: ServiceHours = STANDARD_HOURS  # JST, by day class
 
 
+# What a kind is before any offering or change sets it: not offered, no fee, standard hours.
+NEVER_OFFERED_FEE = 0
+
+
+@dataclass(frozen=True)
+class OfferingChanges:
+    """What one scheduled change sets; every field left None (or a day class absent from
+    ``hours``) is left as it is. ``hours`` maps a day class to its new range (JST) or None
+    (closed from then)."""
+
+    offered: bool | None = None
+    fee: int | None = None  # yen per copy
+    hours: tuple[tuple[DayClass, DayHours | None], ...] = ()  # in 平日, 土曜, 日曜・祝日 order
+
+    @property
+    def empty(self) -> bool:
+        return self.offered is None and self.fee is None and not self.hours
+
+    def applied_to(self, offering: Offering) -> Offering:
+        """``offering`` with the fields this change sets replaced (later wins field by field)."""
+        days = dict(offering.hours.items()) | dict(self.hours)
+        return Offering(
+            offering.kind,
+            offering.offered if self.offered is None else self.offered,
+            offering.fee if self.fee is None else self.fee,
+            ServiceHours(days[DayClass.WEEKDAY], days[DayClass.SATURDAY], days[DayClass.HOLIDAY]),
+        )
+
+    @classmethod
+    def between(cls, before: Offering | None, after: Offering) -> OfferingChanges:
+        """The fields of ``after`` that differ from ``before`` (all of them when None); hours
+        are compared to the minute, as a clerk types them (23:59 for an end at midnight)."""
+        if before is None:
+            return cls(after.offered, after.fee, tuple(after.hours.items()))
+        return cls(
+            None if after.offered == before.offered else after.offered,
+            None if after.fee == before.fee else after.fee,
+            tuple(
+                (day, hours)
+                for day, hours in after.hours.items()
+                if _to_minute(hours) != _to_minute(before.hours.of(day))
+            ),
+        )
+
+
+def _to_minute(day: DayHours | None) -> DayHours | None:
+    if day is None:
+        return None
+    return DayHours(
+        day.opens.replace(second=0, microsecond=0), day.closes.replace(second=0, microsecond=0)
+    )
+
+
 @dataclass(frozen=True)
 class ScheduledOffering:
-    """An offering that replaces the one before it from ``effective_from`` (aware)."""
+    """A change of one kind's offering from ``effective_from`` (aware): only the fields it
+    sets; the others stay as the base offering and the changes before it left them."""
 
     effective_from: datetime
-    offering: Offering
+    kind: str
+    changes: OfferingChanges
 
 
 @dataclass(frozen=True)
@@ -152,12 +207,15 @@ class MunicipalityInfo:
         )
 
     def offering_at(self, kind: str, at: datetime) -> Offering | None:
-        """The offering of ``kind`` in effect at ``at``: the latest scheduled change in effect
-        by then, else the base offering; None when the kind was never offered here."""
+        """The offering of ``kind`` in effect at ``at``: the base offering with every change
+        in effect by then applied in ``effective_from`` order (later wins field by field);
+        None when the kind has neither. A change on a kind without a base offering starts
+        from not offered, ¥0, standard hours."""
         current = self.offerings.get(kind)
-        for change in self.scheduled:
-            if change.offering.kind == kind and change.effective_from <= at:
-                current = change.offering
+        for change in sorted(self.scheduled, key=lambda c: c.effective_from):
+            if change.kind == kind and change.effective_from <= at:
+                start = current or Offering(kind, False, NEVER_OFFERED_FEE, STANDARD_HOURS)
+                current = change.changes.applied_to(start)
         return current
 
     def settings_at(self, at: datetime) -> ScheduledSettings:

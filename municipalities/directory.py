@@ -25,9 +25,8 @@ from municipalities.model import (
 
 
 def scheduled_offering(change: OfferingChange) -> ScheduledOffering:
-    """A stored change as the domain reads it."""
-    offering = Offering(change.kind, change.offered, change.fee, change.hours)
-    return ScheduledOffering(change.effective_from, offering)
+    """A stored change as the domain reads it (only the fields it sets)."""
+    return ScheduledOffering(change.effective_from, change.kind, change.changes)
 
 
 def scheduled_settings(change: SettingChange) -> ScheduledSettings:

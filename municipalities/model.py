@@ -6,12 +6,22 @@ import enum
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Time
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Time,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from issuance.codes import validate_municipality_code
 from issuance.db import Base, UtcDateTime, str_enum
-from issuance.service_hours import DayHours, ServiceHours
+from issuance.ports import OfferingChanges
+from issuance.service_hours import DayClass, DayHours, ServiceHours
 
 
 class MunicipalityClass(enum.StrEnum):
@@ -116,10 +126,14 @@ class MaintenanceWindow(Base):
 
 
 class OfferingChange(HoursColumns, Base):
-    """A scheduled change of one kind's offering, in effect from ``effective_from``.
+    """A scheduled change of one kind's offering, in effect from ``effective_from``: only what
+    the clerk changed. ``offered`` / ``fee`` NULL: left as it is; a day class whose
+    ``<class>_changed`` is false keeps its hours (its pair then NULL, constraint
+    ``<class>_change``, migration 0021). Rows from before 0021 set every field.
 
-    The offering in effect at ``t`` is the latest change with ``effective_from <= t``, else
-    the ``CertificateOffering`` row. Changes are kept (history); none is ever edited.
+    The offering in effect at ``t`` is the ``CertificateOffering`` row with every change
+    with ``effective_from <= t`` applied in that order (``MunicipalityInfo.offering_at``).
+    Changes are kept (history); none is ever edited.
     """
 
     __tablename__ = "municipalities_offering_change"
@@ -131,10 +145,36 @@ class OfferingChange(HoursColumns, Base):
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities_municipality.code"))
     kind: Mapped[str] = mapped_column(String(20))
     effective_from: Mapped[datetime] = mapped_column(UtcDateTime())
-    offered: Mapped[bool]
-    fee: Mapped[int]  # yen per copy
+    offered: Mapped[bool | None]  # None: left as it is
+    fee: Mapped[int | None]  # yen per copy; None: left as it is
+    weekday_changed: Mapped[bool] = mapped_column(default=True, server_default=true())
+    saturday_changed: Mapped[bool] = mapped_column(default=True, server_default=true())
+    holiday_changed: Mapped[bool] = mapped_column(default=True, server_default=true())
     account_id: Mapped[int | None] = mapped_column(ForeignKey("portal_staff_account.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    @property
+    def changes(self) -> OfferingChanges:
+        """What this change sets, as the domain reads it."""
+        return OfferingChanges(
+            self.offered,
+            self.fee,
+            tuple(
+                (cls, day)
+                for cls, day in self.hours.items()
+                if getattr(self, f"{cls.value}_changed")
+            ),
+        )
+
+    @changes.setter
+    def changes(self, value: OfferingChanges) -> None:
+        self.offered, self.fee = value.offered, value.fee
+        days = dict(value.hours)
+        for cls in DayClass:
+            day = days.get(cls)
+            setattr(self, f"{cls.value}_changed", cls in days)
+            setattr(self, f"{cls.value}_opens", day.opens if day else None)
+            setattr(self, f"{cls.value}_closes", day.closes if day else None)
 
 
 class SettingChange(Base):

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from issuance.eligibility import MenuLine, municipal_menu
 from issuance.model import CertificateKind
-from issuance.ports import MunicipalityInfo, Offering
-from issuance.service_hours import ServiceHours
+from issuance.ports import NEVER_OFFERED_FEE, MunicipalityInfo, Offering, OfferingChanges
+from issuance.service_hours import STANDARD_HOURS, DayClass, DayHours, ServiceHours
 from issuance.staff.errors import NotVisibleError, StaffInputError
 from issuance.staff.model import Role, StaffAccount
 from issuance.staff.services import audit
@@ -28,12 +28,27 @@ MAX_FEE = 10_000  # yen per copy
 
 
 @dataclass(frozen=True)
+class ChangeLine:
+    """One scheduled change as the services page lists it: what it sets (``changes``), the
+    offering just before it (None: none) and the offering it makes."""
+
+    id: int
+    kind: str
+    effective_from: datetime
+    changes: OfferingChanges
+    before: Offering | None
+    after: Offering
+
+
+@dataclass(frozen=True)
 class KindService:
-    """One kind: the offering in effect now (None: never offered) and changes still to come."""
+    """One kind: the offering in effect now (None: never offered), changes still to come (by
+    effective_from) and changes in effect already (newest first)."""
 
     kind: str
     now: Offering | None
-    upcoming: list[OfferingChange]  # by effective_from; the later scheduled wins a tie
+    upcoming: list[ChangeLine]
+    past: list[ChangeLine]
 
 
 @dataclass(frozen=True)
@@ -56,22 +71,40 @@ def _info(uow: SqlUnitOfWork, code: str) -> MunicipalityInfo:
 
 
 def services_of(uow: SqlUnitOfWork, code: str, now: datetime) -> list[KindService]:
-    """Every certificate kind of municipality ``code``, in printed order; NotVisibleError for
-    an unknown code."""
+    """Every certificate kind of municipality ``code``, in printed order, with its changes
+    before and after ``now``; NotVisibleError for an unknown code."""
     info = _info(uow, code)
-    upcoming = uow.session.scalars(
+    rows = uow.session.scalars(
         select(OfferingChange)
-        .where(OfferingChange.municipality_code == code, OfferingChange.effective_from > now)
+        .where(OfferingChange.municipality_code == code)
         .order_by(OfferingChange.effective_from, OfferingChange.id)
     ).all()
-    return [
-        KindService(
-            kind.value,
-            info.offering_at(kind.value, now),
-            [change for change in upcoming if change.kind == kind.value],
+    services = []
+    for kind in CertificateKind:
+        current = info.offerings.get(kind.value)
+        lines = []
+        for row in (r for r in rows if r.kind == kind.value):
+            start = current or Offering(kind.value, False, NEVER_OFFERED_FEE, STANDARD_HOURS)
+            after = row.changes.applied_to(start)
+            lines.append(
+                ChangeLine(row.id, row.kind, row.effective_from, row.changes, current, after)
+            )
+            current = after
+        services.append(
+            KindService(
+                kind.value,
+                info.offering_at(kind.value, now),
+                [line for line in lines if line.effective_from > now],
+                [line for line in reversed(lines) if line.effective_from <= now],
+            )
         )
-        for kind in CertificateKind
-    ]
+    return services
+
+
+def offering_in_effect(uow: SqlUnitOfWork, code: str, kind: str, at: datetime) -> Offering | None:
+    """The offering of ``kind`` that applies at ``at`` (what a change from then starts from);
+    NotVisibleError for an unknown code."""
+    return _info(uow, code).offering_at(kind, at)
 
 
 def menu_at(uow: SqlUnitOfWork, code: str, at: datetime) -> list[MenuLine]:
@@ -133,8 +166,7 @@ def withdraw_offering_change(
             "適用が始まった変更は取り消せません。新たな変更を予約してください。",
             "A change in effect cannot be withdrawn; schedule another change instead.",
         )
-    old = _as_audit(Offering(row.kind, row.offered, row.fee, row.hours))
-    assert old is not None
+    old = changes_as_audit(row.changes)
     old["effective_from"] = row.effective_from.isoformat()
     target = ("offering", f"{code}/{row.kind}")
     audit(uow, account.id, "offering_withdraw", target, now, old=old)
@@ -147,27 +179,43 @@ def _require_admin(account: StaffAccount, code: str) -> None:
         raise NotVisibleError()
 
 
-def _as_audit(offering: Offering | None) -> dict[str, object] | None:
-    if offering is None:
-        return None
-    values: dict[str, object] = {
-        "kind": offering.kind,
-        "offered": offering.offered,
-        "fee": offering.fee,
-    }
-    values.update(hours_as_audit(offering.hours))
+def changes_as_audit(changes: OfferingChanges) -> dict[str, object]:
+    """Only the fields ``changes`` sets: ``{"fee": 300, "hours_saturday": "09:00-17:00"}``."""
+    values: dict[str, object] = {}
+    if changes.offered is not None:
+        values["offered"] = changes.offered
+    if changes.fee is not None:
+        values["fee"] = changes.fee
+    values.update(hours_as_audit(changes.hours))
     return values
 
 
-def hours_as_audit(hours: ServiceHours) -> dict[str, str]:
-    """``{"hours_weekday": "06:30-23:00", "hours_saturday": "closed", ...}`` for the trail."""
+def _replaced_as_audit(replaced: Offering | None, changes: OfferingChanges) -> dict[str, object]:
+    """What the fields ``changes`` sets were before it (none: the kind had no offering)."""
+    if replaced is None:
+        return {}
+    return changes_as_audit(
+        OfferingChanges(
+            None if changes.offered is None else replaced.offered,
+            None if changes.fee is None else replaced.fee,
+            tuple((cls, replaced.hours.of(cls)) for cls, _ in changes.hours),
+        )
+    )
+
+
+def hours_as_audit(
+    hours: ServiceHours | tuple[tuple[DayClass, DayHours | None], ...],
+) -> dict[str, str]:
+    """``{"hours_weekday": "06:30-23:00", "hours_saturday": "closed", ...}`` for the trail
+    (every day class of a ``ServiceHours``; those given of a tuple)."""
+    days = hours.items() if isinstance(hours, ServiceHours) else hours
     return {
         f"hours_{cls.value}": (
             f"{day.opens.isoformat('minutes')}-{day.closes.isoformat('minutes')}"
             if day
             else "closed"
         )
-        for cls, day in hours.items()
+        for cls, day in days
     }
 
 
@@ -194,32 +242,41 @@ def _refuse_a_second_change_at(uow: SqlUnitOfWork, code: str, change: OfferingIn
 def schedule_offering_change(
     uow: SqlUnitOfWork, account: StaffAccount, code: str, change: OfferingInput, now: datetime
 ) -> OfferingChange:
-    """Schedule ``change`` for municipality ``code`` (validated whole, audited with the
-    offering it replaces at that moment, one commit).
+    """Schedule ``change`` for municipality ``code``: only the fields that differ from the
+    offering in effect at ``effective_from`` are stored (the others stay as they are, even
+    if an earlier change comes before it later). Validated whole, audited with the changed
+    fields only (old → new), one commit.
 
     Raises NotVisibleError (not an administrator of ``code``) or StaffInputError (see
-    ``validate_offering_change``; OFFERING_CHANGE_EXISTS: one of that kind from that moment).
+    ``validate_offering_change``; OFFERING_CHANGE_EXISTS: one of that kind from that moment;
+    OFFERING_CHANGE_EMPTY: it changes nothing then).
     """
     _require_admin(account, code)
     validate_offering_change(change, now)
     _refuse_a_second_change_at(uow, code, change)
     replaced = _info(uow, code).offering_at(change.kind, change.effective_from)
+    wanted = Offering(change.kind, change.offered, change.fee, change.hours)
+    changes = OfferingChanges.between(replaced, wanted)
+    if changes.empty:
+        raise StaffInputError(
+            "OFFERING_CHANGE_EMPTY",
+            "その日時に適用される設定と同じです。変える項目を入力してください。",
+            "This is what already applies at that moment: change at least one field.",
+        )
     row = OfferingChange(
         municipality_code=code,
         kind=change.kind,
         effective_from=change.effective_from,
-        offered=change.offered,
-        fee=change.fee,
         account_id=account.id,
         created_at=now,
     )
-    row.hours = change.hours
+    row.changes = changes
     uow.session.add(row)
     uow.session.flush()  # its id, for the audit entry
-    new = _as_audit(Offering(change.kind, change.offered, change.fee, change.hours))
-    assert new is not None
+    new = changes_as_audit(changes)
     new["effective_from"] = change.effective_from.isoformat()
+    old = _replaced_as_audit(replaced, changes)
     target = ("offering", f"{code}/{change.kind}")
-    audit(uow, account.id, "offering_schedule", target, now, old=_as_audit(replaced), new=new)
+    audit(uow, account.id, "offering_schedule", target, now, old=old or None, new=new)
     uow.commit()
     return row

@@ -10,9 +10,11 @@ from datetime import datetime
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from issuance.calendar import JST
 from issuance.model import CertificateKind
+from issuance.ports import Offering
 from issuance.service_hours import DayClass
 from issuance.staff.errors import StaffInputError
 from issuance.staff.model import Role
@@ -22,6 +24,7 @@ from municipalities.municipal_settings import settings_of
 from municipalities.offerings import (
     OfferingInput,
     change_of,
+    offering_in_effect,
     schedule_offering_change,
     services_of,
     withdraw_offering_change,
@@ -59,13 +62,43 @@ def services_page(
     return page, status
 
 
+def as_form(offering: Offering | None, kind: str, at: str) -> dict[str, str]:
+    """The schedule form filled with ``offering`` (what applies at ``at``, typed JST)."""
+    values = {"kind": kind, "effective_from": at}
+    if offering is None:
+        return values
+    values |= {"offered": "yes" if offering.offered else "no", "fee": str(offering.fee)}
+    for cls, day in offering.hours.items():
+        if day is None:
+            values[f"{cls}_closed"] = "yes"
+        else:
+            values[f"{cls}_opens"] = day.opens.strftime("%H:%M")
+            values[f"{cls}_closes"] = day.closes.strftime("%H:%M")
+    return values
+
+
 @bp.get("/")
 @requires(Role.MUNICIPAL_ADMIN, Role.MUNICIPAL_VIEWER)
 def listing(code: str) -> ResponseReturnValue:
-    """Each kind's offering now and its scheduled changes (the form for administrators)."""
-    with current_platform().uow() as uow:
+    """Each kind's offering now, its changes to come and in effect (the form for
+    administrators, filled with what applies to ``?kind=`` at ``?effective_from=`` (JST),
+    else to the first kind now)."""
+    platform = current_platform()
+    with platform.uow() as uow:
         code = municipality_for(uow.staff_accounts, current_user.id, code)
-        return services_page(sql_unit_of_work(uow), code)
+        sql = sql_unit_of_work(uow)
+        kind = request.args.get("kind", CertificateKind.JUMINHYO.value)
+        at, typed = platform.now(), ""
+        if request.args.get("effective_from"):
+            try:
+                moment = parsed(MomentForm, MultiDict({"at": request.args["effective_from"]}))
+                at, typed = jst(moment.at.data), request.args["effective_from"][:16]
+            except StaffInputError as error:
+                return services_page(sql, code, 422, error=message(error), error_code=error.code)
+        if kind not in set(CertificateKind):
+            kind = CertificateKind.JUMINHYO.value
+        form = as_form(offering_in_effect(sql, code, kind, at), kind, typed)
+        return services_page(sql, code, form=form)
 
 
 @bp.post("/")

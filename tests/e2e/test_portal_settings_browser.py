@@ -21,6 +21,8 @@ from tests.e2e.test_portal_browser import (  # noqa: F401  (fixtures: chromium, 
 from tests.support.kiosk import TestKiosk
 
 SERVICES = "/m/131016/services/"
+# The scheduling form (the form above it loads what applies at a moment).
+SCHEDULE_BUTTON = f"form[action='{SERVICES}'] button[type=submit]"
 MAINTENANCE = "/m/131016/maintenance/"
 
 
@@ -56,7 +58,7 @@ def test_an_admin_schedules_a_fee_and_sees_the_menu_change_at_that_moment(
     page.fill("#fee", "1250")
     page.fill("#weekday_opens", "06:30")
     page.fill("#weekday_closes", "23:00")
-    page.click("form.form button[type=submit]")
+    page.click(SCHEDULE_BUTTON)
     page.wait_for_url("**" + SERVICES)
     scheduled = checked(page, "settings-4-services-scheduled")
     assert "変更を予約しました" in scheduled and "¥1,250" in scheduled and "令和" in scheduled
@@ -80,7 +82,7 @@ def test_an_admin_schedules_a_fee_and_sees_the_menu_change_at_that_moment(
     page.fill("#fee", "300")
     page.fill("#weekday_opens", "18:00")
     page.fill("#weekday_closes", "09:00")
-    page.click("form.form button[type=submit]")
+    page.click(SCHEDULE_BUTTON)
     refused = checked(page, "settings-7-services-error")
     assert "HOURS_INVALID" in refused and "終了時刻は開始時刻より後に" in refused
 

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from issuance.calendar import JST
 from issuance.eligibility import municipal_menu
-from issuance.ports import MunicipalityInfo, Offering, ScheduledOffering
+from issuance.ports import MunicipalityInfo, Offering, OfferingChanges, ScheduledOffering
 from issuance.service_hours import ServiceHours
 
 APRIL = datetime(2027, 4, 1, tzinfo=JST)
@@ -28,9 +28,7 @@ def info(*scheduled: ScheduledOffering) -> MunicipalityInfo:
 
 
 def at(moment: datetime, fee: int, offered: bool = True) -> ScheduledOffering:
-    return ScheduledOffering(
-        moment, Offering("juminhyo", offered, fee, ServiceHours.every_day(time(6, 30), time(23, 0)))
-    )
+    return ScheduledOffering(moment, "juminhyo", OfferingChanges(offered, fee))
 
 
 def test_the_base_offering_applies_until_the_first_change() -> None:
