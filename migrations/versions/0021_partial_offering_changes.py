@@ -8,7 +8,7 @@ every field set (``<class>_changed`` true), which keeps their meaning. On SQLite
 rebuild drops the table's reference-version triggers: they are created again.
 
 Revision ID: 0021_partial_offering_changes
-Revises: 0017_extract_uploads
+Revises: 0020_refusal_counts
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_partial_offering_changes"
-down_revision = "0017_extract_uploads"
+down_revision = "0020_refusal_counts"
 branch_labels = None
 depends_on = None
 

@@ -255,7 +255,7 @@ def test_the_migration_keeps_stored_changes_as_full_snapshots(
         if backend == "sqlite"
         else request.getfixturevalue("postgres_url")
     )
-    command.upgrade(alembic_config(url), "0017_extract_uploads")
+    command.upgrade(alembic_config(url), "0019_extract_uploads")
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(

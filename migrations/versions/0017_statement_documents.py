@@ -1,7 +1,7 @@
 """Statements as documents: number, issue and due dates, lines with their tax treatment, and
 the kiosk operators' invoice registration numbers
 
-Revision ID: 0020_statement_documents
+Revision ID: 0017_statement_documents
 Revises: 0016_issuer_identity
 Create Date: 2026-12-06
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-06
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020_statement_documents"
+revision = "0017_statement_documents"
 down_revision = "0016_issuer_identity"
 branch_labels = None
 depends_on = None

@@ -3,8 +3,8 @@
 Not reference data (no trigger): kiosks never read it. The file's content is kept only until
 its import job has run.
 
-Revision ID: 0017_extract_uploads
-Revises: 0019_centre_operations
+Revision ID: 0019_extract_uploads
+Revises: 0018_centre_operations
 Create Date: 2026-12-06
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import issuance.db
 
-revision = "0017_extract_uploads"
-down_revision = "0019_centre_operations"
+revision = "0019_extract_uploads"
+down_revision = "0018_centre_operations"
 branch_labels = None
 depends_on = None
 

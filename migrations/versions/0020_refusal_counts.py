@@ -2,16 +2,16 @@
 
 Not reference data (no trigger): kiosks only add to it, the portal reads it.
 
-Revision ID: 0022_refusal_counts
-Revises: 0017_extract_uploads
+Revision ID: 0020_refusal_counts
+Revises: 0019_extract_uploads
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022_refusal_counts"
-down_revision = "0017_extract_uploads"
+revision = "0020_refusal_counts"
+down_revision = "0019_extract_uploads"
 branch_labels = None
 depends_on = None
 

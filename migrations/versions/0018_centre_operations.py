@@ -7,8 +7,8 @@ keeps taking part but its residents are refused at kiosks (MUNICIPALITY_SUSPENDE
 process sees a suspension on its next call; adding a column keeps its triggers on both
 PostgreSQL and SQLite (no table rebuild).
 
-Revision ID: 0019_centre_operations
-Revises: 0020_statement_documents
+Revision ID: 0018_centre_operations
+Revises: 0017_statement_documents
 Create Date: 2026-12-06
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 import issuance.db
 
-revision = "0019_centre_operations"
-down_revision = "0020_statement_documents"
+revision = "0018_centre_operations"
+down_revision = "0017_statement_documents"
 branch_labels = None
 depends_on = None
 
