@@ -10,7 +10,7 @@ add up to its ``net`` (a test holds them to it).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -57,6 +57,22 @@ class MonthFacts:
     adjustments: list[BillingAdjustment]
     operators: dict[str, KioskOperator]
     municipality_names: dict[str, str]
+    # The groups and adjustments of each party, by ("municipality_code"|"operator_id", id):
+    # a national close has thousands of statements, each must not scan every group.
+    by_party: dict[tuple[str, str], tuple[list[_Group], list[BillingAdjustment]]] = field(
+        default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for key in ("municipality_code", "operator_id"):
+            for g in self.groups:
+                self.by_party.setdefault((key, getattr(g, key)), ([], []))[0].append(g)
+            for a in self.adjustments:
+                self.by_party.setdefault((key, getattr(a, key)), ([], []))[1].append(a)
+
+    def of(self, key: str, party_id: str) -> tuple[list[_Group], list[BillingAdjustment]]:
+        """The groups and adjustments of one party (``key``: municipality_code, operator_id)."""
+        return self.by_party.get((key, party_id), ([], []))
 
 
 def month_facts(uow: SqlUnitOfWork, month: str, municipality_names: dict[str, str]) -> MonthFacts:
@@ -228,8 +244,7 @@ def lines_of(
     """The lines of ``statement`` (not yet added to the session), numbered from 1."""
     municipal = statement.party_kind is PartyKind.MUNICIPALITY
     key = "municipality_code" if municipal else "operator_id"
-    groups = [g for g in facts.groups if getattr(g, key) == statement.party_id]
-    adjustments = [a for a in facts.adjustments if getattr(a, key) == statement.party_id]
+    groups, adjustments = facts.of(key, statement.party_id)
     lines = _fee_lines(groups, not municipal, facts.municipality_names)
     lines += _commission_lines(groups, not municipal, facts)
     wareki_month = to_wareki(month_start(statement.month)).removesuffix("1日")
