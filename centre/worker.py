@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import threading
@@ -194,10 +195,10 @@ class OwnLaneThread:
             return
         if worker.get_state() == "busy":
             self._thread.join(timeout=max(0.0, deadline - time.monotonic()))
-        try:
+        with contextlib.suppress(
+            RedisError
+        ):  # Redis away: rq prunes a worker whose heartbeat lapsed
             worker.register_death()
-        except RedisError:
-            pass  # Redis away: rq prunes a worker whose heartbeat lapsed
 
 
 def _work_with_housekeeping(
@@ -273,10 +274,8 @@ def _bury(worker: RenderWorker) -> bool:
 
 
 def _unsubscribe(worker: RenderWorker) -> None:
-    try:
+    with contextlib.suppress(RedisError):  # a daemon thread: it ends with the process
         worker.unsubscribe()
-    except RedisError:
-        pass  # a daemon thread: it ends with the process
 
 
 def _requeue_due_retries(queues: list[Queue], stop: threading.Event) -> None:
@@ -304,7 +303,5 @@ def _requeue_due_retries(queues: list[Queue], stop: threading.Event) -> None:
             else:
                 outage.succeeded()
     finally:
-        try:
+        with contextlib.suppress(RedisError):  # they lapse by themselves
             scheduler.release_locks()
-        except RedisError:
-            pass  # they lapse by themselves

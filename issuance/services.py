@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -149,10 +150,10 @@ def submit_request(
         if existing is None:
             raise
         return replay(existing, new), False
-    try:
+    # Redis away: stored and accepted all the same; the sweeper enqueues it later
+    # (SweepPolicy.requeue_after).
+    with contextlib.suppress(QueueUnavailableError):
         queue.enqueue_render(request.id, route.info.render_lane)
-    except QueueUnavailableError:
-        pass  # stored and accepted: the sweeper enqueues it (SweepPolicy.requeue_after)
     return request, True
 
 

@@ -30,6 +30,7 @@ from portal.extension import current_platform
 from portal.forms import IdentityForm, MomentForm, jst, parsed
 from portal.guard import requires
 from portal.i18n import message, t
+from portal.views.confirmed import confirmed
 from portal.views.municipal import kind_label, own_account
 
 bp = Blueprint("identity", __name__, url_prefix="/m/<code>/identity")
@@ -130,20 +131,14 @@ def seal(code: str, identity_id: int) -> ResponseReturnValue:
 def withdraw(code: str, identity_id: int) -> ResponseReturnValue:
     """The confirmation page (GET, or POST without ``confirm=yes``), or withdraw a change not
     yet in effect: 302 to the page. 404 for one not the municipality's own."""
-    platform = current_platform()
-    with platform.uow() as uow:
-        account = own_account(uow, code)
-        sql = sql_unit_of_work(uow)
-        row = identity_row(sql, code, identity_id)
-        if request.method == "GET" or request.form.get("confirm") != "yes":
-            return render_template("identity_withdraw.html", code=code, s=row)
-        try:
-            withdraw_identity(sql, account, code, identity_id, platform.now())
-        except StaffInputError as error:
-            flash(message(error))
-            return redirect(url_for("identity.listing", code=code))
-    flash(t("identity_withdrawn"))
-    return redirect(url_for("identity.listing", code=code))
+    return confirmed(
+        code,
+        lambda sql: identity_row(sql, code, identity_id),
+        lambda sql, account, now: withdraw_identity(sql, account, code, identity_id, now),
+        "identity_withdraw.html",
+        url_for("identity.listing", code=code),
+        t("identity_withdrawn"),
+    )
 
 
 def _moment() -> tuple[datetime, StaffInputError | None]:

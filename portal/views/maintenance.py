@@ -23,6 +23,7 @@ from portal.extension import current_platform
 from portal.forms import MaintenanceForm, jst, parsed
 from portal.guard import requires
 from portal.i18n import message, t
+from portal.views.confirmed import confirmed
 from portal.views.municipal import kind_label, own_account
 
 bp = Blueprint("maintenance", __name__, url_prefix="/m/<code>/maintenance")
@@ -85,19 +86,15 @@ def announce(code: str) -> ResponseReturnValue:
 def cancel(code: str, window_id: int) -> ResponseReturnValue:
     """The confirmation page (GET, or POST without ``confirm=yes``), or cancel: 302 to the
     list. 404 for a window not the municipality's own (nationwide ones included)."""
-    platform = current_platform()
-    with platform.uow() as uow:
-        account = own_account(uow, code)
-        sql = sql_unit_of_work(uow)
-        window = window_of(sql, code, window_id)
-        if request.method == "GET" or request.form.get("confirm") != "yes":
-            return render_template(
-                "maintenance_cancel.html", code=code, w=window, kind_label=kind_label
-            )
-        try:
-            cancel_window(sql, account, code, window_id, platform.now())
-        except StaffInputError as error:
-            flash(message(error))
-            return redirect(url_for("maintenance.listing", code=code))
+    return confirmed(
+        code,
+        lambda sql: window_of(sql, code, window_id),
+        lambda sql, account, now: cancel_window(sql, account, code, window_id, now),
+        "maintenance_cancel.html",
+        url_for("maintenance.listing", code=code),
+        t("maintenance_cancelled"),
+        found_as="w",
+        kind_label=kind_label,
+    )
     flash(t("maintenance_cancelled"))
     return redirect(url_for("maintenance.listing", code=code))

@@ -3,7 +3,7 @@ tax opt-in): scheduling and withdrawing a change (administrators), shown on the 
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from issuance.staff.errors import StaffInputError
@@ -19,6 +19,7 @@ from portal.extension import current_platform
 from portal.forms import SettingsForm, jst, parsed
 from portal.guard import requires
 from portal.i18n import message, t
+from portal.views.confirmed import confirmed
 from portal.views.municipal import own_account
 from portal.views.services import services_page
 
@@ -62,17 +63,12 @@ def schedule(code: str) -> ResponseReturnValue:
 def withdraw(code: str, setting_id: int) -> ResponseReturnValue:
     """The confirmation page (GET, or POST without ``confirm=yes``), or withdraw a change not
     yet in effect: 302 to the services page. 404 for a change not the municipality's own."""
-    platform = current_platform()
-    with platform.uow() as uow:
-        account = own_account(uow, code)
-        sql = sql_unit_of_work(uow)
-        change = setting_change_of(sql, code, setting_id)
-        if request.method == "GET" or request.form.get("confirm") != "yes":
-            return render_template("settings_withdraw.html", code=code, s=change)
-        try:
-            withdraw_settings_change(sql, account, code, setting_id, platform.now())
-        except StaffInputError as error:
-            flash(message(error))
-            return redirect(url_for("services.listing", code=code))
-    flash(t("settings_withdrawn"))
-    return redirect(url_for("services.listing", code=code, _anchor="settings-history"))
+    return confirmed(
+        code,
+        lambda sql: setting_change_of(sql, code, setting_id),
+        lambda sql, account, now: withdraw_settings_change(sql, account, code, setting_id, now),
+        "settings_withdraw.html",
+        url_for("services.listing", code=code),
+        t("settings_withdrawn"),
+        after=url_for("services.listing", code=code, _anchor="settings-history"),
+    )

@@ -34,6 +34,7 @@ from portal.extension import current_platform
 from portal.forms import MomentForm, OfferingChangeForm, hours_from, jst, parsed
 from portal.guard import requires
 from portal.i18n import message, t
+from portal.views.confirmed import confirmed
 from portal.views.municipal import kind_label, own_account, reason_label
 
 bp = Blueprint("services", __name__, url_prefix="/m/<code>/services")
@@ -164,19 +165,12 @@ def preview(code: str) -> ResponseReturnValue:
 def withdraw(code: str, change_id: int) -> ResponseReturnValue:
     """The confirmation page (GET, or POST without ``confirm=yes``), or withdraw a change not
     yet in effect: 302 to the page. 404 for a change not the municipality's own."""
-    platform = current_platform()
-    with platform.uow() as uow:
-        account = own_account(uow, code)
-        sql = sql_unit_of_work(uow)
-        change = change_of(sql, code, change_id)
-        if request.method == "GET" or request.form.get("confirm") != "yes":
-            return render_template(
-                "offering_withdraw.html", code=code, s=change, kind_label=kind_label
-            )
-        try:
-            withdraw_offering_change(sql, account, code, change_id, platform.now())
-        except StaffInputError as error:
-            flash(message(error))
-            return redirect(url_for("services.listing", code=code))
-    flash(t("offering_withdrawn"))
-    return redirect(url_for("services.listing", code=code))
+    return confirmed(
+        code,
+        lambda sql: change_of(sql, code, change_id),
+        lambda sql, account, now: withdraw_offering_change(sql, account, code, change_id, now),
+        "offering_withdraw.html",
+        url_for("services.listing", code=code),
+        t("offering_withdrawn"),
+        kind_label=kind_label,
+    )
