@@ -4,9 +4,9 @@ Creates a fresh database ``kofu_ledger_bench_<pid>`` on the server of BENCH_PG_U
 generates the nation with LEDGER_BENCH_EVENTS issue events (default 32,000,000, FY2023) through
 COPY, closes the twelve months as final (which stores their rollups), then times the national
 cost-structure report (CSV, charts, PDF) read from those rollups, once with its charts drawn in
-one process and once with one process per core (the ratio of the two is printed). With LEDGER_BENCH_LIVE=1 it
-also times the same sums computed straight from the raw events. The database is dropped at the
-end. Figures are printed and written to ``var/bench/ledger-latest.json``.
+one process and once with one process per core (the ratio of the two is printed). With
+LEDGER_BENCH_LIVE=1 it also times the same sums computed straight from the raw events. The
+database is dropped at the end. Figures are printed and written to ``var/bench/ledger-latest.json``.
 
 Rollups stay correct because a final month never receives another row: late events and
 corrections are booked to the next open month (see ``billing/rollups.py``).
@@ -98,9 +98,8 @@ def run(url: str, out: Path) -> dict[str, float]:
     figures["report_ratio_parallel_to_serial"] = round(
         figures["report_from_rollups_seconds"] / figures["report_charts_in_one_process_seconds"], 2
     )
-    log(
-        f"report ratio (charts per core / in one process): {figures['report_ratio_parallel_to_serial']}"
-    )
+    ratio = figures["report_ratio_parallel_to_serial"]
+    log(f"report ratio (charts per core / in one process): {ratio}")
     if LIVE:
 
         def live() -> None:
