@@ -2,9 +2,10 @@
 
 `make run` ends in ``exec kofu demo run`` so make signals this process itself. Each child runs in
 a process group of its own (a Ctrl-C at the terminal reaches only us, and we stop the children
-in order) and gets SIGTERM if we die, even by SIGKILL (PR_SET_PDEATHSIG). On any stop signal,
-or when one child exits, the others get SIGTERM, then SIGKILL after a grace period, then every
-straggler in their groups; last, network namespaces of private pcscds whose owner died go.
+in order) and gets SIGTERM if we die, even by SIGKILL (PR_SET_PDEATHSIG); so do we if make dies.
+On any stop signal, or when one child exits, the others get SIGTERM, then SIGKILL after a grace
+period, then every straggler in their groups; last, network namespaces of private pcscds whose
+owner died go.
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from pathlib import Path
 
 import click
 
-from kiosk_terminal.lifetime import StopOnSignals, die_with_parent, stop_signals_held
+from kiosk_terminal.lifetime import (
+    StopOnSignals,
+    die_with_parent,
+    end_with_parent,
+    stop_signals_held,
+)
 from kiosk_terminal.pcscd import missing_tools, reclaim_stale_namespaces
 
 GRACE_SECONDS = 30.0  # gunicorn's graceful_timeout is 10 s; the terminal stops pcscd within 5 s
@@ -91,6 +97,7 @@ def run(host: str, port: int, terminal_port: int, portal_port: int, card: Path) 
     nothing started here is left running."""
     kofu, kiosk = _program("kofu"), _program("kofu-kiosk")
     signals = StopOnSignals()
+    end_with_parent()  # make killed outright: SIGTERM to us, and we stop the three
     children: list[Child] = []
     status = 0
     try:

@@ -47,6 +47,13 @@ def stop_signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
+def end_with_parent(sent: signal.Signals = signal.SIGTERM) -> None:
+    """Have this process sent ``sent`` when its parent dies (make killed with SIGKILL, say), so
+    it stops its own children rather than serving on, orphaned. Linux only; else nothing."""
+    if _libc is not None:
+        _libc.prctl(PR_SET_PDEATHSIG, int(sent), 0, 0, 0)
+
+
 def die_with_parent(sent: signal.Signals = signal.SIGTERM) -> Callable[[], None]:
     """A ``preexec_fn`` for subprocess.Popen: the child gets ``sent`` when this process dies,
     however it dies (SIGKILL included; Linux PR_SET_PDEATHSIG, kept across exec of a non-setuid

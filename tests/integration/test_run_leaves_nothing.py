@@ -91,6 +91,12 @@ class Run:
         except subprocess.TimeoutExpired:
             pytest.fail(f"make run still running {STOP_SECONDS:.0f} s later:\n{self.output()}")
 
+    def wait_for_leftovers_to_go(self) -> None:
+        """Until nothing of the run is left, or STOP_SECONDS passed (then the caller asserts)."""
+        deadline = time.monotonic() + STOP_SECONDS
+        while any(self.left_behind()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+
     def left_behind(self) -> tuple[dict[int, str], list[str]]:
         names = (self.namespaces & set(namespaces())) | set(leftovers.owned_namespaces(self.pids))
         return leftovers.marked(MARKER, self.marker), sorted(names)
@@ -160,6 +166,14 @@ def needs_pcscd() -> None:
         pytest.param(
             lambda run: os.kill(run.pid_of("demo run"), signal.SIGTERM), id="sigterm-to-kofu"
         ),
+        pytest.param(lambda run: os.kill(run.make.pid, signal.SIGKILL), id="sigkill-to-make"),
+        pytest.param(
+            lambda run: os.kill(run.pid_of("demo run"), signal.SIGKILL), id="sigkill-to-kofu"
+        ),
+        pytest.param(
+            lambda run: os.kill(run.pid_of("kofu-kiosk terminal"), signal.SIGKILL),
+            id="terminal-crashes",
+        ),
     ],
 )
 def test_a_serving_run_stopped_leaves_nothing(
@@ -171,6 +185,7 @@ def test_a_serving_run_stopped_leaves_nothing(
         assert run.namespaces, "the demo terminal should read the card through a private pcscd"
     stop(run)
     run.finish()
+    run.wait_for_leftovers_to_go()  # after SIGKILL, the orphans' clean-up outlives make
     assert_nothing_left(run)
 
 
