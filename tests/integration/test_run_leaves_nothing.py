@@ -24,6 +24,8 @@ from kiosk_terminal.pcscd import NAMESPACE_PREFIX, missing_tools, namespaces
 from tests.support import leftovers
 from tests.support.services import free_port
 
+pytestmark = pytest.mark.slow  # each case starts the three servers (tens of seconds)
+
 REPO = Path(__file__).resolve().parents[2]
 MARKER = "KOFU_TEST_RUN_MARK"
 REQUIRE_SERVICES = os.environ.get("KOFU_REQUIRE_SERVICES") == "1"
@@ -82,7 +84,9 @@ class Run:
         return lambda: any(needle in command for command in self.observe().values())
 
     def pid_of(self, needle: str) -> int:
-        return next(pid for pid, command in self.observe().items() if needle in command)
+        """The topmost process of the run running ``needle`` (gunicorn's master, not a worker)."""
+        matching = {pid for pid, command in self.observe().items() if needle in command}
+        return next(pid for pid in matching if leftovers.parent(pid) not in matching)
 
     def finish(self) -> int:
         """make's exit status once it is gone (fails if it is still there after a long wait)."""
@@ -165,6 +169,9 @@ def needs_pcscd() -> None:
         pytest.param(lambda run: os.killpg(run.make.pid, signal.SIGHUP), id="terminal-closed"),
         pytest.param(
             lambda run: os.kill(run.pid_of("demo run"), signal.SIGTERM), id="sigterm-to-kofu"
+        ),
+        pytest.param(
+            lambda run: os.kill(run.pid_of("kofu serve"), signal.SIGTERM), id="sigterm-to-centre"
         ),
         pytest.param(lambda run: os.kill(run.make.pid, signal.SIGKILL), id="sigkill-to-make"),
         pytest.param(

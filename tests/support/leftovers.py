@@ -35,6 +35,14 @@ def comm(pid: int) -> str:
         return ""
 
 
+def parent(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])  # after "(comm)": state, then the PPID
+
+
 def namespace_of(pid: int) -> str | None:
     """The named network namespace PID is in (`ip netns identify`), None for the host's."""
     named = subprocess.run(
