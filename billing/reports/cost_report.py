@@ -22,6 +22,8 @@ from billing.reports.cost_structure import (
     fixed_scheme,
 )
 from billing.reports.csv_files import write_csv
+from billing.reports.hub_balance import hub_lines, hub_summary, write_hub_csv
+from billing.reports.hub_pdf import hub_section
 from billing.reports.scenarios import scenarios
 from billing.reports.usage import NATIONAL_USAGE_RATE, Usage
 from billing.tariffs import COMMISSION, TariffBook
@@ -258,10 +260,12 @@ def write_report(
     csv_paths = write_csvs(out, costs, schemes)
     found = scenarios(costs, build) if build else []
     csv_paths += write_answer_csvs(out, outsiders or [], schemes, found)
+    hub = hub_lines(fy, costs, schemes, found, book)
+    csv_paths.append(write_hub_csv(out, hub))
     progress("charts")
     period = year_status(fy, now or datetime.now(UTC))
     chart_paths = drawing.paths()
-    summary = summarise(fy, costs, schemes)
+    summary = summarise(fy, costs, schemes) + hub_summary(hub)
     rated = [u.rate for u in usage if u.rate is not None]
     if rated:
         summary.append(
@@ -285,7 +289,9 @@ def write_report(
         book.lookup(COMMISSION, (), day),
         book.jpki_check(day),
     )
-    pdf.write_bytes(render_pdf(f"費用構造 {fy}", pdf_body(parts, chart_paths), out))
+    pdf.write_bytes(
+        render_pdf(f"費用構造 {fy}", pdf_body(parts, chart_paths, hub_section(8, hub)), out)
+    )
     return ReportFiles(csv_paths, chart_paths, pdf, summary)
 
 
