@@ -42,9 +42,15 @@ class PinResetScreens:
     def _show(self, screen: Screen, **changes: Any) -> None: ...  # Terminal's
     def _refuse(self, notice: Notice) -> None: ...  # Terminal's
 
+    def start_over(self) -> None: ...  # Terminal's
+
     def begin_pin_reset(self) -> None:
-        """The insert-card screen's 「暗証番号の再設定」 button: the next card is for a reset."""
+        """The 「暗証番号の再設定」 button: on the insert-card screen, or on the locked-PIN
+        refusal with the card still in the reader (the next tick reads it for the reset)."""
         with self._lock:
+            notice = self.view.notice
+            if self.view.screen is Screen.REFUSED and notice and notice.code == "PIN_LOCKED":
+                self.start_over()
             if self.view.screen is Screen.INSERT_CARD:
                 self._show(Screen.INSERT_CARD, pin_reset=True, notice=None)
 

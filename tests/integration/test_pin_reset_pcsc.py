@@ -16,15 +16,18 @@ from kiosk_terminal.centre_client import CentreClient
 from kiosk_terminal.pcscd import PrivatePcscd
 from kiosk_terminal.printing import FolderPrinter
 from kiosk_terminal.terminal import Choice, Screen, Terminal
-from tests.integration.test_pcsc_reader import READER, pcscd, wait_for  # noqa: F401
+from tests.integration import test_pcsc_reader as reader_tests
+from tests.integration.test_pcsc_reader import READER, wait_for
 from tests.support.pdf import pdf_text, squeeze
-from tests.unit.test_terminal_flow import centre  # noqa: F401  (the centre on loopback)
+from tests.unit import test_terminal_flow as flow
 
 PASSWORD = "KOFU2026"  # every demo card's signature password
+# The fixtures: a private pcscd, the centre on loopback.
+pcscd, centre = reader_tests.pcscd, flow.centre
 
 
 @pytest.fixture
-def kiosk(pcscd: PrivatePcscd, centre: CentreClient, tmp_path: Path) -> Iterator[Terminal]:  # noqa: F811
+def kiosk(pcscd: PrivatePcscd, centre: CentreClient, tmp_path: Path) -> Iterator[Terminal]:
     from kiosk_terminal.pcsc import PcscReader
 
     reader = PcscReader(READER)
@@ -60,7 +63,11 @@ def take_card(terminal: Terminal, daemon: PrivatePcscd) -> None:
 
 
 def test_a_locked_pin_reset_at_the_kiosk_then_prints_a_juminhyo_with_the_new_pin(
-    kiosk: Terminal, pcscd: PrivatePcscd, cards: Path, data_dir: Path, tmp_path: Path  # noqa: F811
+    kiosk: Terminal,
+    pcscd: PrivatePcscd,
+    cards: Path,
+    data_dir: Path,
+    tmp_path: Path,
 ) -> None:
     card = cards / "ito-mai.json"  # the demo's card whose PIN is locked
     pcscd.insert(card)
@@ -97,7 +104,10 @@ def test_a_locked_pin_reset_at_the_kiosk_then_prints_a_juminhyo_with_the_new_pin
 
 
 def test_the_same_reservation_does_not_reset_the_pin_again(
-    kiosk: Terminal, pcscd: PrivatePcscd, cards: Path, data_dir: Path  # noqa: F811
+    kiosk: Terminal,
+    pcscd: PrivatePcscd,
+    cards: Path,
+    data_dir: Path,
 ) -> None:
     card = cards / "yamada-hanako.json"
     reserve(data_dir, card)

@@ -10,9 +10,10 @@ from issuance.pin_reset.services import reserve_pin_reset
 from kiosk_terminal.card_slot import VirtualSlot
 from kiosk_terminal.terminal import Choice, Screen, Terminal
 from kiosk_terminal.virtual_card import VirtualCard
-from tests.unit.test_terminal_flow import centre, slot, terminal  # noqa: F401
+from tests.unit import test_terminal_flow as flow
 
 PASSWORD = "KOFU2026"  # every demo card's signature password
+centre, slot, terminal = flow.centre, flow.slot, flow.terminal  # the fixtures
 
 
 def reserve(platform: Platform, card: Path) -> None:
@@ -100,3 +101,33 @@ def test_a_locked_signature_password_sends_the_resident_to_the_office(
     take_card(terminal, slot)
     start_reset(terminal, slot, card)  # the lock is on the card: refused before any question
     assert terminal.view.notice and terminal.view.notice.code == "SIGNATURE_PIN_LOCKED"
+
+
+def test_the_locked_pin_refusal_leads_to_the_reset_with_the_card_in_place(
+    terminal: Terminal, slot: VirtualSlot, cards: Path, platform: Platform
+) -> None:
+    card = cards / "ito-mai.json"
+    reserve(platform, card)
+    slot.insert(VirtualCard.load(card))
+    assert terminal.tick().screen is Screen.REFUSED
+    terminal.begin_pin_reset()
+    assert terminal.tick().screen is Screen.RESET_SIGNATURE_PIN
+
+
+def test_leaving_half_way_is_reported_and_the_reservation_stays_usable(
+    terminal: Terminal, slot: VirtualSlot, cards: Path, platform: Platform
+) -> None:
+    from issuance.pin_reset.model import PinResetAudit
+
+    card = cards / "yamada-hanako.json"
+    reserve(platform, card)
+    start_reset(terminal, slot, card)
+    terminal.enter_signature_pin(PASSWORD)
+    assert take_card(terminal, slot) is Screen.REFUSED  # CARD_REMOVED
+    with platform.uow() as uow:
+        events = [row.event for row in uow.session.query(PinResetAudit).order_by(PinResetAudit.id)]
+    assert events == ["reserved", "checked", "abandoned"]
+    terminal.clock.now += 61  # type: ignore[attr-defined]
+    assert terminal.tick().screen is Screen.INSERT_CARD
+    start_reset(terminal, slot, card)
+    assert terminal.view.screen is Screen.RESET_SIGNATURE_PIN
