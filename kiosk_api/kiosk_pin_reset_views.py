@@ -7,17 +7,17 @@ centre learns the card (its certificate, readable without a PIN) and the outcome
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from flask import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from issuance.pin_reset import services as pin_reset
 from issuance.pin_reset.model import PinResetEvent, PinResetReservation
 from kiosk_api.extension import current_platform
 from kiosk_api.kiosk_common import as_json, b64, bp, kiosk_of, spec
 from kiosk_api.openapi import parse_body
-from kiosk_api.schemas import BASE64, JsonInt, Strict
+from kiosk_api.schemas import BASE64, Strict, _whole_number
 
 RESERVATION = "/v1/pin-resets/{reservation_id}"
 
@@ -38,7 +38,10 @@ class PinResetOut(BaseModel):
 
 class PinResetOutcomeBody(Strict):
     outcome: Literal["reset", "signature_pin_wrong", "signature_pin_locked", "abandoned"]
-    signature_pin_tries_left: JsonInt | None = Field(default=None, ge=0, le=5)
+    # The bounds before the validator: after it (JsonInt) they would not reach the schema.
+    signature_pin_tries_left: (
+        Annotated[int, Field(ge=0, le=5), BeforeValidator(_whole_number)] | None
+    ) = None
 
 
 @spec.route(
