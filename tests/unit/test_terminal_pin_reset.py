@@ -131,3 +131,25 @@ def test_leaving_half_way_is_reported_and_the_reservation_stays_usable(
     assert terminal.tick().screen is Screen.INSERT_CARD
     start_reset(terminal, slot, card)
     assert terminal.view.screen is Screen.RESET_SIGNATURE_PIN
+
+
+def test_neither_the_password_nor_the_pin_is_sent_to_the_centre(
+    terminal: Terminal, slot: VirtualSlot, cards: Path, platform: Platform, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    sent: list[str] = []
+    call = terminal.centre._call
+
+    def recording(method: str, path: str, body=None, retries: int = 3):  # type: ignore[no-untyped-def]
+        sent.append(f"{path} {body}")
+        return call(method, path, body, retries)
+
+    monkeypatch.setattr(terminal.centre, "_call", recording)
+    card = cards / "yamada-hanako.json"
+    reserve(platform, card)
+    start_reset(terminal, slot, card)
+    terminal.enter_signature_pin("WRONG123")
+    terminal.enter_signature_pin(PASSWORD)
+    terminal.enter_new_pin("9753", "9753")
+    assert terminal.view.screen is Screen.RESET_DONE
+    assert len(sent) == 3  # the check, the wrong password's tries, the reset
+    assert not [line for line in sent if "WRONG123" in line or PASSWORD in line or "9753" in line]
