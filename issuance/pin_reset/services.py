@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from issuance.errors import CardAuthError
 from issuance.pin_reset.model import (
     KIOSK_OUTCOMES,
     PinResetAudit,
@@ -80,9 +81,14 @@ def check_pin_reset(
     validity, revocation (CardAuthError CERT_REVOKED…; a revoked card is not reset). The
     latest reservation for its serial decides: RefusalError NO_RESET_RESERVATION,
     RESET_RESERVATION_USED, RESET_RESERVATION_EXPIRED (24 hours after it was given). Each
-    refusal is audited and committed before it is raised.
+    refusal, the card's included, is audited and committed before it is raised.
     """
-    certificate = verify_card_certificate(certificate_der, trust, now)
+    try:
+        certificate = verify_card_certificate(certificate_der, trust, now)
+    except CardAuthError as error:
+        _audit(uow, PinResetEvent.REFUSED, now, None, kiosk_id, error.code)
+        uow.commit()
+        raise
     reservation = uow.pin_resets.latest_for(serial_hex(certificate.serial_number))
     if reservation is None:
         raise _refused(uow, "NO_RESET_RESERVATION", kiosk_id, now, None)

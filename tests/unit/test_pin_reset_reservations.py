@@ -153,6 +153,7 @@ def test_a_revoked_card_is_not_reset(uow, trust, jpki: TestJpki) -> None:  # typ
             datetime.now(UTC),  # the CRL just published
         )
     assert raised.value.code == "CERT_REVOKED"
+    assert events(uow)[-1] == ("refused", "CERT_REVOKED")
 
 
 def test_the_audit_holds_no_personal_data(uow, trust, cards) -> None:  # type: ignore[no-untyped-def]
