@@ -120,6 +120,32 @@ def issue_command(
     click.echo(f"printed {out} (serial {outcome.request and outcome.request.get('serial')})")
 
 
+@kiosk.command("reset-pin")
+@click.option("--card", "card_path", type=click.Path(exists=True, path_type=Path), required=True)
+@click.option("--signature-password", required=True, help="署名用電子証明書のパスワード")
+@click.option("--new-pin", required=True, help="the new 4-digit PIN")
+@click.option("--centre", default="http://127.0.0.1:8000", show_default=True)
+@click.option("--kiosk", "kiosk_id", default="K0001", show_default=True)
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None, envvar="KOFU_DATA_DIR")
+def reset_pin_command(
+    card_path: Path,
+    signature_password: str,
+    new_pin: str,
+    centre: str,
+    kiosk_id: str,
+    data_dir: Path | None,
+) -> None:
+    """Reset a card's PIN with its reservation; a refusal exits 2 with its code and message."""
+    from kiosk_terminal.headless_reset import reset_pin
+
+    client = CentreClient(centre, _token(kiosk_id, data_dir or Path("var")))
+    outcome = reset_pin(client, card_path, signature_password, new_pin)
+    if not outcome.ok:
+        click.echo(f"{outcome.code}\n{outcome.message_ja}\n{outcome.message_en}", err=True)
+        sys.exit(2)
+    click.echo(f"{outcome.message_ja} / {outcome.message_en}")
+
+
 def _card_slot(reader: str | None, virtual_card: Path | None, state_dir: Path, cleanup: ExitStack):  # type: ignore[no-untyped-def]
     """PC/SC by default; with a virtual card, a private pcscd + vpcd when root, else in-process.
     The private pcscd's stop goes on ``cleanup`` before it starts, so any exit removes it."""
