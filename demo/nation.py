@@ -11,7 +11,6 @@ import psycopg
 
 from demo.nation_synthesis import OPERATORS, Nation, build_nation, event_chunks
 
-
 HUB_YEARLY_ASSUMED = 3_600_000_000  # yen a year: the synthetic hub's fixed running cost
 HUB_PER_ISSUE_ASSUMED = 10  # yen per certificate: its cost that grows with use
 
