@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from centre import metrics
+from centre import metrics, request_log
 from centre.bootstrap import Platform, bootstrap
 from centre.expiry import observe_expiries
 from centre.queue import RqQueue
@@ -31,6 +31,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         # Only the last N X-Forwarded-For entries, the ones our own proxies appended, are
         # believed: a client can write anything into the header's start.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
+    # Outermost: its duration is the whole answer's, its id is bound before anything logs.
+    app.wsgi_app = request_log.RequestLog(app.wsgi_app)  # type: ignore[method-assign]
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     extension.init_app(app, platform)
@@ -43,6 +45,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         settings.verify_rate_per_minute,
         platform.queue.quick_connection if isinstance(platform.queue, RqQueue) else None,
     )
+
+    @app.before_request
+    def _route() -> None:
+        if request.url_rule is not None:  # the template, never the path: paths carry ids
+            request.environ[request_log.ROUTE] = request.url_rule.rule
 
     @app.after_request
     def _count(response: Response) -> Response:
