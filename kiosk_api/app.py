@@ -17,6 +17,7 @@ from kiosk_api.kiosk_views import bp as kiosk_bp
 from kiosk_api.kiosk_views import spec
 from kiosk_api.limits import register_limits
 from kiosk_api.ratelimit import RateLimiter
+from kiosk_api.status_views import bp as status_bp
 from kiosk_api.verify_views import bp as verify_bp
 
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     register_limits(app)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(verify_bp)
+    app.register_blueprint(status_bp)
     app.extensions["kofu_verify_limiter"] = RateLimiter(
         settings.verify_rate_per_minute,
         platform.queue.quick_connection if isinstance(platform.queue, RqQueue) else None,

@@ -80,9 +80,7 @@ def observed(endpoint: str, method: str) -> float:
 
 
 def test_a_sane_incoming_id_is_kept_and_answered(app: Flask, lines: io.StringIO) -> None:
-    answer = Client(app).get(
-        "/v1/sessions/abc?t=secret", headers={"X-Request-Id": "lb-1234abcd"}
-    )
+    answer = Client(app).get("/v1/sessions/abc?t=secret", headers={"X-Request-Id": "lb-1234abcd"})
     assert answer.headers["X-Request-Id"] == "lb-1234abcd"
     looked, access = events(lines)
     assert looked["event"] == "looked at session abc" and looked["request_id"] == "lb-1234abcd"
