@@ -92,12 +92,13 @@ def _maintenance(window: Maintenance) -> dict[str, Any]:
 
 
 def as_json(status: PublicStatus) -> dict[str, Any]:
-    """``{"as_of", "status": "ok"|"incident", "municipalities", "incidents": [...],
-    "maintenance": [...]}``; each entry names its municipality by code and name."""
+    """``{"as_of", "status": "ok"|"incident", "municipalities": [{"code", "name",
+    "prefecture"}], "incidents": [...], "maintenance": [...]}``; each entry names its
+    municipality by code and name."""
     return {
         "as_of": _iso(status.as_of),
         "status": "ok" if status.all_clear else "incident",
-        "municipalities": status.municipalities,
+        "municipalities": [vars(p) for p in status.municipalities],
         "incidents": [_incident(i) for i in status.incidents],
         "maintenance": [_maintenance(m) for m in status.maintenance],
     }

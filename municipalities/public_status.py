@@ -73,9 +73,16 @@ class Maintenance:
 
 
 @dataclass(frozen=True)
+class Participant:
+    code: str
+    name: str
+    prefecture: str
+
+
+@dataclass(frozen=True)
 class PublicStatus:
     as_of: datetime
-    municipalities: int  # taking part
+    municipalities: list[Participant]  # taking part, by code (so prefectures in JIS order)
     incidents: list[Incident]
     maintenance: list[Maintenance]
 
@@ -83,18 +90,29 @@ class PublicStatus:
     def all_clear(self) -> bool:
         return not self.incidents
 
+    def by_prefecture(self) -> list[tuple[str, list[str]]]:
+        """(prefecture, names of its municipalities taking part), in code order."""
+        grouped: dict[str, list[str]] = {}
+        for participant in self.municipalities:
+            grouped.setdefault(participant.prefecture, []).append(participant.name)
+        return list(grouped.items())
+
 
 def public_status(uow: SqlUnitOfWork, now: datetime) -> PublicStatus:
     """The page at ``now``: current incidents (nationwide first, then by municipality code)
     and maintenance windows not yet ended that start within 30 days, by start."""
-    names = dict(
-        uow.session.execute(
-            select(Municipality.code, Municipality.name).where(Municipality.participating)
-        ).all()
-    )
+    participants = [
+        Participant(code, name, prefecture)
+        for code, name, prefecture in uow.session.execute(
+            select(Municipality.code, Municipality.name, Municipality.prefecture)
+            .where(Municipality.participating)
+            .order_by(Municipality.code)
+        )
+    ]
+    names = {p.code: p.name for p in participants}
     incidents = _declared(uow, names) + _detected(uow, names, now)
     incidents.sort(key=lambda i: (i.place.code is not None, i.place.code or "", i.source))
-    return PublicStatus(now, len(names), incidents, _maintenance(uow, names, now))
+    return PublicStatus(now, participants, incidents, _maintenance(uow, names, now))
 
 
 def _place(code: str | None, names: dict[str, str]) -> Place:

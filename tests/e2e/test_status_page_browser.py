@@ -97,3 +97,21 @@ def test_a_resident_reads_maintenance_and_an_incident_on_a_phone(
         close_incident(uow, incident.id, platform.now())
     closed = shown(browser, centre_url, "3-incident-closed")
     assert "一部の店舗" not in closed and "千代田区" in closed
+
+
+def test_a_resident_finds_whether_their_town_takes_part(
+    browser: Any,  # noqa: F811
+    centre_url: str,
+) -> None:
+    page = browser.new_page()
+    try:
+        page.set_viewport_size(PHONE)
+        page.goto(f"{centre_url}/status?visit=participants")
+        assert not page.is_visible("text=草加市")  # folded until asked
+        page.click("#participants summary")
+        page.wait_for_selector("text=草加市")
+        page.screenshot(path=str(SHOTS / "4-participants.png"), full_page=True)
+        listed = page.inner_text("#participants")
+    finally:
+        page.close()
+    assert "埼玉県" in listed and "草加市" in listed and "早川町" not in listed  # not taking part
