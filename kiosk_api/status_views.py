@@ -6,11 +6,14 @@ maintenance and current incidents by municipality (municipalities/public_status.
 
 from __future__ import annotations
 
-from datetime import datetime
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, jsonify, render_template
+from flask import Blueprint, Response, current_app, jsonify, render_template
+from flask.blueprints import BlueprintSetupState
 
 from kiosk_api.extension import current_platform
 from municipalities.public_status import Incident, Maintenance, Place, PublicStatus, public_status
@@ -19,12 +22,44 @@ bp = Blueprint("status", __name__)
 JST = ZoneInfo("Asia/Tokyo")
 WEEKDAYS_JA = "月火水木金土日"
 MAX_AGE_S = 30  # a browser or a cache in front may keep an answer this long
+CACHE = "kofu_status_cache"
+
+
+class StatusCache:
+    """The page's content, computed at most once per ``seconds`` per process (by the
+    platform's clock): a crowd of residents on an outage day costs the database one set of
+    queries per process and period. One computes while the others wait for its answer."""
+
+    def __init__(self, seconds: float = 10.0) -> None:
+        self._period = timedelta(seconds=seconds)
+        self._lock = threading.Lock()
+        self._at: datetime | None = None
+        self._status: PublicStatus | None = None
+
+    def get(self, now: datetime, compute: Callable[[], PublicStatus]) -> PublicStatus:
+        with self._lock:
+            at, status = self._at, self._status
+            if status is None or at is None or not at <= now < at + self._period:
+                status, self._at = compute(), now
+                self._status = status
+            return status
+
+
+@bp.record_once
+def _init(state: BlueprintSetupState) -> None:
+    state.app.extensions[CACHE] = StatusCache()
 
 
 def _current() -> PublicStatus:
     platform = current_platform()
-    with platform.uow() as uow:
-        return public_status(uow, platform.now())
+    now = platform.now()
+
+    def compute() -> PublicStatus:
+        with platform.uow() as uow:
+            return public_status(uow, now)
+
+    cache: StatusCache = current_app.extensions[CACHE]
+    return cache.get(now, compute)
 
 
 @bp.get("/status")

@@ -174,7 +174,9 @@ def _failing_backends(uow: SqlUnitOfWork, now: datetime) -> dict[str, datetime]:
     served = dict(
         uow.session.execute(
             select(r.municipality_code, func.max(r.ready_at))
-            .where(r.municipality_code.in_(failures), r.ready_at.is_not(None))
+            # Only the window matters (every failure in it is later than its start), and it
+            # keeps a large municipality's years of requests out of the query.
+            .where(r.municipality_code.in_(failures), r.ready_at >= now - FAILING_WITHIN)
             .group_by(r.municipality_code)
         ).all()
     )

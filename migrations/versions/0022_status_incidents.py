@@ -1,4 +1,5 @@
-"""Incidents declared on the public status page (no resident: public text only)
+"""Incidents declared on the public status page (no resident: public text only); an index
+for the page's failing backends (recent requests by failure code)
 
 Not reference data (no trigger): the status page reads it on every answer.
 
@@ -16,6 +17,8 @@ branch_labels = None
 depends_on = None
 
 TABLE = "municipalities_status_incident"
+REQUESTS = "issuance_certificate_request"
+FAILURES = "ix_issuance_certificate_request_failure_code_updated_at"
 
 
 def upgrade() -> None:
@@ -32,8 +35,10 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_municipalities_status_incident_municipality_code"), TABLE, ["municipality_code"]
     )
+    op.create_index(FAILURES, REQUESTS, ["failure_code", "updated_at"])
 
 
 def downgrade() -> None:
+    op.drop_index(FAILURES, table_name=REQUESTS)
     op.drop_index(op.f("ix_municipalities_status_incident_municipality_code"), table_name=TABLE)
     op.drop_table(TABLE)
