@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.db import Base, UtcDateTime
 from issuance.errors import KofuError
+from issuance.staff.services import audit
 from issuance.unit_of_work import SqlUnitOfWork
 from municipalities.model import Municipality
 
@@ -47,8 +48,11 @@ class IncidentInput:
     message_en: str
 
 
-def open_incident(uow: SqlUnitOfWork, incident: IncidentInput, now: datetime) -> StatusIncident:
-    """Declare ``incident`` from ``now`` (one commit); it shows on the page at once.
+def open_incident(
+    uow: SqlUnitOfWork, incident: IncidentInput, now: datetime, by: int | None = None
+) -> StatusIncident:
+    """Declare ``incident`` from ``now`` (one commit); it shows on the page at once. ``by``:
+    the portal account declaring it, audited (None: `kofu status`, an operator's shell).
 
     Raises IncidentError: INCIDENT_MESSAGE_MISSING (either language empty),
     INCIDENT_MESSAGE_TOO_LONG (over 200 characters), INCIDENT_MUNICIPALITY_UNKNOWN.
@@ -75,12 +79,19 @@ def open_incident(uow: SqlUnitOfWork, incident: IncidentInput, now: datetime) ->
         )
     row = StatusIncident(municipality_code=code, message_ja=ja, message_en=en, opened_at=now)
     uow.session.add(row)
+    uow.session.flush()  # its id, for the audit entry
+    if by is not None:
+        new = {"municipality_code": code, "message_ja": ja, "message_en": en}
+        audit(uow, by, "incident_open", ("status_incident", str(row.id)), now, new=new)
     uow.commit()
     return row
 
 
-def close_incident(uow: SqlUnitOfWork, incident_id: int, now: datetime) -> StatusIncident:
+def close_incident(
+    uow: SqlUnitOfWork, incident_id: int, now: datetime, by: int | None = None
+) -> StatusIncident:
     """Close incident ``incident_id`` at ``now`` (one commit); it leaves the page at once.
+    ``by``: the portal account closing it, audited.
 
     Raises IncidentError INCIDENT_NOT_FOUND or INCIDENT_CLOSED (closed already).
     """
@@ -94,6 +105,8 @@ def close_incident(uow: SqlUnitOfWork, incident_id: int, now: datetime) -> Statu
             "INCIDENT_CLOSED", "その障害はすでに終了しています。", "The incident is closed already."
         )
     row.closed_at = now
+    if by is not None:
+        audit(uow, by, "incident_close", ("status_incident", str(row.id)), now)
     uow.commit()
     return row
 

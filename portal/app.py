@@ -20,6 +20,7 @@ from portal.ratelimit import LoginThrottle
 from portal.views import (
     audit,
     auth,
+    centre_incidents,
     centre_money,
     centre_municipalities,
     identity,
@@ -93,6 +94,7 @@ def create_app(
         staff.bp,
         national.bp,
         centre_municipalities.bp,
+        centre_incidents.bp,
         centre_money.bp,
         records.bp,
         own_server.bp,

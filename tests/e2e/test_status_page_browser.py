@@ -15,7 +15,14 @@ from centre.bootstrap import Platform
 from kiosk_api.app import create_app
 from municipalities.incidents import IncidentInput, close_incident, open_incident
 from tests.conftest import FakeClock
-from tests.e2e.test_portal_browser import BLOCKING, browser  # noqa: F401  (Debian's chromium)
+from tests.e2e.test_portal_browser import (  # noqa: F401  (fixtures: chromium, the portal)
+    BLOCKING,
+    browser,
+    checked,
+    page,
+    portal_url,
+    sign_in,
+)
 from tests.integration.test_portal_maintenance import (
     announce,
     next_minute,
@@ -44,26 +51,26 @@ def shown(browser: Any, url: str, name: str) -> str:  # noqa: F811
     """Open /status at a phone's width, keep a screenshot, assert axe finds nothing serious."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page = browser.new_page()
+    tab = browser.new_page()
     try:
-        page.set_default_timeout(20_000)
-        page.set_viewport_size(PHONE)
+        tab.set_default_timeout(20_000)
+        tab.set_viewport_size(PHONE)
         # Each visit its own URL: the page may be cached for 30 s (Cache-Control), as it
         # would be for a resident reloading it.
-        page.goto(f"{url}/status?visit={name}")
+        tab.goto(f"{url}/status?visit={name}")
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-        violations = Axe().run(page).response["violations"]
+        tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        violations = Axe().run(tab).response["violations"]
         blocking = [
             (v["id"], v["impact"], v["help"]) for v in violations if v["impact"] in BLOCKING
         ]
         assert not blocking, (name, blocking)
         # Nothing wider than the phone: no sideways scrolling to read a line.
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-        text: str = page.inner_text("body")
+        assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        text: str = tab.inner_text("body")
         return text
     finally:
-        page.close()
+        tab.close()
 
 
 def test_a_resident_reads_maintenance_and_an_incident_on_a_phone(
@@ -107,15 +114,36 @@ def test_a_resident_finds_whether_their_town_takes_part(
     browser: Any,  # noqa: F811
     centre_url: str,
 ) -> None:
-    page = browser.new_page()
+    tab = browser.new_page()
     try:
-        page.set_viewport_size(PHONE)
-        page.goto(f"{centre_url}/status?visit=participants")
-        assert not page.is_visible("text=草加市")  # folded until asked
-        page.click("#participants summary")
-        page.wait_for_selector("text=草加市")
-        page.screenshot(path=str(SHOTS / "4-participants.png"), full_page=True)
-        listed = page.inner_text("#participants")
+        tab.set_viewport_size(PHONE)
+        tab.goto(f"{centre_url}/status?visit=participants")
+        assert not tab.is_visible("text=草加市")  # folded until asked
+        tab.click("#participants summary")
+        tab.wait_for_selector("text=草加市")
+        tab.screenshot(path=str(SHOTS / "4-participants.png"), full_page=True)
+        listed = tab.inner_text("#participants")
     finally:
-        page.close()
+        tab.close()
     assert "埼玉県" in listed and "草加市" in listed and "早川町" not in listed  # not taking part
+
+
+def test_an_operator_declares_an_incident_in_the_portal_and_residents_see_it(
+    page: Any,  # noqa: F811
+    portal_url: str,  # noqa: F811
+    centre_url: str,
+    browser: Any,  # noqa: F811
+    platform: Platform,
+) -> None:
+    sign_in(page, portal_url, "operator@centre", platform, "incidents")
+    page.goto(f"{portal_url}/centre/incidents/")
+    assert "表示中のお知らせはありません" in checked(page, "incidents-1-none")
+    page.select_option("#municipality", "131016")
+    page.fill("#message_ja", "千代田区の証明書サーバを調査中です。")
+    page.fill("#message_en", "The Chiyoda certificate server is being investigated.")
+    page.click("form.form button[type=submit]")
+    page.wait_for_selector("text=お知らせを表示しました。")
+    listed = checked(page, "incidents-2-declared")
+    assert "千代田区の証明書サーバを調査中です。" in listed
+    public = shown(browser, centre_url, "5-declared-in-the-portal")
+    assert "千代田区の証明書サーバを調査中です。" in public

@@ -9,12 +9,13 @@ from typing import Any
 
 from click.testing import CliRunner
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from centre.bootstrap import Platform
 from cli.main import main
 from issuance.model import CertificateRequest
-from municipalities.incidents import IncidentInput, close_incident, open_incident
+from issuance.staff.model import AuditEntry
+from municipalities.incidents import IncidentInput, StatusIncident, close_incident, open_incident
 from tests.conftest import FakeClock
 from tests.integration.test_no_personal_data_in_logs import personal_data
 from tests.integration.test_portal_maintenance import (
@@ -24,6 +25,7 @@ from tests.integration.test_portal_maintenance import (
     signed_in,
 )
 from tests.support.kiosk import TestKiosk
+from tests.support.portal import csrf
 
 CHIYODA, YOKOHAMA = "131016", "141003"
 CACHED_S = 10  # each process computes the page at most this often (kiosk_api/status_views.py)
@@ -165,3 +167,51 @@ def test_the_page_names_municipalities_and_no_resident(
     texts = page(client) + str(status(client))
     assert "千代田区" in texts
     assert [value for value in personal_data(0) if value in texts] == []
+
+
+def test_a_centre_operator_declares_and_closes_an_incident_in_the_portal(
+    portal,  # noqa: F811
+    platform: Platform,
+    client: FlaskClient,
+    clock: FakeClock,
+) -> None:
+    operator = signed_in(portal, platform, "operator@centre")
+    page_path = "/centre/incidents/"
+    assert "表示中のお知らせはありません" in operator.get(page_path).get_data(as_text=True)
+    form = {"municipality": CHIYODA, "message_ja": "", "message_en": "Outage"}
+    refused = operator.post(page_path, data={**form, "csrf_token": csrf(operator, page_path)})
+    assert refused.status_code == 422
+    assert "INCIDENT_MESSAGE_MISSING" in refused.get_data(as_text=True)
+
+    form["message_ja"] = "千代田区の証明書サーバを調査中です。"
+    declared = operator.post(page_path, data={**form, "csrf_token": csrf(operator, page_path)})
+    assert declared.status_code == 302
+    clock.advance(CACHED_S)
+    [shown] = status(client)["incidents"]
+    assert shown["municipality"]["name"] == "千代田区" and shown["source"] == "declared"
+
+    with platform.uow() as uow:
+        [incident] = uow.session.scalars(select(StatusIncident)).all()
+    close_path = f"{page_path}{incident.id}/close"
+    token = csrf(operator, page_path)
+    unconfirmed = operator.post(close_path, data={"csrf_token": token})
+    assert unconfirmed.status_code == 302
+    clock.advance(CACHED_S)
+    assert len(status(client)["incidents"]) == 1  # not closed without the tick
+    closed = operator.post(close_path, data={"csrf_token": token, "confirm": "yes"})
+    assert closed.status_code == 302
+    clock.advance(CACHED_S)
+    assert status(client)["incidents"] == []
+    with platform.uow() as uow:
+        actions = uow.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.target_kind == "status_incident")
+        ).all()
+    assert sorted(actions) == ["incident_close", "incident_open"]
+
+
+def test_only_the_centres_operators_reach_the_incidents_page(
+    portal,  # noqa: F811
+    platform: Platform,
+) -> None:
+    admin = signed_in(portal, platform)  # 千代田区's administrator
+    assert admin.get("/centre/incidents/").status_code == 404
