@@ -22,6 +22,20 @@ HTTP_REQUESTS = Counter(
     "HTTP requests by endpoint and status",
     ["endpoint", "method", "status"],
 )
+HTTP_REQUEST_DURATION = Histogram(
+    "kofu_http_request_duration_seconds",
+    "Time from a request's arrival to its answer sent, by route template (the Flask url rule,"
+    " 'unmatched' for none) and method; a kiosk's held poll counts its wait",
+    ["endpoint", "method"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30),
+)
+# Shared with the phone credentials: credential is card | android | iphone, method is
+# pin_on_kiosk | biometric_on_device (an iPhone's Face ID).
+SIGN_INS = Counter(
+    "kofu_sign_ins_total",
+    "Kiosk sign-ins completed, by credential and authentication method",
+    ["credential", "method"],
+)
 REQUEST_TO_READY = Histogram(
     "kofu_request_to_ready_seconds",
     "From request accepted to document ready",

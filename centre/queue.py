@@ -13,6 +13,7 @@ one wait.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import secrets
 import threading
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
+from centre.logs import job_meta
 from centre.outage import OutageLog
 from issuance.ports import JobQueue, QueueUnavailableError, RenderLane
 
@@ -127,7 +129,9 @@ class InProcessQueue:
     def enqueue_render(self, request_id: str, lane: RenderLane = RenderLane.BCL) -> None:
         with self._lock:
             self._pending[lane] += 1
-        future = self._executors[lane].submit(self._job, request_id)
+        # In the submitter's context: the render logs the HTTP request's id (centre/logs.py).
+        context = contextvars.copy_context()
+        future = self._executors[lane].submit(context.run, self._job, request_id)
         future.add_done_callback(lambda done: self._done(done, lane))
 
     def _done(self, future: Future[object], lane: RenderLane) -> None:
@@ -243,6 +247,7 @@ class RqQueue:
             retry=Retry(max=3, interval=[1, 5, 15]),
             result_ttl=300,
             failure_ttl=86400,
+            meta=job_meta(),  # the HTTP request's id, which the worker binds for the render
         )
         self._redis.set(_newest_job_key(request_id), job.id, ex=NEWEST_JOB_TTL_S)
 

@@ -8,7 +8,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
-from centre import redaction
+from centre import logs, redaction
 from centre.settings import Settings
 
 
@@ -28,18 +28,26 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 class MaskingLogger(Logger):  # type: ignore[misc]
-    """gunicorn's own loggers do not propagate to the root: give their handlers the backstop."""
+    """gunicorn's own loggers do not propagate to the root: give their handlers the backstop
+    and the JSON lines of every other logger (centre/logs.py)."""
+
+    log_format: logs.LogFormat = "json"
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
         redaction.install([self.error_log, self.access_log])
+        logs.use_formatter([self.error_log, self.access_log], self.log_format)
 
 
-def options_for(host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
+def options_for(
+    host: str, port: int, workers: int, threads: int, log_format: logs.LogFormat = "json"
+) -> dict[str, Any]:
     """gunicorn settings both faces share: threaded workers, 60 s worker timeout, 5 s
     keep-alive (2 s, gunicorn's default, is about how long a card takes to sign, so a kiosk's
-    sign-in raced the close), no access log (URLs can carry document tokens), masked logs,
-    and no control socket (each instance would take the same default path from the other)."""
+    sign-in raced the close), no gunicorn access log (URLs can carry document tokens; each
+    face logs its requests by route template, centre/request_log.py), masked JSON logs, and no
+    control socket (each instance would take the same default path from the other)."""
+    logger_class = type("Logger", (MaskingLogger,), {"log_format": log_format})
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -49,7 +57,7 @@ def options_for(host: str, port: int, workers: int, threads: int) -> dict[str, A
         "graceful_timeout": 10,
         "keepalive": 5,
         "accesslog": None,
-        "logger_class": MaskingLogger,
+        "logger_class": logger_class,
         "control_socket_disable": True,
     }
 

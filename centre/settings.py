@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     billing_issuer_name: str = DEMO_ISSUER.name
     billing_issuer_registration_number: str = DEMO_ISSUER.registration_number
     billing_payee_account: str = DEMO_ISSUER.payee_account
+    # Log lines: one JSON object each (for a log shipper), or "console" for a person reading.
+    log_format: Literal["json", "console"] = "json"
 
     @classmethod
     def settings_customise_sources(

@@ -22,6 +22,7 @@ from centre.background import Sweeper
 from centre.bootstrap import ThreadLocalRenderer, bootstrap
 from centre.import_jobs import imports_queue_name
 from centre.jobs import RenderDeps
+from centre.logs import bound_request_id
 from centre.outage import OutageLog
 from centre.queue import RqQueue
 from centre.settings import Settings
@@ -65,7 +66,9 @@ class RenderWorker(SimpleWorker):
         # rq 2 passes (job, queue), rq 3 adds the execution: hand the rest on unchanged.
         if isinstance(job, DepsJob):
             job.deps = self._deps()
-        return super().perform_job(job, queue, *args, **kwargs)
+        # The kiosk call's id, in the render's lines and sent on to its municipal server.
+        with bound_request_id(job.meta):
+            return super().perform_job(job, queue, *args, **kwargs)
 
     def handle_exception(self, job: Job, *exc_info: Any) -> None:
         """A render that failed because the database is away is one line per outage, not a

@@ -6,11 +6,9 @@ and the reference municipal server keep their commands in their own packages.
 
 from __future__ import annotations
 
-import logging
-
 import click
 
-from centre import redaction
+from centre import logs
 from centre.settings import SettingsError, load_settings
 from cli.lazy import LazyGroup
 
@@ -37,6 +35,7 @@ COMMANDS = {
     "report": ("cli.billing.report", "Analyses of the ledger."),
     "serve": ("cli.processes.serve", "Serve the centre with gunicorn."),
     "staff": ("cli.staff.staff", "Portal staff accounts: add."),
+    "status": ("cli.status.status", "The public status page: declare and close incidents."),
     "sweep": (
         "cli.processes.sweep_command",
         "One housekeeping pass over stuck and expired requests.",
@@ -52,19 +51,9 @@ def main(ctx: click.Context) -> None:
 
     The kiosk program is `kofu-kiosk`.
     """
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    # Their warnings about a malformed uploaded PDF (verification) may quote its bytes: a
-    # resident's document. A broken upload is answered to its sender, not logged.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    logging.getLogger("pyhanko").setLevel(logging.ERROR)
-    logging.captureWarnings(True)  # warnings.warn output passes the filter below too
-    redaction.install([logging.getLogger()])
+    logs.configure()  # JSON lines on stderr, personal numbers masked (centre/logs.py)
     try:
         ctx.obj = load_settings()
     except SettingsError as exc:  # one line naming every wrong variable, not a traceback
         raise click.ClickException(str(exc)) from None
+    logs.configure(ctx.obj.log_format)

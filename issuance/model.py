@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.db import Base, UtcDateTime, str_enum
@@ -74,7 +74,13 @@ class CertificateRequest(Base):
     """One resident's request for one certificate at one kiosk, from acceptance to print."""
 
     __tablename__ = "issuance_certificate_request"
-    __table_args__ = (UniqueConstraint("session_id", "idempotency_key"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "idempotency_key"),
+        # Recent failures by code: the public status page's failing backends (migration 0022).
+        Index(
+            "ix_issuance_certificate_request_failure_code_updated_at", "failure_code", "updated_at"
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("issuance_kiosk_session.id"), index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from centre import metrics
+from centre import metrics, request_log
 from centre.bootstrap import Platform, bootstrap
 from centre.expiry import observe_expiries
 from centre.queue import RqQueue
@@ -17,6 +17,7 @@ from kiosk_api.kiosk_views import bp as kiosk_bp
 from kiosk_api.kiosk_views import spec
 from kiosk_api.limits import register_limits
 from kiosk_api.ratelimit import RateLimiter
+from kiosk_api.status_views import bp as status_bp
 from kiosk_api.verify_views import bp as verify_bp
 
 
@@ -31,6 +32,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         # Only the last N X-Forwarded-For entries, the ones our own proxies appended, are
         # believed: a client can write anything into the header's start.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
+    # Outermost: its duration is the whole answer's, its id is bound before anything logs.
+    app.wsgi_app = request_log.RequestLog(app.wsgi_app)  # type: ignore[method-assign]
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     extension.init_app(app, platform)
@@ -39,10 +42,16 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     register_limits(app)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(verify_bp)
+    app.register_blueprint(status_bp)
     app.extensions["kofu_verify_limiter"] = RateLimiter(
         settings.verify_rate_per_minute,
         platform.queue.quick_connection if isinstance(platform.queue, RqQueue) else None,
     )
+
+    @app.before_request
+    def _route() -> None:
+        if request.url_rule is not None:  # the template, never the path: paths carry ids
+            request.environ[request_log.ROUTE] = request.url_rule.rule
 
     @app.after_request
     def _count(response: Response) -> Response:

@@ -8,6 +8,7 @@ import re
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from centre import request_log
 from centre.bootstrap import Platform
 from issuance.model import CertificateRequest
 from issuance.ports import UnitOfWork
@@ -71,6 +72,7 @@ def kiosk_of(platform: Platform, uow: UnitOfWork) -> str:
     kiosk_id = authenticate_kiosk(
         uow, platform.kiosks, platform.settings.kiosk_key_pepper, token, platform.now()
     )
+    request.environ[request_log.KIOSK] = kiosk_id  # for its access-log line
     _check_path_ids()  # after the credential: a stranger learns nothing from the answer
     return kiosk_id
 

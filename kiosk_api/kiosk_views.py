@@ -9,6 +9,7 @@ import base64
 
 from flask import Response
 
+from centre import metrics
 from centre.bootstrap import Platform
 from issuance import services
 from issuance.ports import UnitOfWork
@@ -83,6 +84,8 @@ def authenticate(session_id: str) -> tuple[Response, int]:
             platform.auth_policy,
             platform.now(),
         )
+        # Committed: the card's PIN was answered on the kiosk (the card signed only after it).
+        metrics.SIGN_INS.labels("card", "pin_on_kiosk").inc()
         # The menu comes with the answer: the kiosk's next screen, one round trip fewer.
         menu = _menu(platform, uow, kiosk_id, session.id)
     return as_json(

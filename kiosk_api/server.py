@@ -30,7 +30,7 @@ def _child_exit(server: Any, worker: Any) -> None:
 
 def serve(settings: Settings, host: str, port: int, workers: int, threads: int) -> None:
     """Serve the kiosk API on ``host:port`` until stopped (blocks); each worker sweeps."""
-    options = serving.options_for(host, port, workers, threads)
+    options = serving.options_for(host, port, workers, threads, settings.log_format)
     options.update(
         {
             # Above the app's own limits (kiosk_api/limits.py), so the app answers a long URI

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,11 +37,19 @@ class CentreClient:
     def _call(
         self, method: str, path: str, body: dict[str, Any] | None = None, retries: int = 3
     ) -> requests.Response:
-        """Send one call; connection failures are retried (every call we make is idempotent)."""
+        """Send one call; connection failures are retried (every call we make is idempotent).
+
+        The call carries an ``X-Request-Id`` of its own, the same on each retry: the centre
+        logs it, and sends it on to the municipality's server for this call's work."""
+        headers = {"X-Request-Id": uuid.uuid4().hex}
         for attempt in range(retries):
             try:
                 response = self._http.request(
-                    method, self.base_url + path, json=body, timeout=self._timeout
+                    method,
+                    self.base_url + path,
+                    json=body,
+                    timeout=self._timeout,
+                    headers=headers,
                 )
             except requests.ConnectionError:
                 if attempt == retries - 1:

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any, cast
 
+import structlog
 from pydantic import TypeAdapter
 from sqlalchemy import Engine, Table, create_engine, inspect
 from sqlalchemy.orm import sessionmaker
@@ -23,6 +24,11 @@ from municipalities.bcl_import import read_extract_file, replace_records, valida
 from municipalities.model import CertificateOffering, Municipality, MunicipalityClass
 from municipalities.protocol import KINDS, PREFIX, protocol_document
 from municipalities.tls import TlsFiles
+
+log = structlog.stdlib.get_logger("kofu.municipal_server")
+# Logged with the centre's X-Request-Id, so one kiosk call can be followed from the centre's
+# lines into this server's. The path names a record kind, never a person (they are in the body).
+REQUEST_ID_HEADER = "X-Request-Id"
 
 TABLES = [
     Municipality.__table__,
@@ -133,15 +139,30 @@ def create_reference_app(engine: Engine, municipality_code: str) -> Any:
 
     @Request.application  # type: ignore[arg-type]
     def app(request: Request) -> Response:
-        if request.method == "GET" and request.path == f"{PREFIX}/health":
-            return _json({"status": "ok", "municipality_code": municipality_code})
-        if request.method == "GET" and request.path == "/openapi.json":
-            return _json(protocol_document())
-        if request.method == "POST" and request.path.startswith(f"{PREFIX}/records/"):
-            return _records(engine, municipality_code, request.path.rsplit("/", 1)[1], request)
-        return _json({"error": "UNKNOWN_PATH"}, 404)  # not NOT_FOUND: no record was looked up
+        response = _route(engine, municipality_code, request)
+        request_id = request.headers.get(REQUEST_ID_HEADER)
+        if request_id:
+            response.headers[REQUEST_ID_HEADER] = request_id
+        log.info(
+            "protocol_request",
+            request_id=request_id,
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+        )
+        return response
 
     return app
+
+
+def _route(engine: Engine, municipality_code: str, request: Request) -> Response:
+    if request.method == "GET" and request.path == f"{PREFIX}/health":
+        return _json({"status": "ok", "municipality_code": municipality_code})
+    if request.method == "GET" and request.path == "/openapi.json":
+        return _json(protocol_document())
+    if request.method == "POST" and request.path.startswith(f"{PREFIX}/records/"):
+        return _records(engine, municipality_code, request.path.rsplit("/", 1)[1], request)
+    return _json({"error": "UNKNOWN_PATH"}, 404)  # not NOT_FOUND: no record was looked up
 
 
 def tls_context(files: TlsFiles) -> ssl.SSLContext:

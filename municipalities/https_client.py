@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from structlog.contextvars import get_contextvars
 from urllib3 import HTTPSConnectionPool, Timeout
 from urllib3.connection import HTTPSConnection
 from urllib3.exceptions import HTTPError, ProtocolError, ReadTimeoutError, SSLError
@@ -176,6 +177,9 @@ class ServerClient:
         headers = {"Accept": "application/json"}
         if body_sent is not None:
             headers["Content-Type"] = "application/json"
+        request_id = get_contextvars().get("request_id")  # the kiosk call's (centre/logs.py)
+        if isinstance(request_id, str):
+            headers["X-Request-Id"] = request_id
         response = self._pool.urlopen(
             method,
             f"{self.base_path}{path}",

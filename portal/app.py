@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 from argon2 import PasswordHasher
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from centre import request_log
 from centre.bootstrap import Platform, bootstrap
 from centre.import_jobs import ImportQueue, imports_for
 from centre.settings import Settings, load_settings
@@ -19,6 +20,7 @@ from portal.ratelimit import LoginThrottle
 from portal.views import (
     audit,
     auth,
+    centre_incidents,
     centre_money,
     centre_municipalities,
     identity,
@@ -51,6 +53,13 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
+    app.wsgi_app = request_log.RequestLog(app.wsgi_app)  # type: ignore[method-assign]
+
+    @app.before_request  # first: a later hook may answer (sign-in, 404) before the view
+    def _route() -> None:
+        if request.url_rule is not None:  # the template, never the path: paths carry ids
+            request.environ[request_log.ROUTE] = request.url_rule.rule
+
     extension.init_app(app, platform, hasher or PasswordHasher())
     health.init_app(app, platform, settings.redis_url)
     app.extensions[extension.IMPORTS] = imports or imports_for(
@@ -85,6 +94,7 @@ def create_app(
         staff.bp,
         national.bp,
         centre_municipalities.bp,
+        centre_incidents.bp,
         centre_money.bp,
         records.bp,
         own_server.bp,

@@ -16,9 +16,9 @@ from issuance.index.model import OutOfSyncAlarm
 from issuance.model import CertificateRequest, RequestState
 from issuance.refusal_counts import RefusalCount
 from issuance.unit_of_work import SqlUnitOfWork
+from municipalities.backend_health import EXTRACT_STALE_AFTER
 from municipalities.bcl_history import last_imports
 from municipalities.model import BackendKind, Municipality
-from portal.backend_health import EXTRACT_STALE_AFTER
 from portal.overview import day_and_month_start, ranked_refusals
 
 HOUR = timedelta(hours=1)

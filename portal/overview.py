@@ -15,8 +15,8 @@ from issuance.index.model import OutOfSyncAlarm
 from issuance.model import CertificateKind, CertificateRequest
 from issuance.refusal_counts import RefusalCount
 from issuance.unit_of_work import SqlUnitOfWork
+from municipalities.backend_health import BackendHealth, backend_health
 from municipalities.model import BackendKind, MaintenanceWindow, Municipality
-from portal.backend_health import BackendHealth, backend_health
 
 
 @dataclass(frozen=True)

@@ -10,4 +10,5 @@ from portal.app import create_app
 def serve(settings: Settings, host: str, port: int, workers: int, threads: int) -> None:
     """Serve the portal on ``host:port`` until stopped (blocks). The audit table records what
     staff did; URLs stay unlogged."""
-    serving.run(create_app, settings, serving.options_for(host, port, workers, threads))
+    options = serving.options_for(host, port, workers, threads, settings.log_format)
+    serving.run(create_app, settings, options)

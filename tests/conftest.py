@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text, update
 
+from centre import logs
 from centre.bootstrap import Platform, bootstrap
 from centre.database import normalise_url, upgrade
 from centre.settings import Settings, load_settings
@@ -20,6 +21,13 @@ from demo.loader import load_demo
 from kiosk_api.app import create_app
 from municipalities.model import CertificateOffering
 from tests.support.kiosk import TestKiosk
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # structlog's lines go through the standard library, as in every `kofu` process, so
+    # pytest's capture (caplog) sees them; the JSON handler is left to the processes.
+    logs.configure_structlog()
+
 
 EXTRA_RESIDENTS = 48
 REQUIRE_SERVICES = os.environ.get("KOFU_REQUIRE_SERVICES") == "1"

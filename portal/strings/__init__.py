@@ -6,9 +6,18 @@ defined twice is an error at import (one word, one place).
 
 from __future__ import annotations
 
-from portal.strings import centre, common, hours, identity, money, offering_changes, records
+from portal.strings import (
+    centre,
+    common,
+    hours,
+    identity,
+    incidents,
+    money,
+    offering_changes,
+    records,
+)
 
-AREAS = (common, hours, identity, money, centre, records, offering_changes)
+AREAS = (common, hours, identity, money, centre, records, offering_changes, incidents)
 
 
 def _merged(name: str) -> dict[str, tuple[str, str]]:

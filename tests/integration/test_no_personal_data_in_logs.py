@@ -4,16 +4,21 @@ The production shape (gunicorn via `kofu serve`, PostgreSQL, Redis, `kofu worker
 certificates while every connection to the database is terminated again and again, and one
 worker is SIGKILLed. Failed statements are logged with their tracebacks by our handlers and
 by rq; afterwards every log is searched for every demo resident's name, 住民票コード and 個人番号.
+Every line is a JSON object (centre/logs.py), written with non-ASCII as is so the search
+still finds a name; the access lines name route templates, and a render's lines carry the id
+of the kiosk call that submitted it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -166,6 +171,37 @@ def test_cut_connections_and_a_killed_worker_leave_no_personal_data_in_any_log(
     assert with_parameters == [], "statement parameters logged"
     leaks = _leaks(logs, personal_data(EXTRA))
     assert leaks == [], f"{len(leaks)} leaks; kiosks saw {outcomes}:\n" + "\n".join(leaks[:20])
+    _assert_json_lines_follow_requests(logs)
+
+
+ID_IN_PATH = re.compile(r"/[0-9a-f]{32}")
+
+
+def _assert_json_lines_follow_requests(logs: list[Path]) -> None:
+    """Every line one JSON object; access lines by route template; renders by kiosk call."""
+    lines: dict[str, list[dict[str, Any]]] = {}
+    for log in logs:
+        text = log.read_text(errors="replace")
+        lines[log.name] = [json.loads(line) for line in text.splitlines() if line.strip()]
+    for name, events in lines.items():
+        incomplete = [e for e in events if not {"timestamp", "level", "logger", "event"} <= set(e)]
+        assert incomplete == [], (name, incomplete[:3])
+    access = [e for e in lines["serve.log"] if e["event"] == "http_request"]
+    assert access and all(e["request_id"] for e in access)
+    odd = [e["route"] for e in access if "?" in e["route"] or ID_IN_PATH.search(e["route"])]
+    assert odd == [], "an access line names a path or a query, not a route template"
+    submits = {
+        e["request_id"]
+        for e in access
+        if e["route"] == "/v1/sessions/<session_id>/requests" and e["status"] == 202
+    }
+    rendered = {
+        e.get("request_id")
+        for name in ("steady.log", "doomed.log", "replacement.log")
+        for e in lines[name]
+        if "render_request" in e["event"]
+    }
+    assert submits & rendered, "no render's lines carry the id of the call that submitted it"
 
 
 def _leaks(logs: list[Path], secrets: set[str]) -> list[str]:

@@ -12,9 +12,9 @@ from flask import Flask
 
 from centre.bootstrap import Platform
 from issuance.model import CertificateRequest, RequestState
+from municipalities.backend_health import backend_health
 from municipalities.model import BackendKind
 from portal.app import create_app
-from portal.backend_health import backend_health
 from portal.national import national_view
 from tests.support.bcl import KUMIYAMA, extract, index_residents, run_import, write
 from tests.support.portal import seed_refusals, sign_in_demo, staff

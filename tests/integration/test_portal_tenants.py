@@ -48,6 +48,7 @@ FIRST = {
     "fmt": "csv",
     "account_id": "0",
     "upload_id": "0",
+    "incident_id": "0",
 }
 FIRST_FORM = {
     "operator_id": "seven",
