@@ -16,6 +16,7 @@ from issuance.calendar import JST
 from issuance.codes import with_check_digit
 from issuance.index.model import CardLink, Residence, Resident, ResidentStatus
 from issuance.sessions.jpki import certificate_fingerprint
+from issuance.sessions.signature_schemes import CardGeneration
 from issuance.unit_of_work import SqlUnitOfWork
 from kiosk_terminal.virtual_card import VirtualCard
 from municipalities.bcl import BclHousehold, BclPerson
@@ -94,10 +95,22 @@ def _index_row(person: DemoPerson, code: str, municipality: str) -> Resident:
     return resident
 
 
-def _issue_card(jpki: TestJpki, path: Path, person: DemoPerson) -> VirtualCard:
-    """The card file if it exists (keys are slow to make), else a new card from the test JPKI."""
+Authorities = dict[CardGeneration, TestJpki]
+
+
+def open_authorities(pki_dir: Path) -> Authorities:
+    """The test JPKI of each card generation in ``pki_dir`` (made on first use)."""
+    return {
+        generation: TestJpki.open_or_create(pki_dir, generation) for generation in CardGeneration
+    }
+
+
+def _issue_card(authorities: Authorities, path: Path, person: DemoPerson) -> VirtualCard:
+    """The card file if it exists (keys are slow to make), else a new card from the test JPKI
+    of the person's card generation (today's RSA-2048 card, or the next-generation P-384 one)."""
     if path.exists():
         return VirtualCard.load(path)
+    jpki = authorities[CardGeneration(person.card_generation)]
     certificate, key = jpki.issue_user_certificate()
     card = VirtualCard.issue(certificate, jpki.ca_certificate, key, person.pin, person.label)
     if person.pin_locked:
@@ -125,7 +138,7 @@ def _link_card(uow: SqlUnitOfWork, card: VirtualCard, code: str, usable_from: da
 
 def _load_household(
     uow: SqlUnitOfWork,
-    jpki: TestJpki,
+    authorities: Authorities,
     paths: DemoPaths,
     household: DemoHousehold,
     household_id: str,
@@ -155,7 +168,7 @@ def _load_household(
                 uow.session.add(_person_row(person, code, household_id, position, household))
             uow.session.flush()
         if person.card:
-            card = _issue_card(jpki, card_dir / f"{person.label}.json", person)
+            card = _issue_card(authorities, card_dir / f"{person.label}.json", person)
             usable = today + timedelta(days=1) if person.card_issued_today else date(2016, 1, 1)
             _link_card(uow, card, code, usable)
 
@@ -173,7 +186,7 @@ def load_demo(
     ``staff``: also the portal's demo accounts, whose passwords and TOTP secrets are fixed.
     """
     paths = DemoPaths(data_dir)
-    jpki = TestJpki.open_or_create(pki_dir)
+    authorities = open_authorities(pki_dir)
     load_municipalities(uow)
     uow.commit()
     load_kiosks(uow, pepper, paths)
@@ -190,7 +203,7 @@ def load_demo(
         serial += len(household.members)
         _load_household(
             uow,
-            jpki,
+            authorities,
             paths,
             household,
             f"H{household.municipality}{number:04d}",
@@ -203,7 +216,7 @@ def load_demo(
     for i in range(extra_residents):
         _load_household(
             uow,
-            jpki,
+            authorities,
             paths,
             synthetic_household(i),
             f"X{i:08d}",
