@@ -29,6 +29,7 @@ class Challenge:
     session_id: str
     to_be_signed: bytes
     expires_at: datetime
+    card_generation: str  # how the card must sign it: rsa2048 or p384 (signature_schemes.py)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,10 @@ def open_session(
     uow.kiosk_sessions.add(session)
     uow.commit()
     return Challenge(
-        session_id, challenge_message(kiosk_id, session_id, nonce), session.challenge_expires_at
+        session_id,
+        challenge_message(kiosk_id, session_id, nonce),
+        session.challenge_expires_at,
+        session.card_generation,
     )
 
 

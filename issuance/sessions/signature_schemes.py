@@ -6,7 +6,7 @@ The next-generation card (planned FY2028) moves JPKI to ECDSA P-384 with SHA-384
 The kiosk sends that card the raw 48-byte SHA-384 digest and the card answers the raw
 signature r||s, 96 bytes (two 48-byte big-endian integers), as JPKI-style cards answer.
 The kiosk passes those bytes on unchanged and the centre turns them into DER here
-(docs/kiosk-protocol.md, "Card generations").
+(README.md, "Card generations").
 """
 
 from __future__ import annotations
