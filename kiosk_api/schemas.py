@@ -41,8 +41,10 @@ class ChallengeOut(BaseModel):
         "SHA-384 digest with ECDSA P-384"
     )
     expires_at: datetime
-    card_generation: Literal["rsa2048", "p384"] = Field(
-        description="The card's generation, from its certificate: how it signs the challenge"
+    card_generation: str = Field(
+        description="The card's generation, from its certificate: how it signs the challenge "
+        "(rsa2048: today's card; p384: the next-generation card)",
+        pattern="^(rsa2048|p384)$",
     )
 
 
