@@ -233,8 +233,14 @@ SURNAMES = ("佐々木", "高橋", "渡辺", "小林", "加藤", "吉田", "山�
 GIVEN = ("大輔", "美咲", "翔太", "陽菜", "健太", "結衣", "拓也", "彩", "直樹", "真由美")
 
 
+# One synthetic resident in this many holds the next-generation (P-384) card: `make bench`
+# runs a mix of both generations.
+P384_EVERY = 4
+
+
 def synthetic_household(i: int) -> DemoHousehold:
-    """A one-person household for load tests: a distinct name per resident, so mix-ups show."""
+    """A one-person household for load tests: a distinct name per resident, so mix-ups show;
+    every ``P384_EVERY``-th (i = 3, 7, 11…) holds a next-generation P-384 card."""
     name = f"{SURNAMES[i % 10]}　{GIVEN[(i // 10) % 10]}{i:04d}"
     body = ("13101", "11221")[i % 2]
     person = DemoPerson(
@@ -245,6 +251,7 @@ def synthetic_household(i: int) -> DemoHousehold:
         "男" if i % 2 else "女",
         "世帯主",
         "synthetic resident for load tests",
+        card_generation="p384" if i % P384_EVERY == P384_EVERY - 1 else "rsa2048",
     )
     return DemoHousehold(body, f"東京都千代田区九段南一丁目{i % 9 + 1}番{i % 30 + 1}号", (person,))
 
