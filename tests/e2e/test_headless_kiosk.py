@@ -78,8 +78,8 @@ def test_kofu_kiosk_issue_with_a_next_generation_p384_card_file(
     out = tmp_path / "juminhyo-p384.pdf"
     done = kiosk_issue(env, url, cards / "yamada-hanako.json", out, "--members", "all")
     assert done.returncode == 0, done.stderr
-    text = squeeze(pdf_text(out.read_bytes()))
-    assert "山田花子" in text and "山田太郎" in text
+    printed = squeeze(pdf_text(out.read_bytes()))
+    assert "山田花子" in printed and "山田太郎" in printed
     engine = create_engine(f"sqlite:///{data_dir / 'kofu.sqlite3'}")
     with engine.connect() as connection:
         generations = connection.execute(
