@@ -4,13 +4,10 @@ The real JPKI (J-LIS, the national authority behind every My Number card) is ext
 kofu: the centre only trusts its CA certificates and reads its CRL. This module plays that
 part with locally generated keys. Never use it where real cards are read.
 
-One authority per card generation, side by side in one directory: today's RSA-2048 one
-(``root.pem``, ``ca.pem``, ``crl.der``) and the next-generation card's (planned FY2028,
-ECDSA P-384 / SHA-384 with 10-year certificates: デジタル庁「次期個人番号カードタスクフォース」
-最終とりまとめ, 2024) under a root of its own (``root-p384.pem``, ``ca-p384.pem``,
-``crl-p384.der``). A new P-384 root rather than today's RSA root signing the new CA: a chain
-is only as strong as its weakest signature, and RSA-2048 is the algorithm being left behind.
-Whether J-LIS does the same is not public; the centre accepts either (trust_store.Hierarchy).
+One authority per card generation in one directory: today's RSA-2048 one (``root.pem``…) and
+the next-generation card's (ECDSA P-384 / SHA-384, 10-year certificates) under a P-384 root of
+its own (``root-p384.pem``…): a chain is only as strong as its weakest signature, and RSA-2048
+is what the new card leaves behind (README.md, "Card generations").
 """
 
 from __future__ import annotations
