@@ -122,8 +122,7 @@ class Platform:
     @property
     def trust(self) -> TrustStore:
         if self._trust is None:
-            pki = self.settings.pki_dir
-            self._trust = TrustStore.from_files(pki / "root.pem", pki / "ca.pem", pki / "crl.der")
+            self._trust = TrustStore.from_directory(self.settings.pki_dir)
         return self._trust
 
     @property

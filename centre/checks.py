@@ -96,7 +96,10 @@ def _redis(settings: Settings) -> Check:
 
 
 def _pki(settings: Settings) -> Check:
-    needed = [settings.pki_dir / n for n in ("root.pem", "ca.pem", "crl.der")]
+    names = ["root.pem", "ca.pem", "crl.der"]
+    if (settings.pki_dir / "ca-p384.pem").exists():  # the next-generation (P-384) card's
+        names += ["root-p384.pem", "crl-p384.der"]
+    needed = [settings.pki_dir / n for n in names]
     missing = [p.name for p in needed if not p.exists()]
     return Check(
         "JPKI trust anchors",

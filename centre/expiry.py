@@ -22,6 +22,9 @@ SIGNING_KEY_LIFETIME_DAYS = 365
 def certificates(settings: Settings) -> dict[str, Path]:
     """The certificates watched, by the ``certificate`` label they get."""
     watched = {"jpki_root": settings.pki_dir / "root.pem", "jpki_ca": settings.pki_dir / "ca.pem"}
+    if (settings.pki_dir / "ca-p384.pem").exists():  # the next-generation card's hierarchy
+        watched["jpki_root_p384"] = settings.pki_dir / "root-p384.pem"
+        watched["jpki_ca_p384"] = settings.pki_dir / "ca-p384.pem"
     if settings.municipal_tls_dir is not None:
         watched["municipal_tls_client"] = settings.municipal_tls_dir / "centre.pem"
         watched["municipal_tls_ca"] = settings.municipal_tls_dir / "ca.pem"

@@ -286,15 +286,19 @@ def development_portal_secret_problem(settings: Settings) -> str | None:
 
 
 def _is_demo_jpki(settings: Settings) -> bool:
-    """The default directory (`kofu demo load` fills it) or a root made by demo/jpki.py."""
+    """The default directory (`kofu demo load` fills it) or a root made by demo/jpki.py (either
+    card generation's)."""
     if settings.pki_dir.resolve() == (settings.data_dir / "jpki").resolve():
         return True
-    try:
-        root = x509.load_pem_x509_certificate((settings.pki_dir / "root.pem").read_bytes())
-    except (OSError, ValueError):
-        return False  # missing or unreadable: `kofu check` reports it
-    organizations = root.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
-    return any(a.value == DEMO_JPKI_ORGANIZATION for a in organizations)
+    for name in ("root.pem", "root-p384.pem"):
+        try:
+            root = x509.load_pem_x509_certificate((settings.pki_dir / name).read_bytes())
+        except (OSError, ValueError):
+            continue  # missing or unreadable: `kofu check` reports it
+        organizations = root.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+        if any(a.value == DEMO_JPKI_ORGANIZATION for a in organizations):
+            return True
+    return False
 
 
 def _is_loopback(url: str) -> bool:

@@ -3,6 +3,11 @@
 The real JPKI (J-LIS, the national authority behind every My Number card) is external to
 kofu: the centre only trusts its CA certificates and reads its CRL. This module plays that
 part with locally generated keys. Never use it where real cards are read.
+
+One authority per card generation in one directory: today's RSA-2048 one (``root.pem``…) and
+the next-generation card's (ECDSA P-384 / SHA-384, 10-year certificates) under a P-384 root of
+its own (``root-p384.pem``…): a chain is only as strong as its weakest signature, and RSA-2048
+is what the new card leaves behind (README.md, "Card generations").
 """
 
 from __future__ import annotations
@@ -17,12 +22,21 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from issuance.sessions.signature_schemes import CardGeneration
 
 PUBLIC_EXPONENT = 65537
 KEY_SIZE = 2048
 CRL_LIFETIME = timedelta(days=1)
+# How long a user-auth certificate lasts: today's until the 5th birthday after issue (the test
+# authority knows no birthdays: 5 × 365 days), the next-generation card's 10 years.
+USER_CERTIFICATE_YEARS = {CardGeneration.RSA2048: 5, CardGeneration.P384: 10}
+_FILE_SUFFIX = {CardGeneration.RSA2048: "", CardGeneration.P384: "-p384"}
+_AUTHORITY_NAME = {CardGeneration.RSA2048: "", CardGeneration.P384: " P-384"}
+
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 _CA_KEY_USAGE = x509.KeyUsage(
     digital_signature=False,
     content_commitment=False,
@@ -48,7 +62,8 @@ _USER_KEY_USAGE = x509.KeyUsage(
 
 
 class TestJpki:
-    """The test authority kept in one directory: root.pem, ca.pem, ca-key.pem, crl.der."""
+    """One generation's test authority in a directory: root.pem, ca.pem, ca-key.pem, crl.der
+    (with ``-p384`` before the dot for the next-generation card's)."""
 
     __test__ = False  # not a pytest test class, despite its name
 
@@ -57,44 +72,52 @@ class TestJpki:
         directory: Path,
         root_certificate: x509.Certificate,
         ca_certificate: x509.Certificate,
-        ca_key: rsa.RSAPrivateKey,
+        ca_key: PrivateKey,
+        generation: CardGeneration = CardGeneration.RSA2048,
     ) -> None:
         self.directory = directory
         self.root_certificate = root_certificate
         self.ca_certificate = ca_certificate
         self._ca_key = ca_key
+        self.generation = generation
+
+    def _file(self, stem: str, extension: str) -> Path:
+        return self.directory / f"{stem}{_FILE_SUFFIX[self.generation]}.{extension}"
 
     @property
     def root_path(self) -> Path:
-        return self.directory / "root.pem"
+        return self._file("root", "pem")
 
     @property
     def ca_path(self) -> Path:
-        return self.directory / "ca.pem"
+        return self._file("ca", "pem")
 
     @property
     def crl_path(self) -> Path:
-        return self.directory / "crl.der"
+        return self._file("crl", "der")
 
     @property
     def _ca_key_path(self) -> Path:
-        return self.directory / "ca-key.pem"
+        return self._file("ca-key", "pem")
 
     @property
     def _revoked_path(self) -> Path:
-        return self.directory / "revoked.json"
+        return self._file("revoked", "json")
 
     @classmethod
-    def create(cls, directory: Path) -> TestJpki:
+    def create(
+        cls, directory: Path, generation: CardGeneration = CardGeneration.RSA2048
+    ) -> TestJpki:
         """A new root CA and user-authentication CA, written to ``directory`` with an empty CRL."""
         directory.mkdir(parents=True, exist_ok=True)
         now = datetime.now(UTC)
-        root_key, ca_key = _new_key(), _new_key()
-        root_name = _name("Kofu Test JPKI Root CA")
-        ca_name = _name("Kofu Test JPKI User Authentication CA")
+        root_key, ca_key = _new_key(generation), _new_key(generation)
+        label = _AUTHORITY_NAME[generation]
+        root_name = _name(f"Kofu Test JPKI{label} Root CA")
+        ca_name = _name(f"Kofu Test JPKI{label} User Authentication CA")
         root = _sign_ca(root_name, root_key, root_name, root_key, now, years=20)
         ca = _sign_ca(ca_name, ca_key, root_name, root_key, now, years=10)
-        jpki = cls(directory, root, ca, ca_key)
+        jpki = cls(directory, root, ca, ca_key, generation)
         _write_atomically(jpki.root_path, root.public_bytes(serialization.Encoding.PEM))
         _write_atomically(jpki.ca_path, ca.public_bytes(serialization.Encoding.PEM))
         _write_atomically(jpki._ca_key_path, _private_pem(ca_key), mode=0o600)
@@ -103,32 +126,40 @@ class TestJpki:
         return jpki
 
     @classmethod
-    def load(cls, directory: Path) -> TestJpki:
-        root = x509.load_pem_x509_certificate((directory / "root.pem").read_bytes())
-        ca = x509.load_pem_x509_certificate((directory / "ca.pem").read_bytes())
+    def load(cls, directory: Path, generation: CardGeneration = CardGeneration.RSA2048) -> TestJpki:
+        suffix = _FILE_SUFFIX[generation]
+        root = x509.load_pem_x509_certificate((directory / f"root{suffix}.pem").read_bytes())
+        ca = x509.load_pem_x509_certificate((directory / f"ca{suffix}.pem").read_bytes())
         key = serialization.load_pem_private_key(
-            (directory / "ca-key.pem").read_bytes(), password=None
+            (directory / f"ca-key{suffix}.pem").read_bytes(), password=None
         )
-        if not isinstance(key, rsa.RSAPrivateKey):
-            raise ValueError(f"{directory}: the CA key must be RSA")
-        return cls(directory, root, ca, key)
+        if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+            raise ValueError(f"{directory}: the CA key must be RSA or EC")
+        return cls(directory, root, ca, key, generation)
 
     @classmethod
-    def open_or_create(cls, directory: Path) -> TestJpki:
+    def open_or_create(
+        cls, directory: Path, generation: CardGeneration = CardGeneration.RSA2048
+    ) -> TestJpki:
         """Load the authority in ``directory`` (publishing a fresh CRL if it went stale)."""
-        if not (directory / "ca-key.pem").exists():
-            return cls.create(directory)
-        jpki = cls.load(directory)
+        if not (directory / f"ca-key{_FILE_SUFFIX[generation]}.pem").exists():
+            return cls.create(directory, generation)
+        jpki = cls.load(directory, generation)
         if jpki._crl_is_stale(datetime.now(UTC)):
             jpki.publish_crl()
         return jpki
 
     def issue_user_certificate(
-        self, not_before: datetime | None = None, days: int = 365 * 5
-    ) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
-        """A 利用者証明用電子証明書 and its key: no name or personal data, only a random CN."""
+        self, not_before: datetime | None = None, days: int | None = None
+    ) -> tuple[x509.Certificate, PrivateKey]:
+        """A 利用者証明用電子証明書 and its key: no name or personal data, only a random CN.
+
+        Valid ``days`` from ``not_before`` (now), by default the generation's span
+        (USER_CERTIFICATE_YEARS: 5 × 365 days today, 10 calendar years for the P-384 card).
+        """
         start = not_before or datetime.now(UTC)
-        key = _new_key()
+        end = start + timedelta(days=days) if days is not None else _years_later(start, self)
+        key = _new_key(self.generation)
         subject = x509.Name(
             [
                 x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
@@ -143,13 +174,13 @@ class TestJpki:
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(start)
-            .not_valid_after(start + timedelta(days=days))
+            .not_valid_after(end)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(_USER_KEY_USAGE, critical=True)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_public_key), False)
-            .sign(self._ca_key, hashes.SHA256())
+            .sign(self._ca_key, _hash_for(self._ca_key))
         )
         return certificate, key
 
@@ -180,7 +211,7 @@ class TestJpki:
                 .revocation_date(entry["revoked_at"])
                 .build()
             )
-        crl = builder.sign(self._ca_key, hashes.SHA256())
+        crl = builder.sign(self._ca_key, _hash_for(self._ca_key))
         _write_atomically(self.crl_path, crl.public_bytes(serialization.Encoding.DER))
 
     def _crl_is_stale(self, now: datetime) -> bool:
@@ -215,8 +246,25 @@ class TestJpki:
         _write_atomically(self._revoked_path, (json.dumps(stored, indent=2) + "\n").encode())
 
 
-def _new_key() -> rsa.RSAPrivateKey:
+def _new_key(generation: CardGeneration) -> PrivateKey:
+    if generation is CardGeneration.P384:
+        return ec.generate_private_key(ec.SECP384R1())
     return rsa.generate_private_key(public_exponent=PUBLIC_EXPONENT, key_size=KEY_SIZE)
+
+
+def _hash_for(key: PrivateKey) -> hashes.SHA256 | hashes.SHA384:
+    """SHA-256 with RSA (today's JPKI), SHA-384 with P-384 (the next generation's)."""
+    return hashes.SHA384() if isinstance(key, ec.EllipticCurvePrivateKey) else hashes.SHA256()
+
+
+def _years_later(start: datetime, jpki: TestJpki) -> datetime:
+    years = USER_CERTIFICATE_YEARS[jpki.generation]
+    if jpki.generation is CardGeneration.RSA2048:
+        return start + timedelta(days=365 * years)
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February: the day before, as a birthday-based rule would
+        return start.replace(year=start.year + years, day=28)
 
 
 def _name(common_name: str) -> x509.Name:
@@ -231,9 +279,9 @@ def _name(common_name: str) -> x509.Name:
 
 def _sign_ca(
     subject: x509.Name,
-    subject_key: rsa.RSAPrivateKey,
+    subject_key: PrivateKey,
     issuer: x509.Name,
-    issuer_key: rsa.RSAPrivateKey,
+    issuer_key: PrivateKey,
     now: datetime,
     years: int,
 ) -> x509.Certificate:
@@ -253,11 +301,11 @@ def _sign_ca(
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), False
         )
-        .sign(issuer_key, hashes.SHA256())
+        .sign(issuer_key, _hash_for(issuer_key))
     )
 
 
-def _private_pem(key: rsa.RSAPrivateKey) -> bytes:
+def _private_pem(key: PrivateKey) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,

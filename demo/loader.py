@@ -16,6 +16,7 @@ from issuance.calendar import JST
 from issuance.codes import with_check_digit
 from issuance.index.model import CardLink, Residence, Resident, ResidentStatus
 from issuance.sessions.jpki import certificate_fingerprint
+from issuance.sessions.signature_schemes import CardGeneration
 from issuance.unit_of_work import SqlUnitOfWork
 from kiosk_terminal.virtual_card import VirtualCard
 from municipalities.bcl import BclHousehold, BclPerson
@@ -94,10 +95,22 @@ def _index_row(person: DemoPerson, code: str, municipality: str) -> Resident:
     return resident
 
 
-def _issue_card(jpki: TestJpki, path: Path, person: DemoPerson) -> VirtualCard:
-    """The card file if it exists (keys are slow to make), else a new card from the test JPKI."""
+Authorities = dict[CardGeneration, TestJpki]
+
+
+def open_authorities(pki_dir: Path) -> Authorities:
+    """The test JPKI of each card generation in ``pki_dir`` (made on first use)."""
+    return {
+        generation: TestJpki.open_or_create(pki_dir, generation) for generation in CardGeneration
+    }
+
+
+def _issue_card(authorities: Authorities, path: Path, person: DemoPerson) -> VirtualCard:
+    """The card file if it exists (keys are slow to make), else a new card from the test JPKI
+    of the person's card generation (today's RSA-2048 card, or the next-generation P-384 one)."""
     if path.exists():
         return VirtualCard.load(path)
+    jpki = authorities[CardGeneration(person.card_generation)]
     certificate, key = jpki.issue_user_certificate()
     card = VirtualCard.issue(
         certificate, jpki.ca_certificate, key, person.pin, person.label, person.signature_pin
@@ -127,7 +140,7 @@ def _link_card(uow: SqlUnitOfWork, card: VirtualCard, code: str, usable_from: da
 
 def _load_household(
     uow: SqlUnitOfWork,
-    jpki: TestJpki,
+    authorities: Authorities,
     paths: DemoPaths,
     household: DemoHousehold,
     household_id: str,
@@ -157,7 +170,7 @@ def _load_household(
                 uow.session.add(_person_row(person, code, household_id, position, household))
             uow.session.flush()
         if person.card:
-            card = _issue_card(jpki, card_dir / f"{person.label}.json", person)
+            card = _issue_card(authorities, card_dir / f"{person.label}.json", person)
             usable = today + timedelta(days=1) if person.card_issued_today else date(2016, 1, 1)
             _link_card(uow, card, code, usable)
 
@@ -175,7 +188,7 @@ def load_demo(
     ``staff``: also the portal's demo accounts, whose passwords and TOTP secrets are fixed.
     """
     paths = DemoPaths(data_dir)
-    jpki = TestJpki.open_or_create(pki_dir)
+    authorities = open_authorities(pki_dir)
     load_municipalities(uow)
     uow.commit()
     load_kiosks(uow, pepper, paths)
@@ -192,7 +205,7 @@ def load_demo(
         serial += len(household.members)
         _load_household(
             uow,
-            jpki,
+            authorities,
             paths,
             household,
             f"H{household.municipality}{number:04d}",
@@ -205,7 +218,7 @@ def load_demo(
     for i in range(extra_residents):
         _load_household(
             uow,
-            jpki,
+            authorities,
             paths,
             synthetic_household(i),
             f"X{i:08d}",
@@ -222,8 +235,14 @@ SURNAMES = ("佐々木", "高橋", "渡辺", "小林", "加藤", "吉田", "山�
 GIVEN = ("大輔", "美咲", "翔太", "陽菜", "健太", "結衣", "拓也", "彩", "直樹", "真由美")
 
 
+# One synthetic resident in this many holds the next-generation (P-384) card: `make bench`
+# runs a mix of both generations.
+P384_EVERY = 4
+
+
 def synthetic_household(i: int) -> DemoHousehold:
-    """A one-person household for load tests: a distinct name per resident, so mix-ups show."""
+    """A one-person household for load tests: a distinct name per resident, so mix-ups show;
+    every ``P384_EVERY``-th (i = 3, 7, 11…) holds a next-generation P-384 card."""
     name = f"{SURNAMES[i % 10]}　{GIVEN[(i // 10) % 10]}{i:04d}"
     body = ("13101", "11221")[i % 2]
     person = DemoPerson(
@@ -234,6 +253,7 @@ def synthetic_household(i: int) -> DemoHousehold:
         "男" if i % 2 else "女",
         "世帯主",
         "synthetic resident for load tests",
+        card_generation="p384" if i % P384_EVERY == P384_EVERY - 1 else "rsa2048",
     )
     return DemoHousehold(body, f"東京都千代田区九段南一丁目{i % 9 + 1}番{i % 30 + 1}号", (person,))
 

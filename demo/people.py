@@ -33,6 +33,7 @@ class DemoPerson:
     pin_locked: bool = False
     previous: tuple[str, date] | None = None  # (municipality body, moved in on)
     honseki_body: str | None = None  # 本籍地 when it differs from the municipality
+    card_generation: str = "rsa2048"  # "p384": the next-generation card (ECDSA P-384, FY2028)
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,10 @@ HOUSEHOLDS: tuple[DemoHousehold, ...] = (
                 date(1981, 2, 3),
                 "女",
                 "妻",
-                "spouse; can get the whole household's 住民票",
+                "spouse; next-generation (P-384) card; can get the whole household's 住民票",
                 honseki=HONSEKI_TOKYO,
                 hittousha="山田　太郎",
+                card_generation="p384",
             ),
             DemoPerson(
                 "yamada-ichiro",
@@ -152,11 +154,12 @@ HOUSEHOLDS: tuple[DemoHousehold, ...] = (
                 date(1990, 1, 15),
                 "男",
                 "世帯主",
-                "moved from 草加市 this year (residence history)",
+                "moved from 草加市 this year (residence history); next-generation (P-384) card",
                 honseki="埼玉県草加市高砂一丁目1番",
                 hittousha="鈴木　茂",
                 honseki_body="11221",
                 previous=("11221", date(2026, 4, 1)),
+                card_generation="p384",
             ),
         ),
         since=date(2026, 4, 1),

@@ -17,8 +17,13 @@ def audit_access(
     request_id: str | None,
     purpose: str,
     now: datetime,
+    card_generation: str | None = None,
 ) -> None:
-    """One audit row per person read; committed with the use case that read them."""
+    """One audit row per person read; committed with the use case that read them.
+
+    ``card_generation``: the generation of the card whose session asked (``rsa2048`` or
+    ``p384``, issuance/sessions/signature_schemes.py), None for a read made without a card.
+    """
     for code in juminhyo_codes:
         uow.audit.add(
             RecordAccess(
@@ -28,5 +33,6 @@ def audit_access(
                 kiosk_id=kiosk_id,
                 request_id=request_id,
                 purpose=purpose,
+                card_generation=card_generation,
             )
         )

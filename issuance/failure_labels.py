@@ -61,6 +61,11 @@ FAILURE_LABELS: dict[str, tuple[str, str]] = {
     "CERT_REVOKED": ("電子証明書の失効", "Card certificate revoked"),
     "REVOCATION_UNAVAILABLE": ("失効確認ができない", "Revocation check unavailable"),
     "SIGNATURE_INVALID": ("カードの署名不正", "Card signature invalid"),
+    "SIGNATURE_SCHEME_MISMATCH": (
+        "端末がカード世代に未対応",
+        "Signature of the other card generation",
+    ),
+    "SIGNATURE_DIGEST_MISMATCH": ("端末の署名ハッシュ誤り", "Signature over the wrong digest"),
 }
 
 

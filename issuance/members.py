@@ -17,7 +17,7 @@ from issuance.ports import BackendRegistry, MunicipalityDirectory, UnitOfWork
 from issuance.records import Household, Person, RecordQuery
 from issuance.refusals import RefusalError
 from issuance.routing import check_resident_for, route_request
-from issuance.sessions.checks import session_resident
+from issuance.sessions.checks import checked_session
 from issuance.sessions.jpki import TrustStore
 
 
@@ -85,7 +85,7 @@ def list_household(
     転出届 is filed, MOVED_ABROAD — besides what ``session_resident`` raises: no member is
     listed for a certificate that cannot be issued.
     """
-    resident = session_resident(uow, trust, kiosk_id, session_id, now)
+    session, resident = checked_session(uow, trust, kiosk_id, session_id, now)
     check_resident_for(resident, CertificateKind.JUMINHYO, now.astimezone(JST).date())
     household = fetch_household(uow, directory, backends, resident)
     audit_access(
@@ -96,6 +96,7 @@ def list_household(
         None,
         "household_list",
         now,
+        session.card_generation,
     )
     uow.commit()
     return [
@@ -123,7 +124,7 @@ def list_koseki_members(
     Routed like a 附票 request: DV, 利用登録 and hours refuse the listing as they would it,
     after sign-in's checks made again (``session_resident``).
     """
-    resident = session_resident(uow, trust, kiosk_id, session_id, now)
+    session, resident = checked_session(uow, trust, kiosk_id, session_id, now)
     route = route_request(uow, directory, resident, CertificateKind.KOSEKI_FUHYO, now)
     query = RecordQuery(
         f"koseki-list-{secrets.token_hex(8)}", route.info.code, resident.juminhyo_code
@@ -134,7 +135,9 @@ def list_koseki_members(
         raise RefusalError("RECORD_MISMATCH")
     members = [m for m in koseki.members if m.juminhyo_code and not m.removed]
     codes = [m.juminhyo_code for m in members if m.juminhyo_code]
-    audit_access(uow, codes, route.info.code, kiosk_id, None, "koseki_list", now)
+    audit_access(
+        uow, codes, route.info.code, kiosk_id, None, "koseki_list", now, session.card_generation
+    )
     uow.commit()
     return [
         MemberChoice(

@@ -206,6 +206,8 @@ class RecordAccess(Base):
     kiosk_id: Mapped[str] = mapped_column(String(32))
     request_id: Mapped[str | None] = mapped_column(String(32))
     purpose: Mapped[str] = mapped_column(String(40))
+    # the card of the session that read it: rsa2048 or p384 (signature_schemes.CardGeneration)
+    card_generation: Mapped[str | None] = mapped_column(String(10))
 
 
 class UseRegistration(Base):

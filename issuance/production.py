@@ -78,10 +78,23 @@ def _build(
         backend = deps.backends.for_municipality(route.info)
         doc = build_certificate(uow, backend, route, request, now)
         audit_access(
-            uow, doc.subject_codes, route.info.code, request.kiosk_id, request.id, "render", now
+            uow,
+            doc.subject_codes,
+            route.info.code,
+            request.kiosk_id,
+            request.id,
+            "render",
+            now,
+            _card_generation(uow, request),
         )
         return doc
     return _build_juminhyo(uow, deps, request, resident, route, now)
+
+
+def _card_generation(uow: UnitOfWork, request: CertificateRequest) -> str | None:
+    """The generation of the card that asked, for the audit (None once its session is gone)."""
+    session = uow.kiosk_sessions.get(request.session_id)
+    return None if session is None else session.card_generation
 
 
 def _build_juminhyo(
@@ -107,6 +120,7 @@ def _build_juminhyo(
         request.id,
         "render",
         now,
+        _card_generation(uow, request),
     )
     return JuminhyoDocument(
         serial=request.serial,

@@ -30,7 +30,12 @@ from issuance.ports import (
 from issuance.refusal_counts import count_refusal
 from issuance.refusals import RefusalError
 from issuance.routing import Route, answering_municipality, route_request
-from issuance.sessions.checks import recheck_named, recheck_request, session_resident
+from issuance.sessions.checks import (
+    checked_session,
+    recheck_named,
+    recheck_request,
+    session_resident,
+)
 from issuance.sessions.jpki import TrustStore
 from issuance.submission import IdempotencyConflictError, NewRequest, new_request, precheck, replay
 from issuance.use_registration import UseRegistration, register_use
@@ -126,7 +131,7 @@ def submit_request(
     (RefusalError: eligibility, the offering, the backend's pre-check) is counted for the
     portal's figures (issuance/refusal_counts.py) and raised.
     """
-    resident = session_resident(uow, trust, kiosk_id, session_id, now)
+    session, resident = checked_session(uow, trust, kiosk_id, session_id, now)
     existing = uow.requests.by_idempotency_key(session_id, new.idempotency_key)
     if existing is not None:
         return replay(existing, new), False
@@ -134,7 +139,7 @@ def submit_request(
     try:
         route = route_request(uow, directory, resident, new.kind, now, new.options.get("tax_year"))
         request_id = secrets.token_hex(16)
-        precheck(uow, backends, route, request_id, kiosk_id, resident, now)
+        precheck(uow, backends, route, request_id, kiosk_id, resident, now, session.card_generation)
     except RefusalError as refusal:  # answered now: no request row records it
         where = route.info.code if route is not None else answering_municipality(resident, new.kind)
         count_refusal(uow, where, new.kind.value, refusal.code, now)

@@ -55,15 +55,24 @@ def precheck(
     kiosk_id: str,
     resident: Resident,
     now: datetime,
+    card_generation: str | None = None,
 ) -> None:
     """Ask the answering backend now (within its timeout), so the kiosk refuses at once.
 
-    The look-up is audited as a record access even when it ends in a refusal.
+    The look-up is audited as a record access (naming the session's card generation) even
+    when it ends in a refusal.
     """
     if route.kind not in PRECHECK_KINDS:
         return
     audit_access(
-        uow, [resident.juminhyo_code], route.info.code, kiosk_id, request_id, "precheck", now
+        uow,
+        [resident.juminhyo_code],
+        route.info.code,
+        kiosk_id,
+        request_id,
+        "precheck",
+        now,
+        card_generation,
     )
     try:
         precheck_record(

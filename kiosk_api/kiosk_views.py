@@ -56,6 +56,7 @@ def open_session() -> tuple[Response, int]:
             session_id=challenge.session_id,
             challenge=base64.b64encode(challenge.to_be_signed).decode(),
             expires_at=challenge.expires_at,
+            card_generation=challenge.card_generation,
         ),
         201,
     )
@@ -67,7 +68,14 @@ def open_session() -> tuple[Response, int]:
     "Answer the challenge with the card's signature",
     body=schemas.AuthenticateBody,
     response=schemas.SessionOut,
-    errors=("SIGNATURE_INVALID", "CHALLENGE_USED", "CHALLENGE_EXPIRED", *SESSION_CHECKS),
+    errors=(
+        "SIGNATURE_INVALID",
+        "SIGNATURE_SCHEME_MISMATCH",
+        "SIGNATURE_DIGEST_MISMATCH",
+        "CHALLENGE_USED",
+        "CHALLENGE_EXPIRED",
+        *SESSION_CHECKS,
+    ),
 )
 @bp.post("/sessions/<session_id>/authenticate")
 def authenticate(session_id: str) -> tuple[Response, int]:

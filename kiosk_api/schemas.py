@@ -35,13 +35,23 @@ class OpenSessionBody(Strict):
 
 class ChallengeOut(BaseModel):
     session_id: str
-    challenge: str = Field(description="Bytes to sign with the card (SHA-256, PKCS#1 v1.5), base64")
+    challenge: str = Field(
+        description="Bytes to sign with the card, base64: today's card (rsa2048) signs "
+        "DigestInfo(SHA-256), PKCS#1 v1.5; the next-generation card (p384) signs the raw "
+        "SHA-384 digest with ECDSA P-384"
+    )
     expires_at: datetime
+    card_generation: str = Field(
+        description="The card's generation, from its certificate: how it signs the challenge "
+        "(rsa2048: today's card; p384: the next-generation card)",
+        pattern="^(rsa2048|p384)$",
+    )
 
 
 class AuthenticateBody(Strict):
     signature: str = Field(
-        description="The card's signature over the challenge, base64",
+        description="The card's signature over the challenge as the card returned it, base64: "
+        "256 bytes (rsa2048), or the raw r||s of 96 bytes (p384; the centre makes the DER)",
         max_length=2000,
         pattern=BASE64,
     )

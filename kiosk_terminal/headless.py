@@ -42,7 +42,7 @@ def issue(
         certificate_der = card.read_user_certificate()
         card.verify_pin(pin)
         session_id, challenge = client.open_session(certificate_der)
-        menu = client.authenticate(session_id, card.sign_sha256(challenge))
+        menu = client.authenticate(session_id, card.sign_challenge(challenge, certificate_der))
         say(f"session {session_id[:8]}… authenticated")
         item = next((i for i in menu if i["certificate"] == certificate), None)
         if item is None or not item["available"]:

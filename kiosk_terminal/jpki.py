@@ -5,6 +5,13 @@ from __future__ import annotations
 import hashlib
 from typing import Protocol
 
+from kiosk_terminal.card_signing import (
+    P384_DIGEST_LENGTH,
+    P384_SIGNATURE_LENGTH,
+    CardGeneration,
+    generation_of,
+)
+
 JPKI_USER_AUTH_AID = bytes.fromhex("D392F000260100000001")
 EF_CERTIFICATE = bytes.fromhex("000A")
 EF_CA_CERTIFICATE = bytes.fromhex("000B")
@@ -133,9 +140,10 @@ class JpkiCard:
         raise CardStatusError("VERIFY", status)
 
     def sign_digest_info(self, digest_info: bytes) -> bytes:
-        """The card's RSA PKCS#1 v1.5 signature over a DER DigestInfo (PIN verified first)."""
+        """COMPUTE DIGITAL SIGNATURE over ``digest_info`` (PIN verified first): a DER DigestInfo
+        for today's RSA card, the raw digest for the P-384 one."""
         if not 0 < len(digest_info) <= 255:
-            raise ValueError("a DigestInfo must be 1 to 255 bytes")
+            raise ValueError("the data to sign must be 1 to 255 bytes")
         self._select_ef(EF_PRIVATE_KEY)
         command = bytes.fromhex("802A0080") + bytes([len(digest_info)]) + digest_info + b"\x00"
         signature, status = self._send(command)
@@ -147,6 +155,30 @@ class JpkiCard:
         """The card's RSA PKCS#1 v1.5 SHA-256 signature over ``message``."""
         digest = hashlib.sha256(message).digest()
         return self.sign_digest_info(SHA256_DIGEST_INFO_PREFIX + digest)
+
+    def sign_sha384_raw(self, message: bytes) -> bytes:
+        """The next-generation card's ECDSA P-384 signature over SHA-384(``message``): raw r||s.
+
+        The card takes the bare 48-byte digest and answers 96 bytes, passed to the centre as
+        they are (kiosk_terminal/card_signing.py).
+        """
+        digest = hashlib.sha384(message).digest()
+        assert len(digest) == P384_DIGEST_LENGTH
+        signature = self.sign_digest_info(digest)
+        if len(signature) != P384_SIGNATURE_LENGTH:
+            raise CardError(f"a P-384 card answered {len(signature)} signature bytes, not 96")
+        return signature
+
+    def sign_challenge(self, message: bytes, certificate_der: bytes) -> bytes:
+        """Sign the centre's challenge as the card's generation requires (from its certificate):
+        RSA-2048 over DigestInfo(SHA-256), or P-384 over the raw SHA-384 digest."""
+        try:
+            generation = generation_of(certificate_der)
+        except ValueError as error:
+            raise CardError(str(error)) from error
+        if generation is CardGeneration.P384:
+            return self.sign_sha384_raw(message)
+        return self.sign_sha256(message)
 
     def _select_ef(self, fid: bytes) -> None:
         _, status = self._send(bytes.fromhex("00A4020C02") + fid)

@@ -51,6 +51,8 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
     "CERT_EXPIRED": COUNTER,
     "CARD_NOT_LINKED": COUNTER,
     "REVOCATION_UNAVAILABLE": LATER,
+    "SIGNATURE_SCHEME_MISMATCH": STAFF,  # this kiosk does not sign as the card's generation
+    "SIGNATURE_DIGEST_MISMATCH": STAFF,
     "PIN_LOCKED": COUNTER,
     "NOT_A_MYNUMBER_CARD": AGAIN,
     "CARD_REMOVED": AGAIN,

@@ -188,7 +188,8 @@ class Terminal(PinResetScreens):
         try:
             certificate = self._card.read_user_certificate()
             self._session, challenge = self.centre.open_session(certificate)
-            menu = self.centre.authenticate(self._session, self._card.sign_sha256(challenge))
+            signature = self._card.sign_challenge(challenge, certificate)
+            menu = self.centre.authenticate(self._session, signature)
             household = household_of(self.centre, self._session, choice)
         except (CardError, CentreError) as error:
             self._refuse(notice_for(error.code, error))

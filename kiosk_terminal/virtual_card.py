@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from kiosk_terminal.card_signing import CardPrivateKey, sign_on_card
+from kiosk_terminal.card_signing import parse_digest_info as parse_digest_info  # re-exported
 from kiosk_terminal.signature_pin import (
     EF_SIGNATURE_PIN,
     SignaturePin,
@@ -43,14 +45,6 @@ SW_WRONG_P1P2 = b"\x6a\x86"
 SW_OFFSET_OUTSIDE_EF = b"\x6b\x00"
 SW_INS_NOT_SUPPORTED = b"\x6d\x00"
 SW_CLA_NOT_SUPPORTED = b"\x6e\x00"
-
-# DER DigestInfo prefixes of RFC 8017 §9.2, note 1 (AlgorithmIdentifier with NULL parameters).
-_DIGEST_INFO_PREFIXES: dict[bytes, hashes.HashAlgorithm] = {
-    bytes.fromhex("3021300906052b0e03021a05000414"): hashes.SHA1(),
-    bytes.fromhex("3031300d060960864801650304020105000420"): hashes.SHA256(),
-    bytes.fromhex("3041300d060960864801650304020205000430"): hashes.SHA384(),
-    bytes.fromhex("3051300d060960864801650304020305000440"): hashes.SHA512(),
-}
 
 
 @dataclass(frozen=True)
@@ -85,15 +79,6 @@ def parse_apdu(apdu: bytes) -> Apdu | None:
     return None
 
 
-def parse_digest_info(digest_info: bytes) -> tuple[hashes.HashAlgorithm, bytes] | None:
-    """The hash algorithm and digest of a DER DigestInfo; None when it is not one we know."""
-    for prefix, algorithm in _DIGEST_INFO_PREFIXES.items():
-        if digest_info.startswith(prefix):
-            digest = digest_info[len(prefix) :]
-            return (algorithm, digest) if len(digest) == algorithm.digest_size else None
-    return None
-
-
 class VirtualCard:
     """One card: its files, its PIN counter, and the state of the current card session."""
 
@@ -102,7 +87,7 @@ class VirtualCard:
         *,
         certificate: bytes,
         ca_certificate: bytes,
-        private_key: rsa.RSAPrivateKey,
+        private_key: CardPrivateKey,
         pin: str,
         tries_left: int = MAX_PIN_TRIES,
         label: str = "",
@@ -126,12 +111,13 @@ class VirtualCard:
         cls,
         certificate: x509.Certificate | bytes,
         ca_certificate: x509.Certificate | bytes,
-        private_key: rsa.RSAPrivateKey,
+        private_key: CardPrivateKey,
         pin: str,
         label: str,
         signature_pin: str | None = None,
     ) -> VirtualCard:
-        """A new card holding this key pair, with fresh PIN counters (and a signature PIN)."""
+        """A new card holding this key pair (RSA-2048 today, P-384 for the next-generation
+        card: the key decides how it signs), with fresh PIN counters (and a signature PIN)."""
         certificate_der = _der(certificate)
         if not (len(pin) == 4 and pin.isascii() and pin.isdigit()):
             raise ValueError("the user-authentication PIN is 4 ASCII digits")
@@ -156,8 +142,8 @@ class VirtualCard:
         private_key = serialization.load_pem_private_key(
             document["private_key"].encode("ascii"), password=None
         )
-        if not isinstance(private_key, rsa.RSAPrivateKey):
-            raise ValueError(f"{path}: the card's key must be RSA")
+        if not isinstance(private_key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+            raise ValueError(f"{path}: the card's key must be RSA or EC (P-384)")
         return cls(
             certificate=base64.b64decode(document["certificate"]),
             ca_certificate=base64.b64decode(document["ca_certificate"]),
@@ -269,12 +255,8 @@ class VirtualCard:
             return SW_WRONG_LENGTH
         if self._current_ef != EF_PRIVATE_KEY or not self._pin_verified:
             return SW_SECURITY_NOT_SATISFIED
-        parsed = parse_digest_info(command.data)
-        if parsed is None:
-            return SW_WRONG_DATA
-        algorithm, digest = parsed
-        signature = self._private_key.sign(digest, padding.PKCS1v15(), utils.Prehashed(algorithm))
-        return signature + SW_OK
+        signature = sign_on_card(self._private_key, command.data)
+        return SW_WRONG_DATA if signature is None else signature + SW_OK
 
     def _reset_retry_counter(self, command: Apdu) -> bytes:
         """A new user PIN and a full counter, once the signature PIN is verified (signature_pin)."""

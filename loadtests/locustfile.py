@@ -165,11 +165,12 @@ class KioskUser(FastHttpUser):
         )
         session = f"/v1/sessions/{opened['session_id']}"
         jpki.verify_pin(self.kiosk_card.pin)
-        signature = jpki.sign_sha256(base64.b64decode(opened["challenge"]))
+        signature = jpki.sign_challenge(base64.b64decode(opened["challenge"]), certificate)
         signed_in = self._call(
             "post",
             f"{session}/authenticate",
-            "/v1/sessions/[sid]/authenticate",
+            # one line per card generation: the P-384 check costs more than the RSA one
+            f"/v1/sessions/[sid]/authenticate [{opened['card_generation']}]",
             200,
             {"signature": base64.b64encode(signature).decode()},
         )

@@ -95,7 +95,7 @@ def signed_in(platform: Platform, token: str) -> tuple[Any, dict[str, str], str,
     body = {"certificate": base64.b64encode(der).decode()}
     opened = client.post("/v1/sessions", json=body, headers=headers).json
     sid = opened["session_id"]
-    signature = card.sign_sha256(base64.b64decode(opened["challenge"]))
+    signature = card.sign_challenge(base64.b64decode(opened["challenge"]), der)
     body = {"signature": base64.b64encode(signature).decode()}
     assert client.post(f"/v1/sessions/{sid}/authenticate", json=body, headers=headers).json
     body = {"certificate": "juminhyo", "options": {"members": "self"}, "copies": 1}

@@ -14,6 +14,7 @@ from issuance.refusals import RefusalError
 from issuance.sessions.checks import check_holder, linked_resident
 from issuance.sessions.jpki import (
     TrustStore,
+    card_generation,
     certificate_fingerprint,
     verify_card_certificate,
     verify_card_signature,
@@ -28,6 +29,7 @@ class Challenge:
     session_id: str
     to_be_signed: bytes
     expires_at: datetime
+    card_generation: str  # how the card must sign it: rsa2048 or p384 (signature_schemes.py)
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,14 @@ def open_session(
 ) -> Challenge:
     """Check the card's certificate and hand out a one-time challenge for this kiosk.
 
+    The session records the card's generation (RSA-2048 today, P-384 next), which decides
+    how ``authenticate_session`` checks the answer.
+
     Raises CardAuthError (CERT_REVOKED…) or RefusalError (CARD_NOT_LINKED,
     CARD_NOT_YET_USABLE). Nothing about the person is checked yet: before the PIN, whoever
     holds the card must not learn, say, that its owner is under DV protection.
     """
-    verify_card_certificate(certificate_der, trust, now)
+    certificate = verify_card_certificate(certificate_der, trust, now)
     fingerprint = certificate_fingerprint(certificate_der)
     linked_resident(uow, fingerprint, now)
     session_id = secrets.token_hex(16)
@@ -68,6 +73,7 @@ def open_session(
         state=SessionState.CHALLENGED,
         certificate_der=certificate_der,
         certificate_fingerprint=fingerprint,
+        card_generation=card_generation(certificate),
         challenge=nonce,
         challenge_expires_at=now + policy.challenge_ttl,
         created_at=now,
@@ -76,7 +82,10 @@ def open_session(
     uow.kiosk_sessions.add(session)
     uow.commit()
     return Challenge(
-        session_id, challenge_message(kiosk_id, session_id, nonce), session.challenge_expires_at
+        session_id,
+        challenge_message(kiosk_id, session_id, nonce),
+        session.challenge_expires_at,
+        session.card_generation,
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.db import Base, UtcDateTime, str_enum
 from issuance.errors import KofuError
+from issuance.sessions.signature_schemes import CardGeneration
 
 
 class Channel(enum.StrEnum):
@@ -75,6 +76,10 @@ class KioskSession(Base):
     state: Mapped[SessionState] = mapped_column(str_enum(SessionState, 20))
     certificate_der: Mapped[bytes] = mapped_column(LargeBinary)
     certificate_fingerprint: Mapped[str] = mapped_column(String(64))
+    # which card signed in (signature_schemes.py): set from the certificate when it is presented
+    card_generation: Mapped[CardGeneration] = mapped_column(
+        str_enum(CardGeneration, 10), default=CardGeneration.RSA2048, server_default="rsa2048"
+    )
     challenge: Mapped[bytes] = mapped_column(LargeBinary)
     challenge_expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     juminhyo_code: Mapped[str | None] = mapped_column(String(11))

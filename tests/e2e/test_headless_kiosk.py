@@ -70,6 +70,25 @@ def test_kofu_kiosk_issue_prints_the_household_and_is_metered(
     assert "kofu_request_to_ready_seconds_count 1.0" in metrics
 
 
+def test_kofu_kiosk_issue_with_a_next_generation_p384_card_file(
+    centre: tuple[str, dict[str, str]], cards: Path, tmp_path: Path, data_dir: Path
+) -> None:
+    """yamada-hanako's card file holds a P-384 key: the kiosk signs the raw SHA-384 digest."""
+    url, env = centre
+    out = tmp_path / "juminhyo-p384.pdf"
+    done = kiosk_issue(env, url, cards / "yamada-hanako.json", out, "--members", "all")
+    assert done.returncode == 0, done.stderr
+    printed = squeeze(pdf_text(out.read_bytes()))
+    assert "山田花子" in printed and "山田太郎" in printed
+    engine = create_engine(f"sqlite:///{data_dir / 'kofu.sqlite3'}")
+    with engine.connect() as connection:
+        generations = connection.execute(
+            text("SELECT card_generation FROM issuance_kiosk_session")
+        ).scalars()
+        assert list(generations) == ["p384"]
+    engine.dispose()
+
+
 def test_a_refusal_exits_non_zero_with_its_code_and_both_messages(
     centre: tuple[str, dict[str, str]], cards: Path, tmp_path: Path
 ) -> None:

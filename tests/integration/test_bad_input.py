@@ -128,10 +128,23 @@ def test_a_forged_signature_fails_and_burns_the_challenge(kiosk: TestKiosk, card
 
 def test_another_residents_card_cannot_answer_the_challenge(kiosk: TestKiosk, cards: Path) -> None:
     _, challenge = _challenge(kiosk, cards / "yamada-taro.json")
-    other = JpkiCard(VirtualCard.load(cards / "yamada-hanako.json"))
+    other = JpkiCard(VirtualCard.load(cards / "yamada-ichiro.json"))
     other.select_application()
     other.verify_pin("1234")
     assert error_of(_answer(kiosk, other.sign_sha256(challenge))) == "SIGNATURE_INVALID"
+
+
+def test_a_next_generation_cards_signature_cannot_answer_for_todays_card(
+    kiosk: TestKiosk, cards: Path
+) -> None:
+    """yamada-hanako's card is a P-384 one: its 96-byte r||s is no RSA-2048 signature."""
+    _, challenge = _challenge(kiosk, cards / "yamada-taro.json")
+    other = JpkiCard(VirtualCard.load(cards / "yamada-hanako.json"))
+    other.select_application()
+    certificate = other.read_user_certificate()
+    other.verify_pin("1234")
+    answer = _answer(kiosk, other.sign_challenge(challenge, certificate))
+    assert answer.status_code == 403 and error_of(answer) == "SIGNATURE_SCHEME_MISMATCH"
 
 
 def test_a_challenge_answered_too_late_is_refused(

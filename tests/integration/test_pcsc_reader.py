@@ -1,5 +1,5 @@
 """The kiosk's card reader for real: pyscard → a private pcscd → vpcd → the virtual card (every
-state, and recovery). Printing is in test_cups_printing."""
+state, recovery, both card generations). Printing is in test_cups_printing."""
 
 from __future__ import annotations
 
@@ -9,11 +9,22 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from centre.bootstrap import Platform
+from issuance.model import RecordAccess
+from issuance.sessions.kiosks import KioskSession
 from kiosk_terminal.card_slot import CardPresence, CardRemovedError, NoReaderError
+from kiosk_terminal.centre_client import CentreClient
 from kiosk_terminal.jpki import JpkiCard, PinLockedError, WrongPinError
 from kiosk_terminal.pcscd import PrivatePcscd, missing_tools, namespaces
-from tests.unit.test_terminal_flow import centre  # noqa: F401  (the centre on loopback)
+from kiosk_terminal.printing import FolderPrinter
+from kiosk_terminal.terminal import Choice, Screen, Terminal, Timeouts
+from tests.support.pdf import pdf_text, squeeze
+from tests.unit.test_terminal_flow import (
+    Clock,
+    centre,  # noqa: F401  (the centre on loopback)
+)
 
 REQUIRE_SERVICES = os.environ.get("KOFU_REQUIRE_SERVICES") == "1"
 READER = "Virtual PCD 00 00"
@@ -141,3 +152,34 @@ def test_a_pcscd_restart_mid_session_is_reported_and_recovered_from(
     recovered = JpkiCard(reader.connect())
     recovered.select_application()
     assert recovered.read_user_certificate()[0] == 0x30
+
+
+def test_a_next_generation_p384_card_issues_a_juminhyo_through_pcscd(
+    pcscd: PrivatePcscd,
+    reader,  # type: ignore[no-untyped-def]
+    cards: Path,
+    centre: CentreClient,  # noqa: F811
+    platform: Platform,
+    tmp_path: Path,
+) -> None:
+    """yamada-hanako holds the P-384 card: the kiosk sends it the raw SHA-384 digest, passes its
+    96-byte r||s on, and the centre records the generation on the session and in the audit."""
+    pcscd.insert(cards / "yamada-hanako.json")
+    wait_for(reader, CardPresence.PRESENT)
+    printed = tmp_path / "printed"
+    terminal = Terminal(reader, centre, FolderPrinter(printed), Timeouts(), Clock())
+    assert terminal.tick().screen is Screen.CHOOSE
+    terminal.choose(Choice(members="all"))
+    terminal.enter_pin("1234")
+    assert terminal.view.screen is Screen.CONFIRM, terminal.view.notice
+    terminal.confirm()
+    terminal.wait_idle()
+    assert terminal.view.screen is Screen.DONE
+    [pdf] = printed.glob("*.pdf")
+    text = squeeze(pdf_text(pdf.read_bytes()))
+    assert "住民票" in text and "山田花子" in text and "山田太郎" in text
+    with platform.uow() as uow:
+        sessions = uow.session.scalars(select(KioskSession)).all()
+        audited = uow.session.scalars(select(RecordAccess)).all()
+    assert [s.card_generation for s in sessions] == ["p384"]
+    assert audited and {row.card_generation for row in audited} == {"p384"}

@@ -41,7 +41,7 @@ class TestKiosk:
         if opened.status_code != 201:
             return opened
         self.session_id = opened.json["session_id"]
-        signature = card.sign_sha256(base64.b64decode(opened.json["challenge"]))
+        signature = card.sign_challenge(base64.b64decode(opened.json["challenge"]), der)
         return self.call(
             "POST",
             f"/v1/sessions/{self.session_id}/authenticate",

@@ -13,13 +13,16 @@ from demo.jpki import TestJpki
 from issuance.index.model import CardLink, Resident, ResidentStatus
 from issuance.sessions.jpki import certificate_fingerprint
 from issuance.sessions.kiosks import Kiosk, KioskSession
+from issuance.sessions.signature_schemes import generation_of_key
 from kiosk_terminal.virtual_card import VirtualCard
 
 
 def revoke_card(pki_dir: Path, card_path: Path) -> None:
     """JPKI revokes the card's certificate: a new CRL is written into the PKI directory."""
-    der = VirtualCard.load(card_path).certificate
-    TestJpki.load(pki_dir).revoke(x509.load_der_x509_certificate(der).serial_number)
+    certificate = x509.load_der_x509_certificate(VirtualCard.load(card_path).certificate)
+    generation = generation_of_key(certificate.public_key())
+    assert generation is not None
+    TestJpki.load(pki_dir, generation).revoke(certificate.serial_number)
 
 
 def change_resident(platform: Platform, session_id: str, **values: object) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from issuance.failure_labels import FAILURE_LABELS, failure_label
 from issuance.refusals import REFUSALS
+from issuance.sessions.card_refusals import _MESSAGES as CARD_REFUSALS
 from issuance.sessions.checks import KIOSK_REVOKED_CODE
-from issuance.sessions.jpki import _MESSAGES as CARD_REFUSALS
 
 
 def test_every_kiosk_refusal_and_card_refusal_has_a_label() -> None:
