@@ -1,7 +1,7 @@
 """Kiosk PIN reset: reservations (valid 24 hours, used once) and their audit (no personal data)
 
 Revision ID: 0025_pin_reset_reservations
-Revises: 0021_partial_offering_changes
+Revises: 0024_card_generation
 Create Date: 2026-12-07
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025_pin_reset_reservations"
-down_revision = "0021_partial_offering_changes"
+down_revision = "0024_card_generation"
 branch_labels = None
 depends_on = None
 
