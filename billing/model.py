@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint, event, inspect
+from sqlalchemy import BigInteger, Date, ForeignKey, String, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.db import Base, UtcDateTime, str_enum
@@ -179,7 +179,7 @@ class Tariff(Base):
     tariff: Mapped[str] = mapped_column(String(24))
     subject: Mapped[str] = mapped_column(String(32), default="*")
     certificate_kind: Mapped[str] = mapped_column(String(20), default="*")
-    amount: Mapped[int]
+    amount: Mapped[int] = mapped_column(BigInteger)  # yen; a hub's yearly cost passes 2^31
     valid_from: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)  # exclusive
     amortise_years: Mapped[int | None]
