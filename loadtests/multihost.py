@@ -18,7 +18,8 @@ MULTIHOST_MODE:
   ``var/multihost/bench.json``.
 - ``serve`` (``make deploy-local``): starts it all and waits for Ctrl-C.
 
-The other CHAOS_* variables are the chaos run's (loadtests/chaos.py).
+The other CHAOS_* variables are the chaos run's (loadtests/chaos.py); here
+CHAOS_DOCUMENT_TTL_SECONDS defaults to 30 and CHAOS_STUCK_SECONDS to 90 (see below).
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ from pathlib import Path
 
 os.environ.setdefault("CHAOS_KIOSKS", "50")
 os.environ.setdefault("CHAOS_FAULTS", "host_loss")
+# A render under way on the lost host is requeued by the sweeper after 30 s; its kiosk may have
+# given up by then, so its document waits for the TTL and a sweep (10 s) to expire: the stuck
+# deadline must lie past 30 s + the backlog + the TTL + 10 s.
+os.environ.setdefault("CHAOS_DOCUMENT_TTL_SECONDS", "30")
+os.environ.setdefault("CHAOS_STUCK_SECONDS", "90")
 
 import chaos  # noqa: E402
 from bench_processes import BIN, ROOT, kofu, log, open_all_hours, start  # noqa: E402
@@ -200,7 +206,10 @@ def campaign(rig: MultiHostRig, config: chaos.Config) -> dict:
 def serve(rig: MultiHostRig) -> None:
     log(f"kiosks: {rig.base_url} (HAProxy) -> " + ", ".join(h.backend for h in rig.hosts))
     log(f"data: {rig.root / 'data'}; logs: {rig.logs}; Ctrl-C stops everything")
-    signal.pause()
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        log("stopping")
 
 
 def main() -> int:

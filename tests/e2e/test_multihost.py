@@ -31,8 +31,9 @@ BOUNDED = {
     "CHAOS_SECONDS_PER_FAULT": "10",
     "CHAOS_RECOVERY_SECONDS": "15",
     "CHAOS_DRAIN_SECONDS": "30",
-    # past the sweeper's 30 s requeue, and an abandoned document's expiry (TTL, then a sweep)
-    "CHAOS_STUCK_SECONDS": "50",
+    # Past the sweeper's 30 s requeue of a render the lost host was doing, the backlog, and
+    # then an abandoned document's expiry (TTL, then a sweep every 10 s).
+    "CHAOS_STUCK_SECONDS": "65",
     "CHAOS_DOCUMENT_TTL_SECONDS": "10",
     "MULTIHOST_MODE": "campaign",
 }
