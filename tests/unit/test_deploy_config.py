@@ -4,6 +4,7 @@ the balancer's configuration, and the units restart what dies."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -17,9 +18,16 @@ from tests.conftest import REQUIRE_SERVICES
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "infra" / "deploy"
 UNITS = DEPLOY / "systemd"
-sys.path.insert(0, str(ROOT / "loadtests"))
 
-from multihost_units import load_unit  # noqa: E402
+# The reader the multi-host test starts the units with (loadtests/ is not a package).
+_spec = importlib.util.spec_from_file_location(
+    "multihost_units", ROOT / "loadtests" / "multihost_units.py"
+)
+assert _spec is not None and _spec.loader is not None
+_units = importlib.util.module_from_spec(_spec)
+sys.modules["multihost_units"] = _units  # dataclasses look their module up
+_spec.loader.exec_module(_units)
+load_unit = _units.load_unit
 
 
 def _tool(name: str) -> str:
