@@ -91,3 +91,18 @@ bench-ledger: setup
 # Fault campaign (issue 13) on private PostgreSQL and Redis: one table row per fault.
 chaos: setup
 	$(BIN)/python loadtests/chaos.py
+
+.PHONY: deploy-local deploy-test bench-hosts
+# The deployment of infra/deploy/ on this machine (root: network namespaces): two centre hosts,
+# HAProxy, PostgreSQL and Redis, until Ctrl-C; nothing is left behind.
+deploy-local: setup
+	MULTIHOST_MODE=serve $(BIN)/python loadtests/multihost.py
+
+# Host loss under load (issue 16): 50 kiosks through HAProxy, host 1 killed whole and brought
+# back; the figures go to var/multihost/latest.json (tests/e2e/test_multihost.py: bounded).
+deploy-test: setup
+	MULTIHOST_MODE=campaign $(BIN)/python loadtests/multihost.py
+
+# Issuances/s through HAProxy with one host, then two, in the same run (infra/README.md).
+bench-hosts: setup
+	MULTIHOST_MODE=bench $(BIN)/python loadtests/multihost.py

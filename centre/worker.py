@@ -231,6 +231,8 @@ def work_supervised(
     process: wait (1 s, doubling to ``longest``) until Redis answers, declare the old worker
     dead, and start a new one. What the job did is in PostgreSQL either way (a result rq
     could not record is not needed); the sweeper requeues a request that is still not done.
+    A new worker that cannot register (Redis away again, or at start) is tried again the same
+    way, rather than ending the process.
     """
     worker: RenderWorker | None = None
     delay = backoff
@@ -242,7 +244,14 @@ def work_supervised(
                 time.sleep(delay)
                 delay = min(delay * 2, longest)
                 continue
-            worker, started = new_worker(), time.monotonic()
+            try:  # a new worker registers in Redis: Redis may be away again by then
+                worker, started = new_worker(), time.monotonic()
+            except RedisError as exc:
+                log.warning("no new worker while Redis is away (%s); again in %.0f s", exc, delay)
+                worker = None
+                time.sleep(delay)
+                delay = min(delay * 2, longest)
+                continue
             try:
                 worker.work(with_scheduler=False)
             except RedisError as exc:

@@ -94,12 +94,12 @@ def start(
     return proc
 
 
-def stop(name: str, proc: subprocess.Popen[bytes]) -> None:
+def stop(name: str, proc: subprocess.Popen[bytes], timeout: float = 15) -> None:
     if proc.poll() is not None:
         return
     proc.send_signal(signal.SIGTERM)  # gunicorn's master and rq's worker stop their children
     try:
-        proc.wait(timeout=15)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)  # its own session: only what it started
         proc.wait(timeout=5)

@@ -91,6 +91,8 @@ class Config:
 class Rig:
     """The running shape: what the faults reach for (servers, workers) and the run's files."""
 
+    stop_timeout_s = 10  # how long a kiosk is given to finish its flow when the load stops
+
     def __init__(self, stack: ExitStack, root: Path, config: Config) -> None:
         self.stack, self.root, self.config = stack, root, config
         self.logs = root / "logs"
@@ -177,7 +179,7 @@ class Rig:
             str(BIN / "locust"), "-f", str(ROOT / "loadtests" / "chaos_locustfile.py"),
             "--headless", "-u", str(self.config.kiosks), "-r", str(self.config.kiosks),
             "-t", f"{int(seconds)}s", "--host", self.base_url, "--only-summary",
-            "--csv", str(self.root / "locust"), "--stop-timeout", "10",
+            "--csv", str(self.root / "locust"), "--stop-timeout", str(self.stop_timeout_s),
         ]  # fmt: skip
         log(f"locust: {self.config.kiosks} kiosks for {int(seconds)} s")
         return start(self.stack, "locust", argv, self.env, self.logs)
@@ -230,7 +232,7 @@ def campaign(rig: Rig, faults: list[Fault]) -> tuple[Window, list[tuple[Fault, W
                 rig.burst.unanswered,
             )
         windows.append((fault, window))
-    stop("locust", locust)  # it stops its kiosks on SIGTERM
+    stop("locust", locust, rig.stop_timeout_s + 5)  # it stops its kiosks on SIGTERM
     # Long enough that every request made while the last fault was in place can be judged.
     settle = max(c.settle_s, c.stuck_s - c.recovery_s)
     log(f"load stopped; settling {settle} s")

@@ -50,9 +50,15 @@ def _wait_gone(pid: int, timeout: float) -> bool:
 class PrivatePostgres:
     """A throw-away cluster (fsync off) of our own; run as ``postgres`` when we are root."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(
+        self, root: Path, listen: tuple[str, ...] = ("127.0.0.1",), conf: Path | None = None,
+        trust_from: str | None = None,
+    ) -> None:  # fmt: skip
+        """``conf``: a settings file the cluster includes (then no ``max_connections`` of
+        ours); ``trust_from``: a network (CIDR) whose clients are trusted too."""
         self.dir, self.port = root / "pgdata", free_port()
         self.logfile = root / "postgres.log"
+        self.listen, self.conf, self.trust_from = listen, conf, trust_from
         self._as = []
         if os.geteuid() == 0:  # initdb refuses root
             self._as = ["runuser", "-u", "postgres", "--"]
@@ -73,6 +79,12 @@ class PrivatePostgres:
              "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        if self.conf is not None:
+            with (self.dir / "postgresql.conf").open("a") as conf:
+                conf.write(f"include '{self.conf}'\n")
+        if self.trust_from is not None:
+            with (self.dir / "pg_hba.conf").open("a") as hba:
+                hba.write(f"host all all {self.trust_from} trust\n")
         self.start()
         with psycopg.connect(self.url.replace("+psycopg", "").replace("/kofu", "/postgres"),
                              autocommit=True) as db:  # fmt: skip
@@ -80,10 +92,10 @@ class PrivatePostgres:
 
     def start(self) -> None:
         options = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.dir}"
+            f"-p {self.port} -c listen_addresses={','.join(self.listen)}"
+            f" -c unix_socket_directories={self.dir}"
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            " -c max_connections=200"
-        )
+        ) + (" -c max_connections=200" if self.conf is None else "")
         subprocess.run(
             [*self._as, _pg_bin("pg_ctl"), "-D", str(self.dir), "-o", options,
              "-l", str(self.logfile), "-w", "-t", "30", "start"],
@@ -113,9 +125,13 @@ class PrivateRedis:
     """``redis-server --save '' --appendonly no`` on a free port; a restart keeps the data
     (``SHUTDOWN SAVE`` writes one snapshot), as a Redis with persistence would."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(
+        self, root: Path, bind: tuple[str, ...] = ("127.0.0.1",), conf: Path | None = None
+    ) -> None:
+        """``conf``: a redis.conf read first (the options here override it)."""
         self.dir, self.port = root / "redis", free_port()
         self.dir.mkdir()
+        self.bind, self.conf = bind, conf
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -123,7 +139,8 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        argv = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+        argv = ["redis-server", *([str(self.conf)] if self.conf else []),
+                "--port", str(self.port), "--bind", *self.bind,
                 "--save", "", "--appendonly", "no", "--dir", str(self.dir)]  # fmt: skip
         out = (self.dir / "redis.log").open("ab")
         self.proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,

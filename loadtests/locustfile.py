@@ -32,6 +32,7 @@ POLL_WAIT_S = 10  # the centre holds the poll until the request changes (long po
 CONFIRM_RETRY_S = 30.0  # how long a kiosk keeps reporting a print the centre cannot take
 REQUEST = "/v1/sessions/[sid]/requests/[rid]"  # how Locust groups the statistics
 FINAL_STATES = {"printed", "voided", "failed", "expired"}
+RETRIED = (0, 502, 503)  # no answer, the balancer's host lost, the centre's database away
 
 
 class FlowError(Exception):
@@ -197,8 +198,9 @@ class KioskUser(FastHttpUser):
         self._confirm(request)
 
     def _confirm(self, request: str) -> None:
-        """Report the print; the paper exists, so a 503 (the centre's database away) is retried
-        after its Retry-After for up to CONFIRM_RETRY_S, as a kiosk with a print journal would."""
+        """Report the print; the paper exists, so a 503 (the centre's database away), a 502 or
+        no answer at all (a centre host lost under the call) is retried, after its Retry-After
+        or 1 s, for up to CONFIRM_RETRY_S, as a kiosk with a print journal would."""
         deadline = time.perf_counter() + CONFIRM_RETRY_S
         while True:
             try:
@@ -211,7 +213,7 @@ class KioskUser(FastHttpUser):
                 )
                 return
             except FlowError:
-                if self.last_status != 503 or time.perf_counter() > deadline:
+                if self.last_status not in RETRIED or time.perf_counter() > deadline:
                     raise
                 gevent.sleep(self.retry_after or 1.0)
 
@@ -246,13 +248,12 @@ class KioskUser(FastHttpUser):
         with self.client.request(
             method, path, name=name, json=body, headers=self.headers, catch_response=True
         ) as response:
-            self.last_status = response.status_code
-            self.retry_after = float(response.headers.get("Retry-After") or 0)
+            self.last_status = response.status_code  # 0: no answer (the connection was cut)
+            self.retry_after = float((response.headers or {}).get("Retry-After") or 0)
             if response.status_code != expected:
-                detail = f"{response.status_code}: {response.text[:200]}"
+                detail = f"{response.status_code}: {(response.text or '')[:200]}"
                 response.failure(detail)
                 raise FlowError(f"{method.upper()} {name} answered {detail}")
-            self.retry_after = float(response.headers.get("Retry-After") or 0)
             try:
                 return response.json()
             except ValueError as exc:

@@ -18,6 +18,9 @@ packages+=(pcscd vsmartcard-vpcd chromium chromium-l10n iproute2)
 packages+=(cups-daemon cups-client cups-bsd printer-driver-cups-pdf)
 # promtool, to test the alert rules in infra/prometheus/ (`promtool test rules`).
 packages+=(prometheus)
+# The multi-host deployment (infra/deploy/): HAProxy in front of the hosts, and
+# `systemd-analyze verify` for the units.
+packages+=(haproxy systemd)
 
 # A Python >= 3.11 with venv support: python3.11 if present, else python3.
 python=""
