@@ -123,7 +123,12 @@ class Platform:
     def trust(self) -> TrustStore:
         if self._trust is None:
             pki = self.settings.pki_dir
-            self._trust = TrustStore.from_files(pki / "root.pem", pki / "ca.pem", pki / "crl.der")
+            trust = TrustStore.from_files(pki / "root.pem", pki / "ca.pem", pki / "crl.der")
+            if (pki / "phone-ca.pem").exists():  # JPKI's smartphone CA (sessions/phones.py)
+                trust.smartphone = TrustStore.from_files(
+                    pki / "root.pem", pki / "phone-ca.pem", pki / "phone-crl.der"
+                )
+            self._trust = trust
         return self._trust
 
     @property

@@ -32,6 +32,11 @@ RENDER_SECONDS = Histogram(
     "Time to produce one document (records + render)",
     buckets=(0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10),
 )
+SIGN_INS = Counter(
+    "kofu_sign_ins_total",
+    "Kiosk sign-ins completed, by credential and authentication method",
+    ["credential", "method"],
+)
 REFUSALS = Counter("kofu_refusals_total", "Refusals shown to residents, by reason", ["reason"])
 RECORD_MISMATCH = Counter(
     "kofu_record_mismatch_total",

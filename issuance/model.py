@@ -200,6 +200,9 @@ class RecordAccess(Base):
     kiosk_id: Mapped[str] = mapped_column(String(32))
     request_id: Mapped[str | None] = mapped_column(String(32))
     purpose: Mapped[str] = mapped_column(String(40))
+    # On a sign-in's row (purpose "sign_in"): the credential and how its holder was checked.
+    credential: Mapped[str | None] = mapped_column(String(10))
+    auth_method: Mapped[str | None] = mapped_column(String(24))
 
 
 class UseRegistration(Base):

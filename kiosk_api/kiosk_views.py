@@ -10,6 +10,7 @@ import base64
 from flask import Response
 
 from centre.bootstrap import Platform
+from centre.metrics import SIGN_INS
 from issuance import services
 from issuance.ports import UnitOfWork
 from issuance.sessions import authentication
@@ -34,6 +35,9 @@ __all__ = ["bp", "spec"]
         "CERT_EXPIRED",
         "CERT_UNTRUSTED",
         "CARD_NOT_LINKED",
+        "PHONE_CERT_REVOKED",
+        "PHONE_CARD_REISSUED",
+        "PHONE_CARD_REVOKED",
     ),
 )
 @bp.post("/sessions")
@@ -66,7 +70,13 @@ def open_session() -> tuple[Response, int]:
     "Answer the challenge with the card's signature",
     body=schemas.AuthenticateBody,
     response=schemas.SessionOut,
-    errors=("SIGNATURE_INVALID", "CHALLENGE_USED", "CHALLENGE_EXPIRED", *SESSION_CHECKS),
+    errors=(
+        "SIGNATURE_INVALID",
+        "AUTH_METHOD_MISMATCH",
+        "CHALLENGE_USED",
+        "CHALLENGE_EXPIRED",
+        *SESSION_CHECKS,
+    ),
 )
 @bp.post("/sessions/<session_id>/authenticate")
 def authenticate(session_id: str) -> tuple[Response, int]:
@@ -82,13 +92,17 @@ def authenticate(session_id: str) -> tuple[Response, int]:
             platform.trust,
             platform.auth_policy,
             platform.now(),
+            b64(body.device_report, "device_report") if body.device_report else None,
         )
+        SIGN_INS.labels(session.credential, session.auth_method).inc()
         # The menu comes with the answer: the kiosk's next screen, one round trip fewer.
         menu = _menu(platform, uow, kiosk_id, session.id)
     return as_json(
         schemas.SessionOut(
             session_id=session.id,
             state=session.state.value,
+            credential=session.credential,
+            auth_method=session.auth_method,
             expires_at=session.expires_at,
             menu=menu,
         )

@@ -68,6 +68,7 @@ class Revocations:
 
     next_update: datetime | None
     serials: frozenset[int]
+    superseded: frozenset[int] = frozenset()  # revoked with reason superseded (card reissued)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ class TrustStore:
         self._crl_file_key: tuple[int, int, int] | None = None
         self._revocations: Revocations | None = None
         self._examined: dict[bytes, Examined] = {}
+        # The smartphone CA under the same root, itself a TrustStore (phones.py); None: no phones.
+        self.smartphone: TrustStore | None = None
 
     @classmethod
     def from_files(cls, root_path: Path, ca_path: Path, crl_path: Path) -> TrustStore:
@@ -125,7 +128,9 @@ class TrustStore:
                 self._revocations = None
                 crl = self._read_crl()
                 self._revocations = Revocations(
-                    crl.next_update_utc, frozenset(entry.serial_number for entry in crl)
+                    crl.next_update_utc,
+                    frozenset(entry.serial_number for entry in crl),
+                    frozenset(e.serial_number for e in crl if _superseded(e)),
                 )
                 self._crl_file_key = file_key
             return self._revocations
@@ -220,6 +225,14 @@ def _check_issued_by_jpki(examined: Examined, trust: TrustStore, now: datetime) 
     for authority in (trust.user_auth_ca, trust.root):
         if not authority.not_valid_before_utc <= now <= authority.not_valid_after_utc:
             raise _refusal("CERT_UNTRUSTED")
+
+
+def _superseded(entry: x509.RevokedCertificate) -> bool:
+    try:
+        reason = entry.extensions.get_extension_for_class(x509.CRLReason).value.reason
+    except (x509.ExtensionNotFound, ValueError):
+        return False
+    return reason is x509.ReasonFlags.superseded
 
 
 def _allows_digital_signature(certificate: x509.Certificate) -> bool:
