@@ -23,9 +23,10 @@ COUNTER = ("市区町村の窓口へお越しください。", "Please go to you
 LATER = ("時間をおいて、もう一度お試しください。", "Please try again a little later.")
 STAFF = ("係員をお呼びください。", "Please call a member of staff.")
 AGAIN = (
-    "カードを置き直して、最初からやり直してください。",
-    "Place your card again and start over.",
+    "カードを置き直すかスマートフォンをかざし直して、最初からやり直してください。",
+    "Place your card or hold your phone to the reader again, and start over.",
 )
+SAID = ("", "")  # the centre's message already says what to do
 TOMORROW = ("明日以降にもう一度ご利用ください。", "Please use the kiosk again from tomorrow.")
 HOURS = ("利用時間内にもう一度お越しください。", "Please come back during service hours.")
 NO_CHARGE = ("料金はかかりません。", "You have not been charged.")
@@ -52,6 +53,17 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
     "CARD_NOT_LINKED": COUNTER,
     "REVOCATION_UNAVAILABLE": LATER,
     "PIN_LOCKED": COUNTER,
+    # a phone held to the reader (スマホ用電子証明書): the centre's codes, and Face ID's
+    "PHONE_CERT_REVOKED": SAID,
+    "PHONE_CARD_REISSUED": SAID,
+    "PHONE_CARD_REVOKED": COUNTER,
+    "PHONE_CERT_EXPIRED": SAID,
+    "PHONE_CERT_UNTRUSTED": COUNTER,
+    "AUTH_METHOD_MISMATCH": AGAIN,
+    "BIOMETRIC_FAILED": (
+        "iPhoneの画面を見て、もう一度お試しください。",
+        "Look at your iPhone's screen and try again.",
+    ),
     "NOT_A_MYNUMBER_CARD": AGAIN,
     "CARD_REMOVED": AGAIN,
     "CARD_ERROR": AGAIN,

@@ -15,6 +15,7 @@ class Screen(enum.Enum):
     INSERT_CARD = "insert_card"
     CHOOSE = "choose"
     PIN = "pin"
+    DEVICE_AUTH = "device_auth"  # an iPhone: Face ID on the phone instead of a PIN
     MEMBERS = "members"
     CONFIRM = "confirm"
     WAITING = "waiting"
@@ -25,7 +26,7 @@ class Screen(enum.Enum):
 
 
 BUSY = (Screen.WAITING, Screen.PRINTING)
-WITH_CARD = (Screen.CHOOSE, Screen.PIN, Screen.MEMBERS, Screen.CONFIRM)
+WITH_CARD = (Screen.CHOOSE, Screen.PIN, Screen.DEVICE_AUTH, Screen.MEMBERS, Screen.CONFIRM)
 JUMINHYO = ("juminhyo", "juminhyo_kisai")
 KOSEKI_PICKS = ("koseki_kojin", "koseki_fuhyo")  # whose: oneself, or people of the same 戸籍
 ONE_PERSON = ("koseki_fuhyo",)  # a 附票 is one person's
@@ -119,3 +120,4 @@ class View:
     notice: Notice | None = None
     card_left: bool = False
     serial: str | None = None
+    credential: str = "card"  # what is on the reader: card, android or iphone

@@ -103,7 +103,8 @@ def authenticate_session(
     audit row (RecordAccess, purpose "sign_in"). Then the checks every later call makes again
     (session_checks.checked_session): a resident who may get nothing at all (DV等支援措置,
     deceased, under 15) is refused here with that RefusalError, counted
-    (issuance/refusal_counts.py) in the same commit that closes the session. Any failure closes the session.
+    (issuance/refusal_counts.py) in the same commit that closes the session.
+    Any failure closes the session.
     """
     session = _load_for_update(uow, kiosk_id, session_id)
     if session.state is not SessionState.CHALLENGED:
