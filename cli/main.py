@@ -25,6 +25,10 @@ COMMANDS = {
     "demo": ("demo.cli.demo", "Demo data: municipalities, residents with virtual cards, kiosks."),
     "document": ("cli.document.document", "Issued documents: electronic copies."),
     "index": ("cli.index.index", "The national resident index (our 住基ネット stand-in)."),
+    "jpki": (
+        "demo.jpki_cli.jpki",
+        "The test JPKI: revoke or reissue a card, a lost phone, issue a phone certificate.",
+    ),
     "keys": ("cli.keys.keys", "Document-signing keys (Ed25519): list, rotate."),
     "municipal-server": (
         "municipal_server.cli.municipal_server",
