@@ -22,6 +22,7 @@ SIGNING_KEY_LIFETIME_DAYS = 365
 def certificates(settings: Settings) -> dict[str, Path]:
     """The certificates watched, by the ``certificate`` label they get."""
     watched = {"jpki_root": settings.pki_dir / "root.pem", "jpki_ca": settings.pki_dir / "ca.pem"}
+    watched["jpki_phone_ca"] = settings.pki_dir / "phone-ca.pem"  # smartphone CA, if present
     if settings.municipal_tls_dir is not None:
         watched["municipal_tls_client"] = settings.municipal_tls_dir / "centre.pem"
         watched["municipal_tls_ca"] = settings.municipal_tls_dir / "ca.pem"
