@@ -66,6 +66,7 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
     ),
     "NOT_A_MYNUMBER_CARD": AGAIN,
     "CARD_REMOVED": AGAIN,
+    "PHONE_REMOVED": AGAIN,
     "CARD_ERROR": AGAIN,
     "CARD_STATUS": AGAIN,
     "NO_READER": STAFF,
@@ -96,6 +97,10 @@ WHY: dict[str, tuple[str, str]] = {
     "PIN_LOCKED": (PinLockedError.message_ja, PinLockedError.message_en),
     "NO_READER": (NoReaderError.message_ja, NoReaderError.message_en),
     "CARD_REMOVED": (CardRemovedError.message_ja, CardRemovedError.message_en),
+    "PHONE_REMOVED": (
+        "スマートフォンがカードリーダーから離れました。",
+        "The phone was taken away from the reader.",
+    ),
     "NOT_A_MYNUMBER_CARD": (NotMyNumberCardError.message_ja, NotMyNumberCardError.message_en),
     "CENTRE_UNREACHABLE": (
         "証明書交付センターに接続できません。",

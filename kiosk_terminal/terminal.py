@@ -121,7 +121,8 @@ class Terminal:
             elif screen is Screen.INSERT_CARD and presence is CardPresence.PRESENT:
                 self._read_card()
             elif screen in WITH_CARD and presence is CardPresence.NO_CARD:
-                self._refuse(notice_for("CARD_REMOVED"))
+                removed = "CARD_REMOVED" if self.view.credential == "card" else "PHONE_REMOVED"
+                self._refuse(notice_for(removed))
             elif screen in WITH_CARD and elapsed > self.timeouts.idle:
                 self.start_over()
             elif screen in (Screen.DONE, Screen.REFUSED):
@@ -136,7 +137,7 @@ class Terminal:
                 self.view.version += 1
             return
         limit = self.timeouts.not_collected if self.view.screen is Screen.DONE else 0.0
-        if self.view.notice and self.view.notice.code == "CARD_REMOVED":
+        if self.view.notice and self.view.notice.code in ("CARD_REMOVED", "PHONE_REMOVED"):
             limit = self.timeouts.idle  # leave time to read why before the screen resets
         if elapsed > limit:
             self.start_over()

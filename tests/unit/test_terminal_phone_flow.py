@@ -91,3 +91,16 @@ def test_a_lost_phone_is_refused_with_what_to_do(
     notice = terminal.view.notice
     assert terminal.view.screen is Screen.REFUSED and notice
     assert notice.code == "PHONE_CERT_REVOKED" and "設定し直して" in notice.why_ja
+
+
+def test_taking_the_phone_away_mid_way_says_so(
+    terminal: Terminal,  # noqa: F811
+    slot: VirtualSlot,  # noqa: F811
+    data_dir: Path,
+) -> None:
+    hold(terminal, slot, phones(data_dir) / ANDROID)
+    terminal.choose(Choice())
+    slot.remove()
+    view = terminal.tick()
+    assert view.screen is Screen.REFUSED and view.notice and view.notice.code == "PHONE_REMOVED"
+    assert "スマートフォン" in view.notice.why_ja and "hold your phone" in view.notice.todo_en
