@@ -38,6 +38,8 @@ $(VENV_STAMP): pyproject.toml $(SYSTEM_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# The last step execs `kofu demo run`, the one owner of the three servers, so make signals it
+# directly: Ctrl-C, `kill` of make (SIGTERM) or a closed terminal (SIGHUP) leaves nothing behind.
 run: setup
 	$(KOFU) db upgrade
 	$(KOFU) demo load
@@ -63,11 +65,8 @@ run: setup
 	echo "== Demo kiosk terminal (virtual card $${first:-$(DATA_DIR)/demo/cards/yamada-taro.json}): http://127.0.0.1:$(TERMINAL_PORT) =="; \
 	echo "== Staff portal: http://$(HOST):$(PORTAL_PORT) (plain HTTP on this machine: cookies without Secure) =="; \
 	echo "== Serving on http://$(HOST):$(PORT) (Ctrl-C stops all three) =="; \
-	$(KIOSK) terminal --centre http://$(HOST):$(PORT) --port $(TERMINAL_PORT) \
-	    --virtual-card $${first:-$(DATA_DIR)/demo/cards/yamada-taro.json} & terminal=$$!; \
-	KOFU_PORTAL_SECURE_COOKIES=0 $(KOFU) portal --host $(HOST) --port $(PORTAL_PORT) & portal=$$!; \
-	trap 'kill $$terminal $$portal 2>/dev/null; wait $$terminal $$portal 2>/dev/null' EXIT; \
-	$(KOFU) serve --host $(HOST) --port $(PORT)
+	exec $(KOFU) demo run --host $(HOST) --port $(PORT) --terminal-port $(TERMINAL_PORT) \
+	    --portal-port $(PORTAL_PORT) --virtual-card $${first:-$(DATA_DIR)/demo/cards/yamada-taro.json}
 
 test: setup
 	$(BIN)/lint-imports

@@ -19,6 +19,9 @@ from billing.tariffs import (
     CONTRIBUTION,
     COUNTER_FEE,
     DEFAULT_CONTRIBUTION,
+    HUB,
+    HUB_COST_PER_ISSUE,
+    HUB_COST_YEARLY,
     JPKI_CHECK,
     KIOSK_FEE,
     OWN_COST_INITIAL,
@@ -39,6 +42,8 @@ LIMITS = {
     CONTRIBUTION: 100_000_000,
     OWN_COST_INITIAL: 10_000_000_000,
     OWN_COST_YEARLY: 1_000_000_000,
+    HUB_COST_YEARLY: 100_000_000_000,
+    HUB_COST_PER_ISSUE: 1_000,
 }
 MUNICIPAL = (KIOSK_FEE, COUNTER_FEE, PARTICIPATION, OWN_COST_INITIAL, OWN_COST_YEARLY)
 NEEDS_A_MUNICIPALITY = (PARTICIPATION, OWN_COST_INITIAL, OWN_COST_YEARLY)
@@ -54,6 +59,8 @@ def _subject_problem(
     subject = row.subject
     if row.tariff == JPKI_CHECK:
         return None if subject == "*" else "SUBJECT_NOT_ALLOWED"
+    if row.tariff in (HUB_COST_YEARLY, HUB_COST_PER_ISSUE):
+        return None if subject == HUB else "SUBJECT_MUST_BE_HUB"
     if row.tariff == COMMISSION:
         return None if subject == "*" or subject in operators else "UNKNOWN_OPERATOR"
     if row.tariff == CONTRIBUTION:

@@ -11,6 +11,8 @@ from billing.tariffs import (
     COMMISSION,
     CONTRIBUTION,
     COUNTER_FEE,
+    HUB_COST_PER_ISSUE,
+    HUB_COST_YEARLY,
     JPKI_CHECK,
     KIOSK_FEE,
     OWN_COST_INITIAL,
@@ -45,6 +47,8 @@ KNOWN = (
     JPKI_CHECK,
     OWN_COST_INITIAL,
     OWN_COST_YEARLY,
+    HUB_COST_YEARLY,
+    HUB_COST_PER_ISSUE,
 )
 KINDS = frozenset({"*", *(kind.value for kind in CertificateKind)})
 
@@ -93,6 +97,10 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "this tariff applies to everyone: use *",
     ),
     "SUBJECT_REQUIRED": ("団体コードを指定してください", "needs a municipality code"),
+    "SUBJECT_MUST_BE_HUB": (
+        "運営主体の経費です。対象は hub にしてください",
+        "the hub's own cost: the subject must be hub",
+    ),
     "ABOVE_LIMIT": (
         "上限を超えています（意図した金額なら above_limit 列に yes）",
         "above its plausible limit (if meant, put yes in the above_limit column)",

@@ -21,6 +21,9 @@ PARTICIPATION = "participation"  # a municipality's time in the service (prorate
 JPKI_CHECK = "jpki_check"  # revocation check per kiosk session
 OWN_COST_INITIAL = "own_cost_initial"  # a municipality's set-up cost, amortised over years
 OWN_COST_YEARLY = "own_cost_yearly"  # its yearly maintenance
+HUB_COST_YEARLY = "hub_cost_yearly"  # the hub's own running cost per fiscal year (subject "hub")
+HUB_COST_PER_ISSUE = "hub_cost_per_issue"  # the hub's cost that grows with each certificate
+HUB = "hub"  # the only subject of the hub's cost rows
 
 # DOMAIN.md §5: the older J-LIS table (tax included); unconfirmed, so overridable by rows.
 DEFAULT_CONTRIBUTION = {
@@ -126,6 +129,21 @@ class TariffBook:
         annual = self.annual_contribution(profile, month_start(month))
         index = (month_start(month).month - 4) % 12
         return annual * (index + 1) // 12 - annual * index // 12
+
+    def hub_costs(self, fy: int, issues: int) -> int | None:
+        """The hub's cost of fiscal year ``fy`` in yen: its yearly rows in effect during the
+        year plus the per-certificate rate in effect on 1 April × ``issues``. None when no
+        hub cost is registered (the report then says so instead of guessing)."""
+        start, end = date(fy, 4, 1), date(fy + 1, 4, 1)
+        yearly = [
+            r.amount
+            for r in self.rows(HUB_COST_YEARLY, HUB)
+            if r.valid_from < end and (r.valid_until is None or r.valid_until > start)
+        ]
+        per_issue = [r.amount for r in self.rows(HUB_COST_PER_ISSUE, HUB) if r.valid_on(start)]
+        if not yearly and not per_issue:
+            return None
+        return sum(yearly) + (per_issue[-1] if per_issue else 0) * issues
 
     def own_costs(self, municipality_code: str, fy: int) -> int:
         """Amortised set-up costs plus maintenance falling in fiscal year ``fy``."""

@@ -26,8 +26,8 @@ COMMANDS = {
     "document": ("cli.document.document", "Issued documents: electronic copies."),
     "index": ("cli.index.index", "The national resident index (our 住基ネット stand-in)."),
     "jpki": (
-        "demo.jpki_cli.jpki",
-        "The test JPKI: revoke or reissue a card, a lost phone, issue a phone certificate.",
+        "cli.jpki.jpki",
+        "Stand-ins for JPKI's services (the PIN reset app; the test JPKI's cards and phones).",
     ),
     "keys": ("cli.keys.keys", "Document-signing keys (Ed25519): list, rotate."),
     "municipal-server": (

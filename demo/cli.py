@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -55,6 +57,21 @@ def demo_history(ctx: click.Context) -> None:
     with platform.uow() as uow:
         added = load_history(uow, platform.now(), platform.settings.billing_issuer)
     click.echo(f"demo history: {', '.join(added) or 'already there'}")
+
+
+@demo.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, help="the centre's")
+@click.option("--terminal-port", default=8080, show_default=True)
+@click.option("--portal-port", default=8081, show_default=True)
+@click.option("--virtual-card", "card", type=click.Path(exists=True, path_type=Path), required=True)
+def demo_run(host: str, port: int, terminal_port: int, portal_port: int, card: Path) -> None:
+    """Serve the centre, the demo kiosk terminal (this card in its reader) and the portal until
+    Ctrl-C, SIGTERM or SIGHUP; then nothing of them is left (processes, pcscd, namespace).
+    Exits 1 when one of the three stops by itself (the other two are stopped too)."""
+    from demo.run import run
+
+    sys.exit(run(host, port, terminal_port, portal_port, card))
 
 
 @demo.command("staff")

@@ -1,5 +1,6 @@
-"""`kofu jpki …`: the test JPKI stand-in's own acts — revoke or reissue a card, a lost phone,
-a phone certificate issued from a card. Never where real cards are read."""
+"""`kofu jpki …` commands of the test JPKI alone — revoke or reissue a card, a lost phone, a
+phone certificate issued from a card. Never where real cards are read; cli/jpki.py lists them
+by import string, so no production package imports this one."""
 
 from __future__ import annotations
 
@@ -13,12 +14,7 @@ from cli import context
 CARD_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-@click.group("jpki")
-def jpki() -> None:
-    """The test JPKI (KOFU_PKI_DIR): what J-LIS does to cards and smartphone certificates."""
-
-
-@jpki.command("revoke-card")
+@click.command("revoke-card")
 @click.argument("card", type=CARD_FILE)
 @click.pass_context
 def revoke_card_command(ctx: click.Context, card: Path) -> None:
@@ -35,7 +31,7 @@ def revoke_card_command(ctx: click.Context, card: Path) -> None:
     click.echo(f"card certificate revoked, and {len(phones)} phone certificate(s) with it")
 
 
-@jpki.command("reissue-card")
+@click.command("reissue-card")
 @click.argument("card", type=CARD_FILE)
 @click.pass_context
 def reissue_card_command(ctx: click.Context, card: Path) -> None:
@@ -72,7 +68,7 @@ def reissue_card_command(ctx: click.Context, card: Path) -> None:
     click.echo(f"card reissued (usable from tomorrow); {len(phones)} phone certificate(s) revoked")
 
 
-@jpki.command("lose-phone")
+@click.command("lose-phone")
 @click.argument("phone", type=CARD_FILE)
 @click.pass_context
 def lose_phone_command(ctx: click.Context, phone: Path) -> None:
@@ -89,7 +85,7 @@ def lose_phone_command(ctx: click.Context, phone: Path) -> None:
     click.echo("phone certificate revoked")
 
 
-@jpki.command("issue-phone")
+@click.command("issue-phone")
 @click.argument("card", type=CARD_FILE)
 @click.option("--platform", type=click.Choice(["android", "iphone"]), required=True)
 @click.option("--pin", default="0000", help="Android: the phone certificate's own 4 digits")

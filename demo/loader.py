@@ -100,7 +100,9 @@ def _issue_card(jpki: TestJpki, path: Path, person: DemoPerson) -> VirtualCard:
     if path.exists():
         return VirtualCard.load(path)
     certificate, key = jpki.issue_user_certificate()
-    card = VirtualCard.issue(certificate, jpki.ca_certificate, key, person.pin, person.label)
+    card = VirtualCard.issue(
+        certificate, jpki.ca_certificate, key, person.pin, person.label, person.signature_pin
+    )
     if person.pin_locked:
         card.tries_left = 0
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,9 @@ import psycopg
 
 from demo.nation_synthesis import OPERATORS, Nation, build_nation, event_chunks
 
+HUB_YEARLY_ASSUMED = 3_600_000_000  # yen a year: the synthetic hub's fixed running cost
+HUB_PER_ISSUE_ASSUMED = 10  # yen per certificate: its cost that grows with use
+
 
 @dataclass(frozen=True)
 class Generated:
@@ -65,6 +68,13 @@ def _write_operators_and_tariffs(cur: psycopg.Cursor, nation: Nation, fy: int) -
         "COPY billing_tariff (tariff, subject, certificate_kind, amount, valid_from, "
         "amortise_years, note) FROM STDIN"
     ) as copy:
+        # The hub's own running costs: no published figure, so the synthetic nation assumes
+        # ¥3.6bn a year and ¥10 per certificate (the report labels them as assumed).
+        start = date(fy - 3, 4, 1)
+        copy.write_row(("hub_cost_yearly", "hub", "*", HUB_YEARLY_ASSUMED, start, None, "nation"))
+        copy.write_row(
+            ("hub_cost_per_issue", "hub", "*", HUB_PER_ISSUE_ASSUMED, start, None, "nation")
+        )
         for i, code in enumerate(nation.codes):
             if not nation.participating[i]:
                 continue

@@ -17,6 +17,7 @@ class DemoPerson:
     relationship: str
     note: str = ""
     pin: str = "1234"
+    signature_pin: str = "KOFU2026"  # 署名用電子証明書のパスワード (kiosk PIN reset)
     card: bool = True
     honseki: str | None = None
     hittousha: str | None = None

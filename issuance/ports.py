@@ -19,6 +19,7 @@ from issuance.repositories import (
     HeldDocuments,
     Kiosks,
     KioskSessions,
+    PinResets,
     RefusalCounts,
     ResidentIndex,
     UseRegistrations,
@@ -45,6 +46,7 @@ class UnitOfWork(Protocol):
     use_registrations: UseRegistrations
     applied_idous: AppliedIdous
     refusal_counts: RefusalCounts
+    pin_resets: PinResets
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

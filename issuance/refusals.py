@@ -165,6 +165,22 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "本籍地と住所地が同じため、利用登録は不要です。",
         "Your 本籍 is where you live: no use registration is needed.",
     ),
+    # Kiosk PIN reset (issuance/pin_reset): the reservation JPKI's reset app gives.
+    "NO_RESET_RESERVATION": (
+        "このカードの暗証番号再設定の予約がありません。スマートフォンのJPKI暗証番号リセット"
+        "アプリで予約してから、24時間以内にお越しください。",
+        "There is no PIN-reset reservation for this card. Reserve one with the JPKI PIN reset "
+        "app on your smartphone, then come back within 24 hours.",
+    ),
+    "RESET_RESERVATION_EXPIRED": (
+        "暗証番号再設定の予約の有効期限（24時間）が過ぎています。もう一度アプリで予約してください。",
+        "The PIN-reset reservation has expired (it is valid for 24 hours). "
+        "Please reserve again with the app.",
+    ),
+    "RESET_RESERVATION_USED": (
+        "この予約はすでに使われています。もう一度アプリで予約してください。",
+        "This reservation has already been used. Please reserve again with the app.",
+    ),
 }
 
 

@@ -9,6 +9,7 @@ from typing import Protocol
 from issuance.authenticity.model import DocumentStatus, IssuedDocument
 from issuance.index.model import AppliedIdou, OutOfSyncAlarm, Resident
 from issuance.model import CertificateRequest, Document, RecordAccess, UseRegistration
+from issuance.pin_reset.model import PinResetAudit, PinResetReservation
 from issuance.sessions.kiosks import Kiosk, KioskOperator, KioskSession
 
 
@@ -179,3 +180,19 @@ class RefusalCounts(Protocol):
         """Add 1 to the count of (JST ``day``, municipality, kind, refusal code), in a
         savepoint of the current transaction: a failure leaves the transaction usable."""
         ...
+
+
+class PinResets(Protocol):
+    """PIN-reset reservations (issuance/pin_reset) and their audit rows."""
+
+    def add(self, reservation: PinResetReservation) -> None: ...
+
+    def get(self, reservation_id: str, *, for_update: bool = False) -> PinResetReservation | None:
+        """The reservation, or None; ``for_update`` locks its row until the commit."""
+        ...
+
+    def latest_for(self, certificate_serial: str) -> PinResetReservation | None:
+        """The newest reservation for this certificate serial (lower-case hex), or None."""
+        ...
+
+    def add_audit(self, row: PinResetAudit) -> None: ...

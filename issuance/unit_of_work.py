@@ -17,11 +17,13 @@ from issuance.repositories import (
     HeldDocuments,
     Kiosks,
     KioskSessions,
+    PinResets,
     RefusalCounts,
     ResidentIndex,
     UseRegistrations,
 )
 from issuance.sql.people import SqlKiosks, SqlKioskSessions, SqlResidentIndex
+from issuance.sql.pin_resets import SqlPinResets
 from issuance.sql.records import (
     SqlAlarms,
     SqlAppliedIdous,
@@ -58,6 +60,7 @@ class SqlAlchemyUnitOfWork:
         self.use_registrations: UseRegistrations = SqlUseRegistrations(session)
         self.applied_idous: AppliedIdous = SqlAppliedIdous(session)
         self.refusal_counts: RefusalCounts = SqlRefusalCounts(session)
+        self.pin_resets: PinResets = SqlPinResets(session)
         self.staff_accounts: StaffAccounts = SqlStaffAccounts(session)
         self.staff_audit: StaffAudit = SqlStaffAudit(session)
         return self

@@ -23,6 +23,11 @@ _PATH_ID = re.compile(PATH_ID_PATTERN)
 _NOT_FOUND = {
     "session_id": ("SESSION_NOT_FOUND", "手続きが見つかりません。", "Session not found."),
     "request_id": ("REQUEST_NOT_FOUND", "証明書の手続きが見つかりません。", "Request not found."),
+    "reservation_id": (
+        "RESET_RESERVATION_NOT_FOUND",
+        "暗証番号の再設定の予約が見つかりません。",
+        "The PIN-reset reservation was not found.",
+    ),
 }
 SESSION = "/v1/sessions/{session_id}"
 REQUEST = SESSION + "/requests/{request_id}"

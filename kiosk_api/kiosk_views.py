@@ -148,4 +148,8 @@ def _menu(platform: Platform, uow: UnitOfWork, kiosk_id: str, session_id: str) -
 
 
 # Imported for their routes on the same blueprint (they import nothing from here).
-from kiosk_api import kiosk_member_views, kiosk_request_views  # noqa: E402, F401
+from kiosk_api import (  # noqa: E402, F401
+    kiosk_member_views,
+    kiosk_pin_reset_views,
+    kiosk_request_views,
+)

@@ -187,6 +187,27 @@ class CentreClient:
             retries=5,
         ).json()
 
+    def check_pin_reset(self, certificate_der: bytes) -> dict[str, Any]:
+        """PIN reset: the reservation for this card (``reservation_id``, ``expires_at``), or a
+        CentreError NO_RESET_RESERVATION, RESET_RESERVATION_EXPIRED, RESET_RESERVATION_USED."""
+        return self._call(
+            "POST",
+            "/v1/pin-resets",
+            {"certificate": base64.b64encode(certificate_der).decode()},
+        ).json()
+
+    def report_pin_reset(
+        self, reservation_id: str, outcome: str, signature_pin_tries_left: int | None = None
+    ) -> dict[str, Any]:
+        """What happened (reset, signature_pin_wrong, signature_pin_locked, abandoned); never
+        a PIN. Safe to retry: a reset reported twice by this kiosk is answered the same."""
+        body: dict[str, Any] = {"outcome": outcome}
+        if signature_pin_tries_left is not None:
+            body["signature_pin_tries_left"] = signature_pin_tries_left
+        return self._call(
+            "POST", f"/v1/pin-resets/{reservation_id}/outcome", body, retries=5
+        ).json()
+
 
 def _wait_query(wait: float) -> str:
     """How long the centre may hold the answer, as a query string (none: answer at once)."""

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
 
 from kiosk_terminal.centre_client import CentreClient
 from kiosk_terminal.headless import issue
+from kiosk_terminal.lifetime import StopOnSignals
 
 
 def _token(kiosk: str, data_dir: Path) -> str:
@@ -133,30 +134,53 @@ def issue_command(
     click.echo(f"printed {out} (serial {outcome.request and outcome.request.get('serial')})")
 
 
-def _card_slot(reader: str | None, virtual_card: Path | None, state_dir: Path):  # type: ignore[no-untyped-def]
-    """PC/SC by default; with a virtual card, a private pcscd + vpcd when root, else in-process."""
+@kiosk.command("reset-pin")
+@click.option("--card", "card_path", type=click.Path(exists=True, path_type=Path), required=True)
+@click.option("--signature-password", required=True, help="署名用電子証明書のパスワード")
+@click.option("--new-pin", required=True, help="the new 4-digit PIN")
+@click.option("--centre", default="http://127.0.0.1:8000", show_default=True)
+@click.option("--kiosk", "kiosk_id", default="K0001", show_default=True)
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None, envvar="KOFU_DATA_DIR")
+def reset_pin_command(
+    card_path: Path,
+    signature_password: str,
+    new_pin: str,
+    centre: str,
+    kiosk_id: str,
+    data_dir: Path | None,
+) -> None:
+    """Reset a card's PIN with its reservation; a refusal exits 2 with its code and message."""
+    from kiosk_terminal.headless_reset import reset_pin
+
+    client = CentreClient(centre, _token(kiosk_id, data_dir or Path("var")))
+    outcome = reset_pin(client, card_path, signature_password, new_pin)
+    if not outcome.ok:
+        click.echo(f"{outcome.code}\n{outcome.message_ja}\n{outcome.message_en}", err=True)
+        sys.exit(2)
+    click.echo(f"{outcome.message_ja} / {outcome.message_en}")
+
+
+def _card_slot(reader: str | None, virtual_card: Path | None, state_dir: Path, cleanup: ExitStack):  # type: ignore[no-untyped-def]
+    """PC/SC by default; with a virtual card, a private pcscd + vpcd when root, else in-process.
+    The private pcscd's stop goes on ``cleanup`` before it starts, so any exit removes it."""
     from kiosk_terminal.card_slot import VirtualSlot
     from kiosk_terminal.pcscd import PrivatePcscd, missing_tools
     from kiosk_terminal.virtual_card import VirtualCard
 
-    daemon = None
     if virtual_card is not None:
         missing = missing_tools()
         if missing:
             click.echo(f"no pcscd here ({', '.join(missing)}): the card stays in-process", err=True)
-            return VirtualSlot(VirtualCard.load(virtual_card)), None
+            return VirtualSlot(VirtualCard.load(virtual_card))
         daemon = PrivatePcscd(state_dir / f"pcsc-{os.getpid()}")
+        cleanup.callback(daemon.stop)
         daemon.start()
         os.environ["PCSCLITE_CSOCK_NAME"] = str(daemon.socket_path)
         daemon.insert(virtual_card.resolve())
         reader = reader or "Virtual PCD 00 00"
     from kiosk_terminal.pcsc import PcscReader
 
-    return PcscReader(reader), daemon
-
-
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(0)
+    return PcscReader(reader)
 
 
 @kiosk.command("terminal")
@@ -193,19 +217,22 @@ def terminal_command(
 
     data = data_dir or Path("var")
     client = CentreClient(centre, _token(kiosk_id, data))
-    slot, daemon = _card_slot(reader, virtual_card, data / "terminal")
-    journal = PrintJournal(data / "terminal" / "print-journal.json")
-    for request_id, reported in journal.report(client):  # what a crash left unconfirmed
-        click.echo(f"print of request {request_id} reported late: {reported}", err=True)
-    app = create_app(Terminal(slot, client, make_printer(printer, output), journal=journal))
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    click.echo(f"kiosk terminal on http://127.0.0.1:{server.server_port}", err=True)
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # `make run` stops us by PID: clean up
+    # From here on Ctrl-C, SIGTERM (`kofu demo run` stops us by PID) and SIGHUP all end in the
+    # finally below, which stops the private pcscd and removes its network namespace.
+    signals = StopOnSignals()
+    cleanup = ExitStack()
     try:
+        slot = _card_slot(reader, virtual_card, data / "terminal", cleanup)
+        journal = PrintJournal(data / "terminal" / "print-journal.json")
+        for request_id, reported in journal.report(client):  # what a crash left unconfirmed
+            click.echo(f"print of request {request_id} reported late: {reported}", err=True)
+        app = create_app(Terminal(slot, client, make_printer(printer, output), journal=journal))
+        server = make_server("127.0.0.1", port, app, threaded=True)
+        cleanup.callback(server.server_close)
+        click.echo(f"kiosk terminal on http://127.0.0.1:{server.server_port}", err=True)
         server.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
+    except SystemExit:
         pass
     finally:
-        server.server_close()
-        if daemon is not None:
-            daemon.stop()
+        signals.stopping = True  # a second Ctrl-C must not cut the clean-up short
+        cleanup.close()

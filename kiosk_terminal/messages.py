@@ -80,6 +80,17 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
     "SESSION_INVALID": AGAIN,
     "SESSION_EXPIRED": AGAIN,
     "DOCUMENT_EXPIRED": AGAIN,
+    # PIN reset: the centre's and the card's messages already say what to do.
+    "NO_RESET_RESERVATION": ("", ""),
+    "RESET_RESERVATION_EXPIRED": ("", ""),
+    "RESET_RESERVATION_USED": ("", ""),
+    "RESET_RESERVATION_NOT_FOUND": AGAIN,
+    "SIGNATURE_PIN_LOCKED": COUNTER,
+    "NO_SIGNATURE_CERTIFICATE": COUNTER,
+    "NEW_PIN_MISMATCH": (
+        "もう一度、同じ暗証番号を2回入力してください。",
+        "Please enter the same PIN twice.",
+    ),
     "NO_MEMBER_CHOSEN": (
         "記載する方を1人以上選んでください。",
         "Please choose at least one person.",
@@ -92,6 +103,10 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
 
 WHY: dict[str, tuple[str, str]] = {
     "PRINT_FAILED": ("印刷できませんでした。", "The document could not be printed."),
+    "NEW_PIN_MISMATCH": (
+        "1回目と2回目の暗証番号が一致しません。",
+        "The two PINs entered are not the same.",
+    ),
     "NO_MEMBER_CHOSEN": ("どなたも選ばれていません。", "Nobody is chosen."),
     "ONE_MEMBER_ONLY": ("2人以上が選ばれています。", "More than one person is chosen."),
     "PIN_LOCKED": (PinLockedError.message_ja, PinLockedError.message_en),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -12,8 +14,13 @@ import uuid
 from pathlib import Path
 from typing import IO
 
+from kiosk_terminal.lifetime import die_with_parent, stop_signals_held
+
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 PCSCD = "/usr/sbin/pcscd"
+# kofu-pcsc-<owner PID>-<random>: a namespace whose owner is gone is a leftover (see reclaim).
+NAMESPACE_PREFIX = "kofu-pcsc-"
+_OWNED_NAMESPACE = re.compile(rf"^{NAMESPACE_PREFIX}(\d+)-[0-9a-f]+$")
 # vpcd listens on all interfaces; inside a network namespace of our own only we can reach it.
 READER_CONF = """FRIENDLYNAME "Virtual PCD"
 DEVICENAME   /dev/null:0x8C7B
@@ -30,6 +37,42 @@ def missing_tools() -> list[str]:
     if os.geteuid() != 0:
         missing.append("root (network namespaces)")
     return missing
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def namespaces() -> list[str]:
+    """The names `ip netns list` shows (empty when there are none, or no ip)."""
+    listing = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False)
+    return [line.split()[0] for line in listing.stdout.splitlines() if line.strip()]
+
+
+def reclaim_stale_namespaces() -> list[str]:
+    """Remove private pcscds' namespaces whose owner process is gone (it was SIGKILLed, or the
+    machine lost power), and end the pcscd and cards still inside; returns the names removed.
+    A namespace whose owner lives, or not named by this module, is never touched."""
+    removed = []
+    for name in namespaces():
+        owner = _OWNED_NAMESPACE.match(name)
+        if owner is None or _alive(int(owner[1])):
+            continue
+        inside = subprocess.run(
+            ["ip", "netns", "pids", name], capture_output=True, text=True, check=False
+        )
+        for pid in inside.stdout.split():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+        subprocess.run(["ip", "netns", "delete", name], check=False, stderr=subprocess.DEVNULL)
+        removed.append(name)
+    return removed
 
 
 def _stop(process: subprocess.Popen[bytes] | None) -> None:
@@ -51,19 +94,23 @@ class PrivatePcscd:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory.resolve()  # pcscd resolves -c from /
-        self.namespace = f"kofu-pcsc-{uuid.uuid4().hex[:8]}"
+        self.namespace = f"{NAMESPACE_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._namespace_added = False
         self.config_dir = self.directory / "reader.conf.d"
         self.run_dir = self.directory / "run"
         self.socket_path = self.run_dir / "pcscd.comm"
         self.daemon: subprocess.Popen[bytes] | None = None
         self.cards: list[subprocess.Popen[bytes]] = []
+        self._spawned: list[subprocess.Popen[bytes]] = []  # all, noted before a signal is handled
 
     def start(self) -> None:
         self.config_dir.mkdir(parents=True, exist_ok=True)
         self.run_dir.mkdir(parents=True, exist_ok=True)
         (self.config_dir / "vpcd").write_text(READER_CONF.format(driver=VPCD_DRIVER))
-        subprocess.run(["ip", "netns", "add", self.namespace], check=True)
+        reclaim_stale_namespaces()  # what an earlier run killed outright left behind
         try:
+            self._namespace_added = True  # before `add`: a signal may come while it runs
+            subprocess.run(["ip", "netns", "add", self.namespace], check=True)
             self._in_namespace(["ip", "link", "set", "lo", "up"], wait=True)
             self.start_daemon()
         except BaseException:
@@ -75,8 +122,8 @@ class PrivatePcscd:
         Path("/run/pcscd").mkdir(exist_ok=True)
         self.socket_path.unlink(missing_ok=True)
         script = f"mount --bind {self.run_dir} /run/pcscd && exec {PCSCD} -f -c {self.config_dir}"
-        log = (self.directory / "pcscd.log").open("ab")
-        self.daemon = self._in_namespace(["sh", "-c", script], log=log)
+        with (self.directory / "pcscd.log").open("ab") as log:
+            self.daemon = self._in_namespace(["sh", "-c", script], log=log)
         deadline = time.monotonic() + 10
         while not self.socket_path.exists():
             if self.daemon.poll() is not None or time.monotonic() > deadline:
@@ -89,10 +136,10 @@ class PrivatePcscd:
 
     def insert(self, card_file: Path) -> subprocess.Popen[bytes]:
         """A virtual card in the reader: the vicc runs inside the namespace, next to vpcd."""
-        log = (self.directory / "vicc.log").open("ab")
-        card = self._in_namespace(
-            [sys.executable, "-m", "kiosk_terminal.vicc", str(card_file)], log=log
-        )
+        with (self.directory / "vicc.log").open("ab") as log:
+            card = self._in_namespace(
+                [sys.executable, "-m", "kiosk_terminal.vicc", str(card_file)], log=log
+            )
         self.cards.append(card)
         return card
 
@@ -102,19 +149,31 @@ class PrivatePcscd:
     def stop(self) -> None:
         """Stop the cards and pcscd, and always remove the namespace, even if a stop fails."""
         try:
-            for card in self.cards:
-                _stop(card)
-            self.stop_daemon()
+            for process in reversed(self._spawned):  # the cards before the pcscd they talk to
+                _stop(process)
+            self.daemon = None
         finally:
-            subprocess.run(["ip", "netns", "delete", self.namespace], check=False)
+            if self._namespace_added:
+                self._namespace_added = False
+                subprocess.run(
+                    ["ip", "netns", "delete", self.namespace],
+                    check=False,
+                    stderr=subprocess.DEVNULL,  # `add` never ran: nothing to delete
+                )
 
     def _in_namespace(
         self, command: list[str], wait: bool = False, log: IO[bytes] | None = None
     ) -> subprocess.Popen[bytes]:
         full = ["ip", "netns", "exec", self.namespace, *command]
-        process = subprocess.Popen(
-            full, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, cwd=os.getcwd()
-        )
+        with stop_signals_held():  # a Ctrl-C now waits until stop() can see the process
+            process = subprocess.Popen(
+                full,
+                stdout=log or subprocess.DEVNULL,
+                stderr=subprocess.STDOUT,
+                cwd=os.getcwd(),
+                preexec_fn=die_with_parent(),  # pcscd and cards end with us, even on SIGKILL
+            )
+            self._spawned.append(process)
         if wait:
             process.wait(timeout=10)
         return process

@@ -23,10 +23,22 @@ class Screen(enum.Enum):
     DONE = "done"
     REFUSED = "refused"
     NO_READER = "no_reader"
+    RESET_SIGNATURE_PIN = "reset_signature_pin"  # PIN reset: the 署名用パスワード
+    RESET_NEW_PIN = "reset_new_pin"  # PIN reset: the new 4-digit PIN, twice
+    RESET_DONE = "reset_done"
 
 
 BUSY = (Screen.WAITING, Screen.PRINTING)
-WITH_CARD = (Screen.CHOOSE, Screen.PIN, Screen.DEVICE_AUTH, Screen.MEMBERS, Screen.CONFIRM)
+WITH_CARD = (
+    Screen.CHOOSE,
+    Screen.PIN,
+    Screen.DEVICE_AUTH,
+    Screen.MEMBERS,
+    Screen.CONFIRM,
+    Screen.RESET_SIGNATURE_PIN,
+    Screen.RESET_NEW_PIN,
+)
+ENDED = (Screen.DONE, Screen.REFUSED, Screen.RESET_DONE)
 JUMINHYO = ("juminhyo", "juminhyo_kisai")
 KOSEKI_PICKS = ("koseki_kojin", "koseki_fuhyo")  # whose: oneself, or people of the same 戸籍
 ONE_PERSON = ("koseki_fuhyo",)  # a 附票 is one person's
@@ -121,3 +133,4 @@ class View:
     card_left: bool = False
     serial: str | None = None
     credential: str = "card"  # what is on the reader: card, android or iphone
+    pin_reset: bool = False  # the resident asked to reset the PIN (before placing the card)

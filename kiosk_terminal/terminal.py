@@ -24,9 +24,11 @@ from kiosk_terminal.phone import (
     open_credential,
     sign_in_answer,
 )
+from kiosk_terminal.pin_reset_flow import PinResetScreens
 from kiosk_terminal.printing import Printer
 from kiosk_terminal.screens import (
     BUSY,
+    ENDED,
     ONE_PERSON,
     WITH_CARD,
     Choice,
@@ -42,7 +44,7 @@ __all__ = ["Choice", "Screen", "Terminal", "Timeouts", "View"]
 log = logging.getLogger(__name__)
 
 
-class Terminal:
+class Terminal(PinResetScreens):
     """One kiosk. The web UI calls the actions; ``tick()`` is called often (polling)."""
 
     def __init__(
@@ -65,6 +67,7 @@ class Terminal:
         self._connection: Connection | None = None
         self._card: JpkiCard | None = None
         self._session: str | None = None
+        self._reservation: str | None = None  # a PIN reset's, once the centre confirmed it
         self._since = clock()
         self._worker: threading.Thread | None = None
         self.last_session: str | None = None  # for the operator's log and tests
@@ -84,6 +87,7 @@ class Terminal:
         self._show(Screen.REFUSED, notice=notice, card_left=False)
 
     def _end_card_session(self) -> None:
+        self._abandon_pin_reset()
         if self._connection is not None:
             try:
                 self._connection.close()
@@ -119,13 +123,13 @@ class Terminal:
             elif screen is Screen.NO_READER:
                 self.start_over()
             elif screen is Screen.INSERT_CARD and presence is CardPresence.PRESENT:
-                self._read_card()
+                self._read_card_for_reset() if self.view.pin_reset else self._read_card()
             elif screen in WITH_CARD and presence is CardPresence.NO_CARD:
                 removed = "CARD_REMOVED" if self.view.credential == "card" else "PHONE_REMOVED"
                 self._refuse(notice_for(removed))
             elif screen in WITH_CARD and elapsed > self.timeouts.idle:
                 self.start_over()
-            elif screen in (Screen.DONE, Screen.REFUSED):
+            elif screen in ENDED:
                 self._after_end(presence, elapsed)
             return self.view
 

@@ -14,6 +14,14 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
+from kiosk_terminal.signature_pin import (
+    EF_SIGNATURE_PIN,
+    SignaturePin,
+    is_user_pin,
+    signature_pin_fields,
+    signature_pin_from,
+)
+
 CARD_FILE_FORMAT = "kofu-virtual-card/1"
 JPKI_USER_AUTH_AID = bytes.fromhex("D392F000260100000001")
 MAX_PIN_TRIES = 3
@@ -22,7 +30,7 @@ EF_CERTIFICATE = 0x000A
 EF_CA_CERTIFICATE = 0x000B
 EF_PRIVATE_KEY = 0x0017
 EF_PIN = 0x0018
-_KNOWN_EFS = {EF_CERTIFICATE, EF_CA_CERTIFICATE, EF_PRIVATE_KEY, EF_PIN}
+_KNOWN_EFS = {EF_CERTIFICATE, EF_CA_CERTIFICATE, EF_PRIVATE_KEY, EF_PIN, EF_SIGNATURE_PIN}
 
 SW_OK = b"\x90\x00"
 SW_WRONG_LENGTH = b"\x67\x00"
@@ -99,6 +107,7 @@ class VirtualCard:
         tries_left: int = MAX_PIN_TRIES,
         label: str = "",
         path: Path | None = None,
+        signature_pin: SignaturePin | None = None,
     ) -> None:
         self.certificate = certificate
         self.ca_certificate = ca_certificate
@@ -107,6 +116,9 @@ class VirtualCard:
         self._pin = pin
         self.tries_left = tries_left
         self._path = path
+        self.signature_pin = (
+            signature_pin  # 署名用パスワード (kiosk PIN reset), if the card has one
+        )
         self.reset()
 
     @classmethod
@@ -117,8 +129,9 @@ class VirtualCard:
         private_key: rsa.RSAPrivateKey,
         pin: str,
         label: str,
+        signature_pin: str | None = None,
     ) -> VirtualCard:
-        """A new card holding this key pair, with a fresh PIN counter."""
+        """A new card holding this key pair, with fresh PIN counters (and a signature PIN)."""
         certificate_der = _der(certificate)
         if not (len(pin) == 4 and pin.isascii() and pin.isdigit()):
             raise ValueError("the user-authentication PIN is 4 ASCII digits")
@@ -130,6 +143,7 @@ class VirtualCard:
             private_key=private_key,
             pin=pin,
             label=label,
+            signature_pin=SignaturePin(signature_pin) if signature_pin else None,
         )
 
     @classmethod
@@ -152,6 +166,7 @@ class VirtualCard:
             tries_left=int(document["tries_left"]),
             label=document.get("label", ""),
             path=path,
+            signature_pin=signature_pin_from(document),
         )
 
     def save(self, path: Path | str) -> None:
@@ -165,6 +180,8 @@ class VirtualCard:
         self._application_selected = False
         self._current_ef: int | None = None
         self._pin_verified = False
+        if self.signature_pin is not None:
+            self.signature_pin.verified = False
 
     def transmit(self, apdu: bytes) -> bytes:
         """Answer one command APDU with response data followed by SW1 SW2."""
@@ -178,6 +195,7 @@ class VirtualCard:
             (0x00, 0xB0): self._read_binary,
             (0x00, 0x20): self._verify,
             (0x80, 0x2A): self._compute_digital_signature,
+            (0x00, 0x2C): self._reset_retry_counter,
         }.get((command.cla, command.ins))
         if handler is None:
             return SW_INS_NOT_SUPPORTED
@@ -195,6 +213,8 @@ class VirtualCard:
                 return SW_WRONG_LENGTH
             fid = int.from_bytes(command.data, "big")
             if not self._application_selected or fid not in _KNOWN_EFS:
+                return SW_FILE_NOT_FOUND
+            if fid == EF_SIGNATURE_PIN and self.signature_pin is None:
                 return SW_FILE_NOT_FOUND
             self._current_ef = fid
             return SW_OK
@@ -220,6 +240,11 @@ class VirtualCard:
     def _verify(self, command: Apdu) -> bytes:
         if (command.p1, command.p2) != (0x00, 0x80):
             return SW_WRONG_P1P2
+        if self._current_ef == EF_SIGNATURE_PIN and self.signature_pin is not None:
+            status, changed = self.signature_pin.verify(command.data)
+            if changed:
+                self._write_back_tries()
+            return status
         if self._current_ef != EF_PIN:
             return SW_NO_CURRENT_EF
         if self.tries_left <= 0:
@@ -251,6 +276,21 @@ class VirtualCard:
         signature = self._private_key.sign(digest, padding.PKCS1v15(), utils.Prehashed(algorithm))
         return signature + SW_OK
 
+    def _reset_retry_counter(self, command: Apdu) -> bytes:
+        """A new user PIN and a full counter, once the signature PIN is verified (signature_pin)."""
+        if (command.p1, command.p2) != (0x02, 0x80):
+            return SW_WRONG_P1P2
+        if self._current_ef != EF_PIN:
+            return SW_NO_CURRENT_EF
+        if not is_user_pin(command.data):
+            return SW_WRONG_DATA
+        if self.signature_pin is None or not self.signature_pin.spend():
+            return SW_SECURITY_NOT_SATISFIED
+        self._pin, self.tries_left = command.data.decode("ascii"), MAX_PIN_TRIES
+        self._pin_verified = False
+        self._write_back_tries()
+        return SW_OK
+
     def _write_back_tries(self) -> None:
         if self._path is not None:
             self.save(self._path)
@@ -269,7 +309,7 @@ class VirtualCard:
             "certificate": base64.b64encode(self.certificate).decode("ascii"),
             "ca_certificate": base64.b64encode(self.ca_certificate).decode("ascii"),
             "private_key": private_key_pem.decode("ascii"),
-        }
+        } | signature_pin_fields(self.signature_pin)
 
 
 def _tries_left_status(tries_left: int) -> bytes:

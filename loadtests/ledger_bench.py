@@ -3,9 +3,10 @@
 Creates a fresh database ``kofu_ledger_bench_<pid>`` on the server of BENCH_PG_URL, migrates it,
 generates the nation with LEDGER_BENCH_EVENTS issue events (default 32,000,000, FY2023) through
 COPY, closes the twelve months as final (which stores their rollups), then times the national
-cost-structure report (CSV, charts, PDF) read from those rollups. With LEDGER_BENCH_LIVE=1 it
-also times the same sums computed straight from the raw events. The database is dropped at the
-end. Figures are printed and written to ``var/bench/ledger-latest.json``.
+cost-structure report (CSV, charts, PDF) read from those rollups, once with its charts drawn in
+one process and once with one process per core (the ratio of the two is printed). With
+LEDGER_BENCH_LIVE=1 it also times the same sums computed straight from the raw events. The
+database is dropped at the end. Figures are printed and written to ``var/bench/ledger-latest.json``.
 
 Rollups stay correct because a final month never receives another row: late events and
 corrections are booked to the next open month (see ``billing/rollups.py``).
@@ -78,17 +79,27 @@ def run(url: str, out: Path) -> dict[str, float]:
 
     timed("close_12_months_final_seconds", figures, close_year)
 
-    def report() -> None:  # what `kofu report cost-structure` runs, break-even and scenarios too
-        cost_structure_report(
+    def report(processes: int | None):  # type: ignore[no-untyped-def]
+        # What `kofu report cost-structure` runs, break-even and scenarios too.
+        return lambda: cost_structure_report(
             platform.uow,
             profiles,
             FY,
             out / "report",
             ["metered", "hybrid", "capped"],
             datetime.now(UTC),
+            chart_processes=processes,
         )
 
-    timed("report_from_rollups_seconds", figures, report)
+    # The same report with its charts drawn one after the other, then one process per core:
+    # the ratio is the figure to compare across machines.
+    timed("report_charts_in_one_process_seconds", figures, report(1))
+    timed("report_from_rollups_seconds", figures, report(None))
+    figures["report_ratio_parallel_to_serial"] = round(
+        figures["report_from_rollups_seconds"] / figures["report_charts_in_one_process_seconds"], 2
+    )
+    ratio = figures["report_ratio_parallel_to_serial"]
+    log(f"report ratio (charts per core / in one process): {ratio}")
     if LIVE:
 
         def live() -> None:

@@ -10,6 +10,7 @@ import issuance.staff.model  # noqa: F401
 import issuance.model  # noqa: F401
 import issuance.index.alarms  # noqa: F401
 import issuance.use_registration  # noqa: F401
+import issuance.pin_reset.model  # noqa: F401
 import issuance.refusal_counts  # noqa: F401
 import issuance.authenticity.register  # noqa: F401
 import municipalities.bcl  # noqa: F401

@@ -228,6 +228,11 @@ def _assumptions(parts: ReportParts) -> str:
         ],
         ["窓口1通あたりの節減", f"¥{saving:,}/通（仮定）", COUNTER_SAVING_SOURCE],
         [
+            "運営主体の経費",
+            "年額＋1通あたり経費（料金表 hub_cost_*）",
+            "公表値なし。登録がなければ収支は示さない",
+        ],
+        [
             "未参加団体の団体側経費",
             "同じ人口規模の参加団体の中央値（推計）",
             "料金表に登録があればその値",
@@ -418,8 +423,9 @@ def _outsiders(parts: ReportParts) -> str:
     return "".join(html)
 
 
-def pdf_body(parts: ReportParts, charts: list[Path]) -> str:
-    """The report's HTML: page 1 the answer and one chart, then numbered sections."""
+def pdf_body(parts: ReportParts, charts: list[Path], more: str = "") -> str:
+    """The report's HTML: page 1 the answer and one chart, then numbered sections (1–7, then
+    ``more``: sections 8 onwards, already numbered)."""
     fig = Figures(charts)
     fy = parts.fy
     first = (
@@ -446,6 +452,7 @@ def pdf_body(parts: ReportParts, charts: list[Path]) -> str:
         _outsiders(parts),
         "<h2>7. 利用率と手数料割引</h2>",
         fig("usage_vs_fee_discount", f"{fy}年度 コンビニ交付の手数料割引と利用率（住民票、%）"),
+        more,
         "</section>",
     ]
     return "".join(html)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 from billing.pdf import render_pdf
-from billing.reports import charts
+from billing.reports import chart_pool, charts
 from billing.reports.answer_csv import write_answer_csvs
 from billing.reports.break_even import BreakEven
 from billing.reports.cost_pdf import ReportParts, pdf_body
@@ -22,6 +22,8 @@ from billing.reports.cost_structure import (
     fixed_scheme,
 )
 from billing.reports.csv_files import write_csv
+from billing.reports.hub_balance import hub_lines, hub_summary, write_hub_csv
+from billing.reports.hub_pdf import hub_section
 from billing.reports.scenarios import scenarios
 from billing.reports.usage import NATIONAL_USAGE_RATE, Usage
 from billing.tariffs import COMMISSION, TariffBook
@@ -239,6 +241,7 @@ def write_report(
     build: Callable[[list[MunicipalityCost]], list[Scheme]] | None = None,
     saving: int | None = None,
     tariffs: TariffBook | None = None,
+    chart_processes: int | None = None,
 ) -> ReportFiles:
     """CSV files, charts (PNG and SVG) and the PDF of fiscal year ``fy`` in ``out``.
 
@@ -246,27 +249,23 @@ def write_report(
     ``outsiders`` are the non-participating municipalities' break-even figures; ``build``
     rebuilds the same schemes for the usage-growth scenarios (none without it); ``saving`` is
     the counter cost one kiosk issue saves, yen, as used for ``outsiders``; ``tariffs`` give
-    the commission and JPKI check stated among the assumptions (defaults without).
+    the commission and JPKI check stated among the assumptions (defaults without);
+    ``chart_processes`` draw the charts (None: one per core, 1: in this process).
     """
     day = date(fy, 4, 1)
     book = tariffs or TariffBook()
     out.mkdir(parents=True, exist_ok=True)
+    drawing = chart_pool.start(chart_jobs(out, fy, costs, schemes, usage), chart_processes)
     progress("CSV")
     csv_paths = write_csvs(out, costs, schemes)
     found = scenarios(costs, build) if build else []
     csv_paths += write_answer_csvs(out, outsiders or [], schemes, found)
+    hub = hub_lines(fy, costs, schemes, found, book)
+    csv_paths.append(write_hub_csv(out, hub))
     progress("charts")
     period = year_status(fy, now or datetime.now(UTC))
-    effects = [(s, effects_by(costs, s, "municipality_class")) for s in schemes[1:] if s.comparable]
-    bands = [(s, effects_by(costs, s, "band")) for s in schemes[1:] if s.comparable]
-    chart_paths = charts.gains_and_losses(fy, effects, "団体区分", out, "gains_losses_by_class")
-    chart_paths += charts.gains_and_losses(fy, bands, "人口規模", out, "gains_losses_by_band")
-    chart_paths += charts.contribution_per_issue_by_band(fy, costs, out)
-    chart_paths += charts.cost_per_issue_vs_population(costs, schemes, out, fy)
-    chart_paths += charts.distribution_by_class(costs, fixed_scheme(costs), out, fy)
-    points = [(u.fee_discount, u.rate) for u in usage if u.rate is not None]
-    chart_paths += charts.usage_vs_discount(points, out, fy)  # type: ignore[arg-type]
-    summary = summarise(fy, costs, schemes)
+    chart_paths = drawing.paths()
+    summary = summarise(fy, costs, schemes) + hub_summary(hub)
     rated = [u.rate for u in usage if u.rate is not None]
     if rated:
         summary.append(
@@ -290,8 +289,28 @@ def write_report(
         book.lookup(COMMISSION, (), day),
         book.jpki_check(day),
     )
-    pdf.write_bytes(render_pdf(f"費用構造 {fy}", pdf_body(parts, chart_paths), out))
+    pdf.write_bytes(
+        render_pdf(f"費用構造 {fy}", pdf_body(parts, chart_paths, hub_section(8, hub)), out)
+    )
     return ReportFiles(csv_paths, chart_paths, pdf, summary)
+
+
+def chart_jobs(
+    out: Path, fy: int, costs: list[MunicipalityCost], schemes: list[Scheme], usage: list[Usage]
+) -> list[chart_pool.ChartJob]:
+    """The report's charts, each a function and its arguments, in the order they are listed."""
+    effects = [(s, effects_by(costs, s, "municipality_class")) for s in schemes[1:] if s.comparable]
+    bands = [(s, effects_by(costs, s, "band")) for s in schemes[1:] if s.comparable]
+    points = [(u.fee_discount, u.rate) for u in usage if u.rate is not None]
+    # The slowest (a scatter per scheme) first, so it does not start last.
+    return [
+        (charts.cost_per_issue_vs_population, (costs, schemes, out, fy)),
+        (charts.gains_and_losses, (fy, effects, "団体区分", out, "gains_losses_by_class")),
+        (charts.gains_and_losses, (fy, bands, "人口規模", out, "gains_losses_by_band")),
+        (charts.contribution_per_issue_by_band, (fy, costs, out)),
+        (charts.distribution_by_class, (costs, fixed_scheme(costs), out, fy)),
+        (charts.usage_vs_discount, (points, out, fy)),
+    ]
 
 
 def year_status(fy: int, now: datetime) -> str:

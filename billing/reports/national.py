@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from billing.reports import chart_pool
 from billing.reports.break_even import (
     COUNTER_MINUTES,
     HOURLY_STAFF_COST,
@@ -34,12 +35,15 @@ def cost_structure_report(
     counter_minutes: float | None = None,
     staff_cost: int | None = None,
     progress: Progress = lambda _step: None,
+    chart_processes: int | None = None,
 ) -> ReportFiles:
     """Read fiscal year ``fy`` once (tariffs, municipalities, the months' rollups), compare the
     schemes ``names`` (ReportParameterError for out-of-range parameters), add the
     non-participants' break-even issues and the growth scenarios, and write the files to ``out``.
     ``counter_minutes`` × ``staff_cost`` (yen an hour) is the counter cost a kiosk issue saves.
+    ``chart_processes``: see ``write_report`` (the chart processes start while the ledger is read).
     """
+    chart_pool.warm_up(chart_processes)
     with uow_factory() as uow:
         progress("reading tariffs and municipalities")
         tariffs = load_tariffs(uow)
@@ -72,4 +76,5 @@ def cost_structure_report(
         build=build,
         saving=saving,
         tariffs=tariffs,
+        chart_processes=chart_processes,
     )

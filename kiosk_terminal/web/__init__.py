@@ -75,6 +75,21 @@ def create_app(terminal: Terminal) -> Flask:
         terminal.authenticate_on_device()
         return back()
 
+    @app.post("/pin-reset")
+    def pin_reset() -> Response:
+        terminal.begin_pin_reset()
+        return back()
+
+    @app.post("/signature-pin")
+    def signature_pin() -> Response:
+        terminal.enter_signature_pin(request.form.get("password", ""))
+        return back()
+
+    @app.post("/new-pin")
+    def new_pin() -> Response:
+        terminal.enter_new_pin(request.form.get("pin", ""), request.form.get("again", ""))
+        return back()
+
     @app.post("/members")
     def members() -> Response:
         terminal.pick_members(request.form.getlist("ref"))

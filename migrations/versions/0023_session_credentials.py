@@ -6,7 +6,7 @@ the challenge is answered). The audit's sign-in rows (``issuance_record_access``
 ``sign_in``) carry the same two; other purposes leave them NULL.
 
 Revision ID: 0023_session_credentials
-Revises: 0021_partial_offering_changes
+Revises: 0025_pin_reset_reservations
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023_session_credentials"
-down_revision = "0021_partial_offering_changes"
+down_revision = "0025_pin_reset_reservations"
 branch_labels = None
 depends_on = None
 

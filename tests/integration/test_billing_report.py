@@ -369,3 +369,54 @@ def test_every_report_csv_opens_in_excel_as_utf8(
     assert _report(settings, out).exit_code == 0
     for path in out.glob("*.csv"):
         assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path.name  # the BOM
+
+
+def test_the_hubs_revenue_is_set_against_its_registered_costs_in_every_scenario(
+    platform: Platform,
+    settings,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    from datetime import date
+
+    from billing.tariffs import TariffRow, add_tariff
+
+    fill_fy2024(platform)
+    unknown = tmp_path / "without-costs"
+    assert _report(settings, unknown).exit_code == 0
+    today = _rows(unknown / "hub_balance.csv")[0]
+    assert today["cost"] == "" and today["balance"] == ""  # no guess without a figure
+    assert "収入のみを示します" in squeeze(
+        pdf_text((unknown / "cost_structure_fy2024.pdf").read_bytes())
+    )
+
+    with platform.uow() as uow:
+        add_tariff(
+            uow, TariffRow("hub_cost_yearly", "hub", "*", 12_000_000, date(2024, 4, 1), None, None)
+        )
+        add_tariff(
+            uow, TariffRow("hub_cost_per_issue", "hub", "*", 10, date(2024, 4, 1), None, None)
+        )
+        uow.commit()
+    out = tmp_path / "report"
+    assert _report(settings, out).exit_code == 0
+    collected = sum(int(r["contribution"]) for r in _rows(out / "municipalities.csv"))
+    issues = sum(int(r["issues"]) for r in _rows(out / "municipalities.csv"))
+    rows = _rows(out / "hub_balance.csv")
+    fixed = [r for r in rows if r["charging"].startswith("定額")]
+    assert int(fixed[0]["revenue"]) == collected and int(fixed[0]["issues"]) == issues
+    assert int(fixed[0]["cost"]) == 12_000_000 + 10 * issues
+    assert int(fixed[0]["balance"]) == collected - 12_000_000 - 10 * issues
+    # Growth: the fixed table collects the same while the per-certificate cost grows; today's
+    # metered rate kept collects more with every certificate.
+    assert all(int(r["revenue"]) == collected for r in fixed)
+    assert int(fixed[-1]["cost"]) > int(fixed[0]["cost"])
+    kept = [r for r in rows if "単価のまま" in r["charging"]]
+    assert kept and int(kept[-1]["revenue"]) > collected
+    shots = Path("test-output/billing")  # the pages with the hub's balance, to look at
+    shots.mkdir(parents=True, exist_ok=True)
+    pdf = out / "cost_structure_fy2024.pdf"
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(pdf), str(shots / "cost-structure-hub")], check=True
+    )
+    text = squeeze(pdf_text(pdf.read_bytes()))
+    assert "運営主体（J-LIS）の収支" in text and f"¥{12_000_000 + 10 * issues:,}" in text

@@ -279,7 +279,8 @@ def test_a_tariff_file_is_checked_against_who_and_what_exists(
         f"kiosk_fee,{SOKA},juminhyo,100,2026-05-01,,,\n"  # 6 and 7: one price, one day, twice
         f"kiosk_fee,{SOKA},juminhyo,150,2026-05-01,,,\n"
         "jpki_check,seven,*,2,2026-04-01,,,\n"  # 8: checks are priced for everyone
-        "participation,*,*,1,2026-04-01,,,\n",  # 9: whose participation?
+        "participation,*,*,1,2026-04-01,,,\n"  # 9: whose participation?
+        "hub_cost_yearly,*,*,3600000000,2026-04-01,,,\n",  # 10: the hub's cost is the hub's
         encoding="utf-8",
     )
     result = billing_cli(settings, "tariffs", "load", str(bad))
@@ -293,6 +294,7 @@ def test_a_tariff_file_is_checked_against_who_and_what_exists(
         "line 7: valid_from: another row prices the same thing",
         "line 8: subject: this tariff applies to everyone",
         "line 9: subject: needs a municipality code",
+        "line 10: subject: the hub's own cost: the subject must be hub",
     ):
         assert expected in result.output, expected
     assert "famima" not in result.output and "99999999" not in result.output  # no values

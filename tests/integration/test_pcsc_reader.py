@@ -12,7 +12,7 @@ import pytest
 
 from kiosk_terminal.card_slot import CardPresence, CardRemovedError, NoReaderError
 from kiosk_terminal.jpki import JpkiCard, PinLockedError, WrongPinError
-from kiosk_terminal.pcscd import PrivatePcscd, missing_tools
+from kiosk_terminal.pcscd import PrivatePcscd, missing_tools, namespaces
 from tests.unit.test_terminal_flow import centre  # noqa: F401  (the centre on loopback)
 
 REQUIRE_SERVICES = os.environ.get("KOFU_REQUIRE_SERVICES") == "1"
@@ -31,6 +31,8 @@ def pcscd() -> Iterator[PrivatePcscd]:
     os.environ["PCSCLITE_CSOCK_NAME"] = str(SOCKET_DIR / "run" / "pcscd.comm")
     with PrivatePcscd(SOCKET_DIR) as daemon:
         yield daemon
+    assert daemon.namespace not in namespaces(), "the private pcscd's namespace outlived it"
+    assert daemon.daemon is None and all(p.poll() is not None for p in daemon.cards)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from issuance.model import (
     RequestState,
     UseRegistration,
 )
+from issuance.pin_reset.model import PinResetAudit, PinResetReservation
 from issuance.sessions.kiosks import Kiosk, KioskOperator, KioskSession, SessionState
 
 
@@ -246,6 +247,25 @@ class FakeRefusalCounts:
         self.counts[key] = self.counts.get(key, 0) + 1
 
 
+class FakePinResets:
+    def __init__(self) -> None:
+        self.rows: dict[str, PinResetReservation] = {}
+        self.audit: list[PinResetAudit] = []
+
+    def add(self, reservation: PinResetReservation) -> None:
+        self.rows[reservation.id] = reservation
+
+    def get(self, reservation_id: str, *, for_update: bool = False) -> PinResetReservation | None:
+        return self.rows.get(reservation_id)
+
+    def latest_for(self, certificate_serial: str) -> PinResetReservation | None:
+        mine = [r for r in self.rows.values() if r.certificate_serial == certificate_serial]
+        return max(mine, key=lambda r: r.created_at, default=None)
+
+    def add_audit(self, row: PinResetAudit) -> None:
+        self.audit.append(row)
+
+
 class FakeUnitOfWork:
     """Dict-backed repositories shared by every ``with`` block, as one database would be.
 
@@ -266,6 +286,7 @@ class FakeUnitOfWork:
         self.use_registrations = FakeUseRegistrations()
         self.applied_idous = FakeAppliedIdous()
         self.refusal_counts = FakeRefusalCounts()
+        self.pin_resets = FakePinResets()
         self.commits = 0
         self.rollbacks = 0
         self.version = 1

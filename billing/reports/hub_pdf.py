@@ -1,0 +1,46 @@
+"""The cost-structure PDF's section on the hub's revenue against its costs."""
+
+from __future__ import annotations
+
+from html import escape
+
+from billing.reports.cost_pdf import signed, table, yen
+from billing.reports.hub_balance import HubLine
+
+
+def hub_section(number: int, lines: list[HubLine]) -> str:
+    """``<h2>{number}. …`` with one table per scenario: 運営負担金 collected, the hub's costs
+    and the balance under each way of charging (yen a year)."""
+    html = [f"<h2>{number}. 運営主体（J-LIS）の収支</h2>"]
+    if not lines:
+        return html[0] + "<p>この年度は参加団体がないため、収支を示せません。</p>"
+    if lines[0].cost is None:
+        html.append(
+            '<p class="flag">運営主体の経費（料金表の hub_cost_yearly・hub_cost_per_issue）が'
+            "登録されていないため、収入のみを示します。</p>"
+        )
+    html.append(
+        '<p class="note">収入は運営負担金のみ。委託手数料とJPKI確認は団体から預かり事業者・'
+        "公的個人認証サービスへ支払う（差引0）ため、収入にも経費にも含めません。経費＝"
+        "年額＋1通あたり経費×交付通数（料金表）。</p>"
+    )
+    for scenario in dict.fromkeys(line.scenario for line in lines):
+        rows = [line for line in lines if line.scenario == scenario]
+        html.append(f'<div class="keep"><h3>{escape(scenario)}（{rows[0].issues:,}通/年）</h3>')
+        html.append(
+            table(
+                ["負担方式", "運営負担金（収入）", "預り・支払", "運営経費", "収支"],
+                [
+                    [
+                        r.charging,
+                        yen(r.revenue),
+                        yen(r.passed_through),
+                        yen(r.cost),
+                        "—" if r.balance is None else signed(r.balance),
+                    ]
+                    for r in rows
+                ],
+            )
+            + "</div>"
+        )
+    return "".join(html)
