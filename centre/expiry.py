@@ -25,6 +25,7 @@ def certificates(settings: Settings) -> dict[str, Path]:
     if (settings.pki_dir / "ca-p384.pem").exists():  # the next-generation card's hierarchy
         watched["jpki_root_p384"] = settings.pki_dir / "root-p384.pem"
         watched["jpki_ca_p384"] = settings.pki_dir / "ca-p384.pem"
+    watched["jpki_phone_ca"] = settings.pki_dir / "phone-ca.pem"  # smartphone CA, if present
     if settings.municipal_tls_dir is not None:
         watched["municipal_tls_client"] = settings.municipal_tls_dir / "centre.pem"
         watched["municipal_tls_ca"] = settings.municipal_tls_dir / "ca.pem"

@@ -23,7 +23,10 @@ COMMANDS = {
     "demo": ("demo.cli.demo", "Demo data: municipalities, residents with virtual cards, kiosks."),
     "document": ("cli.document.document", "Issued documents: electronic copies."),
     "index": ("cli.index.index", "The national resident index (our 住基ネット stand-in)."),
-    "jpki": ("cli.jpki.jpki", "Stand-ins for JPKI's services (the PIN reset app)."),
+    "jpki": (
+        "cli.jpki.jpki",
+        "Stand-ins for JPKI's services (the PIN reset app; the test JPKI's cards and phones).",
+    ),
     "keys": ("cli.keys.keys", "Document-signing keys (Ed25519): list, rotate."),
     "municipal-server": (
         "municipal_server.cli.municipal_server",

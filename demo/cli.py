@@ -99,6 +99,14 @@ def demo_cards_command(ctx: click.Context) -> None:
             f"{row['card']:<40} PIN {row['pin']}  {row['municipality']:<6} "
             f"{row['name']:<16} {row['note']}"
         )
+    from demo.phones import PHONES, phones_dir
+
+    for phone in PHONES:  # kofu-kiosk issue --phone FILE (an iPhone takes no --pin)
+        path = phones_dir(context.settings(ctx).data_dir) / f"{phone.label}.json"
+        if not path.exists():  # a test JPKI made before phones: no smartphone CA
+            continue
+        pin = phone.pin if phone.platform == "android" else "----"
+        click.echo(f"{str(path):<40} PIN {pin}  {'':<6} {phone.card:<16} {phone.note}")
 
 
 @click.group("nation")

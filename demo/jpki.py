@@ -101,6 +101,11 @@ class TestJpki:
         return self._file("ca-key", "pem")
 
     @property
+    def root_key_path(self) -> Path:
+        """The root's key, kept so further CAs (the smartphone CA) can be made under it."""
+        return self._file("root-key", "pem")
+
+    @property
     def _revoked_path(self) -> Path:
         return self._file("revoked", "json")
 
@@ -121,6 +126,7 @@ class TestJpki:
         _write_atomically(jpki.root_path, root.public_bytes(serialization.Encoding.PEM))
         _write_atomically(jpki.ca_path, ca.public_bytes(serialization.Encoding.PEM))
         _write_atomically(jpki._ca_key_path, _private_pem(ca_key), mode=0o600)
+        _write_atomically(jpki.root_key_path, _private_pem(root_key), mode=0o600)
         jpki._save_revoked([])
         jpki.publish_crl(now)
         return jpki
@@ -184,12 +190,23 @@ class TestJpki:
         )
         return certificate, key
 
-    def revoke(self, serial_number: int, when: datetime | None = None) -> None:
-        """Add a certificate to the revoked list and publish a new ``crl.der``."""
+    def revoke(
+        self,
+        serial_number: int,
+        when: datetime | None = None,
+        reason: x509.ReasonFlags | None = None,
+    ) -> None:
+        """Add a certificate to the revoked list and publish a new ``crl.der``.
+
+        ``reason`` goes into the CRL entry (RFC 5280 §5.3.1): ``superseded`` when the card
+        was reissued, which tells a phone certificate of the old card apart from a revoked one.
+        """
         revoked = self._load_revoked()
         if all(entry["serial_number"] != serial_number for entry in revoked):
             revoked_at = when or datetime.now(UTC)
-            revoked.append({"serial_number": serial_number, "revoked_at": revoked_at})
+            revoked.append(
+                {"serial_number": serial_number, "revoked_at": revoked_at, "reason": reason}
+            )
             self._save_revoked(revoked)
         self.publish_crl()
 
@@ -205,12 +222,14 @@ class TestJpki:
             .add_extension(x509.CRLNumber(int(now.timestamp() * 1000)), critical=False)
         )
         for entry in self._load_revoked():
-            builder = builder.add_revoked_certificate(
+            revoked = (
                 x509.RevokedCertificateBuilder()
                 .serial_number(entry["serial_number"])
                 .revocation_date(entry["revoked_at"])
-                .build()
             )
+            if entry["reason"] is not None:
+                revoked = revoked.add_extension(x509.CRLReason(entry["reason"]), critical=False)
+            builder = builder.add_revoked_certificate(revoked.build())
         crl = builder.sign(self._ca_key, _hash_for(self._ca_key))
         _write_atomically(self.crl_path, crl.public_bytes(serialization.Encoding.DER))
 
@@ -228,6 +247,7 @@ class TestJpki:
             {
                 "serial_number": int(entry["serial_number"], 16),
                 "revoked_at": datetime.fromisoformat(entry["revoked_at"]),
+                "reason": x509.ReasonFlags(entry["reason"]) if entry.get("reason") else None,
             }
             for entry in stored["revoked"]
         ]
@@ -239,6 +259,7 @@ class TestJpki:
                     # hex, because 159-bit serials do not survive JSON readers that use floats
                     "serial_number": format(entry["serial_number"], "x"),
                     "revoked_at": entry["revoked_at"].isoformat(),
+                    "reason": entry["reason"].value if entry.get("reason") else None,
                 }
                 for entry in revoked
             ]

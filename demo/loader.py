@@ -8,6 +8,7 @@ from pathlib import Path
 from demo.categories import CATEGORY_HOUSEHOLDS
 from demo.data import HOUSEHOLDS, MUNICIPALITIES, DemoHousehold, DemoPerson
 from demo.jpki import TestJpki
+from demo.phones import load_phones
 from demo.places import OWN_SERVER_BODIES, DemoPaths, load_kiosks, load_municipalities
 from demo.records import MORE_HOUSEHOLDS
 from demo.records_loader import Placed, load_records, write_own_server_residents
@@ -228,6 +229,7 @@ def load_demo(
         if i % 50 == 49:
             uow.commit()
     uow.commit()
+    load_phones(uow, authorities[CardGeneration.RSA2048], paths.cards, extra_residents)
     return paths
 
 

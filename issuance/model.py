@@ -208,6 +208,9 @@ class RecordAccess(Base):
     purpose: Mapped[str] = mapped_column(String(40))
     # the card of the session that read it: rsa2048 or p384 (signature_schemes.CardGeneration)
     card_generation: Mapped[str | None] = mapped_column(String(10))
+    # On a sign-in's row (purpose "sign_in"): the credential and how its holder was checked.
+    credential: Mapped[str | None] = mapped_column(String(10))
+    auth_method: Mapped[str | None] = mapped_column(String(24))
 
 
 class UseRegistration(Base):

@@ -35,6 +35,9 @@ __all__ = ["bp", "spec"]
         "CERT_EXPIRED",
         "CERT_UNTRUSTED",
         "CARD_NOT_LINKED",
+        "PHONE_CERT_REVOKED",
+        "PHONE_CARD_REISSUED",
+        "PHONE_CARD_REVOKED",
     ),
 )
 @bp.post("/sessions")
@@ -72,6 +75,7 @@ def open_session() -> tuple[Response, int]:
         "SIGNATURE_INVALID",
         "SIGNATURE_SCHEME_MISMATCH",
         "SIGNATURE_DIGEST_MISMATCH",
+        "AUTH_METHOD_MISMATCH",
         "CHALLENGE_USED",
         "CHALLENGE_EXPIRED",
         *SESSION_CHECKS,
@@ -91,15 +95,17 @@ def authenticate(session_id: str) -> tuple[Response, int]:
             platform.trust,
             platform.auth_policy,
             platform.now(),
+            b64(body.device_report, "device_report") if body.device_report else None,
         )
-        # Committed: the card's PIN was answered on the kiosk (the card signed only after it).
-        metrics.SIGN_INS.labels("card", "pin_on_kiosk").inc()
+        metrics.SIGN_INS.labels(session.credential, session.auth_method).inc()
         # The menu comes with the answer: the kiosk's next screen, one round trip fewer.
         menu = _menu(platform, uow, kiosk_id, session.id)
     return as_json(
         schemas.SessionOut(
             session_id=session.id,
             state=session.state.value,
+            credential=session.credential,
+            auth_method=session.auth_method,
             expires_at=session.expires_at,
             menu=menu,
         )

@@ -27,7 +27,8 @@ BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 
 class OpenSessionBody(Strict):
     certificate: str = Field(
-        description="The card's user-authentication certificate, DER, base64",
+        description="The user-authentication certificate of the card, or of the smartphone "
+        "held to the reader (スマホ用電子証明書), DER, base64",
         max_length=8000,
         pattern=BASE64,
     )
@@ -51,8 +52,17 @@ class ChallengeOut(BaseModel):
 class AuthenticateBody(Strict):
     signature: str = Field(
         description="The card's signature over the challenge as the card returned it, base64: "
-        "256 bytes (rsa2048), or the raw r||s of 96 bytes (p384; the centre makes the DER)",
+        "256 bytes (rsa2048), or the raw r||s of 96 bytes (p384; the centre makes the DER); a "
+        'phone\'s over "kofu-phone-auth/1\\n" + device_report + SHA-256(challenge)',
         max_length=2000,
+        pattern=BASE64,
+    )
+    device_report: str | None = Field(
+        None,
+        description="A phone only: its one-byte report of how it checked its holder, base64 "
+        "(01 the PIN typed on the kiosk, Android; 02 its own biometric check, iPhone); "
+        "refused with AUTH_METHOD_MISMATCH if it contradicts the certificate",
+        max_length=8,
         pattern=BASE64,
     )
 
@@ -82,6 +92,8 @@ class MenuOut(BaseModel):
 class SessionOut(BaseModel):
     session_id: str
     state: str
+    credential: str | None = Field(None, description="card, android or iphone")
+    auth_method: str | None = Field(None, description="pin_on_kiosk or biometric_on_device")
     expires_at: datetime
     menu: MenuOut | None = Field(
         None, description="What the resident may get now (as GET …/menu), sent with sign-in"

@@ -84,12 +84,18 @@ class CentreClient:
         ).json()  # a retry only opens another session; the unused one expires
         return body["session_id"], base64.b64decode(body["challenge"])
 
-    def authenticate(self, session_id: str, signature: bytes) -> list[dict[str, Any]]:
-        """Answer the challenge; returns the menu the centre sends with the sign-in."""
+    def authenticate(
+        self, session_id: str, signature: bytes, report: bytes | None = None
+    ) -> list[dict[str, Any]]:
+        """Answer the challenge (``report``: a phone's signed report of how its holder was
+        checked); returns the menu the centre sends with the sign-in."""
+        body = {"signature": base64.b64encode(signature).decode()}
+        if report is not None:
+            body["device_report"] = base64.b64encode(report).decode()
         answer = self._call(
             "POST",
             f"/v1/sessions/{session_id}/authenticate",
-            {"signature": base64.b64encode(signature).decode()},
+            body,
             # Once more on a dropped connection (the server may close an idle keep-alive
             # connection just as we send): it signs in, or says CHALLENGE_USED if the first
             # one got through. Either is a known state; a lost connection is not.

@@ -65,8 +65,15 @@ def kiosk() -> None:
 
 
 @kiosk.command("issue")
-@click.option("--card", "card_path", type=click.Path(exists=True, path_type=Path), required=True)
-@click.option("--pin", required=True)
+@click.option("--card", "card_path", type=click.Path(exists=True, path_type=Path), default=None)
+@click.option(
+    "--phone",
+    "phone_path",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="a phone held to the reader instead of a card (スマホ用電子証明書)",
+)
+@click.option("--pin", default=None, help="the card's PIN, or an Android phone certificate's")
 @click.option("--certificate", default="juminhyo", show_default=True)
 @click.option("--members", default="all", type=click.Choice(["all", "self"]), show_default=True)
 @click.option("--honseki/--no-honseki", default=False, help="show 本籍・筆頭者 (住民票 and 附票)")
@@ -84,8 +91,9 @@ def kiosk() -> None:
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None, envvar="KOFU_DATA_DIR")
 def issue_command(
-    card_path: Path,
-    pin: str,
+    card_path: Path | None,
+    phone_path: Path | None,
+    pin: str | None,
     certificate: str,
     members: str,
     honseki: bool,
@@ -99,15 +107,21 @@ def issue_command(
     out: Path,
     data_dir: Path | None,
 ) -> None:
-    """Run one whole issuance and confirm the print; a refusal exits 2 with its code and message."""
+    """Run one whole issuance and confirm the print; a refusal exits 2 with its code and message.
+
+    With ``--card`` or ``--phone`` (an iPhone takes no ``--pin``: Face ID on the phone)."""
+    if (card_path is None) == (phone_path is None):
+        raise click.UsageError("give --card or --phone")
+    if pin is None and card_path is not None:
+        raise click.UsageError("--card needs --pin")
     client = CentreClient(centre, _token(kiosk_id, data_dir or Path("var")))
     options = kind_options(
         certificate, members, honseki, relationship, my_number, tax_year, alias_history
     )
     outcome = issue(
         client,
-        card_path,
-        pin,
+        card_path or phone_path,  # type: ignore[arg-type]
+        pin or "",
         certificate,
         options,
         out,

@@ -1,4 +1,4 @@
-"""A headless kiosk: the whole issuance with a card file, for demos, smoke tests and operators."""
+"""A headless kiosk: one whole issuance with a card or phone file (demos, smoke tests)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk_terminal.centre_client import CentreClient, CentreError
-from kiosk_terminal.jpki import CardError, JpkiCard
-from kiosk_terminal.virtual_card import VirtualCard
+from kiosk_terminal.jpki import CardError
+from kiosk_terminal.phone import credential_kind, open_credential, sign_in_answer
+from kiosk_terminal.virtual_phone import load_credential
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,19 @@ def issue(
     copies: int = 1,
     say: Callable[[str], None] = print,
 ) -> Outcome:
-    """Card → PIN → challenge → menu → request → ready → download → print → confirm."""
-    card = JpkiCard(VirtualCard.load(card_path))
+    """Card → PIN → challenge → menu → request → ready → download → print → confirm.
+
+    ``card_path`` may be a phone's file: an Android phone takes its certificate's PIN, an
+    iPhone none (Face ID on the phone; ``pin`` is ignored).
+    """
     try:
-        card.select_application()
+        card = open_credential(load_credential(card_path))
         certificate_der = card.read_user_certificate()
-        card.verify_pin(pin)
+        if credential_kind(card) != "iphone":
+            card.verify_pin(pin)
         session_id, challenge = client.open_session(certificate_der)
-        menu = client.authenticate(session_id, card.sign_challenge(challenge, certificate_der))
+        signature, report = sign_in_answer(card, challenge, certificate_der)
+        menu = client.authenticate(session_id, signature, report)
         say(f"session {session_id[:8]}… authenticated")
         item = next((i for i in menu if i["certificate"] == certificate), None)
         if item is None or not item["available"]:

@@ -23,9 +23,10 @@ COUNTER = ("市区町村の窓口へお越しください。", "Please go to you
 LATER = ("時間をおいて、もう一度お試しください。", "Please try again a little later.")
 STAFF = ("係員をお呼びください。", "Please call a member of staff.")
 AGAIN = (
-    "カードを置き直して、最初からやり直してください。",
-    "Place your card again and start over.",
+    "カードを置き直すかスマートフォンをかざし直して、最初からやり直してください。",
+    "Place your card or hold your phone to the reader again, and start over.",
 )
+SAID = ("", "")  # the centre's message already says what to do
 TOMORROW = ("明日以降にもう一度ご利用ください。", "Please use the kiosk again from tomorrow.")
 HOURS = ("利用時間内にもう一度お越しください。", "Please come back during service hours.")
 NO_CHARGE = ("料金はかかりません。", "You have not been charged.")
@@ -54,8 +55,20 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
     "SIGNATURE_SCHEME_MISMATCH": STAFF,  # this kiosk does not sign as the card's generation
     "SIGNATURE_DIGEST_MISMATCH": STAFF,
     "PIN_LOCKED": COUNTER,
+    # a phone held to the reader (スマホ用電子証明書): the centre's codes, and Face ID's
+    "PHONE_CERT_REVOKED": SAID,
+    "PHONE_CARD_REISSUED": SAID,
+    "PHONE_CARD_REVOKED": COUNTER,
+    "PHONE_CERT_EXPIRED": SAID,
+    "PHONE_CERT_UNTRUSTED": COUNTER,
+    "AUTH_METHOD_MISMATCH": AGAIN,
+    "BIOMETRIC_FAILED": (
+        "iPhoneの画面を見て、もう一度お試しください。",
+        "Look at your iPhone's screen and try again.",
+    ),
     "NOT_A_MYNUMBER_CARD": AGAIN,
     "CARD_REMOVED": AGAIN,
+    "PHONE_REMOVED": AGAIN,
     "CARD_ERROR": AGAIN,
     "CARD_STATUS": AGAIN,
     "NO_READER": STAFF,
@@ -101,6 +114,10 @@ WHY: dict[str, tuple[str, str]] = {
     "PIN_LOCKED": (PinLockedError.message_ja, PinLockedError.message_en),
     "NO_READER": (NoReaderError.message_ja, NoReaderError.message_en),
     "CARD_REMOVED": (CardRemovedError.message_ja, CardRemovedError.message_en),
+    "PHONE_REMOVED": (
+        "スマートフォンがカードリーダーから離れました。",
+        "The phone was taken away from the reader.",
+    ),
     "NOT_A_MYNUMBER_CARD": (NotMyNumberCardError.message_ja, NotMyNumberCardError.message_en),
     "CENTRE_UNREACHABLE": (
         "証明書交付センターに接続できません。",

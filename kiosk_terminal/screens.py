@@ -15,6 +15,7 @@ class Screen(enum.Enum):
     INSERT_CARD = "insert_card"
     CHOOSE = "choose"
     PIN = "pin"
+    DEVICE_AUTH = "device_auth"  # an iPhone: Face ID on the phone instead of a PIN
     MEMBERS = "members"
     CONFIRM = "confirm"
     WAITING = "waiting"
@@ -31,6 +32,7 @@ BUSY = (Screen.WAITING, Screen.PRINTING)
 WITH_CARD = (
     Screen.CHOOSE,
     Screen.PIN,
+    Screen.DEVICE_AUTH,
     Screen.MEMBERS,
     Screen.CONFIRM,
     Screen.RESET_SIGNATURE_PIN,
@@ -130,4 +132,5 @@ class View:
     notice: Notice | None = None
     card_left: bool = False
     serial: str | None = None
+    credential: str = "card"  # what is on the reader: card, android or iphone
     pin_reset: bool = False  # the resident asked to reset the PIN (before placing the card)

@@ -18,6 +18,12 @@ from kiosk_terminal.issuing import Issuer, household_names, household_of, notice
 from kiosk_terminal.journal import PrintJournal
 from kiosk_terminal.jpki import CardError, JpkiCard, PinLockedError, WrongPinError
 from kiosk_terminal.messages import CERTIFICATES, Notice, notice_for
+from kiosk_terminal.phone import (
+    BiometricFailedError,
+    credential_kind,
+    open_credential,
+    sign_in_answer,
+)
 from kiosk_terminal.pin_reset_flow import PinResetScreens
 from kiosk_terminal.printing import Printer
 from kiosk_terminal.screens import (
@@ -119,7 +125,8 @@ class Terminal(PinResetScreens):
             elif screen is Screen.INSERT_CARD and presence is CardPresence.PRESENT:
                 self._read_card_for_reset() if self.view.pin_reset else self._read_card()
             elif screen in WITH_CARD and presence is CardPresence.NO_CARD:
-                self._refuse(notice_for("CARD_REMOVED"))
+                removed = "CARD_REMOVED" if self.view.credential == "card" else "PHONE_REMOVED"
+                self._refuse(notice_for(removed))
             elif screen in WITH_CARD and elapsed > self.timeouts.idle:
                 self.start_over()
             elif screen in ENDED:
@@ -134,17 +141,18 @@ class Terminal(PinResetScreens):
                 self.view.version += 1
             return
         limit = self.timeouts.not_collected if self.view.screen is Screen.DONE else 0.0
-        if self.view.notice and self.view.notice.code == "CARD_REMOVED":
+        if self.view.notice and self.view.notice.code in ("CARD_REMOVED", "PHONE_REMOVED"):
             limit = self.timeouts.idle  # leave time to read why before the screen resets
         if elapsed > limit:
             self.start_over()
 
     def _read_card(self) -> None:
+        """The card on the reader, or a phone held to it (an iPhone has no PIN to count)."""
         try:
             self._connection = self.slot.connect()
-            self._card = JpkiCard(self._connection)
-            self._card.select_application()
-            tries = self._card.pin_tries_left()
+            self._card = open_credential(self._connection)
+            credential = credential_kind(self._card)
+            tries = None if credential == "iphone" else self._card.pin_tries_left()
         except CardError as error:
             self._refuse(notice_for(error.code, error))
             return
@@ -152,14 +160,25 @@ class Terminal(PinResetScreens):
             self._refuse(notice_for("PIN_LOCKED"))
             return
         self._show(
-            Screen.CHOOSE, tries_left=tries, choice=Choice(), tax_years=tax_years(self.today())
+            Screen.CHOOSE,
+            tries_left=tries,
+            choice=Choice(),
+            tax_years=tax_years(self.today()),
+            credential=credential,
         )
 
     # -- the resident's actions -----------------------------------------------------------
     def choose(self, choice: Choice) -> None:
         with self._lock:
             if self.view.screen is Screen.CHOOSE:
-                self._show(Screen.PIN, choice=choice, pin_notice=None)
+                next_screen = Screen.DEVICE_AUTH if self.view.credential == "iphone" else Screen.PIN
+                self._show(next_screen, choice=choice, pin_notice=None)
+
+    def authenticate_on_device(self) -> None:
+        """An iPhone: the resident confirms with Face ID on the phone; no PIN on the kiosk."""
+        with self._lock:
+            if self.view.screen is Screen.DEVICE_AUTH and self._card is not None:
+                self._sign_in()
 
     def enter_pin(self, pin: str) -> None:
         with self._lock:
@@ -188,9 +207,12 @@ class Terminal(PinResetScreens):
         try:
             certificate = self._card.read_user_certificate()
             self._session, challenge = self.centre.open_session(certificate)
-            signature = self._card.sign_challenge(challenge, certificate)
-            menu = self.centre.authenticate(self._session, signature)
+            signature, report = sign_in_answer(self._card, challenge, certificate)
+            menu = self.centre.authenticate(self._session, signature, report)
             household = household_of(self.centre, self._session, choice)
+        except BiometricFailedError as error:  # the phone did not recognise its holder
+            self._show(Screen.DEVICE_AUTH, pin_notice=notice_for(error.code, error))
+            return
         except (CardError, CentreError) as error:
             self._refuse(notice_for(error.code, error))
             return

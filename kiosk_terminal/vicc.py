@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Protocol
 
-from kiosk_terminal.virtual_card import VirtualCard
+from kiosk_terminal.virtual_phone import load_credential
 
 VPCD_DEFAULT_PORT = 0x8C7B  # 35963, the port of Debian's /etc/reader.conf.d/vpcd
 POWER_OFF, POWER_ON, RESET, GET_ATR = 0x00, 0x01, 0x02, 0x04
@@ -109,14 +109,15 @@ class VirtualCardInReader:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m kiosk_terminal.vicc CARD.json [--port N]`: a card in the reader until killed."""
+    """`python -m kiosk_terminal.vicc FILE.json [--port N]`: a card (or a phone held to the
+    reader) until killed."""
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("card", type=Path)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=VPCD_DEFAULT_PORT)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
-    reader = VirtualCardInReader(VirtualCard.load(args.card), args.host, args.port)
+    reader = VirtualCardInReader(load_credential(args.card), args.host, args.port)
     reader.insert()
     try:
         while True:

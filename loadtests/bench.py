@@ -134,6 +134,10 @@ def summarise(stats: dict[str, dict[str, str]], render: dict, cpu: dict) -> dict
             "naive": round(issuances_per_s / max(bare_naive, 1e-9), 2),
         },
         "cpu": cpu_per_issuance(cpu, render),
+        "sign_ins": {
+            credential: int(stats.get(f"FLOW sign_in {credential}", {}).get("Request Count", 0))
+            for credential in ("card", "android", "iphone")
+        },
     }
 
 
@@ -181,6 +185,8 @@ def report(figures: dict) -> None:
         f" optimised {bare['optimised']}",
         f"  platform / bare               {ratio['optimised']} of optimised,"
         f" {ratio['naive']} of naive",
+        "  sign-ins card/android/iphone  "
+        + " / ".join(str(n) for n in (figures.get("sign_ins") or {}).values()),
     ]
     cpu = figures.get("cpu") or {}
     if cpu:

@@ -1,4 +1,6 @@
-"""Locust load test: each simulated kiosk runs the whole issuance flow with its own virtual card.
+"""Locust load test: each simulated kiosk runs the whole issuance flow with its own virtual card
+or phone (スマホ用電子証明書: Android with its PIN, iPhone with Face ID; about a third of the
+credentials, as ``kofu demo load --extra-residents`` issues them).
 
 Run after ``kofu demo load --extra-residents N`` (``make bench`` does it all)::
 
@@ -6,7 +8,8 @@ Run after ``kofu demo load --extra-residents N`` (``make bench`` does it all)::
 
 Two custom entries (type ``FLOW``) appear in the statistics beside the HTTP calls:
 ``request_to_ready`` (POST request → state ``ready``) and ``issuance`` (one whole flow; its
-count is the number of completed issuances, its failures the number of abandoned flows).
+count is the number of completed issuances, its failures the number of abandoned flows), and
+``sign_in card|android|iphone`` (one per sign-in, by credential: the mix of the run).
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ import gevent
 from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 
-from kiosk_terminal.jpki import JpkiCard
+from kiosk_terminal.phone import credential_kind, open_credential, sign_in_answer
 from kiosk_terminal.virtual_card import VirtualCard
+from kiosk_terminal.virtual_phone import load_credential
 
 READY_TIMEOUT_S = 30.0
 POLL_WAIT_S = 10  # the centre holds the poll until the request changes (long poll)
@@ -41,7 +45,7 @@ class FlowError(Exception):
 
 @dataclass
 class KioskCard:
-    """A virtual card, loaded once, with the PIN its file holds."""
+    """A virtual card or phone, loaded once, with the PIN its file holds."""
 
     card: VirtualCard
     pin: str
@@ -53,11 +57,18 @@ def _data_dir() -> Path:
 
 
 def _card_paths() -> list[Path]:
+    """The extra residents' cards and phones, interleaved so a few users already mix them."""
     folder = _data_dir() / "demo" / "cards" / "extra"
-    paths = sorted(folder.glob("*.json"))
-    if not paths:
+    cards = sorted(folder.glob("*.json"))
+    if not cards:
         raise SystemExit(f"no card files in {folder}: run `kofu demo load --extra-residents 200`")
-    return paths
+    phones = sorted((_data_dir() / "demo" / "phones" / "extra").glob("*.json"))
+    mixed: list[Path] = []
+    for i, card in enumerate(cards):
+        mixed.append(card)
+        if i < len(phones):
+            mixed.append(phones[i])
+    return mixed
 
 
 def _kiosk_tokens() -> list[str]:
@@ -91,7 +102,7 @@ class _Pool:
         path = self._paths[next(self._next_card) % len(self._paths)]
         if path not in self._cards:  # each card file is parsed once per Locust process
             document = json.loads(path.read_text(encoding="utf-8"))
-            self._cards[path] = KioskCard(VirtualCard.load(path), document["pin"], path.stem)
+            self._cards[path] = KioskCard(load_credential(path), document["pin"], path.stem)
         return self._cards[path], next(self._tokens)
 
 
@@ -154,8 +165,8 @@ class KioskUser(FastHttpUser):
             _record("issuance", started)
 
     def _flow(self) -> None:
-        jpki = JpkiCard(self.kiosk_card.card)
-        jpki.select_application()
+        jpki = open_credential(self.kiosk_card.card)
+        credential = credential_kind(jpki)
         certificate = jpki.read_user_certificate()
         opened = self._call(
             "post",
@@ -165,16 +176,22 @@ class KioskUser(FastHttpUser):
             {"certificate": base64.b64encode(certificate).decode()},
         )
         session = f"/v1/sessions/{opened['session_id']}"
-        jpki.verify_pin(self.kiosk_card.pin)
-        signature = jpki.sign_challenge(base64.b64decode(opened["challenge"]), certificate)
+        signing_in = time.perf_counter()
+        if credential != "iphone":  # an iPhone checks Face ID itself: no PIN on the kiosk
+            jpki.verify_pin(self.kiosk_card.pin)
+        signature, report = sign_in_answer(jpki, base64.b64decode(opened["challenge"]), certificate)
+        body = {"signature": base64.b64encode(signature).decode()}
+        if report is not None:
+            body["device_report"] = base64.b64encode(report).decode()
         signed_in = self._call(
             "post",
             f"{session}/authenticate",
             # one line per card generation: the P-384 check costs more than the RSA one
             f"/v1/sessions/[sid]/authenticate [{opened['card_generation']}]",
             200,
-            {"signature": base64.b64encode(signature).decode()},
+            body,
         )
+        _record(f"sign_in {credential}", signing_in)
         menu = signed_in["menu"]  # the menu comes with the sign-in answer
         item = next((i for i in menu["certificates"] if i["certificate"] == "juminhyo"), None)
         if item is None or not item["available"]:

@@ -16,8 +16,9 @@ from issuance.model import OPEN_STATES, CertificateRequest, RequestState
 from issuance.ports import UnitOfWork
 from issuance.refusals import RefusalError
 from issuance.routing import check_resident_for
-from issuance.sessions.jpki import TrustStore, verify_card_certificate
+from issuance.sessions.jpki import TrustStore
 from issuance.sessions.kiosks import KioskSession, SessionError, SessionState, session_expired
+from issuance.sessions.phones import verify_credential
 
 # A kiosk whose credential was revoked: its sessions' open requests end with this code.
 KIOSK_REVOKED_CODE = "KIOSK_UNAUTHORIZED"
@@ -63,8 +64,9 @@ class _Holder:
     resident: Resident | None
 
     def recheck(self, trust: TrustStore, now: datetime) -> Resident:
-        """Sign-in's checks again: certificate (chain, validity, CRL), link, the person."""
-        verify_card_certificate(self.session.certificate_der, trust, now)
+        """Sign-in's checks again: certificate (chain, validity, CRL; a phone's card too),
+        link, the person."""
+        verify_credential(self.session.certificate_der, trust, now)
         _check_link(self.linked_to, self.usable_from, now)
         if self.resident is None or self.linked_to != self.session.juminhyo_code:
             raise RefusalError("CARD_NOT_LINKED")  # the card is linked to someone else now

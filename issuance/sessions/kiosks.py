@@ -86,6 +86,10 @@ class KioskSession(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     authenticated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Which credential signed in (card, android, iphone: sessions/phones.py), known from its
+    # certificate at the challenge; how its holder was checked, once the answer is accepted.
+    credential: Mapped[str] = mapped_column(String(10), default="card", server_default="card")
+    auth_method: Mapped[str | None] = mapped_column(String(24))
 
     def authenticate(self, juminhyo_code: str, now: datetime, ttl: timedelta) -> None:
         """Bind the session to one resident; a challenge answers once, before it expires."""

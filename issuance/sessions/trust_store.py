@@ -27,6 +27,7 @@ class Revocations:
 
     next_update: datetime | None
     serials: frozenset[int]
+    superseded: frozenset[int] = frozenset()  # revoked with reason superseded (card reissued)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,9 @@ class Hierarchy:
                 self._revocations = None
                 crl = self._read_crl()
                 self._revocations = Revocations(
-                    crl.next_update_utc, frozenset(entry.serial_number for entry in crl)
+                    crl.next_update_utc,
+                    frozenset(entry.serial_number for entry in crl),
+                    frozenset(e.serial_number for e in crl if _superseded(e)),
                 )
                 self._crl_file_key = file_key
             return self._revocations
@@ -153,6 +156,18 @@ class TrustStore:
             self.hierarchies[next_generation.generation] = next_generation
         self._lock = threading.Lock()
         self._examined: dict[bytes, Examined] = {}
+        # The smartphone CA under the same root, itself a TrustStore (phones.py); None: no phones.
+        self.smartphone: TrustStore | None = None
+
+    @property
+    def user_auth_ca(self) -> x509.Certificate:
+        """Today's (RSA-2048) user-auth CA: the smartphone CA when this store is the phones'."""
+        return self.hierarchies[CardGeneration.RSA2048].user_auth_ca
+
+    def card_revocations(self) -> list[Revocations]:
+        """Every card generation's CRL as it stands (REVOCATION_UNAVAILABLE if one cannot be
+        trusted): a phone's card may be of either generation."""
+        return [hierarchy.current_revocations() for hierarchy in self.hierarchies.values()]
 
     @classmethod
     def from_files(
@@ -168,8 +183,18 @@ class TrustStore:
 
     @classmethod
     def from_directory(cls, pki_dir: Path) -> TrustStore:
-        """``root.pem``, ``ca.pem``, ``crl.der``; and, when ``ca-p384.pem`` is there, the
-        next generation's ``root-p384.pem``, ``ca-p384.pem``, ``crl-p384.der``."""
+        """``root.pem``, ``ca.pem``, ``crl.der``; when ``ca-p384.pem`` is there, the next
+        generation's ``root-p384.pem``, ``ca-p384.pem``, ``crl-p384.der``; when
+        ``phone-ca.pem`` is there, JPKI's smartphone CA under today's root (``phone-crl.der``)."""
+        store = cls._cards_from_directory(pki_dir)
+        if (pki_dir / "phone-ca.pem").exists():  # sessions/phones.py
+            store.smartphone = cls.from_files(
+                pki_dir / "root.pem", pki_dir / "phone-ca.pem", pki_dir / "phone-crl.der"
+            )
+        return store
+
+    @classmethod
+    def _cards_from_directory(cls, pki_dir: Path) -> TrustStore:
         next_generation = None
         if (pki_dir / "ca-p384.pem").exists():
             next_generation = Hierarchy.from_files(
@@ -215,3 +240,11 @@ def _allows_digital_signature(certificate: x509.Certificate) -> bool:
     except (x509.ExtensionNotFound, ValueError):
         return False  # ValueError: duplicate or garbled extensions
     return key_usage.digital_signature
+
+
+def _superseded(entry: x509.RevokedCertificate) -> bool:
+    try:
+        reason = entry.extensions.get_extension_for_class(x509.CRLReason).value.reason
+    except (x509.ExtensionNotFound, ValueError):
+        return False
+    return reason is x509.ReasonFlags.superseded

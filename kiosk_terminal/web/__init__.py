@@ -70,6 +70,11 @@ def create_app(terminal: Terminal) -> Flask:
         terminal.enter_pin(request.form.get("pin", ""))
         return back()
 
+    @app.post("/device")
+    def device() -> Response:
+        terminal.authenticate_on_device()
+        return back()
+
     @app.post("/pin-reset")
     def pin_reset() -> Response:
         terminal.begin_pin_reset()

@@ -7,7 +7,7 @@ the generation of the card whose session read the record (NULL for rows written 
 for reads made without a card).
 
 Revision ID: 0024_card_generation
-Revises: 0022_status_incidents
+Revises: 0023_session_credentials
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024_card_generation"
-down_revision = "0022_status_incidents"
+down_revision = "0023_session_credentials"
 branch_labels = None
 depends_on = None
 

@@ -144,8 +144,8 @@ def test_a_seal_certificate_without_a_registration_is_refused_at_submission(
         submit(world, kind=CertificateKind.INKAN)
     assert refused.value.code == "NO_SEAL_REGISTERED"
     assert world.uow.requests.rows == {} and world.queue.enqueued == []
-    # The look-up itself is audited, refusal or not.
-    assert [a.purpose for a in world.uow.audit.rows] == ["precheck"]
+    # The look-up itself is audited, refusal or not (after the sign-in's own row).
+    assert [a.purpose for a in world.uow.audit.rows] == ["sign_in", "precheck"]
 
 
 def test_a_refusal_at_submission_is_counted_for_its_municipality_kind_and_day(
