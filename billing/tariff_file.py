@@ -66,7 +66,10 @@ class TariffProblem:
     # ENDS_BEFORE_START, MISSING_COLUMN, NOT_READABLE, NO_ROWS
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {PROBLEM_TEXT[self.code][1]}"
+        """English, then Japanese: ``line 3: subject: … — 3行目 subject: …`` (a clerk reads
+        the second half; the code names the column as the file's header does)."""
+        ja, en = PROBLEM_TEXT[self.code]
+        return f"line {self.line}: {self.field}: {en} — {self.line}行目 {self.field}: {ja}"
 
 
 PROBLEM_TEXT: dict[str, tuple[str, str]] = {

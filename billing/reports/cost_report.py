@@ -290,7 +290,7 @@ def write_report(
         book.jpki_check(day),
     )
     pdf.write_bytes(
-        render_pdf(f"費用構造 {fy}", pdf_body(parts, chart_paths, hub_section(8, hub)), out)
+        render_pdf(f"費用構造 {fy}", pdf_body(parts, chart_paths, hub_section(8, hub, period)), out)
     )
     return ReportFiles(csv_paths, chart_paths, pdf, summary)
 

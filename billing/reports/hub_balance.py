@@ -38,7 +38,9 @@ class HubLine:
         return None if self.cost is None else self.revenue - self.cost
 
 
-KEPT_RATE = "従量制（今年度の単価のまま）"
+def kept_rate_label(rate: float) -> str:
+    """The charging that keeps this year's revenue-neutral metered rate as volume grows."""
+    return f"従量制（今年度の単価 ¥{rate:,.0f}/通 のまま）"
 
 
 def hub_lines(
@@ -68,7 +70,11 @@ def hub_lines(
             out.append(HubLine(label, charging, volume, revenue, round(passed * factor), cost))
         if today_rate is not None and volume != issues:
             kept = round(today_rate * volume)
-            out.append(HubLine(label, KEPT_RATE, volume, kept, round(passed * factor), cost))
+            out.append(
+                HubLine(
+                    label, kept_rate_label(today_rate), volume, kept, round(passed * factor), cost
+                )
+            )
     return out
 
 

@@ -295,6 +295,7 @@ def test_a_tariff_file_is_checked_against_who_and_what_exists(
         "line 8: subject: this tariff applies to everyone",
         "line 9: subject: needs a municipality code",
         "line 10: subject: the hub's own cost: the subject must be hub",
+        "10行目 subject: 運営主体の経費です。対象は hub にしてください",  # a clerk reads Japanese
     ):
         assert expected in result.output, expected
     assert "famima" not in result.output and "99999999" not in result.output  # no values
