@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 # Letters and digits that would make a digit run part of a longer token (an id, a hex string).
-_WORD = r"0-9A-Za-z０-９Ａ-Ｚａ-ｚ\d"
+_WORD = r"A-Za-zＡ-Ｚａ-ｚ\d"
 
 # Exactly 11 or 12 digits with no letter or digit on either side (日本語 around them is fine).
 STANDALONE_CODE = re.compile(rf"(?<![{_WORD}])(\d{{11,12}})(?![{_WORD}])")
