@@ -94,7 +94,8 @@ chaos: setup
 
 .PHONY: deploy-local deploy-test bench-hosts
 # The deployment of infra/deploy/ on this machine (root: network namespaces): two centre hosts,
-# HAProxy, PostgreSQL and Redis, until Ctrl-C; nothing is left behind.
+# HAProxy, PostgreSQL and Redis, until Ctrl-C; nothing is left behind (MULTIHOST_KEEP=1 keeps
+# the run's directory: data and per-host logs). It prints how to issue a certificate through it.
 deploy-local: setup
 	MULTIHOST_MODE=serve $(BIN)/python loadtests/multihost.py
 

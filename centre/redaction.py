@@ -11,16 +11,16 @@ a library's warning quoting input).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 
-# A run of exactly 11 or 12 digits, not part of a longer number (timestamps, byte counts).
-_CODE = re.compile(r"(?<!\d)(\d{11,12})(?!\d)")
+from issuance.personal_numbers import mask_standalone_codes
 
 
 def mask_codes(text: str) -> str:
-    """``text`` with every 11- or 12-digit number masked but its last four digits."""
-    return _CODE.sub(lambda m: "*" * (len(m.group(1)) - 4) + m.group(1)[-4:], text)
+    """``text`` with every stand-alone 11- or 12-digit number masked but its last four digits;
+    not part of a longer number (timestamps, byte counts) nor of a hex id (request ids): the
+    rule is in ``issuance/personal_numbers.py``."""
+    return mask_standalone_codes(text)
 
 
 class PersonalDataFilter(logging.Filter):

@@ -110,6 +110,10 @@ class Rig:
     def kiosks_file(self) -> Path:
         return self.root / "data" / "demo" / "kiosks.json"
 
+    def server_logs(self) -> list[Path]:
+        """The API's output, searched for unhandled errors (5xx the centre logged)."""
+        return [self.logs / "serve.log"]
+
     def up(self) -> None:
         self.postgres.init()
         self.stack.callback(self.postgres.stop)
@@ -208,9 +212,9 @@ def campaign(rig: Rig, faults: list[Fault]) -> tuple[Window, list[tuple[Fault, W
     sleep_until(baseline.end)
     log("baseline window done")
     windows: list[tuple[Fault, Window]] = []
-    serve_log = LogMark(rig.logs / "serve.log")
+    server_logs = [LogMark(path) for path in rig.server_logs()]
     for fault in faults:
-        offset = serve_log.offset()
+        offsets = [mark.offset() for mark in server_logs]
         window = Window(fault.name, time.time(), 0, 0)
         time.sleep(LEAD_S)
         window.injected = time.time()
@@ -225,7 +229,7 @@ def campaign(rig: Rig, faults: list[Fault]) -> tuple[Window, list[tuple[Fault, W
         if fault is not faults[-1]:  # the next fault meets a drained queue
             window.drain_s = drain(Ledger(rig.postgres.url), c.kiosks, c.drain_s)
         window.until = time.time()  # the next window starts here: every request is counted once
-        window.serve_log_5xx = serve_log.count(offset)
+        window.serve_log_5xx = sum(m.count(o) for m, o in zip(server_logs, offsets, strict=True))
         if fault.name == "hostile_burst":
             window.burst_5xx, window.burst_unanswered = (
                 rig.burst.server_errors,

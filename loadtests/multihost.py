@@ -16,7 +16,8 @@ MULTIHOST_MODE:
 - ``bench`` (``make bench-hosts``): Locust through HAProxy (BENCH_USERS, 30; BENCH_SECONDS, 60)
   with host 1 alone, then with both, in the same run: issuances/s each, to
   ``var/multihost/bench.json``.
-- ``serve`` (``make deploy-local``): starts it all and waits for Ctrl-C.
+- ``serve`` (``make deploy-local``): starts it all, prints how to issue a certificate through
+  it, and waits for Ctrl-C. MULTIHOST_KEEP=1 keeps the run's directory (data, logs) at exit.
 
 The other CHAOS_* variables are the chaos run's (loadtests/chaos.py); here
 CHAOS_DOCUMENT_TTL_SECONDS defaults to 30 and CHAOS_STUCK_SECONDS to 90 (see below).
@@ -134,6 +135,10 @@ class MultiHostRig(chaos.Rig):
             {h.name: "UP" if i < hosts_started else "DOWN" for i, h in enumerate(self.hosts)}
         )
 
+    def server_logs(self) -> list[Path]:
+        """Each host's API log (``host1-kofu-api.log``…): one file per host, none shared."""
+        return [host.api_log for host in self.hosts]
+
     def locust(self, seconds: float):  # type: ignore[no-untyped-def]
         argv = [
             str(BIN / "locust"), "-f", str(ROOT / "loadtests" / "multihost_locustfile.py"),
@@ -203,9 +208,27 @@ def campaign(rig: MultiHostRig, config: chaos.Config) -> dict:
     }
 
 
-def serve(rig: MultiHostRig) -> None:
+def serve(rig: MultiHostRig, keep: bool) -> None:
+    """Print how to use the deployment (README: infra/README.md "Tested as deployed"), then
+    wait for Ctrl-C."""
+    data, cards = rig.root / "data", rig.root / "data" / "demo" / "cards"
     log(f"kiosks: {rig.base_url} (HAProxy) -> " + ", ".join(h.backend for h in rig.hosts))
-    log(f"data: {rig.root / 'data'}; logs: {rig.logs}; Ctrl-C stops everything")
+    print(
+        f"""
+Issue a certificate through HAProxy (another terminal, as root like this run; in {ROOT}):
+  KOFU_DATA_DIR={data} {BIN}/kofu-kiosk issue --centre {rig.base_url} \\
+      --card {cards}/yamada-taro.json --pin 1234 --certificate juminhyo --members all --out out.pdf
+  pdftotext out.pdf -
+  KOFU_DATA_DIR={data} {BIN}/kofu demo cards     # the other demo cards and their PINs
+  curl -s {rig.base_url}/readyz
+Logs, one file per host and unit: {rig.logs}/host1-kofu-api.log, host2-kofu-api.log,
+  host1-kofu-worker@1.log, @2 (and host2-…), haproxy.log (one line per call: its host)
+On exit they are copied to {OUT / "logs"}; {rig.root} (data, databases, logs) is
+  {"kept (MULTIHOST_KEEP=1)" if keep else "removed: MULTIHOST_KEEP=1 make deploy-local keeps it"}.
+Ctrl-C stops everything.
+""",
+        flush=True,
+    )
     try:
         signal.pause()
     except KeyboardInterrupt:
@@ -223,18 +246,22 @@ def main() -> int:
     config = chaos.Config.from_env()
     began = time.monotonic()
     root = Path(tempfile.mkdtemp(prefix="kofu-multihost-"))
+    keep = os.environ.get("MULTIHOST_KEEP") == "1"  # the run's directory, for a look afterwards
     with ExitStack() as stack:
-        stack.callback(remove_tree, root)
+        if not keep:
+            stack.callback(remove_tree, root)
         rig = MultiHostRig(stack, root, config)
         try:
             rig.up(1 if mode == "bench" else HOSTS)
             if mode == "serve":
-                serve(rig)
+                serve(rig, keep)
                 return 0
             figures = bench(rig) if mode == "bench" else campaign(rig, config)
         finally:
             kept = OUT / "logs"
             kept.mkdir(parents=True, exist_ok=True)
+            for stale in [*kept.glob("*.log"), *kept.glob("*.txt")]:
+                stale.unlink()  # this run's files only (an older run's serve.log misled)
             for source in [*rig.logs.glob("*.log"), *root.glob("*.txt")]:
                 (kept / source.name).write_bytes(source.read_bytes())
     figures = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "mode": mode,

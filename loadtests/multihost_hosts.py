@@ -44,6 +44,15 @@ class Host:
         self.down = True  # until started; and while taken down on purpose
         self.lock = threading.Lock()
 
+    def log_of(self, unit_name: str) -> Path:
+        """Where a unit's output goes: ``host1-kofu-api.log``, ``host1-kofu-worker@1.log``."""
+        return self.logs / f"{self.name}-{unit_name.split('.')[0]}.log"
+
+    @property
+    def api_log(self) -> Path:
+        """This host's API (gunicorn and its workers): its JSON lines and its tracebacks."""
+        return self.log_of(UNITS[0][0])
+
     @property
     def backend(self) -> str:
         return f"{self.net.address}:{API_PORT}"
@@ -61,15 +70,12 @@ class Host:
     def _start(self, unit: Unit) -> None:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
                "HOME": str(self.root), **unit.env}  # fmt: skip
-        out = (self.logs / f"{self.name}-{unit.name.split('.')[0]}.log").open("ab")
-        log_all = (self.logs / "serve.log").open("ab") if unit.name.startswith("kofu-api") else None
+        out = self.log_of(unit.name).open("ab")  # each host's own file, as its journal would be
         proc = subprocess.Popen(
             [*self.net.exec_prefix(), *unit.argv], env=env, cwd=ROOT,
-            stdout=log_all or out, stderr=subprocess.STDOUT, start_new_session=True,
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         out.close()
-        if log_all:
-            log_all.close()
         self.procs[unit.name] = proc
         log(f"{self.name}: started {unit.name} (pid {proc.pid})")
 

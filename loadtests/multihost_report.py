@@ -89,11 +89,12 @@ def read_balancer_log(path: Path, since: float = 0.0) -> dict[str, Any]:
 
 
 def read_documents(folder: Path) -> dict[str, Any]:
-    """Each kept PDF (``<card label>.<request id>.pdf``, the card ``extra-NNNN``): does its
-    text name resident NNNN, and nobody else? Returns counts and the first mismatches."""
+    """Each kept PDF (``<card label>.<request id>.pdf``, the card ``extra-NNNN`` or the phone
+    ``extra-NNNN-android``): does its text name resident NNNN, and nobody else? Returns counts
+    and the first mismatches."""
     checked, wrong = 0, []
     for pdf in sorted(folder.glob("*.pdf")):
-        own = pdf.name.split(".", 1)[0].removeprefix("extra-")
+        own = pdf.name.split(".", 1)[0].removeprefix("extra-").split("-", 1)[0]
         text = subprocess.run(
             ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
             check=False,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from issuance.db import Base, UtcDateTime
 from issuance.errors import KofuError
+from issuance.personal_numbers import holds_personal_number
 from issuance.staff.services import audit
 from issuance.unit_of_work import SqlUnitOfWork
 from municipalities.model import Municipality
@@ -55,7 +56,9 @@ def open_incident(
     the portal account declaring it, audited (None: `kofu status`, an operator's shell).
 
     Raises IncidentError: INCIDENT_MESSAGE_MISSING (either language empty),
-    INCIDENT_MESSAGE_TOO_LONG (over 200 characters), INCIDENT_MUNICIPALITY_UNKNOWN.
+    INCIDENT_MESSAGE_TOO_LONG (over 200 characters), STATUS_TEXT_PERSONAL_DATA (an 11- or
+    12-digit number, a 住民票コード or 個人番号 by its shape: issuance/personal_numbers.py),
+    INCIDENT_MUNICIPALITY_UNKNOWN.
     """
     ja, en = incident.message_ja.strip(), incident.message_en.strip()
     if not ja or not en:
@@ -69,6 +72,14 @@ def open_incident(
             "INCIDENT_MESSAGE_TOO_LONG",
             f"説明は{MESSAGE_LENGTH}文字以内で入力してください。",
             f"A message must be at most {MESSAGE_LENGTH} characters.",
+        )
+    if holds_personal_number(ja) or holds_personal_number(en):
+        raise IncidentError(
+            "STATUS_TEXT_PERSONAL_DATA",
+            "公開される説明に11桁・12桁の番号（住民票コード・個人番号の形）は書けません。"
+            "番号を除いて入力してください。",
+            "A public message cannot hold an 11- or 12-digit number (the shape of a resident"
+            " record code or an Individual Number); leave the number out.",
         )
     code = incident.municipality_code
     if code is not None and uow.session.get(Municipality, code) is None:

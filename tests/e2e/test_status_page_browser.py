@@ -138,6 +138,11 @@ def test_an_operator_declares_an_incident_in_the_portal_and_residents_see_it(
     sign_in(page, portal_url, "operator@centre", platform, "incidents")
     page.goto(f"{portal_url}/centre/incidents/")
     assert "表示中のお知らせはありません" in checked(page, "incidents-1-none")
+    page.fill("#message_ja", "個人番号123456789012の方の証明書を調査中です。")
+    page.fill("#message_en", "Investigating a certificate.")
+    page.click("form.form button[type=submit]")
+    refused = checked(page, "incidents-1b-personal-number-refused")
+    assert "STATUS_TEXT_PERSONAL_DATA" in refused and "11桁・12桁の番号" in refused
     page.select_option("#municipality", "131016")
     page.fill("#message_ja", "千代田区の証明書サーバを調査中です。")
     page.fill("#message_en", "The Chiyoda certificate server is being investigated.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
@@ -15,7 +16,13 @@ from centre.bootstrap import Platform
 from cli.main import main
 from issuance.model import CertificateRequest
 from issuance.staff.model import AuditEntry
-from municipalities.incidents import IncidentInput, StatusIncident, close_incident, open_incident
+from municipalities.incidents import (
+    IncidentError,
+    IncidentInput,
+    StatusIncident,
+    close_incident,
+    open_incident,
+)
 from tests.conftest import FakeClock
 from tests.integration.test_no_personal_data_in_logs import personal_data
 from tests.integration.test_portal_maintenance import (
@@ -207,6 +214,67 @@ def test_a_centre_operator_declares_and_closes_an_incident_in_the_portal(
             select(AuditEntry.action).where(AuditEntry.target_kind == "status_incident")
         ).all()
     assert sorted(actions) == ["incident_close", "incident_open"]
+
+
+PERSONAL_TEXTS = [
+    ("個人番号123456789012の方", "Person 123456789012"),
+    ("住民票コード１２３４５６７８９０１の方", "A resident"),
+    ("個人番号 1234 5678 9012", "A resident"),
+    ("調査中", "Card 1234-5678-9012 failed"),
+]
+
+
+@pytest.mark.parametrize(("ja", "en"), PERSONAL_TEXTS)
+def test_an_incident_naming_a_personal_number_is_refused_and_never_published(
+    platform: Platform, client: FlaskClient, clock: FakeClock, ja: str, en: str
+) -> None:
+    with platform.uow() as uow, pytest.raises(IncidentError) as refused:
+        open_incident(uow, IncidentInput(CHIYODA, ja, en), platform.now())
+    assert refused.value.code == "STATUS_TEXT_PERSONAL_DATA"
+    assert "番号" in refused.value.message_ja and "number" in refused.value.message_en
+    clock.advance(CACHED_S)
+    assert status(client)["incidents"] == [] and "123456789012" not in page(client)
+
+
+def test_times_phone_numbers_and_counts_are_still_accepted(
+    platform: Platform, client: FlaskClient, clock: FakeClock
+) -> None:
+    ja = "2026-12-07 10:00から、0570-123-456 (10桁) へのお問い合わせが混み合っています。"
+    with platform.uow() as uow:
+        open_incident(uow, IncidentInput(None, ja, "Busy since 10:00"), platform.now())
+    clock.advance(CACHED_S)
+    [shown] = status(client)["incidents"]
+    assert shown["message"]["ja"] == ja
+
+
+def test_the_command_line_refuses_a_personal_number_in_an_incident(
+    platform: Platform, client: FlaskClient, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("KOFU_DATA_DIR", str(platform.settings.data_dir))
+    refused = CliRunner().invoke(
+        main, ["status", "incident", "open", "--ja", "個人番号123456789012の方", "--en", "x"]
+    )
+    assert refused.exit_code == 1 and "STATUS_TEXT_PERSONAL_DATA" in refused.output
+    assert status(client)["incidents"] == []
+
+
+def test_the_portal_form_refuses_a_personal_number_and_keeps_it_off_the_page(
+    portal,  # noqa: F811
+    platform: Platform,
+    client: FlaskClient,
+    clock: FakeClock,
+) -> None:
+    operator = signed_in(portal, platform, "operator@centre")
+    page_path = "/centre/incidents/"
+    form = {"municipality": "", "message_ja": "個人番号123456789012の方", "message_en": "x"}
+    refused = operator.post(page_path, data={**form, "csrf_token": csrf(operator, page_path)})
+    assert refused.status_code == 422
+    shown = refused.get_data(as_text=True)
+    assert "STATUS_TEXT_PERSONAL_DATA" in shown and "11桁・12桁の番号" in shown
+    clock.advance(CACHED_S)
+    assert status(client)["incidents"] == [] and "123456789012" not in page(client)
+    with platform.uow() as uow:
+        assert uow.session.scalars(select(StatusIncident)).all() == []
 
 
 def test_only_the_centres_operators_reach_the_incidents_page(

@@ -125,3 +125,40 @@ def test_postgres_has_room_for_every_pool_of_two_hosts(tmp_path: Path) -> None:
     per_host = 31 * (int(workers[workers.index("--workers") + 1]) + 2)
     reserved = int(settings["superuser_reserved_connections"])
     assert int(settings["max_connections"]) - reserved >= 2 * per_host
+
+
+class _ShellNet:
+    """A host's namespace played by a shell that says which host ran which command."""
+
+    def __init__(self, index: int) -> None:
+        self.index, self.address, self.gateway = index, f"10.0.{index}.2", f"10.0.{index}.1"
+
+    def exec_prefix(self) -> list[str]:
+        return ["sh", "-c", f'echo "host{self.index} ran $*"', "sh"]
+
+    def kill_all(self) -> list[int]:
+        return []
+
+
+def test_each_hosts_api_logs_to_a_file_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make deploy-local`: host1-kofu-api.log holds host 1's API output, host2's its own;
+    no file mixes the hosts' API lines without naming them."""
+    monkeypatch.syspath_prepend(str(ROOT / "loadtests"))
+    hosts_module = importlib.import_module("multihost_hosts")
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    hosts = [hosts_module.Host(_ShellNet(i), tmp_path / f"host{i}", {}, logs) for i in (1, 2)]
+    for host in hosts:
+        host.start()
+        for proc in host.procs.values():
+            proc.wait(timeout=30)
+    for index, host in enumerate(hosts, start=1):
+        api = host.api_log.read_text()
+        assert host.api_log.name == f"host{index}-kofu-api.log"
+        assert f"host{index} ran" in api and " serve " in api and " worker" not in api
+        assert f"host{index} ran" in (logs / f"host{index}-kofu-worker@1.log").read_text()
+    assert sorted(path.name for path in logs.iterdir()) == [
+        f"host{i}-kofu-{unit}.log" for i in (1, 2) for unit in ("api", "worker@1", "worker@2")
+    ]
