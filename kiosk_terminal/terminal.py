@@ -67,6 +67,8 @@ class Terminal(PinResetScreens):
         self._connection: Connection | None = None
         self._card: JpkiCard | None = None
         self._session: str | None = None
+        self._challenge: bytes | None = None  # the centre's, once it accepted the certificate
+        self._certificate: bytes | None = None
         self._reservation: str | None = None  # a PIN reset's, once the centre confirmed it
         self._since = clock()
         self._worker: threading.Thread | None = None
@@ -94,6 +96,7 @@ class Terminal(PinResetScreens):
             except CardError:
                 pass
         self._connection, self._card, self._session = None, None, None
+        self._challenge, self._certificate = None, None
 
     def set_language(self, language: str) -> None:
         with self._lock:
@@ -147,7 +150,11 @@ class Terminal(PinResetScreens):
             self.start_over()
 
     def _read_card(self) -> None:
-        """The card on the reader, or a phone held to it (an iPhone has no PIN to count)."""
+        """The card on the reader, or a phone held to it (an iPhone has no PIN to count).
+
+        Its certificate goes to the centre at once, before any PIN is asked: a revoked card or
+        a lost phone is refused here and keeps its PIN tries.
+        """
         try:
             self._connection = self.slot.connect()
             self._card = open_credential(self._connection)
@@ -159,6 +166,8 @@ class Terminal(PinResetScreens):
         if tries == 0:
             self._refuse(notice_for("PIN_LOCKED"))
             return
+        if not self._open_session():
+            return
         self._show(
             Screen.CHOOSE,
             tries_left=tries,
@@ -166,6 +175,21 @@ class Terminal(PinResetScreens):
             tax_years=tax_years(self.today()),
             credential=credential,
         )
+
+    def _open_session(self) -> bool:
+        """The certificate to the centre (its chain, revocation, link): a session and its
+        challenge; False when refused (the refusal is shown)."""
+        assert self._card is not None
+        try:
+            self._certificate = self._card.read_user_certificate()
+            self._session, self._challenge = self.centre.open_session(self._certificate)
+        except (CardError, CentreError) as error:
+            self._refuse(notice_for(error.code, error))
+            return False
+        except requests.RequestException:
+            self._refuse(notice_for("CENTRE_UNREACHABLE"))
+            return False
+        return True
 
     # -- the resident's actions -----------------------------------------------------------
     def choose(self, choice: Choice) -> None:
@@ -202,13 +226,18 @@ class Terminal(PinResetScreens):
             self._sign_in()
 
     def _sign_in(self) -> None:
+        """Sign the centre's challenge (PIN verified, or Face ID now); one that expired while
+        the resident chose and typed (centre's challenge TTL) is asked for again, once."""
         assert self._card is not None
         choice = self.view.choice
         try:
-            certificate = self._card.read_user_certificate()
-            self._session, challenge = self.centre.open_session(certificate)
-            signature, report = sign_in_answer(self._card, challenge, certificate)
-            menu = self.centre.authenticate(self._session, signature, report)
+            try:
+                menu = self._answer_challenge()
+            except CentreError as error:
+                if error.code != "CHALLENGE_EXPIRED" or not self._open_session():
+                    raise
+                menu = self._answer_challenge()
+            assert self._session is not None
             household = household_of(self.centre, self._session, choice)
         except BiometricFailedError as error:  # the phone did not recognise its holder
             self._show(Screen.DEVICE_AUTH, pin_notice=notice_for(error.code, error))
@@ -228,6 +257,13 @@ class Terminal(PinResetScreens):
             self._show(Screen.MEMBERS, household=household, pin_notice=None)
             return
         self._show(Screen.CONFIRM, household=household, members=household_names(household, choice))
+
+    def _answer_challenge(self) -> list[dict[str, Any]]:
+        """The signed challenge to the centre; its menu. CardError, CentreError."""
+        assert self._card is not None and self._challenge is not None
+        assert self._session is not None and self._certificate is not None
+        signature, report = sign_in_answer(self._card, self._challenge, self._certificate)
+        return self.centre.authenticate(self._session, signature, report)
 
     def pick_members(self, refs: list[str]) -> None:
         """世帯の一部: the members the resident touched, by their opaque refs."""
