@@ -166,6 +166,7 @@ class Terminal(PinResetScreens):
         if tries == 0:
             self._refuse(notice_for("PIN_LOCKED"))
             return
+        self.view.credential = credential  # a refusal then says "take your phone" or card
         if not self._open_session():
             return
         self._show(
