@@ -22,7 +22,6 @@ from kiosk_terminal.phone import (
     BiometricFailedError,
     credential_kind,
     open_credential,
-    sign_in_answer,
 )
 from kiosk_terminal.pin_reset_flow import PinResetScreens
 from kiosk_terminal.printing import Printer
@@ -38,13 +37,14 @@ from kiosk_terminal.screens import (
     jst_today,
     tax_years,
 )
+from kiosk_terminal.sign_in_flow import SignInSteps
 
 __all__ = ["Choice", "Screen", "Terminal", "Timeouts", "View"]
 
 log = logging.getLogger(__name__)
 
 
-class Terminal(PinResetScreens):
+class Terminal(PinResetScreens, SignInSteps):
     """One kiosk. The web UI calls the actions; ``tick()`` is called often (polling)."""
 
     def __init__(
@@ -177,21 +177,6 @@ class Terminal(PinResetScreens):
             credential=credential,
         )
 
-    def _open_session(self) -> bool:
-        """The certificate to the centre (its chain, revocation, link): a session and its
-        challenge; False when refused (the refusal is shown)."""
-        assert self._card is not None
-        try:
-            self._certificate = self._card.read_user_certificate()
-            self._session, self._challenge = self.centre.open_session(self._certificate)
-        except (CardError, CentreError) as error:
-            self._refuse(notice_for(error.code, error))
-            return False
-        except requests.RequestException:
-            self._refuse(notice_for("CENTRE_UNREACHABLE"))
-            return False
-        return True
-
     # -- the resident's actions -----------------------------------------------------------
     def choose(self, choice: Choice) -> None:
         with self._lock:
@@ -258,13 +243,6 @@ class Terminal(PinResetScreens):
             self._show(Screen.MEMBERS, household=household, pin_notice=None)
             return
         self._show(Screen.CONFIRM, household=household, members=household_names(household, choice))
-
-    def _answer_challenge(self) -> list[dict[str, Any]]:
-        """The signed challenge to the centre; its menu. CardError, CentreError."""
-        assert self._card is not None and self._challenge is not None
-        assert self._session is not None and self._certificate is not None
-        signature, report = sign_in_answer(self._card, self._challenge, self._certificate)
-        return self.centre.authenticate(self._session, signature, report)
 
     def pick_members(self, refs: list[str]) -> None:
         """世帯の一部: the members the resident touched, by their opaque refs."""

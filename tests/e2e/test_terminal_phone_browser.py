@@ -19,7 +19,7 @@ from tests.integration.test_pcsc_reader import pcscd  # noqa: F401  (a private p
 from tests.support.phones import ANDROID, IPHONE, phones
 
 
-def assert_drawn(page, *icons: str) -> None:  # type: ignore[no-untyped-def]
+def assert_drawn(page, *icons: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """The icons are drawings the resident sees, not characters a font may lack (an empty box)."""
     for icon in icons:
         box = page.locator(f'[data-test="{icon}"]').bounding_box()

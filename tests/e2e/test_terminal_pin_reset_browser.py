@@ -118,7 +118,12 @@ def refused_with(page, code: str, name: str) -> str:  # type: ignore[no-untyped-
     return page.inner_text("main")
 
 
-def test_the_letter_c_types_c_and_only_the_clear_key_clears(kiosk, page, cards: Path, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_letter_c_types_c_and_only_the_clear_key_clears(
+    kiosk,
+    page,
+    cards: Path,
+    data_dir: Path,  # type: ignore[no-untyped-def]
+) -> None:
     url, slot, _ = kiosk
     path = cards / "yamada-hanako.json"
     reserve(data_dir, path)

@@ -1,4 +1,5 @@
-"""The certificate goes to the centre before any PIN: a revoked card or lost phone keeps its tries."""
+"""The certificate goes to the centre before any PIN: a revoked card or a lost phone keeps its
+tries."""
 
 from __future__ import annotations
 
