@@ -220,8 +220,10 @@ class Terminal(PinResetScreens, SignInSteps):
             try:
                 menu = self._answer_challenge()
             except CentreError as error:
-                if error.code != "CHALLENGE_EXPIRED" or not self._open_session():
+                if error.code != "CHALLENGE_EXPIRED":
                     raise
+                if not self._open_session():  # refused now: that refusal is shown
+                    return
                 menu = self._answer_challenge()
             assert self._session is not None
             household = household_of(self.centre, self._session, choice)
