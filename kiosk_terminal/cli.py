@@ -130,6 +130,8 @@ def issue_command(
     )
     if not outcome.ok:
         click.echo(f"{outcome.code}\n{outcome.message_ja}\n{outcome.message_en}", err=True)
+        if outcome.code == "PIN_LOCKED" and card_path is not None:  # the app's reservation
+            click.echo(f"kofu-kiosk reset-pin --card {card_path} resets it", err=True)
         sys.exit(2)
     click.echo(f"printed {out} (serial {outcome.request and outcome.request.get('serial')})")
 

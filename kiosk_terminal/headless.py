@@ -36,17 +36,19 @@ def issue(
     copies: int = 1,
     say: Callable[[str], None] = print,
 ) -> Outcome:
-    """Card → PIN → challenge → menu → request → ready → download → print → confirm.
+    """Card → challenge → PIN → menu → request → ready → download → print → confirm.
 
-    ``card_path`` may be a phone's file: an Android phone takes its certificate's PIN, an
-    iPhone none (Face ID on the phone; ``pin`` is ignored).
+    The certificate goes to the centre before the PIN is verified: a revoked card or a lost
+    phone is refused without spending a PIN try. ``card_path`` may be a phone's file: an
+    Android phone takes its certificate's PIN, an iPhone none (Face ID on the phone; ``pin``
+    is ignored).
     """
     try:
         card = open_credential(load_credential(card_path))
         certificate_der = card.read_user_certificate()
+        session_id, challenge = client.open_session(certificate_der)
         if credential_kind(card) != "iphone":
             card.verify_pin(pin)
-        session_id, challenge = client.open_session(certificate_der)
         signature, report = sign_in_answer(card, challenge, certificate_der)
         menu = client.authenticate(session_id, signature, report)
         say(f"session {session_id[:8]}… authenticated")

@@ -54,6 +54,11 @@ class InvalidPinFormatError(CardError):
     message_en = "Please enter the PIN as 4 digits."
 
 
+def more_wrong_tries(tries_left: int) -> str:
+    """English for the tries before a lock: "1 more wrong try", "2 more wrong tries"."""
+    return f"{tries_left} more wrong {'try' if tries_left == 1 else 'tries'}"
+
+
 class WrongPinError(CardError):
     code = "WRONG_PIN"
 
@@ -62,16 +67,24 @@ class WrongPinError(CardError):
         self.message_ja = (
             f"暗証番号が違います。あと{tries_left}回間違えると暗証番号がロックされます。"
         )
-        self.message_en = f"The PIN is incorrect. {tries_left} more wrong tries will lock the PIN."
+        self.message_en = f"The PIN is incorrect. {more_wrong_tries(tries_left)} will lock the PIN."
         super().__init__(self.message_en)
 
 
 class PinLockedError(CardError):
     code = "PIN_LOCKED"
+    # Both ways out: the kiosk's reset (a reservation made with the JPKI PIN reset app within
+    # 24 hours; the refusal screen's button), or the municipality's counter.
     message_ja = (
-        "暗証番号がロックされています。お住まいの市区町村の窓口でロックを解除してください。"
+        "暗証番号がロックされています。スマートフォンのJPKI暗証番号リセットアプリで予約済みの方は、"
+        "このキオスク端末で再設定できます。予約がない方は、お住まいの市区町村の窓口で"
+        "ロックを解除してください。"
     )
-    message_en = "The PIN is locked. Please go to your municipality's counter to unlock it."
+    message_en = (
+        "The PIN is locked. If you reserved a reset with the JPKI PIN reset app on your "
+        "smartphone, you can reset the PIN here at the kiosk; if not, please go to your "
+        "municipality's counter to unlock it."
+    )
 
 
 class CardStatusError(CardError):

@@ -13,6 +13,7 @@ from kiosk_terminal.jpki import (
     CardError,
     CardStatusError,
     JpkiCard,
+    more_wrong_tries,
 )
 
 EF_PIN = bytes.fromhex("0018")
@@ -37,7 +38,7 @@ class WrongSignaturePinError(CardError):
             f"署名用電子証明書のパスワードが違います。あと{tries_left}回間違えるとロックされます。"
         )
         self.message_en = (
-            f"The signature password is incorrect. {tries_left} more wrong tries will lock it."
+            f"The signature password is incorrect. {more_wrong_tries(tries_left)} will lock it."
         )
         super().__init__(self.message_en)
 

@@ -22,7 +22,6 @@ from kiosk_terminal.phone import (
     BiometricFailedError,
     credential_kind,
     open_credential,
-    sign_in_answer,
 )
 from kiosk_terminal.pin_reset_flow import PinResetScreens
 from kiosk_terminal.printing import Printer
@@ -38,13 +37,14 @@ from kiosk_terminal.screens import (
     jst_today,
     tax_years,
 )
+from kiosk_terminal.sign_in_flow import SignInSteps
 
 __all__ = ["Choice", "Screen", "Terminal", "Timeouts", "View"]
 
 log = logging.getLogger(__name__)
 
 
-class Terminal(PinResetScreens):
+class Terminal(PinResetScreens, SignInSteps):
     """One kiosk. The web UI calls the actions; ``tick()`` is called often (polling)."""
 
     def __init__(
@@ -67,6 +67,8 @@ class Terminal(PinResetScreens):
         self._connection: Connection | None = None
         self._card: JpkiCard | None = None
         self._session: str | None = None
+        self._challenge: bytes | None = None  # the centre's, once it accepted the certificate
+        self._certificate: bytes | None = None
         self._reservation: str | None = None  # a PIN reset's, once the centre confirmed it
         self._since = clock()
         self._worker: threading.Thread | None = None
@@ -94,6 +96,7 @@ class Terminal(PinResetScreens):
             except CardError:
                 pass
         self._connection, self._card, self._session = None, None, None
+        self._challenge, self._certificate = None, None
 
     def set_language(self, language: str) -> None:
         with self._lock:
@@ -147,7 +150,11 @@ class Terminal(PinResetScreens):
             self.start_over()
 
     def _read_card(self) -> None:
-        """The card on the reader, or a phone held to it (an iPhone has no PIN to count)."""
+        """The card on the reader, or a phone held to it (an iPhone has no PIN to count).
+
+        Its certificate goes to the centre at once, before any PIN is asked: a revoked card or
+        a lost phone is refused here and keeps its PIN tries.
+        """
         try:
             self._connection = self.slot.connect()
             self._card = open_credential(self._connection)
@@ -158,6 +165,9 @@ class Terminal(PinResetScreens):
             return
         if tries == 0:
             self._refuse(notice_for("PIN_LOCKED"))
+            return
+        self.view.credential = credential  # a refusal then says "take your phone" or card
+        if not self._open_session():
             return
         self._show(
             Screen.CHOOSE,
@@ -202,13 +212,20 @@ class Terminal(PinResetScreens):
             self._sign_in()
 
     def _sign_in(self) -> None:
+        """Sign the centre's challenge (PIN verified, or Face ID now); one that expired while
+        the resident chose and typed (centre's challenge TTL) is asked for again, once."""
         assert self._card is not None
         choice = self.view.choice
         try:
-            certificate = self._card.read_user_certificate()
-            self._session, challenge = self.centre.open_session(certificate)
-            signature, report = sign_in_answer(self._card, challenge, certificate)
-            menu = self.centre.authenticate(self._session, signature, report)
+            try:
+                menu = self._answer_challenge()
+            except CentreError as error:
+                if error.code != "CHALLENGE_EXPIRED":
+                    raise
+                if not self._open_session():  # refused now: that refusal is shown
+                    return
+                menu = self._answer_challenge()
+            assert self._session is not None
             household = household_of(self.centre, self._session, choice)
         except BiometricFailedError as error:  # the phone did not recognise its holder
             self._show(Screen.DEVICE_AUTH, pin_notice=notice_for(error.code, error))

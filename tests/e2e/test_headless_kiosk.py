@@ -100,15 +100,18 @@ def test_a_refusal_exits_non_zero_with_its_code_and_both_messages(
     assert not (tmp_path / "never.pdf").exists()
 
 
-def test_a_wrong_pin_reports_the_tries_left_and_never_reaches_the_centre(
+def test_a_wrong_pin_reports_the_tries_left_and_never_signs_in(
     centre: tuple[str, dict[str, str]], cards: Path, tmp_path: Path
 ) -> None:
+    """The certificate went to the centre first (its revocation checked before any PIN);
+    the wrong PIN stops there: no answer to the challenge is sent."""
     url, env = centre
     wrong = kiosk_issue(env, url, cards / "yamada-hanako.json", tmp_path / "x.pdf", pin="9999")
     assert wrong.returncode == 2
-    assert "WRONG_PIN" in wrong.stderr and "2" in wrong.stderr
+    assert "WRONG_PIN" in wrong.stderr and "2 more wrong tries" in wrong.stderr
     metrics = requests.get(url + "/metrics", timeout=5).text
-    assert 'endpoint="/v1/sessions"' not in metrics
+    assert 'endpoint="/v1/sessions"' in metrics
+    assert '/authenticate"' not in metrics
 
 
 def test_a_moved_resident_gets_the_former_municipalitys_income_certificate(

@@ -52,7 +52,7 @@ def start_reset(page, url: str, insert) -> None:  # type: ignore[no-untyped-def]
 
 def type_password(page, password: str) -> None:  # type: ignore[no-untyped-def]
     """On the touch keys, as a resident would."""
-    page.click('.keypad.letters .key[data-key="C"]')
+    page.click('.keypad.letters .key[data-key="clear"]')
     for key in password:
         page.click(f'.keypad.letters .key[data-key="{key}"]')
 
@@ -116,6 +116,35 @@ def refused_with(page, code: str, name: str) -> str:  # type: ignore[no-untyped-
     assert page.inner_text('[data-test="code"]') == code
     shot(page, name)
     return page.inner_text("main")
+
+
+def test_the_letter_c_types_c_and_only_the_clear_key_clears(
+    kiosk,
+    page,
+    cards: Path,
+    data_dir: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    url, slot, _ = kiosk
+    path = cards / "yamada-hanako.json"
+    reserve(data_dir, path)
+    start_reset(page, url, lambda: slot.insert(VirtualCard.load(path)))
+    on_screen(page, "reset_signature_pin")
+    for key in "CC12":
+        page.click(f'.keypad.letters .key[data-key="{key}"]')
+    assert page.input_value('[data-test="password"]') == "CC12"
+    shot(page, "password-with-c")
+    page.click('.keypad.letters .key[data-key="⌫"]')
+    assert page.input_value('[data-test="password"]') == "CC1"
+    page.click('.keypad.letters .key[data-key="clear"]')
+    assert page.input_value('[data-test="password"]') == ""
+    type_password(page, PASSWORD)
+    page.click('[data-test="password-ok"]')
+    on_screen(page, "reset_new_pin")
+    for key in "12":
+        page.click(f'.keypad .key[data-key="{key}"]')
+    page.click('.keypad .key[data-key="clear"]')
+    assert page.input_value('[data-test="new-pin"]') == ""
+    shot(page, "new-pin-cleared")
 
 
 def test_a_card_without_a_reservation_is_told_how_to_get_one(kiosk, page, cards: Path) -> None:  # type: ignore[no-untyped-def]

@@ -85,12 +85,13 @@ def test_a_lost_phone_is_refused_with_what_to_do(
     slot: VirtualSlot,  # noqa: F811
     data_dir: Path,
 ) -> None:
-    hold(terminal, slot, phones(data_dir) / "yamada-ichiro-iphone-lost.json")
-    terminal.choose(Choice())
-    terminal.authenticate_on_device()
-    notice = terminal.view.notice
-    assert terminal.view.screen is Screen.REFUSED and notice
+    slot.insert(VirtualPhone.load(phones(data_dir) / "yamada-ichiro-iphone-lost.json"))
+    view = terminal.tick()  # refused at once: no Face ID asked for a lost phone
+    notice = view.notice
+    assert view.screen is Screen.REFUSED and notice and view.credential == "iphone"
     assert notice.code == "PHONE_CERT_REVOKED" and "設定し直して" in notice.why_ja
+    page = create_app(terminal).test_client().get("/").get_data(as_text=True)
+    assert "カードをお取りください" not in page
 
 
 def test_taking_the_phone_away_mid_way_says_so(
