@@ -6,6 +6,7 @@ PID it wrote; the machine's shared instances (5432, 6379) are never touched.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -161,10 +162,9 @@ class PrivateRedis:
     def stop(self, save: bool = True) -> None:
         if self.proc is None or self.proc.poll() is not None:
             return
-        try:
+        # The shutdown closes the connection it came on: that error is the expected answer.
+        with contextlib.suppress(redis.RedisError):
             redis.Redis(port=self.port, socket_connect_timeout=1).shutdown(save=save)
-        except redis.RedisError:
-            pass  # the shutdown closes the connection it came on
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
